@@ -1,0 +1,921 @@
+"""Stage 1 — *extract*: report text → pages → rows of cells, keeping the source.
+
+The evaluation report reaches us as a PDF-to-text dump.  Nothing in it marks a
+column: a cell is a run of lines, cells are separated by blank lines *or* share
+one line separated by ASCII spaces, and page furniture (column header, grade
+legend, footers) is printed wherever the PDF happened to store it.  This module
+recovers the table with small, named rules, one per layout concern, and keeps,
+for every piece of text, the line number (and the position within the line)
+it came from.  It does not rename, normalise or type anything; that is
+:mod:`helpers.tidy`'s job.
+
+Vocabulary used below
+    *line*      a line of the input, numbered from 1 as ``cat -n`` does.
+    *fragment*  a line, or one of the space-separated cells of a line that
+                holds several cells (``社会福祉協議会 1回 2回 2回 A``).
+    *block*     consecutive fragments without a blank line between them.
+    *region*    everything between one grade (評価) and the next: the tail of
+                the previous row (comment, remarks) and the head, department
+                and period cells of the next row.
+
+Layout rules (each one is a function below, each has a test):
+
+1. **Page furniture** — the column header (``目標 具体的な取り組み・事業 …`` up to
+   ``評価 コメント・課題等 備考``, possibly over several lines) starts a page and
+   names the three periods; ``〔評価の指標〕`` is the grade legend;
+   ``基本目標 …`` / ``分野別計画 …`` are footers naming the page's section. They
+   may be printed before or after the body of their page.
+2. **Objective headings** ``（１）…`` start a new objective (目標).
+3. **Grades** anchor rows: a fragment that is exactly one of A–D (half- or
+   full-width) ends a row's period cells; text after it on the same line is
+   the start of the comment.
+4. **Departments** follow the summary: the first fragment after a fragment
+   ending in ``。`` that looks like a department name (no digits, no spaces,
+   ends with 課/会/センター/法人/員/…; a name wrapped over two lines such as
+   ``社会福祉協議`` / ``会`` is one department).
+5. **Head** (initiative + summary): the summary is the block ending at that
+   ``。``.  The initiative is the block printed before it (separated by a blank
+   line) when that block does not end with ``。`` and is not glued to the
+   previous grade line; otherwise it is the summary block's first line, or the
+   first space-separated part of that line.
+6. **Period cells**: three cells between department and grade.  A blank line
+   or a line holding several cells closes a cell.  When the text yields more
+   than three, the extra trailing blocks continue the last cell (a cell
+   interrupted by a blank line); when it yields two, the fused cell is split
+   where a line repeats the first label of another period cell.
+7. **Tail**: the first block after a grade is the comment.  A further block at
+   the end of a page is either the *vertically merged initiative* of the rows
+   on that page that print no initiative of their own (rows whose first line
+   runs the full width of the summary column), or otherwise the remarks
+   (備考) of the page's last row.
+
+Anything these rules cannot place is reported as *unplaced*, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "Fragment",
+    "Period",
+    "RawRow",
+    "Extraction",
+    "ReportError",
+    "decode_report",
+    "split_lines",
+    "parse_period_header",
+    "parse_grade_legend",
+    "split_departments",
+    "is_department_name",
+    "extract_report",
+]
+
+# --------------------------------------------------------------------------
+# Layout vocabulary of this kind of report (not year- or section-specific).
+# --------------------------------------------------------------------------
+HEADER_START = "目標 具体的な取り組み・事業"  # first words of the column header
+HEADER_END = "備考"  # last column of the header; the header may wrap
+HEADER_MAX_LINES = 8  # a header longer than this is an error, not a header
+LEGEND_MARK = "〔評価の指標〕"  # the grade legend printed on every page
+FOOTER_GOAL = "基本目標"  # footer: basic goal of the section
+FOOTER_PLAN = "分野別計画"  # footer: field plan of the section
+RELISTED_MARK = "(再掲)"  # NFKC form of （再掲）, "printed again"
+GRADES = "ABCD"
+DEPARTMENT_SUFFIXES = (
+    "課", "係", "室", "所", "局", "部", "会", "センター", "法人", "員", "団体", "組合",
+)
+PERIOD_KEYS = ("prior", "plan", "result")
+
+_OBJECTIVE_RE = re.compile(r"^[(]\s*(?P<no>\d{1,2})\s*[)]\s*(?P<title>\D.*)$")
+_GRADE_RE = re.compile(r"^[A-DＡ-Ｄ]$")
+_SPACES_RE = re.compile(r" +")
+_PERIOD_RE = re.compile(r"(?P<year>\d{4})年度")
+
+
+class ReportError(Exception):
+    """An input that is not a readable evaluation report (exit code 2).
+
+    Attributes:
+        path: the file concerned.
+        line: 1-based line number, when one line is to blame.
+    """
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of source text: a whole line or one cell of a multi-cell line.
+
+    Attributes:
+        line_no: 1-based line number in the input file.
+        part: 0-based position of the fragment within its line.
+        text: the text as printed, without the separating ASCII spaces.
+        nparts: how many fragments the line was split into.
+    """
+
+    line_no: int
+    part: int
+    text: str
+    nparts: int = 1
+
+
+@dataclass(frozen=True)
+class Period:
+    """One of the three period columns, as named by a page's column header."""
+
+    key: str  # prior / plan / result
+    year: int  # fiscal year (年度)
+    status: str  # actual / plan / estimate
+    label: str  # the header text as printed, e.g. 2021年度実績（見込み）
+
+
+@dataclass
+class RawRow:
+    """One printed table row, every cell a list of fragments (source order)."""
+
+    page: int
+    section_key: tuple[str, str]  # (basic goal, field plan) from the page footers
+    objective_no: int
+    objective: str
+    objective_line: int
+    periods: tuple[Period, Period, Period]
+    cells: dict[str, list[Fragment]] = field(default_factory=dict)
+    initiative_merged: bool = False  # initiative printed once for several rows
+    layout_notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[int]:
+        """Line numbers of the row's own fragments (merged initiative excluded)."""
+        return sorted(
+            {f.line_no for k, frags in self.cells.items() for f in frags
+             if not (k == "initiative" and self.initiative_merged)}
+        )
+
+
+@dataclass
+class Extraction:
+    """Everything :func:`extract_report` learned from one file."""
+
+    path: str
+    n_lines: int
+    rows: list[RawRow]
+    boilerplate: dict[int, str]  # line_no -> kind (header, legend, footer, objective)
+    unplaced: list[Fragment]
+    legend: list[dict]
+    periods_by_page: list[tuple[Period, Period, Period]]
+    sections: list[tuple[str, str]]  # in order of first appearance
+    encoding: str = "utf-8"
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+def decode_report(data: bytes, *, path: str | Path = "<bytes>", encoding: str | None = None) -> tuple[str, str]:
+    """Decode report bytes: UTF-8 (with or without BOM), else CP932/Shift_JIS.
+
+    Args:
+        data: the raw file content.
+        path: used in error messages only.
+        encoding: force an encoding instead of detecting it.
+
+    Returns:
+        ``(text, encoding_used)``.
+
+    Raises:
+        ReportError: empty, binary, or undecodable input.
+
+    >>> decode_report("子育て広場".encode("cp932"))
+    ('子育て広場', 'cp932')
+    >>> decode_report(b"\\xef\\xbb\\xbf" + "評価".encode())
+    ('評価', 'utf-8-sig')
+    """
+    if not data.strip():
+        raise ReportError(path, "the file is empty")
+    if b"\x00" in data[:8192]:
+        raise ReportError(path, "the file is binary (NUL bytes), expected a text dump of the report")
+    candidates = [encoding] if encoding else ["utf-8-sig", "cp932"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+            enc = "utf-8"
+        return text, enc
+    tried = " or ".join(candidates)
+    raise ReportError(path, f"cannot decode the file as {tried}; pass --encoding")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF or CR only (not on form feeds etc.), as ``cat -n`` counts.
+
+    >>> split_lines("a\\r\\nb\\rc\\n")
+    ['a', 'b', 'c']
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+
+
+# --------------------------------------------------------------------------
+# Page furniture
+# --------------------------------------------------------------------------
+def parse_period_header(header: str, *, path: str | Path = "<text>", line: int | None = None) -> tuple[Period, Period, Period]:
+    """Name the three period columns from a column header as printed.
+
+    Years and actual/estimate status come from the header itself, so a report
+    for other years needs no change.
+
+    >>> p = parse_period_header("目標 具体的な取り組み・事業 概要 担当部署 2020年度（実績） 2021年度計画"
+    ...                         "2021年度実績（見込み）評価 コメント・課題等 備考")
+    >>> [(x.key, x.year, x.status, x.label) for x in p]
+    [('prior', 2020, 'actual', '2020年度（実績）'), ('plan', 2021, 'plan', '2021年度計画'), ('result', 2021, 'estimate', '2021年度実績（見込み）')]
+    >>> [x.status for x in parse_period_header("担当部署 2020年度（見込み） 2021年度計画 2021年度実績 評価")]
+    ['estimate', 'plan', 'actual']
+    """
+    norm = _nfkc(header)
+    starts = [m for m in _PERIOD_RE.finditer(norm)]
+    if len(starts) != 3:
+        raise ReportError(path, f"column header names {len(starts)} periods (…年度…), expected 3", line)
+    # map NFKC offsets back to printed text: NFKC keeps the length of these
+    # headers only if no compatibility character expands; use the NFKC text for
+    # parsing and cut the printed label at the same characters when possible.
+    periods = []
+    for i, m in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < 3 else len(norm)
+        seg = norm[m.start():end]
+        seg = seg.split("評価")[0].strip()
+        if "計画" in seg:
+            status = "plan"
+        elif "見込" in seg:
+            status = "estimate"
+        elif "実績" in seg:
+            status = "actual"
+        else:
+            raise ReportError(path, f"period column '{seg}' says neither 計画, 実績 nor 見込み", line)
+        label = _printed_span(header, seg)
+        periods.append(Period(PERIOD_KEYS[i], int(m.group("year")), status, label))
+    if periods[1].status != "plan":
+        raise ReportError(path, f"second period column '{periods[1].label}' is not a plan (計画)", line)
+    return tuple(periods)  # type: ignore[return-value]
+
+
+def _printed_span(printed: str, nfkc_seg: str) -> str:
+    """Return the printed substring whose NFKC form is ``nfkc_seg``."""
+    compact = printed.replace(" ", "")
+    for i in range(len(compact)):
+        for j in range(i + 1, min(len(compact), i + 3 * len(nfkc_seg)) + 1):
+            if _nfkc(compact[i:j]) == nfkc_seg.replace(" ", ""):
+                return compact[i:j]
+    return nfkc_seg
+
+
+_LEGEND_ITEM_RE = re.compile(r"([A-D])\.(.+?)(?=\s+[A-D]\.|\s*$)")
+
+
+def parse_grade_legend(text: str) -> list[dict]:
+    """Read the grade code table from the report's own legend line.
+
+    >>> rows = parse_grade_legend("〔評価の指標〕　Ａ．目標を達成（概ね90％以上）　Ｂ．ほぼ達成（概ね75％以上）"
+    ...                           "　Ｃ．一部達成（概ね50％以上）　Ｄ．ほとんど実施せず")
+    >>> [(r["grade"], r["meaning"], r["min_achievement_pct"]) for r in rows]
+    [('A', '目標を達成', 90), ('B', 'ほぼ達成', 75), ('C', '一部達成', 50), ('D', 'ほとんど実施せず', None)]
+    """
+    norm = _nfkc(text).replace(LEGEND_MARK and _nfkc(LEGEND_MARK), " ")
+    out = []
+    for m in _LEGEND_ITEM_RE.finditer(norm):
+        label = m.group(2).strip()
+        pct = re.search(r"\(概ね(\d+)%以上\)", label)
+        meaning = re.sub(r"\(.*\)$", "", label).strip()
+        printed = _printed_span(text, f"{m.group(1)}.{label}")
+        out.append({
+            "grade": m.group(1),
+            "label": printed,
+            "meaning": meaning,
+            "min_achievement_pct": int(pct.group(1)) if pct else None,
+        })
+    return out
+
+
+# --------------------------------------------------------------------------
+# Departments
+# --------------------------------------------------------------------------
+def _dept_chars_ok(text: str) -> bool:
+    norm = _nfkc(text)
+    return (
+        0 < len(norm) <= 30
+        and not any(c.isdigit() or c.isspace() for c in norm)
+        and not any(c in "。、,()：:「」【】" for c in norm)
+    )
+
+
+def is_department_name(text: str) -> bool:
+    """A complete department name: no digits/spaces, ends with 課, 会, センター…
+
+    >>> [is_department_name(t) for t in ["健康福祉課", "NPO法人", "社会福祉協議", "母子ケース検討会　12回"]]
+    [True, True, False, False]
+    """
+    return _dept_chars_ok(text) and _nfkc(text).endswith(DEPARTMENT_SUFFIXES)
+
+
+def split_departments(lines: list[str]) -> list[str]:
+    """Group the department cell's lines into department names.
+
+    A line that does not end like a department name continues on the next line
+    (a wrapped name); lines are joined without separator.
+
+    >>> split_departments(["社会福祉協議", "会"])
+    ['社会福祉協議会']
+    >>> split_departments(["健康福祉課", "地域包括支援センター", "NPO法人"])
+    ['健康福祉課', '地域包括支援センター', 'NPO法人']
+    >>> split_departments(["健康福祉課", "社会福祉協議会", "支え合いのしくみづくり", "会議及び推進員"])
+    ['健康福祉課', '社会福祉協議会', '支え合いのしくみづくり会議及び推進員']
+    """
+    out, pending = [], ""
+    for line in lines:
+        pending += line
+        if is_department_name(pending):
+            out.append(pending)
+            pending = ""
+    if pending:
+        out.append(pending)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Line classification and the item stream
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Blank:
+    line_no: int
+
+
+@dataclass(frozen=True)
+class _PageBreak:
+    line_no: int
+    page: int
+
+
+@dataclass(frozen=True)
+class _Heading:
+    line_no: int
+    no: int
+    title: str
+
+
+def _is_grade(text: str) -> bool:
+    return bool(_GRADE_RE.match(text))
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _SPACES_RE.split(text) if t]
+
+
+def _split_cells_of_line(text: str, prev_content: str | None) -> list[str]:
+    """Split a line into cells when it visibly holds several (rules 3 and 4).
+
+    A line is split on ASCII spaces only when one of its space-separated tokens
+    is a grade or a department name that follows a summary's ``。``; the text
+    after a grade stays whole (it is the comment).  Other lines keep their
+    spaces (``子育て広場　38回 延べ397`` is one cell).
+
+    >>> _split_cells_of_line("社会福祉協議会 1地区で実施 6地区で実施 7地区で実施 A", "する。")
+    ['社会福祉協議会', '1地区で実施', '6地区で実施', '7地区で実施', 'A']
+    >>> _split_cells_of_line("人 B コロナ禍による施設休館により中止８回", "子育て広場　38回 延べ397")
+    ['人', 'B', 'コロナ禍による施設休館により中止８回']
+    >>> _split_cells_of_line("子育て広場　38回 延べ397", "人")
+    ['子育て広場　38回 延べ397']
+    """
+    toks = _tokens(text)
+    if len(toks) < 2:
+        return [text]
+    for i, tok in enumerate(toks):
+        if _is_grade(tok):
+            rest = _after_nth_token(text, i + 1)
+            return toks[: i + 1] + ([rest] if rest else [])
+    for i, tok in enumerate(toks):
+        before = toks[i - 1] if i else prev_content
+        if before is not None and before.endswith("。") and _dept_chars_ok(tok) and is_department_name(tok):
+            return toks
+    return [text]
+
+
+def _after_nth_token(text: str, n: int) -> str:
+    """The text after the first ``n`` space-separated tokens, inner spaces kept."""
+    rest = text.strip(" ")
+    for _ in range(n):
+        parts = _SPACES_RE.split(rest, maxsplit=1)
+        rest = parts[1] if len(parts) > 1 else ""
+    return rest
+
+
+def _classify(lines: list[str], path: str) -> tuple[list, dict[int, str], list[str]]:
+    """Turn lines into a stream of items; collect page furniture.
+
+    Returns the item stream, a map line_no -> boilerplate kind, and the text of
+    each page's header (index = page number).
+    """
+    items: list = []
+    boiler: dict[int, str] = {}
+    headers: list[tuple[int, str]] = []
+    page = -1
+    prev_content: str | None = None
+    i = 0
+    while i < len(lines):
+        no = i + 1
+        raw = lines[i].strip(" \t")
+        norm = _nfkc(raw)
+        if not raw:
+            items.append(_Blank(no))
+            i += 1
+            continue
+        if norm.startswith(HEADER_START):
+            page += 1
+            parts, j = [raw], i
+            while HEADER_END not in _nfkc("".join(parts)):
+                j += 1
+                if j >= len(lines) or j - i >= HEADER_MAX_LINES:
+                    raise ReportError(path, f"column header does not end with '{HEADER_END}'", no)
+                parts.append(lines[j].strip(" \t"))
+            for k in range(i, j + 1):
+                if lines[k].strip(" \t"):
+                    boiler[k + 1] = "header"
+            headers.append((no, "".join(parts)))
+            items.append(_PageBreak(no, page))
+            prev_content = None
+            i = j + 1
+            continue
+        if LEGEND_MARK in raw:
+            boiler[no] = "legend"
+        elif norm.startswith(FOOTER_GOAL + " ") or norm.startswith(FOOTER_PLAN + " "):
+            boiler[no] = "footer"
+        elif (m := _OBJECTIVE_RE.match(norm)) and page >= 0:
+            boiler[no] = "objective"
+            items.append(_Heading(no, int(m.group("no")), raw[len(raw) - len(m.group("title")):]
+                                  if _nfkc(raw[len(raw) - len(m.group("title")):]) == m.group("title")
+                                  else m.group("title")))
+            prev_content = None
+        else:
+            parts = _split_cells_of_line(raw, prev_content)
+            for k, t in enumerate(parts):
+                items.append(Fragment(no, k, t, len(parts)))
+            prev_content = parts[-1]
+        if boiler.get(no) in ("legend", "footer"):
+            items.append(_Blank(no))  # furniture separates blocks like a blank line
+        i += 1
+    return items, boiler, [h for h in headers]
+
+
+# --------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------
+def _blocks(items: list) -> list[list]:
+    """Split items into blocks of fragments; separators end a block.
+
+    Each block is a list of fragments; separators are returned as one-element
+    lists holding the separator object so callers can see page breaks and
+    headings in order.
+    """
+    out: list[list] = []
+    cur: list = []
+    for it in items:
+        if isinstance(it, Fragment):
+            cur.append(it)
+            continue
+        if cur:
+            out.append(cur)
+            cur = []
+        if isinstance(it, (_PageBreak, _Heading)):
+            out.append([it])
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _find_department(region: list) -> int | None:
+    """Index (in ``region``) of the first department fragment of the row.
+
+    Rule 4: the last fragment in the region that looks like a department name
+    and directly follows (blank lines aside) a fragment ending in ``。``.
+    """
+    best = None
+    prev: Fragment | None = None
+    for idx, it in enumerate(region):
+        if isinstance(it, _Blank):
+            continue
+        if not isinstance(it, Fragment):
+            prev = None
+            continue
+        if prev is not None and prev.text.endswith("。") and _department_span(region, idx):
+            best = idx
+        prev = it
+    return best
+
+
+def _department_span(region: list, idx: int) -> list[int]:
+    """Indices of the department cell starting at ``region[idx]`` (or [])."""
+    first = region[idx]
+    if not isinstance(first, Fragment) or not _dept_chars_ok(first.text):
+        return []
+    if first.part + 1 < first.nparts:  # other cells follow on the same line
+        return [idx] if is_department_name(first.text) else []
+    span: list[int] = []
+    pending: list[int] = []
+    text = ""
+    j = idx
+    while j < len(region):
+        it = region[j]
+        if not isinstance(it, Fragment) or it.part != 0 or not _dept_chars_ok(it.text):
+            break
+        pending.append(j)
+        text += it.text
+        if is_department_name(text):
+            span += pending
+            pending, text = [], ""
+        if it.nparts > 1:
+            break
+        j += 1
+    return span
+
+
+def _label(text: str) -> str:
+    """Leading label of a period-cell line: text before the first digit/space."""
+    return re.split(r"[\d\s]", _nfkc(text), maxsplit=1)[0]
+
+
+def _period_cells(items: list) -> tuple[list[list[Fragment]], list[str]]:
+    """Rule 6: group the fragments between department and grade into 3 cells.
+
+    A fragment continues the open cell when it starts its line and the line
+    before it held only that cell; a blank line, a separator or a line holding
+    several cells closes the cell.
+    """
+    cells: list[list[Fragment]] = []
+    notes: list[str] = []
+    open_cell = False
+    for it in items:
+        if not isinstance(it, Fragment):
+            open_cell = False
+            continue
+        if open_cell and it.part == 0:
+            cells[-1].append(it)
+        else:
+            cells.append([it])
+        open_cell = it.nparts == 1
+    if len(cells) > 3:
+        extra = cells[3:]
+        cells = cells[:2] + [[f for c in cells[2:] for f in c]]
+        notes.append(
+            f"result cell continues across {len(extra)} blank line(s) "
+            f"(lines {extra[0][0].line_no}-{extra[-1][-1].line_no})"
+        )
+    elif len(cells) == 2:
+        split = _split_fused_cells(cells)
+        if split:
+            cells, note = split
+            notes.append(note)
+    return cells, notes
+
+
+def _split_fused_cells(cells: list[list[Fragment]]) -> tuple[list[list[Fragment]], str] | None:
+    """Split one of two cells where a line repeats another cell's first label."""
+    for ci, cell in enumerate(cells):
+        other = cells[1 - ci]
+        anchor = _label(other[0].text)
+        if not anchor:
+            continue
+        for k in range(1, len(cell)):
+            if _label(cell[k].text) == anchor and cell[k].part == 0:
+                new = cells[:ci] + [cell[:k], cell[k:]] + cells[ci + 1:]
+                return new, (
+                    f"two period cells printed without a blank line between them; split before "
+                    f"line {cell[k].line_no}, whose label '{anchor}' starts another period cell"
+                )
+    return None
+
+
+@dataclass
+class _Tail:
+    """Blocks printed after a row's grade, before the next row's head."""
+
+    row: int  # index into rows
+    comment: list[Fragment]
+    extra: list[list[Fragment]]  # further blocks
+    page_end: bool  # the extra block is the last thing on its page
+
+
+def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
+    """Recover the table rows of one evaluation report.
+
+    Args:
+        text: the decoded report text.
+        path: the file name, used in messages.
+
+    Returns:
+        An :class:`Extraction` with the rows (cells as source fragments), the
+        page furniture, and the fragments that could not be placed.
+
+    Raises:
+        ReportError: when the text is not an evaluation report or is cut off.
+    """
+    path = str(path)
+    lines = split_lines(text)
+    items, boiler, headers = _classify(lines, path)
+    if not headers:
+        raise ReportError(path, f"no evaluation table: column header '{HEADER_START} …' not found")
+    first_header = headers[0][0]
+    unplaced: list[Fragment] = [it for it in items if isinstance(it, Fragment) and it.line_no < first_header]
+
+    periods_by_page = [parse_period_header(h, path=path, line=no) for no, h in headers]
+    page_sections = _page_sections(lines, boiler, headers, path)
+    sections: list[tuple[str, str]] = []
+    for s in page_sections:
+        if s not in sections:
+            sections.append(s)
+    legend = _legend(lines, boiler, path)
+
+    # page number of every item
+    page_of: list[int] = []
+    page = -1
+    for it in items:
+        if isinstance(it, _PageBreak):
+            page = it.page
+        page_of.append(page)
+
+    grade_idx = [i for i, it in enumerate(items) if isinstance(it, Fragment) and _is_grade(it.text)]
+    if not grade_idx:
+        raise ReportError(path, "no table rows: no grade (評価 A–D) found anywhere", first_header)
+
+    rows: list[RawRow] = []
+    tails: list[_Tail] = []
+    objective: tuple[int, str, int, int] | None = None  # no, title, line, page
+    start = next(i for i, it in enumerate(items) if isinstance(it, _PageBreak))
+    for gi in grade_idx:
+        region = items[start:gi]
+        # objective headings seen in this region apply to this row (and later)
+        heads = [it for it in region if isinstance(it, _Heading)]
+        dept_at = _find_department(region)
+        if dept_at is None:
+            unplaced += [it for it in region if isinstance(it, Fragment)] + [items[gi]]
+            start = gi + 1
+            if heads:
+                h = heads[-1]
+                objective = (h.no, h.title, h.line_no, page_of[items.index(h)])
+            continue
+        dept_span = _department_span(region, dept_at)
+        # head: block ending right before the department
+        h_end = max(i for i in range(dept_at) if isinstance(region[i], Fragment))
+        b_start = h_end
+        while b_start > 0 and isinstance(region[b_start - 1], Fragment):
+            b_start -= 1
+        pre = region[:b_start]
+        tail, initiative_block = _split_pre_region(pre, attached=start > 0 and bool(pre) and isinstance(pre[0], Fragment) and rows != [])
+        for h in heads:
+            if items.index(h) < start + b_start:
+                objective = (h.no, h.title, h.line_no, page_of[items.index(h)])
+        if rows:
+            tails.append(_make_tail(len(rows) - 1, tail, unplaced))
+        else:
+            unplaced += [f for blk in tail for f in blk if isinstance(f, Fragment)]
+        row_page = page_of[start + b_start]
+        if objective is None or page_sections[objective[3]] != page_sections[row_page]:
+            raise ReportError(path, "table row before any objective heading （１）… of its section", region[b_start].line_no)
+        head = [f for f in region[b_start:h_end + 1]]
+        initiative, summary, merged_candidate = _split_head(initiative_block, head)
+        periods_items = region[dept_span[-1] + 1:] if dept_span else []
+        grade_frag: Fragment = items[gi]
+        cells_p, notes = _period_cells(periods_items)
+        row = RawRow(
+            page=row_page,
+            section_key=page_sections[row_page],
+            objective_no=objective[0],
+            objective=objective[1],
+            objective_line=objective[2],
+            periods=periods_by_page[row_page],
+        )
+        row.cells["initiative"] = initiative
+        row.cells["summary"] = summary
+        row.cells["department"] = [region[i] for i in dept_span]
+        row.layout_notes += notes
+        if len(cells_p) != 3:
+            unplaced += [f for c in cells_p for f in c]
+            row.layout_notes.append(f"expected 3 period cells, found {len(cells_p)}")
+            for k in PERIOD_KEYS:
+                row.cells[k] = []
+        else:
+            for k, c in zip(PERIOD_KEYS, cells_p):
+                row.cells[k] = c
+        row.cells["grade"] = [grade_frag]
+        row.cells["comment"] = []
+        row.cells["remarks"] = []
+        row._merged_candidate = merged_candidate  # type: ignore[attr-defined]
+        row._head_first = head[0]  # type: ignore[attr-defined]
+        rows.append(row)
+        start = gi + 1
+
+    # trailing region after the last grade: the last row's tail
+    trailing = items[start:]
+    if _find_department(trailing) is not None:
+        first = next(it for it in trailing if isinstance(it, Fragment))
+        raise ReportError(path, "a table row has no grade (評価): the report looks truncated", first.line_no)
+    tail_blocks, _ = _split_pre_region(
+        trailing, attached=bool(trailing) and isinstance(trailing[0], Fragment), next_row=False
+    )
+    tails.append(_make_tail(len(rows) - 1, tail_blocks, unplaced))
+
+    _resolve_tails(rows, tails, unplaced)
+    placed = {(f.line_no, f.part) for r in rows for frags in r.cells.values() for f in frags}
+    placed |= {(f.line_no, f.part) for f in unplaced}
+    for it in items:
+        if isinstance(it, Fragment) and (it.line_no, it.part) not in placed:
+            # a line split differently on the way (initiative/summary on one line)
+            if not any(p[0] == it.line_no for p in placed):
+                unplaced.append(it)
+    for r in rows:
+        for attr in ("_merged_candidate", "_head_first"):
+            if hasattr(r, attr):
+                delattr(r, attr)
+    return Extraction(
+        path=path,
+        n_lines=len(lines),
+        rows=rows,
+        boilerplate=boiler,
+        unplaced=sorted(set(unplaced), key=lambda f: (f.line_no, f.part)),
+        legend=legend,
+        periods_by_page=periods_by_page,
+        sections=sections,
+    )
+
+
+def _split_pre_region(pre: list, *, attached: bool, next_row: bool = True) -> tuple[list[list], list[Fragment] | None]:
+    """Rule 5/7: separate the previous row's tail from this row's initiative block.
+
+    Returns the tail (a list of blocks, separators included as one-item lists)
+    and the initiative block (or None).
+    """
+    blocks = _blocks(pre)
+    initiative = None
+    if next_row and blocks and isinstance(blocks[-1][0], Fragment):
+        cand = blocks[-1]
+        is_first = len(blocks) == 1
+        glued = is_first and attached
+        # a separator (page break / heading) right before B is fine; what matters
+        # is that the candidate block is followed only by blank lines
+        if not cand[-1].text.endswith("。") and not glued:
+            # the candidate must be separated from the head by blank lines only,
+            # which holds by construction (B starts after a non-fragment item)
+            initiative = cand
+            blocks = blocks[:-1]
+    return blocks, initiative
+
+
+def _make_tail(row: int, blocks: list[list], unplaced: list[Fragment]) -> _Tail:
+    """Rule 7: first block = comment; further blocks before a page end = extra."""
+    comment: list[Fragment] = []
+    extra: list[list[Fragment]] = []
+    page_end = False
+    seen_sep = False
+    for i, blk in enumerate(blocks):
+        if not isinstance(blk[0], Fragment):
+            seen_sep = True
+            if isinstance(blk[0], _PageBreak) and extra:
+                page_end = True
+            continue
+        if seen_sep:
+            unplaced += blk
+            continue
+        if not comment and not extra:
+            comment = blk
+        else:
+            extra.append(blk)
+    if extra and not seen_sep:
+        page_end = True  # end of the input closes the last page
+    return _Tail(row, comment, extra, page_end)
+
+
+def _split_head(initiative_block: list[Fragment] | None, head: list[Fragment]) -> tuple[list[Fragment], list[Fragment], bool]:
+    """Rule 5: initiative and summary fragments of a row.
+
+    Returns (initiative, summary, merged_candidate) where merged_candidate says
+    the initiative was taken from the summary block's first line and might in
+    fact belong to a vertically merged cell (decided per page later).
+    """
+    if initiative_block:
+        return list(initiative_block), head, False
+    first = head[0]
+    same_line = [f for f in head if f.line_no == first.line_no]
+    if len(same_line) > 1:
+        return [same_line[0]], head[1:], False
+    if " " in first.text.strip(" "):
+        init_text, rest = first.text.strip(" ").split(" ", 1)
+        a = Fragment(first.line_no, 0, init_text, 2)
+        b = Fragment(first.line_no, 1, rest.lstrip(" "), 2)
+        return [a], [b] + head[1:], False
+    if len(head) == 1:
+        return [], head, True
+    return [first], head[1:], True
+
+
+def _resolve_tails(rows: list[RawRow], tails: list[_Tail], unplaced: list[Fragment]) -> None:
+    """Rule 7: comments, remarks and vertically merged initiatives."""
+    for t in tails:
+        row = rows[t.row]
+        row.cells["comment"] = list(t.comment)
+        if not t.extra:
+            continue
+        if len(t.extra) > 1 or not t.page_end:
+            unplaced += [f for blk in t.extra for f in blk]
+            row.layout_notes.append("more than one block after the comment")
+            continue
+        block = t.extra[0]
+        page_rows = [r for r in rows if r.page == row.page]
+        merged = _rows_without_initiative(page_rows)
+        if merged:
+            for r in merged:
+                head_first = r._head_first  # type: ignore[attr-defined]
+                if r.cells["initiative"] and r.cells["initiative"][0] == head_first:
+                    r.cells["summary"] = [head_first] + r.cells["summary"]
+                r.cells["initiative"] = list(block)
+                r.initiative_merged = True
+                r.layout_notes.append(
+                    f"initiative printed once for {len(merged)} rows (vertically merged cell) at line {block[0].line_no}"
+                )
+        else:
+            row.cells["remarks"] = list(block)
+    for r in rows:
+        if not r.cells["initiative"]:
+            unplaced += r.cells["summary"]
+            r.layout_notes.append("no initiative found")
+
+
+def _rows_without_initiative(page_rows: list[RawRow]) -> list[RawRow]:
+    """Rows of a page whose head has no initiative line of its own.
+
+    Only asked for pages whose last block is left over (a merged cell printed
+    once).  A row qualifies when its first head line is as wide as the widest
+    summary line on the page: a wrapped summary line, not an initiative name.
+    (With a tolerance of even one character the last page's longest initiative
+    name, 44 columns against 46, would be taken for a summary line.)
+    """
+    cands = [r for r in page_rows if getattr(r, "_merged_candidate", False)]
+    if not cands:
+        return []
+    widths = [
+        _display_width(f.text)
+        for r in page_rows
+        for f in r.cells["summary"] + ([r._head_first] if getattr(r, "_merged_candidate", False) else [])  # type: ignore[attr-defined]
+    ]
+    widest = max(widths) if widths else 0
+    return [r for r in cands if not r.cells["initiative"] or _display_width(r._head_first.text) >= widest]  # type: ignore[attr-defined]
+
+
+def _page_sections(lines: list[str], boiler: dict[int, str], headers: list[tuple[int, str]], path: str) -> list[tuple[str, str]]:
+    """Section (basic goal, field plan) of every page, from its footers."""
+    starts = [no for no, _ in headers] + [len(lines) + 1]
+    out = []
+    for p in range(len(headers)):
+        goals, plans = set(), set()
+        for no in range(starts[p], starts[p + 1]):
+            if boiler.get(no) != "footer":
+                continue
+            norm = lines[no - 1].strip(" \t")
+            key, _, value = norm.partition(" ")
+            (goals if _nfkc(key) == FOOTER_GOAL else plans).add(value.strip())
+        if len(goals) != 1 or len(plans) != 1:
+            raise ReportError(
+                path,
+                f"page starting here names {len(goals)} basic goals and {len(plans)} field plans in its footers, expected one each",
+                starts[p],
+            )
+        out.append((goals.pop(), plans.pop()))
+    return out
+
+
+def _legend(lines: list[str], boiler: dict[int, str], path: str) -> list[dict]:
+    legends = {lines[no - 1].strip(" \t") for no, k in boiler.items() if k == "legend"}
+    parsed = [parse_grade_legend(t) for t in sorted(legends)]
+    norm = {tuple((r["grade"], r["meaning"], r["min_achievement_pct"]) for r in p) for p in parsed}
+    if len(norm) > 1:
+        raise ReportError(path, "the grade legend (〔評価の指標〕) differs between pages")
+    if parsed and [r["grade"] for r in parsed[0]] != list(GRADES):
+        raise ReportError(path, "the grade legend does not define grades A–D")
+    return parsed[0] if parsed else []
