@@ -734,9 +734,17 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
 
     # trailing region after the last grade: the last row's tail
     trailing = items[start:]
-    if _find_department(trailing) is not None:
-        first = next(it for it in trailing if isinstance(it, Fragment))
-        raise ReportError(path, "a table row has no grade (評価): the report looks truncated", first.line_no)
+    dept_at = _find_department(trailing)
+    if dept_at is not None:
+        h_end = max(i for i in range(dept_at) if isinstance(trailing[i], Fragment))
+        b_start = h_end
+        while b_start > 0 and isinstance(trailing[b_start - 1], Fragment):
+            b_start -= 1
+        _, init_block = _split_pre_region(trailing[:b_start], attached=isinstance(trailing[0], Fragment))
+        first = init_block[0] if init_block else trailing[b_start]
+        raise ReportError(
+            path, "the table row starting here has no grade (評価): the report looks truncated", first.line_no
+        )
     tail_blocks, _ = _split_pre_region(
         trailing, attached=bool(trailing) and isinstance(trailing[0], Fragment), next_row=False
     )

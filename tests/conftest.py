@@ -1,0 +1,49 @@
+"""Shared fixtures: the report as committed in data/raw, and real snippets of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw" / "niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.txt"
+READINGS = [
+    ROOT.parent / "shared" / "examples" / "section1_reading.json",
+    ROOT / "tests" / "data" / "reading_section2.json",
+    ROOT / "tests" / "data" / "reading_section3.json",
+    ROOT / "tests" / "data" / "reading_section4.json",
+]
+
+
+@pytest.fixture(scope="session")
+def raw_path() -> Path:
+    return RAW
+
+
+@pytest.fixture(scope="session")
+def raw_lines() -> list[str]:
+    return RAW.read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="session")
+def snippet(raw_lines):
+    """Build a report text from 1-based inclusive line ranges of the real report.
+
+    ``snippet((1, 5), (383, 413), (519, 523))`` is the column header, two rows
+    of section 2, the legend and a footer pair: a small but real report.
+    """
+
+    def build(*ranges: tuple[int, int]) -> str:
+        out: list[str] = []
+        for a, b in ranges:
+            out += raw_lines[a - 1 : b]
+        return "\n".join(out) + "\n"
+
+    return build
+
+
+def load_readings() -> list[dict]:
+    """The hand readings of the four sections (section 1 from ../shared/examples)."""
+    return [json.loads(p.read_text(encoding="utf-8")) for p in READINGS if p.exists()]

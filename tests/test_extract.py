@@ -1,0 +1,210 @@
+"""Unit tests of helpers.extract: one test per layout quirk, on real snippets of the report.
+
+Line ranges refer to data/raw/niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.txt
+(``cat -n``).  Expected values are read off the report text quoted in each test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.extract import (
+    ReportError,
+    decode_report,
+    extract_report,
+    parse_period_header,
+    split_departments,
+)
+
+HEADER_1 = (1, 5)  # " 目標 … 2020年度（実績） 2021年度計画" / "2021年度実績" / "（見込み）" / "" / "評価 …"
+LEGEND_FOOTER_1 = (204, 208)  # legend + 基本目標 安心して産み子育てできるまち / 分野別計画 子ども・子育て支援
+LEGEND_FOOTER_2 = (519, 523)  # legend + section 2 footers
+
+
+def cell(row, name: str, sep: str = "") -> str:
+    return sep.join(f.text for f in row.cells[name])
+
+
+def test_wrapped_cells_are_joined_and_keep_their_lines(snippet):
+    # lines 42-83: 子育て中の保護者同士の交流促進、ネット / ワークづくり …
+    ex = extract_report(snippet(HEADER_1, (6, 7), (42, 83), (84, 84), LEGEND_FOOTER_1))
+    [row] = ex.rows
+    assert cell(row, "initiative") == "子育て中の保護者同士の交流促進、ネットワークづくり"
+    assert [f.text for f in row.cells["initiative"]] == ["子育て中の保護者同士の交流促進、ネット", "ワークづくり"]
+    assert cell(row, "summary") == "子育て支援リーダーによる子育て広場や、子育て支援プログラムを開催し、保護者同士が交流できる場を提供する。"
+    # a number wraps away from its unit: 延べ354 / 人
+    assert cell(row, "prior", "\n").startswith("子育て広場　33回　延べ354\n人\nBP(親子の絆づくり)  3回\n19人")
+    # full-width grade Ｃ (line 71) is kept as printed here; tidy normalises it
+    assert cell(row, "grade") == "Ｃ"
+    assert cell(row, "comment").endswith("BP2を新たに実施。")
+    assert ex.unplaced == []
+
+
+def test_several_cells_on_one_line(snippet):
+    # line 394: "社会福祉協議会 1地区で実施 6地区で実施 7地区で実施 A"
+    ex = extract_report(snippet((333, 337), (383, 413), LEGEND_FOOTER_2))
+    first, second = ex.rows
+    assert cell(first, "initiative") == "民生委員・児童委員、地区社会福祉協議会や地域コミュニティ協議会及びその他の団体との連携強化"
+    assert [cell(first, k) for k in ("department", "prior", "plan", "result", "grade")] == [
+        "社会福祉協議会", "1地区で実施", "6地区で実施", "7地区で実施", "A"]
+    # line 407: full-width spaces stay inside a cell: "講座　９回"
+    assert [cell(second, k) for k in ("prior", "plan", "result")] == ["講座　９回", "講座　10回", "15回実施"]
+    assert cell(second, "initiative") == "障がいの理解のための講座、研修会の開催"
+    assert ex.unplaced == []
+
+
+def test_grade_shares_a_line_with_the_comment(snippet):
+    # line 356: "C コロナ禍により各1回の開催。"
+    ex = extract_report(snippet((333, 357), LEGEND_FOOTER_2))
+    [row] = ex.rows
+    assert cell(row, "grade") == "C"
+    assert cell(row, "comment") == "コロナ禍により各1回の開催。"
+    assert cell(row, "result", "\n") == "エリア担当者会議　1回\n相談支援事業所連絡会　１回"
+
+
+def test_unit_grade_and_comment_on_one_line(snippet):
+    # line 202: "人 B コロナ禍による施設休館により中止８回" — end of result, grade, comment
+    ex = extract_report(snippet(HEADER_1, (6, 7), (189, 212)))
+    [row] = ex.rows
+    assert cell(row, "result", "\n") == "子育て広場　38回 延べ397\n人"
+    assert cell(row, "grade") == "B"
+    assert cell(row, "comment") == "コロナ禍による施設休館により中止８回"
+
+
+def test_footers_printed_before_the_body_name_the_section(snippet):
+    # page 5 (lines 795-915) prints its legend and footers (801-805) before its rows;
+    # its objective heading (３) is printed at the end of page 4 (line 788)
+    ex = extract_report(snippet((795, 805), (788, 788), (806, 915)))
+    assert len(ex.rows) == 4
+    assert {r.section_key for r in ex.rows} == {("高齢者も安心して暮らせるまち", "高齢者介護者支援・健康寿命の延伸")}
+    assert {(r.objective_no, r.objective) for r in ex.rows} == {(3, "健康寿命の延伸")}
+
+
+def test_row_before_any_objective_is_an_error(snippet):
+    # page 2 alone: its first row (229) inherits objective (2) from page 1 in the full report
+    with pytest.raises(ReportError, match="objective heading"):
+        extract_report(snippet((213, 278)))
+
+
+def test_period_headers_differ_between_sections(snippet):
+    # line 916: one-line header with 2020年度（見込み） … 2021年度実績
+    ex = extract_report(snippet((916, 935), (1073, 1077)))
+    [row] = ex.rows
+    prior, plan, result = row.periods
+    assert (prior.year, prior.status, prior.label) == (2020, "estimate", "2020年度（見込み）")
+    assert (plan.year, plan.status) == (2021, "plan")
+    assert (result.year, result.status, result.label) == (2021, "actual", "2021年度実績")
+    # line 927 "社会福祉協議会 相談随時": department + prior on one line; 928-929 are the plan
+    assert cell(row, "prior") == "相談随時"
+    assert cell(row, "plan", "\n") == "相談随時\n情報誌掲載　1回"
+    assert cell(row, "result", "\n") == "相談随時\n情報誌掲載　1回"
+
+
+def test_parse_period_header_rejects_a_header_without_three_periods():
+    with pytest.raises(ReportError, match="expected 3"):
+        parse_period_header("目標 具体的な取り組み・事業 概要 担当部署 2021年度計画 評価 コメント・課題等 備考")
+
+
+def test_vertically_merged_initiative_printed_at_page_end(snippet):
+    # page 5 (795-915): rows 807, 830, 854 print no initiative; line 915 holds it once
+    ex = extract_report(snippet((795, 805), (788, 788), (806, 915), (916, 935), (1073, 1077)))
+    rows = ex.rows[:4]
+    assert [r.initiative_merged for r in rows] == [True, True, True, False]
+    assert {cell(r, "initiative") for r in rows[:3]} == {"健康寿命延伸に向けた取り組みの実施"}
+    assert cell(rows[0], "summary") == "特定健診とがん検診が一緒に受けられるミニドック型集団健診を実施する。"
+    assert cell(rows[3], "initiative") == "地区保健会活動の推進"
+    assert cell(rows[3], "remarks") == ""
+    assert ex.unplaced == []
+
+
+def test_trailing_block_on_a_page_without_merged_rows_is_remarks(snippet):
+    # lines 1287-1299: the last row; 1298-1299 "警報以上の発令月" / "4～６，8～10，1～3"
+    ex = extract_report(snippet((1110, 1116), (1254, 1299)))
+    last = ex.rows[-1]
+    assert cell(last, "initiative") == "自主防災訓練を通しての要支援者支援訓練の実施"
+    assert cell(last, "comment").startswith("全23組織中、実施は9組織。")
+    assert cell(last, "remarks", "\n") == "警報以上の発令月\n4～６，8～10，1～3"
+    assert [cell(last, k) for k in ("prior", "plan", "result", "grade")] == [
+        "実施率　2割強", "実施率　７割以上", "実施率　4割弱", "C"]
+
+
+def test_initiative_and_summary_on_one_line(snippet):
+    # line 643: "介護者の支援 圏域ごとに介護教室を開催する。 健康福祉課 介護教室は中止"
+    ex = extract_report(snippet((544, 550), (643, 650), (790, 794)))
+    [row] = ex.rows
+    assert [cell(row, k) for k in ("initiative", "summary", "department", "prior")] == [
+        "介護者の支援", "圏域ごとに介護教室を開催する。", "健康福祉課", "介護教室は中止"]
+    assert cell(row, "plan") == "区内3圏域での介護教室の開催"
+    assert [cell(row, "result"), cell(row, "grade")] == ["介護教室は中止", "D"]
+
+
+def test_two_period_cells_printed_without_blank_are_split(snippet):
+    # lines 490-497: prior, then "随時" (plan) glued to the result "新規相談件数　60件 …"
+    ex = extract_report(snippet((333, 340), (484, 505), LEGEND_FOOTER_2))
+    [row] = ex.rows
+    assert cell(row, "plan") == "随時"
+    assert cell(row, "result", "\n") == "新規相談件数　60件\n他機関へ紹介・各事業\n活用　60％"
+    assert any("split before line" in n for n in row.layout_notes)
+
+
+def test_cell_interrupted_by_a_blank_line(snippet):
+    # lines 1242-1246: "個別ケース検討会議　10回" / "ひとり親世帯及び生活困窮者" / "" / "世帯への食料支援　6回" / "A"
+    ex = extract_report(snippet((1110, 1116), (1182, 1183), (1225, 1253)))
+    [row] = ex.rows
+    assert cell(row, "result") == "個別ケース検討会議　10回ひとり親世帯及び生活困窮者世帯への食料支援　6回"
+    assert cell(row, "grade") == "A"
+
+
+def test_department_cell_variants():
+    assert split_departments(["社会福祉協議", "会"]) == ["社会福祉協議会"]  # lines 263-264
+    assert split_departments(["健康福祉課", "地域包括支援センター", "NPO法人"]) == [
+        "健康福祉課", "地域包括支援センター", "NPO法人"]  # lines 736-738
+
+
+def test_department_glued_to_the_prior_cell(snippet):
+    # lines 115-117: "健康福祉課" / "母子ケース検討会　12回" / "要支援者への全数連絡" (no blank line)
+    ex = extract_report(snippet(HEADER_1, (6, 8), (110, 126), LEGEND_FOOTER_1))
+    [row] = ex.rows
+    assert cell(row, "department") == "健康福祉課"
+    assert cell(row, "prior", "\n") == "母子ケース検討会　12回\n要支援者への全数連絡"
+
+
+def test_comment_glued_to_grade_is_not_the_next_initiative(snippet):
+    # lines 185-189: "A" / "コロナ禍により、活動報告会を例年の１月末から" / "3月末に延期" / "" / next row
+    ex = extract_report(snippet(HEADER_1, (6, 7), (168, 203), LEGEND_FOOTER_1))
+    first, second = ex.rows
+    assert cell(first, "comment") == "コロナ禍により、活動報告会を例年の１月末から3月末に延期"
+    assert cell(second, "initiative") == "子育て中の親子の居場所の確保"
+
+
+def test_lines_before_the_first_header_are_unplaced(snippet):
+    ex = extract_report("まえがき\n" + snippet((333, 357), LEGEND_FOOTER_2))
+    assert [(f.line_no, f.text) for f in ex.unplaced] == [(1, "まえがき")]
+
+
+def test_truncated_report_names_the_row_without_grade(snippet):
+    # cut after line 1280: the row starting at 1264 has no grade
+    text = snippet((1110, 1116), (1254, 1280))
+    with pytest.raises(ReportError, match="no grade") as e:
+        extract_report(text, path="cut.txt")
+    assert e.value.path == "cut.txt"
+    assert e.value.line == 1 + (1264 - 1254) + 7  # first line of the trailing region after the last grade
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (bytes([0x82, 0xA0, 0x81]), "cannot decode"),  # あ then a cut-off lead byte: neither UTF-8 nor CP932
+    ],
+)
+def test_decode_rejects_bad_input(data, message):
+    with pytest.raises(ReportError, match=message):
+        decode_report(data, path="bad.txt")
+
+
+def test_text_without_table():
+    with pytest.raises(ReportError, match="no evaluation table"):
+        extract_report("新潟市南区\n地域福祉計画\n", path="memo.txt")
