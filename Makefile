@@ -1,0 +1,90 @@
+# Makefile for minami-welfare-eval. Run `make` (or `make help`) to list the targets.
+# Every target bootstraps .venv from requirements.lock on first use, so a fresh machine
+# needs only Python 3.11 and make.
+
+# Python used to create the venv: python3.11 when available, else python3 (must be 3.11).
+PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+VENV = .venv
+VENV_PY = $(VENV)/bin/python
+STAMP = $(VENV)/.installed
+
+RAW_TXT = $(wildcard data/raw/*.txt)
+HELPERS_PY = $(wildcard src/helpers/*.py)
+CLEAN_CSV = data/clean/initiatives.csv
+NOTEBOOKS = $(wildcard notebooks/*.ipynb)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv data test report lab bench lock clean-venv
+
+help: ## Show this help
+	@echo "Usage: make <target>   (first use creates $(VENV) from requirements.lock)"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.\/$$()-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: $(STAMP) ## Create/update .venv with the pinned dependencies (requirements.lock)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(None if sys.version_info[:2] == (3, 11) else "need Python 3.11 (set PYTHON=...), got " + sys.version)'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --upgrade pip
+	$(VENV_PY) -m pip install -r requirements.lock
+	$(VENV_PY) -m pip install --no-deps -e .
+	touch $@
+
+data: $(CLEAN_CSV) ## Build the tidy tables in data/clean/ from data/raw/*.txt
+
+$(CLEAN_CSV): $(RAW_TXT) $(HELPERS_PY) $(STAMP)
+	mkdir -p $(dir $@)
+	$(VENV_PY) -m helpers clean $(RAW_TXT) --out $(dir $@)
+
+test: $(STAMP) ## Run unit tests + doctests, then execute and check notebooks/ with nbval
+	$(VENV_PY) -m pytest
+	@if [ -n "$(NOTEBOOKS)" ]; then \
+		echo "$(VENV_PY) -m pytest --nbval --nbval-current-env -p no:randomly -n 2 --dist loadscope notebooks/"; \
+		$(VENV_PY) -m pytest --nbval --nbval-current-env -p no:randomly -n 2 --dist loadscope notebooks/; \
+	else \
+		echo "no notebooks/*.ipynb yet: nbval step skipped"; \
+	fi
+
+# TODO(report): the report artefacts go here -- executed notebooks/*.ipynb and their
+# outputs (reports/*.xlsx, reports/figures/*.png, ...) as real file targets depending on
+# $(CLEAN_CSV) and the notebooks; then add them as prerequisites of `report`.
+report: data ## Build the report (for now: the clean data only)
+
+lab: $(STAMP) ## Start JupyterLab (venv kernel) in notebooks/
+	mkdir -p notebooks
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks
+
+bench: $(STAMP) ## Run the benchmarks (scripts/bench.py)
+	$(VENV_PY) scripts/bench.py
+
+define LOCK_HEADER
+# requirements.lock - the full, pinned dependency set of minami-welfare-eval (Python 3.11).
+#
+# This is the lock that stored notebook outputs depend on: `make test` re-executes the
+# notebooks with nbval and compares against the outputs saved in them, so changing any
+# version here can change those outputs. `make` installs exactly this file into .venv.
+#
+# Do not edit by hand. Edit the direct pins in requirements.in (and environment.yml), then
+# regenerate with:
+#     make lock
+# which installs requirements.in into a temporary venv and writes its `pip freeze`
+# (sorted; pip/setuptools/wheel and the project itself excluded).
+endef
+export LOCK_HEADER
+
+lock: ## Regenerate requirements.lock from requirements.in (in a temporary venv)
+	@$(PYTHON) -c 'import sys; sys.exit(None if sys.version_info[:2] == (3, 11) else "need Python 3.11 (set PYTHON=...), got " + sys.version)'
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --upgrade pip; \
+	"$$tmp/venv/bin/python" -m pip install -r requirements.in; \
+	{ printf '%s\n' "$$LOCK_HEADER"; \
+	  "$$tmp/venv/bin/python" -m pip freeze --exclude-editable \
+	    | grep -viE '^(pip|setuptools|wheel|minami-welfare-eval)==' | LC_ALL=C sort -f; \
+	} > requirements.lock.tmp; \
+	mv requirements.lock.tmp requirements.lock
+	@echo "requirements.lock regenerated; run 'make test' (the venv is rebuilt from it)."
+
+clean-venv: ## Remove the virtualenv (.venv)
+	rm -rf $(VENV)
