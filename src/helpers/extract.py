@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,6 +233,9 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_nfkc_cached = lru_cache(maxsize=4096)(_nfkc)
+
+
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
 
@@ -279,14 +283,26 @@ def parse_period_header(header: str, *, path: str | Path = "<text>", line: int |
     return tuple(periods)  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=256)
+def _period_header_cached(header: str, path: str, line: int) -> tuple[Period, Period, Period]:
+    return parse_period_header(header, path=path, line=line)
+
+
 def _printed_span(printed: str, nfkc_seg: str) -> str:
-    """Return the printed substring whose NFKC form is ``nfkc_seg``."""
-    compact = printed.replace(" ", "")
-    for i in range(len(compact)):
-        for j in range(i + 1, min(len(compact), i + 3 * len(nfkc_seg)) + 1):
-            if _nfkc(compact[i:j]) == nfkc_seg.replace(" ", ""):
-                return compact[i:j]
-    return nfkc_seg
+    """Return the printed substring whose NFKC form is ``nfkc_seg``.
+
+    >>> _printed_span("担当部署 2020年度（実績） 2021年度計画", "2020年度(実績)")
+    '2020年度（実績）'
+    """
+    norm, origin = [], []
+    for i, ch in enumerate(printed):
+        n = _nfkc(ch)
+        norm.append(n)
+        origin += [i] * len(n)
+    at = "".join(norm).find(nfkc_seg)
+    if at < 0:
+        return nfkc_seg
+    return printed[origin[at]: origin[at + len(nfkc_seg) - 1] + 1]
 
 
 _LEGEND_ITEM_RE = re.compile(r"([A-D])\.(.+?)(?=\s+[A-D]\.|\s*$)")
@@ -319,13 +335,12 @@ def parse_grade_legend(text: str) -> list[dict]:
 # --------------------------------------------------------------------------
 # Departments
 # --------------------------------------------------------------------------
+_NOT_IN_DEPARTMENT_RE = re.compile(r"[\d\s。、,()：:「」【】]")
+
+
 def _dept_chars_ok(text: str) -> bool:
-    norm = _nfkc(text)
-    return (
-        0 < len(norm) <= 30
-        and not any(c.isdigit() or c.isspace() for c in norm)
-        and not any(c in "。、,()：:「」【】" for c in norm)
-    )
+    norm = _nfkc_cached(text)
+    return 0 < len(norm) <= 30 and not _NOT_IN_DEPARTMENT_RE.search(norm)
 
 
 def is_department_name(text: str) -> bool:
@@ -334,7 +349,7 @@ def is_department_name(text: str) -> bool:
     >>> [is_department_name(t) for t in ["健康福祉課", "NPO法人", "社会福祉協議", "母子ケース検討会　12回"]]
     [True, True, False, False]
     """
-    return _dept_chars_ok(text) and _nfkc(text).endswith(DEPARTMENT_SUFFIXES)
+    return _dept_chars_ok(text) and _nfkc_cached(text).endswith(DEPARTMENT_SUFFIXES)
 
 
 def split_departments(lines: list[str]) -> list[str]:
@@ -405,6 +420,8 @@ def _split_cells_of_line(text: str, prev_content: str | None) -> list[str]:
     >>> _split_cells_of_line("子育て広場　38回 延べ397", "人")
     ['子育て広場　38回 延べ397']
     """
+    if " " not in text:
+        return [text]
     toks = _tokens(text)
     if len(toks) < 2:
         return [text]
@@ -645,7 +662,7 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
     first_header = headers[0][0]
     unplaced: list[Fragment] = [it for it in items if isinstance(it, Fragment) and it.line_no < first_header]
 
-    periods_by_page = [parse_period_header(h, path=path, line=no) for no, h in headers]
+    periods_by_page = [_period_header_cached(h, path, no) for no, h in headers]
     page_sections = _page_sections(lines, boiler, headers, path)
     sections: list[tuple[str, str]] = []
     for s in page_sections:
@@ -672,14 +689,14 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
     for gi in grade_idx:
         region = items[start:gi]
         # objective headings seen in this region apply to this row (and later)
-        heads = [it for it in region if isinstance(it, _Heading)]
+        heads = [(start + k, it) for k, it in enumerate(region) if isinstance(it, _Heading)]
         dept_at = _find_department(region)
         if dept_at is None:
             unplaced += [it for it in region if isinstance(it, Fragment)] + [items[gi]]
             start = gi + 1
             if heads:
-                h = heads[-1]
-                objective = (h.no, h.title, h.line_no, page_of[items.index(h)])
+                at, h = heads[-1]
+                objective = (h.no, h.title, h.line_no, page_of[at])
             continue
         dept_span = _department_span(region, dept_at)
         # head: block ending right before the department
@@ -689,9 +706,9 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
             b_start -= 1
         pre = region[:b_start]
         tail, initiative_block = _split_pre_region(pre, attached=start > 0 and bool(pre) and isinstance(pre[0], Fragment) and rows != [])
-        for h in heads:
-            if items.index(h) < start + b_start:
-                objective = (h.no, h.title, h.line_no, page_of[items.index(h)])
+        for at, h in heads:
+            if at < start + b_start:
+                objective = (h.no, h.title, h.line_no, page_of[at])
         if rows:
             tails.append(_make_tail(len(rows) - 1, tail, unplaced))
         else:
@@ -753,11 +770,12 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
     _resolve_tails(rows, tails, unplaced)
     placed = {(f.line_no, f.part) for r in rows for frags in r.cells.values() for f in frags}
     placed |= {(f.line_no, f.part) for f in unplaced}
+    placed_lines = {no for no, _ in placed}
     for it in items:
-        if isinstance(it, Fragment) and (it.line_no, it.part) not in placed:
-            # a line split differently on the way (initiative/summary on one line)
-            if not any(p[0] == it.line_no for p in placed):
-                unplaced.append(it)
+        # a line split differently on the way (initiative/summary on one line)
+        # counts as placed when some part of it is placed; tidy re-checks parts
+        if isinstance(it, Fragment) and (it.line_no, it.part) not in placed and it.line_no not in placed_lines:
+            unplaced.append(it)
     for r in rows:
         for attr in ("_merged_candidate", "_head_first"):
             if hasattr(r, attr):
@@ -918,12 +936,17 @@ def _page_sections(lines: list[str], boiler: dict[int, str], headers: list[tuple
     return out
 
 
+@lru_cache(maxsize=64)
+def _legend_cached(text: str) -> list[dict]:
+    return parse_grade_legend(text)
+
+
 def _legend(lines: list[str], boiler: dict[int, str], path: str) -> list[dict]:
     legends = {lines[no - 1].strip(" \t") for no, k in boiler.items() if k == "legend"}
-    parsed = [parse_grade_legend(t) for t in sorted(legends)]
+    parsed = [_legend_cached(t) for t in sorted(legends)]
     norm = {tuple((r["grade"], r["meaning"], r["min_achievement_pct"]) for r in p) for p in parsed}
     if len(norm) > 1:
         raise ReportError(path, "the grade legend (〔評価の指標〕) differs between pages")
     if parsed and [r["grade"] for r in parsed[0]] != list(GRADES):
         raise ReportError(path, "the grade legend does not define grades A–D")
-    return parsed[0] if parsed else []
+    return [dict(r) for r in parsed[0]] if parsed else []

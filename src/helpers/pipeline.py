@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import schema
 from .extract import ReportError, decode_report, extract_report, split_lines
-from .tidy import Tables, concat_tables, tidy_extraction, validate_tables
+from .tidy import Tables, build_tables, tidy_extraction, validate_tables
 
 __all__ = ["Report", "read_report", "expand_inputs", "clean_reports", "write_tables", "CSV_OPTIONS"]
 
@@ -94,7 +94,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
         ex.encoding = rep.encoding
         parts.append(tidy_extraction(ex, report=rep.name, lines=rep.lines))
         texts[rep.name] = rep.lines
-    tables = concat_tables(parts)
+    tables = build_tables(parts)
     validate_tables(tables, texts=texts)
     if with_metrics:
         _add_metrics(tables)

@@ -28,6 +28,8 @@ __all__ = [
     "join_cell",
     "strip_relisted",
     "tidy_extraction",
+    "build_tables",
+    "Records",
     "account_lines",
     "validate_tables",
 ]
@@ -110,8 +112,19 @@ class Tables:
         }
 
 
-def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Tables:
-    """Turn one report's extraction into the clean tables.
+@dataclass
+class Records:
+    """One report's tidy rows as plain records (DataFrames are built once for all reports)."""
+
+    initiatives: list[dict]
+    departments: list[dict]
+    source_lines: list[dict]
+    grade_legend: list[dict]
+    accounting: dict
+
+
+def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records:
+    """Turn one report's extraction into clean records (see :func:`build_tables`).
 
     Args:
         ex: the result of :func:`helpers.extract.extract_report`.
@@ -184,14 +197,24 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Tables:
         src_rows.append({"report": report, "line_no": f.line_no, "part": f.part, "role": "unplaced",
                          "initiative_id": None, "field": None, "text": f.text})
 
-    initiatives = _frame(init_rows, "initiatives")
-    departments = _frame(dept_rows, "departments")
-    source_lines = _frame(src_rows, "source_lines").sort_values(["report", "line_no", "part"], kind="stable")
-    source_lines = source_lines.reset_index(drop=True)
-    legend = _frame(ex.legend, "grade_legend")
-    tables = Tables(initiatives, departments, source_lines, legend)
-    tables.accounting = [account_lines(report, lines, tables.source_lines, n_rows=len(ex.rows))]
-    return tables
+    src_rows.sort(key=lambda r: (r["line_no"], r["part"]))
+    accounting = account_lines(report, lines, src_rows, n_rows=len(ex.rows))
+    return Records(init_rows, dept_rows, src_rows, list(ex.legend), accounting)
+
+
+def build_tables(parts: list[Records]) -> Tables:
+    """Stack several reports' records (in the given order) into typed tables."""
+    legend = parts[0].grade_legend if parts else []
+    for p in parts[1:]:
+        if p.grade_legend != legend:
+            raise ValidationError("the reports' grade legends differ")
+    return Tables(
+        initiatives=_frame([r for p in parts for r in p.initiatives], "initiatives"),
+        departments=_frame([r for p in parts for r in p.departments], "departments"),
+        source_lines=_frame([r for p in parts for r in p.source_lines], "source_lines"),
+        grade_legend=_frame(legend, "grade_legend"),
+        accounting=[p.accounting for p in parts],
+    )
 
 
 def _frame(records: list[dict], table: str) -> pd.DataFrame:
@@ -211,19 +234,16 @@ def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def account_lines(report: str, lines: list[str], source_lines: pd.DataFrame, *, n_rows: int) -> dict:
+def account_lines(report: str, lines: list[str], source_lines: list[dict], *, n_rows: int) -> dict:
     """Count what happened to every input line.
 
     Every non-blank line is boilerplate, placed (in one or more cells of one
-    row), or unplaced; the three add up to the non-blank lines or the run is
-    an error.
+    row), or unplaced; ``missing`` lists lines in none of these (must be empty).
     """
-    src = source_lines[source_lines["report"] == report]
     nonblank = {i + 1 for i, t in enumerate(lines) if t.strip(" \t")}
-    by_role = src.groupby("role")["line_no"].apply(lambda s: set(s.tolist())).to_dict()
-    boiler = set().union(*[v for k, v in by_role.items() if k not in ("cell", "unplaced")]) if by_role else set()
-    placed = by_role.get("cell", set())
-    unplaced = by_role.get("unplaced", set())
+    placed, unplaced, boiler = set(), set(), set()
+    for r in source_lines:
+        {"cell": placed, "unplaced": unplaced}.get(r["role"], boiler).add(r["line_no"])
     return {
         "report": report,
         "lines_read": len(lines),
@@ -235,6 +255,11 @@ def account_lines(report: str, lines: list[str], source_lines: pd.DataFrame, *, 
         "missing": sorted(nonblank - boiler - placed - unplaced),
         "rows": n_rows,
     }
+
+
+def _tuples(df: pd.DataFrame, cols: list[str]):
+    """Row tuples of plain Python values (much faster than itertuples on str arrays)."""
+    return zip(*(df[c].tolist() for c in cols))
 
 
 def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
@@ -257,13 +282,12 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
     dup = ini["initiative_id"][ini["initiative_id"].duplicated()]
     if len(dup):
         errors.append(f"duplicate initiative_id: {sorted(set(dup))}")
-    bad_grade = ini[~ini["grade"].isin(list("ABCD"))]
-    for _, r in bad_grade.iterrows():
-        errors.append(f"{r.initiative_id}: grade {r.grade!r} is not one of A–D")
+    for rid, grade in ini.loc[~ini["grade"].isin(list("ABCD")), ["initiative_id", "grade"]].itertuples(index=False):
+        errors.append(f"{rid}: grade {grade!r} is not one of A–D")
     for col in ("initiative", "summary", "grade"):
-        empty = ini[ini[col].fillna("") == ""]
-        for _, r in empty.iterrows():
-            errors.append(f"{r.initiative_id} (line {r.source_first_line}): empty {col}")
+        empty = ini.loc[ini[col].fillna("") == "", ["initiative_id", "source_first_line"]]
+        for rid, line in empty.itertuples(index=False):
+            errors.append(f"{rid} (line {line}): empty {col}")
     no_dept = set(ini["initiative_id"]) - set(dep["initiative_id"])
     for rid in sorted(no_dept):
         errors.append(f"{rid}: no department (担当部署)")
@@ -273,12 +297,17 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
     if (ini["department_count"] != ini["initiative_id"].map(dep["initiative_id"].value_counts()).fillna(0)).any():
         errors.append("department_count does not match departments.csv")
     # every fragment is a piece of its source line, in order, with only spaces between
-    for (report, line_no), grp in src.groupby(["report", "line_no"], sort=True):
+    by_line: dict[tuple[str, int], list[tuple[int, str, str]]] = {}
+    cell_text: dict[tuple[str, str], str] = {}
+    for report, line_no, part, role, rid, fld, text in _tuples(src, list(src.columns)):
+        if role in ("cell", "unplaced"):
+            by_line.setdefault((report, line_no), []).append((part, text, role))
+        if role == "cell":
+            cell_text[(rid, fld)] = cell_text.get((rid, fld), "") + text
+    for (report, line_no), pieces in by_line.items():
         line = texts[report][line_no - 1].strip(" \t")
-        if grp["role"].iloc[0] != "cell" and grp["role"].iloc[0] != "unplaced":
-            continue
         pos = 0
-        for piece in grp.sort_values("part")["text"]:
+        for _, piece, _ in sorted(pieces):
             at = line.find(piece, pos)
             if at < 0 or line[pos:at].strip(" ") != "":
                 errors.append(f"{report}:{line_no}: fragment {piece!r} is not the next part of the line")
@@ -288,37 +317,20 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
             if line[pos:].strip(" ") != "":
                 errors.append(f"{report}:{line_no}: text {line[pos:]!r} is in no cell")
     # each cell column equals the concatenation of its source fragments
-    cells = src[src["role"] == "cell"]
-    joined = cells.groupby(["initiative_id", "field"], sort=False)["text"].agg("".join)
-    merged_first = {}
-    for _, r in ini.iterrows():
-        for col in ("summary", "prior_text", "plan_text", "result_text", "comment", "remarks"):
-            got = joined.get((r.initiative_id, col), "")
-            if got != (r[col] or ""):
-                errors.append(f"{r.initiative_id}.{col} differs from its source lines")
-        init_src = joined.get((r.initiative_id, "initiative"))
+    cols = ("initiative_id", "initiative", "initiative_merged", "summary", "prior_text", "plan_text",
+            "result_text", "comment", "remarks")
+    for rid, initiative, merged, *texts_ in _tuples(ini, list(cols)):
+        for col, value in zip(cols[3:], texts_):
+            if cell_text.get((rid, col), "") != (value or ""):
+                errors.append(f"{rid}.{col} differs from its source lines")
+        init_src = cell_text.get((rid, "initiative"))
         if init_src is not None:
-            merged_first[init_src] = r.initiative_id
-            if strip_relisted(init_src)[0] != r.initiative:
-                errors.append(f"{r.initiative_id}.initiative differs from its source lines")
-        elif not r.initiative_merged:
-            errors.append(f"{r.initiative_id}: initiative has no source line")
+            if strip_relisted(init_src)[0] != initiative:
+                errors.append(f"{rid}.initiative differs from its source lines")
+        elif not merged:
+            errors.append(f"{rid}: initiative has no source line")
     for acc in t.accounting:
         if acc["missing"]:
             errors.append(f"{acc['report']}: lines {acc['missing']} are in no table and not reported")
     if errors:
         raise ValidationError("\n".join(errors))
-
-
-def concat_tables(parts: list[Tables]) -> Tables:
-    """Stack the tables of several reports (in the given order)."""
-    def cat(name: str) -> pd.DataFrame:
-        frames = [getattr(p, name) for p in parts]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns_of(name))
-
-    legend = parts[0].grade_legend if parts else pd.DataFrame(columns=columns_of("grade_legend"))
-    for p in parts[1:]:
-        if not p.grade_legend.equals(legend):
-            raise ValidationError("the reports' grade legends differ")
-    return Tables(cat("initiatives"), cat("departments"), cat("source_lines"), legend,
-                  [a for p in parts for a in p.accounting])
