@@ -1,0 +1,97 @@
+"""Load the clean tables for analysis, with the dtypes the schema promises.
+
+The notebooks' entry point::
+
+    from helpers import load_tables
+    t = load_tables()          # data/clean/ by default
+    t.initiatives.grade        # ordered categorical A < B < C < D (A best)
+    t.metrics.value            # nullable Float64
+
+Every table in :data:`helpers.schema.SCHEMA` that exists in the folder is
+loaded; dtypes come from the schema (``integer`` → ``Int64``, ``number`` →
+``Float64``, ``boolean`` → ``boolean``, ``category`` → ``category``, grade →
+ordered categorical), so a notebook never re-implements the parsing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .config import CLEAN_DATA_DIR
+from .schema import SCHEMA
+
+__all__ = ["GRADE_ORDER", "CleanTables", "load_tables", "read_table"]
+
+GRADE_ORDER = ["A", "B", "C", "D"]  # as in the report's legend, best first
+_ORDERED = {
+    "grade": GRADE_ORDER,
+    "rubric_grade": GRADE_ORDER,
+    "period": ["prior", "plan", "result"],
+}
+
+
+def read_table(path: str | Path, table: str) -> pd.DataFrame:
+    """Read one clean CSV with the schema's dtypes.
+
+    Args:
+        path: the CSV file.
+        table: its name in :data:`helpers.schema.SCHEMA` (e.g. ``"initiatives"``).
+
+    Returns:
+        A DataFrame whose columns are exactly the schema's, typed.
+    """
+    cols = SCHEMA[table]
+    text_cols = {c.name: "str" for c in cols if c.dtype in ("string", "category")}
+    df = pd.read_csv(path, encoding="utf-8-sig", dtype=text_cols, keep_default_na=False, na_values=[""])
+    expected = [c.name for c in cols]
+    if list(df.columns) != expected:
+        raise ValueError(f"{path}: columns {list(df.columns)} differ from the schema {expected}")
+    for c in cols:
+        s = df[c.name]
+        if c.dtype == "integer":
+            df[c.name] = s.astype("Int64")
+        elif c.dtype == "number":
+            df[c.name] = s.astype("Float64")
+        elif c.dtype == "boolean":
+            df[c.name] = s.map({True: True, False: False, "True": True, "False": False}).astype("boolean")
+        elif c.dtype == "category":
+            cats = _ORDERED.get(c.name)
+            df[c.name] = pd.Categorical(s, categories=cats, ordered=True) if cats else s.astype("category")
+    return df
+
+
+@dataclass
+class CleanTables:
+    """The clean tables as DataFrames (attributes named like the CSV files)."""
+
+    initiatives: pd.DataFrame
+    departments: pd.DataFrame
+    source_lines: pd.DataFrame
+    grade_legend: pd.DataFrame
+    metrics: pd.DataFrame | None = None
+    trends: pd.DataFrame | None = None
+    folder: Path = field(default=CLEAN_DATA_DIR)
+
+
+def load_tables(folder: str | Path = CLEAN_DATA_DIR) -> CleanTables:
+    """Load every clean table of ``folder`` (default ``data/clean``) with proper dtypes.
+
+    >>> t = load_tables()
+    >>> t.initiatives["grade"].cat.categories.tolist(), t.initiatives["grade"].cat.ordered
+    (['A', 'B', 'C', 'D'], True)
+    >>> int(t.initiatives["is_relisted"].sum())
+    5
+    """
+    folder = Path(folder)
+    loaded = {}
+    for table in SCHEMA:
+        path = folder / f"{table}.csv"
+        if path.exists():
+            loaded[table] = read_table(path, table)
+    missing = {"initiatives", "departments", "source_lines", "grade_legend"} - set(loaded)
+    if missing:
+        raise FileNotFoundError(f"{folder}: missing {sorted(missing)}; run `make data`")
+    return CleanTables(folder=folder, **loaded)
