@@ -1,0 +1,169 @@
+"""Analysis verbs shared by the notebooks: grade tables and COVID keyword evidence.
+
+Notebooks stay thin: anything two notebooks need, or anything worth a unit
+test, lives here.  Every function takes a DataFrame first, returns a new one,
+and keeps ``initiative_id`` so a figure can always be traced back to its row
+(and, through ``source_lines.csv``, to its lines in the report).
+
+Text matching is done on NFKC-normalised text (full-width digits and
+letters become half-width) but the context returned is the text as printed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from .tables import GRADE_ORDER
+
+__all__ = [
+    "TEXT_FIELDS",
+    "COVID_TERMS",
+    "CANCEL_TERMS",
+    "ADAPT_TERMS",
+    "without_relisted",
+    "grade_table",
+    "find_terms",
+    "covid_evidence",
+    "covid_impact",
+]
+
+# columns of initiatives.csv searched for keywords, in reading order
+TEXT_FIELDS = ["prior_text", "plan_text", "result_text", "comment", "remarks"]
+
+COVID_TERMS = {
+    "コロナ": "COVID-19 (コロナ禍, 新型コロナウイルス, ウィズコロナ …)",
+    "感染": "infection (感染拡大, 感染予防, 感染症)",
+}
+CANCEL_TERMS = {
+    "中止": "cancelled (中止, 中止22回 …)",
+    "休館": "facility closed",
+    "延期": "postponed",
+    "未実施": "not held",
+    "自粛": "voluntarily suspended (訪問自粛)",
+}
+ADAPT_TERMS = {
+    "オンライン": "held online",
+    "書面": "held in writing (書面開催 / 書面で開催)",
+    "電話": "by telephone (電話確認・相談)",
+    "ビデオ": "video recording instead of a live event",
+    "予約制": "by appointment",
+    "個別相談に変更": "individual consultations instead of group sessions (集団を個別相談に変更); plain 個別 is not used: 個別ケア会議 and 個別課題 are ordinary activities",
+    "代替": "an alternative was provided (代替として…)",
+}
+
+_COUNT_AFTER = re.compile(r"^\s*(\d+)\s*回")  # 中止22回
+_COUNT_BEFORE = re.compile(r"(\d+)\s*回\s*$")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def without_relisted(initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Drop the rows printed again with （再掲）, so each initiative counts once."""
+    return initiatives[~initiatives["is_relisted"].astype(bool)]
+
+
+def grade_table(initiatives: pd.DataFrame, by: str | list[str], *, relisted: bool = True) -> pd.DataFrame:
+    """Count grades A–D per group, with a total column.
+
+    Args:
+        initiatives: the initiatives table.
+        by: column(s) to group by (e.g. ``"field_plan"``).
+        relisted: keep the （再掲） rows (as printed) or count each initiative once.
+
+    Returns:
+        One row per group (in first-appearance order), columns A, B, C, D, total.
+    """
+    df = initiatives if relisted else without_relisted(initiatives)
+    keys = [by] if isinstance(by, str) else list(by)
+    grades = pd.Categorical(df["grade"].astype(str), categories=GRADE_ORDER, ordered=True)
+    counts = (
+        pd.crosstab([df[k] for k in keys], grades, dropna=False)
+        .reindex(columns=GRADE_ORDER, fill_value=0)
+    )
+    counts.columns = pd.Index(GRADE_ORDER, name="grade")
+    order = df[keys].drop_duplicates()
+    counts = counts.reindex(pd.MultiIndex.from_frame(order) if len(keys) > 1 else order[keys[0]], fill_value=0)
+    counts["total"] = counts.sum(axis=1)
+    return counts.astype(int)
+
+
+def find_terms(text: str, terms: dict[str, str] | list[str], *, context: int = 12) -> list[dict]:
+    """Every occurrence of each term in ``text``, with a printed context and a count.
+
+    The count is the number of sessions stated next to a cancellation
+    (``中止22回``, ``中止８回``), when printed; otherwise None.
+
+    >>> [(m["term"], m["sessions"]) for m in find_terms("コロナ禍による施設休館により中止８回", CANCEL_TERMS)]
+    [('中止', 8), ('休館', None)]
+    """
+    if not text:
+        return []
+    norm = _nfkc(text)
+    if len(norm) != len(text):  # NFKC changed the length: fall back to printed text
+        norm = text
+    out = []
+    for term in terms:
+        for m in re.finditer(re.escape(term), norm):
+            after = _COUNT_AFTER.match(norm[m.end():])
+            sessions = int(after.group(1)) if after and term == "中止" else None
+            out.append({
+                "term": term,
+                "start": m.start(),
+                "sessions": sessions,
+                "context": text[max(0, m.start() - context): m.end() + context],
+            })
+    return sorted(out, key=lambda d: (d["start"], d["term"]))
+
+
+def covid_evidence(initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Long table of every keyword hit: one row per (initiative, field, term occurrence).
+
+    Columns: initiative_id, row_no, field, category (covid / cancel / adapt),
+    term, sessions (for 中止N回), context (as printed).
+    """
+    rows = []
+    cats = {"covid": COVID_TERMS, "cancel": CANCEL_TERMS, "adapt": ADAPT_TERMS}
+    for rec in initiatives[["initiative_id", "row_no", *TEXT_FIELDS]].to_dict("records"):
+        for field in TEXT_FIELDS:
+            text = rec[field] if isinstance(rec[field], str) else ""
+            for cat, terms in cats.items():
+                for hit in find_terms(text, terms):
+                    rows.append({
+                        "initiative_id": rec["initiative_id"], "row_no": rec["row_no"], "field": field,
+                        "category": cat, "term": hit["term"], "sessions": hit["sessions"], "context": hit["context"],
+                    })
+    cols = ["initiative_id", "row_no", "field", "category", "term", "sessions", "context"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["sessions"] = df["sessions"].astype("Int64")
+    return df
+
+
+def covid_impact(initiatives: pd.DataFrame) -> pd.DataFrame:
+    """One row per initiative: does it mention COVID, a cancellation, an adaptation?
+
+    Columns added to the identifying columns: ``mentions_covid``,
+    ``cancelled`` (any cancellation term), ``cancelled_sessions`` (sum of
+    stated 中止N回, NA when none stated), ``adapted`` (any adaptation term),
+    ``cancel_terms`` / ``adapt_terms`` (distinct terms, in order of appearance).
+    """
+    ev = covid_evidence(initiatives)
+    base = initiatives[["initiative_id", "row_no", "section_no", "field_plan", "objective", "initiative",
+                        "is_relisted", "grade"]].copy()
+
+    def terms(cat: str) -> pd.Series:
+        sub = ev[ev["category"] == cat]
+        return sub.groupby("initiative_id", sort=False)["term"].agg(lambda s: "・".join(dict.fromkeys(s)))
+
+    base["mentions_covid"] = base["initiative_id"].isin(ev.loc[ev["category"] == "covid", "initiative_id"])
+    base["cancelled"] = base["initiative_id"].isin(ev.loc[ev["category"] == "cancel", "initiative_id"])
+    base["adapted"] = base["initiative_id"].isin(ev.loc[ev["category"] == "adapt", "initiative_id"])
+    sessions = ev.dropna(subset=["sessions"]).groupby("initiative_id")["sessions"].sum()
+    base["cancelled_sessions"] = base["initiative_id"].map(sessions).astype("Int64")
+    base["cancel_terms"] = base["initiative_id"].map(terms("cancel")).fillna("")
+    base["adapt_terms"] = base["initiative_id"].map(terms("adapt")).fillna("")
+    return base.reset_index(drop=True)

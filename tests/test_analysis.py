@@ -1,0 +1,69 @@
+"""helpers.analysis on the real report: expected values read off the lines quoted."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.analysis import covid_evidence, covid_impact, find_terms, grade_table, CANCEL_TERMS, ADAPT_TERMS
+from helpers.pipeline import clean_reports
+
+
+@pytest.fixture(scope="module")
+def ini(raw_path):
+    return clean_reports([raw_path], with_metrics=False).initiatives
+
+
+def by_row(df, row_no):
+    return df[df["row_no"] == row_no].iloc[0]
+
+
+def test_cancelled_sessions_where_stated(ini):
+    ci = covid_impact(ini)
+    # line 74 "　子育て広場　中止22回" (row 2 and its （再掲） copy, row 5, line 161)
+    assert by_row(ci, 2).cancelled_sessions == 22 and by_row(ci, 5).cancelled_sessions == 22
+    # line 202 "…施設休館により中止８回" (full-width 8)
+    r7 = by_row(ci, 7)
+    assert (r7.cancelled_sessions, r7.cancel_terms, r7.mentions_covid) == (8, "休館・中止", True)
+
+
+def test_not_held_and_adaptations(ini):
+    ci = covid_impact(ini)
+    # line 1015 "社会福祉協議会 1回 1回 未実施 D"; 1018 "コロナ感染拡大に伴い中止とした"
+    r44 = by_row(ci, 44)
+    assert (r44.cancel_terms, r44.mentions_covid, r44.grade) == ("未実施・中止", True, "D")
+    # line 782 "（会場とオンラインで開催）": adapted, but COVID is not named in that row
+    r31 = by_row(ci, 31)
+    assert (r31.adapted, r31.adapt_terms, r31.mentions_covid) == (True, "オンライン", False)
+    # lines 888-889 "集団を個別相談に変" / "更して実施" (joined across the line break)
+    assert "個別相談に変更" in by_row(ci, 34).adapt_terms
+    # 個別ケア会議 (lines 661, 664) is not an adaptation
+    assert "個別" not in by_row(ci, 26).adapt_terms
+
+
+def test_row_without_any_keyword(ini):
+    # lines 110-125 支援の必要な妊産婦への支援: no comment, no keyword
+    r4 = by_row(covid_impact(ini), 4)
+    assert not (r4.mentions_covid or r4.cancelled or r4.adapted)
+
+
+def test_evidence_keeps_printed_context(ini):
+    ev = covid_evidence(ini)
+    hit = ev[(ev["row_no"] == 7) & (ev["term"] == "中止")].iloc[0]
+    assert hit.field == "comment" and "中止８回" in hit.context
+
+
+def test_find_terms_counts_only_cancellations():
+    assert [(h["term"], h["sessions"]) for h in find_terms("会場受講に加えてオンラインでも受講", ADAPT_TERMS)] == [("オンライン", None)]
+    assert find_terms("", CANCEL_TERMS) == []
+
+
+def test_grade_table_with_and_without_relisted(ini):
+    # grades per field plan, counted from the hand readings (tests/data, ../shared/examples)
+    g = grade_table(ini, "field_plan")
+    assert g.loc["子ども・子育て支援"].tolist() == [8, 1, 2, 0, 11]
+    assert g["total"].sum() == 56
+    once = grade_table(ini, "field_plan", relisted=False)
+    # the 5 （再掲） rows: 子ども 2 (C, A), 障がい 1 (D), 高齢 2 (A, A)
+    assert once.loc["子ども・子育て支援"].tolist() == [7, 1, 1, 0, 9]
+    assert once.loc["障がい者・生活困窮者支援"].tolist() == [7, 1, 1, 0, 9]
+    assert once["total"].sum() == 51
