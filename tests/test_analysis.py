@@ -67,3 +67,20 @@ def test_grade_table_with_and_without_relisted(ini):
     assert once.loc["子ども・子育て支援"].tolist() == [7, 1, 1, 0, 9]
     assert once.loc["障がい者・生活困窮者支援"].tolist() == [7, 1, 1, 0, 9]
     assert once["total"].sum() == 51
+
+
+def test_compare_relisted_finds_the_report_own_inconsistency(raw_path):
+    from helpers.analysis import compare_relisted
+
+    t = clean_reports([raw_path], with_metrics=False)
+    c = compare_relisted(t.initiatives, t.departments).set_index(["relisted_row", "field"])
+    # row 5 (lines 151-153: 32回 延べ337人, BP 3回 21人) vs row 2 (lines 64-66: 38回 延べ397人, BP ４回 28人)
+    r = c.loc[(5, "result_text")]
+    assert not r.same_normalised and "延べ337" in r.relisted_text and "延べ397" in r.original_text
+    # row 5's prior differs only by spacing and width (line 142 "　   1回　5人" vs line 55 "　1回　５人")
+    assert not c.loc[(5, "prior_text")].same and c.loc[(5, "prior_text")].same_normalised
+    # rows 27 and 28 repeat rows 22 and 26 exactly
+    assert c.loc[27]["same"].all() and c.loc[28]["same"].all()
+    # row 18 (line 458) is another activity under the same name: other department and grade D vs A
+    assert (c.loc[(18, "grade")].original_text, c.loc[(18, "grade")].relisted_text) == ("A", "D")
+    assert (c.loc[(18, "departments")].original_text, c.loc[(18, "departments")].relisted_text) == ("社会福祉協議会", "健康福祉課")

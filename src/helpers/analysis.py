@@ -167,3 +167,42 @@ def covid_impact(initiatives: pd.DataFrame) -> pd.DataFrame:
     base["cancel_terms"] = base["initiative_id"].map(terms("cancel")).fillna("")
     base["adapt_terms"] = base["initiative_id"].map(terms("adapt")).fillna("")
     return base.reset_index(drop=True)
+
+
+COMPARED_FIELDS = ["summary", "prior_text", "plan_text", "result_text", "grade", "comment", "remarks"]
+
+
+def _squash(text: str) -> str:
+    """NFKC without any whitespace: ``NP(子育て支援)　   1回　5人`` == ``NP(子育て支援)　1回　５人``."""
+    return re.sub(r"\s+", "", _nfkc(text))
+
+
+def compare_relisted(initiatives: pd.DataFrame, departments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Compare every （再掲） row with its original, field by field.
+
+    Returns one row per (relisted row, field) with both texts and whether they
+    are identical; a department column is compared too when ``departments`` is
+    given.  A relisted row is meant to repeat its original, so every
+    difference is something the report itself is inconsistent about (or a
+    different activity under the same name).  ``same_normalised`` ignores
+    differences of character width and spacing only.
+    """
+    ini = initiatives.set_index("initiative_id")
+    dept = None
+    if departments is not None:
+        dept = departments.groupby("initiative_id", sort=False)["department"].agg("・".join)
+    rows = []
+    for rid, orig in ini["relisted_of"].dropna().items():
+        fields = COMPARED_FIELDS + (["departments"] if dept is not None else [])
+        for f in fields:
+            a = dept.get(orig, "") if f == "departments" else ini.at[orig, f]
+            b = dept.get(rid, "") if f == "departments" else ini.at[rid, f]
+            a = "" if pd.isna(a) else str(a)
+            b = "" if pd.isna(b) else str(b)
+            rows.append({
+                "relisted_id": rid, "relisted_row": ini.at[rid, "row_no"], "original_id": orig,
+                "original_row": ini.at[orig, "row_no"], "initiative": ini.at[rid, "initiative"],
+                "field": f, "same": a == b, "same_normalised": _squash(a) == _squash(b),
+                "original_text": a, "relisted_text": b,
+            })
+    return pd.DataFrame(rows)

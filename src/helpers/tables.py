@@ -23,7 +23,7 @@ import pandas as pd
 from .config import CLEAN_DATA_DIR
 from .schema import SCHEMA
 
-__all__ = ["GRADE_ORDER", "CleanTables", "load_tables", "read_table"]
+__all__ = ["GRADE_ORDER", "CleanTables", "load_tables", "read_table", "save_table"]
 
 GRADE_ORDER = ["A", "B", "C", "D"]  # as in the report's legend, best first
 _ORDERED = {
@@ -95,3 +95,19 @@ def load_tables(folder: str | Path = CLEAN_DATA_DIR) -> CleanTables:
     if missing:
         raise FileNotFoundError(f"{folder}: missing {sorted(missing)}; run `make data`")
     return CleanTables(folder=folder, **loaded)
+
+
+def save_table(df: pd.DataFrame, name: str, *, notebook: str, folder: str | Path | None = None) -> Path:
+    """Save a notebook's summary table as ``reports/tables/{notebook}_{name}.csv``.
+
+    Same CSV conventions as the clean tables (UTF-8 with BOM, LF, stable float
+    format), so the Excel workbook (``make report``) picks it up as a sheet.
+    """
+    from .config import REPORTS_DIR
+    from .pipeline import CSV_OPTIONS
+
+    out = Path(folder) if folder else REPORTS_DIR / "tables"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{notebook}_{name}.csv"
+    df.to_csv(path, **{**CSV_OPTIONS, "index": df.index.name is not None or isinstance(df.index, pd.MultiIndex)})
+    return path
