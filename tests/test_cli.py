@@ -24,8 +24,10 @@ def test_clean_places_every_line(raw_path, tmp_path):
     r = run("clean", str(raw_path), "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "1300 lines read = 360 blank + 102 boilerplate + 838 placed + 0 unplaced; 56 table rows" in r.stdout
+    assert "+ 0 left over" in r.stdout  # every digit of the period cells is an amount or a name/date
     assert sorted(p.name for p in out.iterdir()) == [
-        "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "initiatives.csv", "source_lines.csv"]
+        "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "initiatives.csv",
+        "metrics.csv", "source_lines.csv", "trends.csv"]
 
 
 def test_blank_and_boilerplate_counts_match_the_text(raw_path):

@@ -50,6 +50,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"{a['report']}: {a['lines_read']} lines read = {a['blank']} blank + {a['boilerplate']} boilerplate"
                 f" + {a['placed']} placed + {a['unplaced']} unplaced; {a['rows']} table rows"
             )
+    leftovers = [(a["report"], x) for a in tables.accounting for x in a.get("digits_leftover", [])]
+    if not args.quiet or leftovers:
+        for a in tables.accounting:
+            if "digits_in_amounts" in a:
+                print(
+                    f"{a['report']}: digits in period cells: {a['digits_in_amounts']} in amounts"
+                    f" + {a['digits_excluded']} excluded (names, dates) + {len(a['digits_leftover'])} left over"
+                )
+    if leftovers:
+        for report, x in leftovers:
+            print(f"digit left over: {report}: {x}", file=err)
+        print(f"error: {len(leftovers)} digit(s) in period cells are neither an amount nor excluded; nothing written", file=err)
+        return 1
     if unplaced:
         src = tables.source_lines
         for a in unplaced:

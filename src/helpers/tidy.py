@@ -102,14 +102,21 @@ class Tables:
     source_lines: pd.DataFrame
     grade_legend: pd.DataFrame
     accounting: list[dict] = field(default_factory=list)
+    metrics: pd.DataFrame | None = None
+    trends: pd.DataFrame | None = None
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
-        return {
+        out = {
             "initiatives": self.initiatives,
             "departments": self.departments,
             "source_lines": self.source_lines,
             "grade_legend": self.grade_legend,
         }
+        if self.metrics is not None:
+            out["metrics"] = self.metrics
+        if self.trends is not None:
+            out["trends"] = self.trends
+        return out
 
 
 @dataclass

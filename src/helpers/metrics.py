@@ -1,0 +1,119 @@
+"""Stage 3 — every measured amount as data: ``metrics`` and ``trends`` tables.
+
+Reads each period cell line by line from ``source_lines`` (so wrapped numbers
+and labels resolve as printed), runs :mod:`helpers.quantities`, and builds:
+
+``metrics``
+    one row per amount (or qualitative entry: 全戸, 随時, 中止 …) in a period
+    cell, with the period's fiscal year and status from the column header.
+``trends``
+    the same indicator paired across prior → plan → result of one row, with
+    change, change rate, plan achievement (result / plan) and the grade the
+    report's own legend gives that achievement (``rubric_grade``: read from
+    ``grade_legend``, ≥90 % A, ≥75 % B, ≥50 % C, else D), next to the grade
+    the report printed.
+
+Digits in period cells are accounted for (:func:`helpers.quantities.account_digits`):
+the counts go into the run's accounting and any digit that is neither in an
+amount nor excluded as part of a name or date is reported as a leftover.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .quantities import account_digits, extract_quantities, fill_missing_labels, pair_trends
+from .schema import columns_of
+
+__all__ = ["PERIOD_FIELDS", "cell_lines", "rubric_grade", "add_metrics"]
+
+PERIOD_FIELDS = {"prior": "prior_text", "plan": "plan_text", "result": "result_text"}
+
+
+def cell_lines(source_lines: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, str]]]:
+    """(initiative_id, field) -> [(line_no, text), …] for the three period cells."""
+    src = source_lines[(source_lines["role"] == "cell") & source_lines["field"].isin(list(PERIOD_FIELDS.values()))]
+    out: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for rid, fld, line_no, text in zip(src["initiative_id"].tolist(), src["field"].tolist(),
+                                        src["line_no"].tolist(), src["text"].tolist()):
+        out.setdefault((rid, fld), []).append((int(line_no), text))
+    return out
+
+
+def rubric_grade(rate: float | None, legend: list[dict]) -> str | None:
+    """The grade the report's legend gives an achievement rate (result / plan).
+
+    The thresholds are read from the legend (``min_achievement_pct``); the
+    grade without a threshold (D) takes everything below the lowest one.
+
+    >>> legend = [{"grade": "A", "min_achievement_pct": 90}, {"grade": "B", "min_achievement_pct": 75},
+    ...           {"grade": "C", "min_achievement_pct": 50}, {"grade": "D", "min_achievement_pct": None}]
+    >>> [rubric_grade(r, legend) for r in (0.735, 0.9, 1.2, 0.1, None)]
+    ['C', 'A', 'A', 'D', None]
+    """
+    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+        return None
+    ranked = sorted((r for r in legend if r["min_achievement_pct"] is not None and not pd.isna(r["min_achievement_pct"])),
+                    key=lambda r: -r["min_achievement_pct"])
+    for r in ranked:
+        if rate * 100 >= r["min_achievement_pct"] - 1e-9:
+            return r["grade"]
+    rest = [r["grade"] for r in legend if r["min_achievement_pct"] is None or pd.isna(r["min_achievement_pct"])]
+    return rest[0] if rest else None
+
+
+def add_metrics(tables) -> None:
+    """Add ``metrics`` and ``trends`` to :class:`helpers.tidy.Tables` in place; extend the accounting."""
+    from .tidy import _frame
+
+    ini = tables.initiatives
+    legend = tables.grade_legend.to_dict("records")
+    lines_of = cell_lines(tables.source_lines)
+    metric_rows, trend_rows = [], []
+    digits: dict[str, dict] = {}
+    cols = ["report", "initiative_id", "grade", "prior_year", "prior_status", "plan_year", "result_year", "result_status"]
+    for report, rid, grade, py, ps, ly, ry, rs in zip(*(ini[c].tolist() for c in cols)):
+        year = {"prior": py, "plan": ly, "result": ry}
+        status = {"prior": ps, "plan": "plan", "result": rs}
+        acc = digits.setdefault(report, {"digits_in_amounts": 0, "digits_excluded": 0, "digits_leftover": []})
+        cells = {}
+        for period, fld in PERIOD_FIELDS.items():
+            numbered = lines_of.get((rid, fld), [])
+            texts = [t for _, t in numbered]
+            cells[period] = extract_quantities(texts)
+            d = account_digits(texts)
+            acc["digits_in_amounts"] += len(d.in_amounts)
+            acc["digits_excluded"] += len(d.excluded)
+            acc["digits_leftover"] += [f"{rid} {period}: {x}" for x in d.leftover]
+            cells[period] = [(q, numbered[q.line_index][0]) for q in cells[period]]
+        filled = fill_missing_labels({p: [q for q, _ in v] for p, v in cells.items()})
+        for period in PERIOD_FIELDS:
+            for k, (q, (_, line_no)) in enumerate(zip(filled[period], cells[period]), start=1):
+                metric_rows.append({
+                    "report": report, "initiative_id": rid, "period": period, "fiscal_year": year[period],
+                    "status": status[period], "item_no": k, "indicator": q.indicator,
+                    "value": None if q.kind != "amount" else q.value, "unit": q.unit,
+                    "cumulative": q.cumulative, "each": q.each, "qualifier": q.qualifier, "kind": q.kind,
+                    "label_inherited": q.label_inherited, "source_text": q.source_text, "source_line": line_no,
+                })
+        for t in pair_trends(filled):
+            prior, plan, result = t["prior_value"], t["plan_value"], t["result_value"]
+            change = result - prior if result is not None and prior is not None else None
+            rate = change / prior if change is not None and prior else None
+            achievement = result / plan if result is not None and plan else None
+            trend_rows.append({
+                "report": report, "initiative_id": rid, "indicator": t["indicator"], "unit": t["unit"],
+                "cumulative": t["cumulative"], "each": t["each"],
+                "prior_value": prior, "plan_value": plan, "result_value": result,
+                "change": change, "change_rate": rate, "achievement_rate": achievement,
+                "rubric_grade": rubric_grade(achievement, legend), "grade": grade,
+                "prior_source": t["prior_text"], "plan_source": t["plan_text"], "result_source": t["result_text"],
+            })
+    tables.metrics = _frame(metric_rows, "metrics")
+    tables.trends = _frame(trend_rows, "trends")
+    for a in tables.accounting:
+        d = digits.get(a["report"], {"digits_in_amounts": 0, "digits_excluded": 0, "digits_leftover": []})
+        a.update(d)
+    assert list(tables.metrics.columns) == columns_of("metrics")

@@ -1,0 +1,522 @@
+"""Measured amounts inside the period cells: ``子育て広場　33回　延べ354`` / ``人`` → 33 回, 354 人 (延べ).
+
+A period cell is free text over several printed lines.  The lines are joined
+without separator for parsing (so ``延べ354`` + ``人`` and ``3３回`` resolve),
+but every character keeps its line, so labels can be taken line-wise.
+Parsing uses the NFKC form (full-width digits, ％, （）, ， become ASCII);
+labels and ``source_text`` are returned as printed.
+
+What counts as an amount (the conventions of the hand reading in
+``../shared/examples``):
+
+* a number followed by a counter/unit (:data:`UNITS`: 回 人 件 枚 組 団体 か所
+  箇所 地区 会場 日 館 圏域 校 名 世帯 % 割 …), optionally after spaces;
+* not a number inside a name — after 第 (第2子, 第4期), before 歳/か月
+  (1歳6か月児健診, 3歳児健診), glued to a Latin letter (BP2, R4.1), before 層;
+* not a date — before 月 (６月及び１２月, 7月は中止), 日 after 月 (3月27日),
+  around ``/`` (9/3～9/16);
+* breakdowns are amounts of their own: ``（定例３回、臨時１回）``,
+  ``（旧白根19人、味方・月潟14人）``, ``（うち1回…）`` get the label printed
+  right before their number (定例, 臨時, 旧白根, 味方・月潟, うち);
+* ``延べ`` before the number (or inside the label) → ``cumulative``;
+  ``各``/``各館`` right before the number → ``each``;
+* qualifiers printed next to the amount are kept: 強 弱 以上 以下 未満 程度
+  予定 (2割強, 7割以上, 57人の予定, １回（予定）), and 計/約 before it.
+
+Qualitative entries (全戸, 全数, 随時, 適宜, 中止, 未実施) are not zero: they
+are returned with ``kind="qualitative"``, ``value`` NaN and the term in
+``qualifier``, so a table can tell "not counted" from "0回" (a real zero).
+
+Every digit of a cell is accounted for by :func:`account_digits`: part of an
+amount, or excluded with a reason (name, date); anything else is a leftover
+that the pipeline reports loudly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Mapping, Sequence
+
+__all__ = [
+    "UNITS",
+    "QUALITATIVE_TERMS",
+    "Quantity",
+    "DigitAccount",
+    "parse_number",
+    "extract_quantities",
+    "account_digits",
+    "fill_missing_labels",
+    "pair_trends",
+    "normalise_label",
+]
+
+# counters, longest first so that 団体 wins over 団 and か所 over 所
+UNITS = sorted(
+    ["回", "人", "件", "枚", "組", "団体", "か所", "ヵ所", "ヶ所", "箇所", "地区", "会場", "日", "館",
+     "圏域", "校", "名", "世帯", "%", "割", "組織", "カ所"],
+    key=len, reverse=True,
+)
+AFTER_QUALIFIERS = ["以上", "以下", "未満", "程度", "強", "弱", "予定", "見込み"]
+BEFORE_QUALIFIERS = ["計", "約"]
+QUALITATIVE_TERMS = ["全戸", "全数", "随時", "適宜", "未実施", "中止"]
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_AMOUNT_RE = re.compile(rf"(?P<num>{_NUM})[ \u3000]*(?P<unit>{'|'.join(map(re.escape, UNITS))})")
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_number(text: str) -> int | float:
+    """A printed number as a value: full-width, separators and wraps resolved.
+
+    >>> parse_number("５,883"), parse_number("3３"), parse_number("39.1")
+    (5883, 33, 39.1)
+    """
+    norm = _nfkc(text).replace(",", "").replace("\n", "")
+    return float(norm) if "." in norm else int(norm)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One measured amount (or qualitative entry) in a period cell."""
+
+    indicator: str  # label printed before the amount ("" when none is printed)
+    value: float  # the number; NaN for qualitative entries
+    unit: str  # normalised (％ -> %); "" for qualitative entries
+    cumulative: bool  # 延べ
+    each: bool  # 各 / 各館
+    qualifier: str  # 強・以上・予定・計 …, or the qualitative term (全戸 …)
+    source_text: str  # the printed span the amount was read from
+    line_index: int  # 0-based cell line where the number starts
+    kind: str = "amount"  # amount / qualitative
+    label_inherited: bool = False  # label taken from the same figure in another period
+
+
+@dataclass
+class DigitAccount:
+    """Where every digit run of a cell went."""
+
+    in_amounts: list[str]
+    excluded: list[tuple[str, str]]  # (digits, reason)
+    leftover: list[str]
+
+
+class _Cell:
+    """A cell's lines joined, in NFKC, with a map back to printed lines."""
+
+    def __init__(self, lines: Sequence[str]):
+        self.lines = list(lines)
+        self.printed = "".join(self.lines)
+        norm_chars, self.origin, self.line_of = [], [], []
+        pos = 0
+        for li, line in enumerate(self.lines):
+            for ch in line:
+                n = _nfkc(ch)
+                norm_chars.append(n)
+                self.origin += [pos] * len(n)
+                self.line_of += [li] * len(n)
+                pos += 1
+        self.norm = "".join(norm_chars)
+        self.origin.append(pos)
+        self.line_start = []
+        acc = 0
+        for line in self.lines:
+            self.line_start.append(acc)
+            acc += len(line)
+
+    def printed_span(self, a: int, b: int) -> str:
+        """Printed text for NFKC positions [a, b)."""
+        return self.printed[self.origin[a]: self.origin[b] if b < len(self.origin) else len(self.printed)]
+
+    def norm_line_bounds(self, li: int) -> tuple[int, int]:
+        idx = [i for i, l in enumerate(self.line_of) if l == li]
+        return (idx[0], idx[-1] + 1) if idx else (0, 0)
+
+
+def _excluded_reason(norm: str, start: int, end: int) -> str | None:
+    """Why the digits at [start, end) are not an amount (name/date), or None."""
+    before = norm[max(0, start - 1): start]
+    after = norm[end: end + 2]
+    if before == "第":
+        return "name (第N)"
+    if before.isascii() and before.isalpha():
+        return "name or era (letter+digits: BP2, R4.1)"
+    if after.startswith(("歳", "か月", "ヶ月", "ヵ月", "層")):
+        return "name (age / 層)"
+    if after.startswith("月"):
+        return "date (N月)"
+    if after.startswith("日") and re.search(r"月\s*$", norm[max(0, start - 2): start]):
+        return "date (月N日)"
+    if after.startswith("/") or before == "/" or (before == "." and re.search(r"[A-Za-z]\d*\.$", norm[:start])):
+        return "date (N/N, R4.1)"
+    if after.startswith(("~", "～")) or before in ("~", "～"):
+        return "range (months)"
+    return None
+
+
+def _bracket_balance(text: str) -> int:
+    return sum(text.count(c) for c in "（(【「") - sum(text.count(c) for c in "）)】」")
+
+
+def _clean_label(text: str) -> str:
+    """Strip spaces, punctuation, unbalanced brackets and amount markers (延べ, 各, 計 …) from a label.
+
+    >>> _clean_label("BP(親子の絆づくり)  "), _clean_label("（定例"), _clean_label("白根つくし園利用者数　延べ")
+    ('BP(親子の絆づくり)', '定例', '白根つくし園利用者数')
+    """
+    before = None
+    while before != text:
+        before = text
+        text = text.strip(" \u3000：:、,，。・")
+        for marker in ("延べ", "各館", "各", "計", "約", "の", "は"):
+            if text.endswith(marker):
+                text = text[: -len(marker)]
+        if text[:1] in "（(【「" and _bracket_balance(text) > 0:
+            text = text[1:]
+        if text[-1:] in "）)】」" and _bracket_balance(text) < 0:
+            text = text[:-1]
+    return text
+
+
+WRAP_WIDTH = 24  # display columns: a period-cell line this wide was cut by the column edge
+_COMPLETE_ENDINGS = ("）", ")", "。", "、", "掲載", "実施", "開催", "随時", "適宜", "実績")
+
+
+def _wrapped(text: str) -> bool:
+    """Did this line continue on the next one (a label cut by the column edge)?
+
+    >>> _wrapped("ふれあい・いきいきネット"), _wrapped("相談随時"), _wrapped("区だよりに連載記事を掲載")
+    (True, False, False)
+    """
+    width = sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+    return width >= WRAP_WIDTH and not text.endswith(_COMPLETE_ENDINGS)
+
+
+def _label_before(cell: _Cell, start: int, prev_end: int, prev: Quantity | None, prev_line: int) -> tuple[str, bool]:
+    """Label for a number at NFKC position ``start``; (label, from_previous_amount)."""
+    li = cell.line_of[start]
+    lo, _ = cell.norm_line_bounds(li)
+    seg_from = max(lo, prev_end)
+    seg = cell.norm[seg_from:start]
+    label = _clean_label(cell.printed_span(seg_from, start))
+    if label:
+        # a label wrapped over earlier lines that hold no amount ("ふれあい・いきいきネット" / "ワーク事業　…")
+        if seg_from == lo and prev_end <= lo:
+            k = li - 1
+            extra = ""
+            while k >= 0 and k > prev_line:
+                a, b = cell.norm_line_bounds(k)
+                text = cell.printed_span(a, b)
+                if not _wrapped(text) or prev_end > a:
+                    break
+                extra = text + extra
+                k -= 1
+            if extra:
+                label = _clean_label(extra + cell.printed_span(seg_from, start))
+        return label, False
+    if prev is not None and (prev_end > lo or prev_line == li - 1):
+        # same item continues: "子育て広場　33回　延べ354人", "BP(…) 3回" / "19人",
+        # or text after the previous amount on its line: "16人（就職実績率" / "57%）"
+        if prev_line == li - 1 and prev_end < lo:
+            tail = _clean_label(cell.printed_span(prev_end, lo))
+            if tail:
+                return tail, False
+        return prev.indicator, True
+    # label on the previous line(s) with no amount: "1歳6か月児健診，3歳児健診" / "各8回"
+    k = li - 1
+    parts = ""
+    while k >= 0 and k > prev_line:
+        a, b = cell.norm_line_bounds(k)
+        parts = cell.printed_span(a, b) + parts
+        k -= 1
+        if k >= 0 and k > prev_line:
+            a2, b2 = cell.norm_line_bounds(k)
+            if cell.printed_span(a2, b2).endswith(("）", ")", "。", "、")):
+                break
+    return _clean_label(parts), False
+
+
+def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
+    """Every amount and qualitative entry of one period cell, in printed order.
+
+    Args:
+        lines: the cell's lines as printed.
+
+    >>> [(q.indicator, q.value, q.unit, q.cumulative) for q in extract_quantities(["子育て広場　33回　延べ354", "人"])]
+    [('子育て広場', 33, '回', False), ('子育て広場', 354, '人', True)]
+    >>> [(q.indicator, q.value, q.each) for q in extract_quantities(["1歳6か月児健診，3歳児健診", "各8回"])]
+    [('1歳6か月児健診，3歳児健診', 8, True)]
+    >>> [(q.value, q.unit, q.qualifier) for q in extract_quantities(["実施率　2割強"])]
+    [(2, '割', '強')]
+    >>> [(q.indicator, q.kind, q.qualifier) for q in extract_quantities(["新生児訪問　全戸"])]
+    [('新生児訪問', 'qualitative', '全戸')]
+    """
+    cell = _Cell(lines)
+    norm = cell.norm
+    out: list[Quantity] = []
+    prev: Quantity | None = None
+    prev_end, prev_line = 0, -1
+    for m in _AMOUNT_RE.finditer(norm):
+        start, end = m.start("num"), m.end("unit")
+        if _excluded_reason(norm, start, m.end("num")):
+            continue
+        unit = m.group("unit")
+        if unit == "日" and re.search(r"月\s*$", norm[max(0, start - 3): start]):
+            continue
+        if unit == "組" and norm[end: end + 1] == "織":
+            unit = "組織"
+            end += 1
+        before = norm[max(prev_end, start - 4): start]
+        label, inherited_from_prev = _label_before(cell, start, prev_end, prev, prev_line)
+        # 延べ between the previous amount (or the label's first line) and the number
+        label_from = prev_end if inherited_from_prev or prev_end > 0 else 0
+        cumulative = "延べ" in norm[label_from:start] or "延べ" in _nfkc(label)
+        each = bool(re.search(r"各館?[ \u3000]*$", before))
+        qualifiers = [q for q in BEFORE_QUALIFIERS if re.search(rf"{q}[ \u3000]*$", before)]
+        tail = norm[end: end + 5]
+        for q in AFTER_QUALIFIERS:
+            if re.match(rf"^[ \u3000]*(?:の|\(|（)?{q}", tail):
+                qualifiers.append(q)
+                break
+        q = Quantity(
+            indicator=label,
+            value=parse_number(m.group("num")),
+            unit=unit,
+            cumulative=cumulative,
+            each=each,
+            qualifier="・".join(qualifiers),
+            source_text=cell.printed_span(start, end),
+            line_index=cell.line_of[start],
+        )
+        out.append(q)
+        prev, prev_end, prev_line = q, end, cell.line_of[end - 1]
+    out += _qualitative(cell)
+    return sorted(out, key=lambda q: (q.line_index, cell.printed.find(q.source_text, cell.line_start[q.line_index])))
+
+
+def _qualitative(cell: _Cell) -> list[Quantity]:
+    out = []
+    for term in QUALITATIVE_TERMS:
+        for m in re.finditer(term, cell.norm):
+            if term == "中止" and cell.norm[m.end(): m.end() + 2] == "期間":
+                continue  # 中止期間中: a period, not an entry
+            li = cell.line_of[m.start()]
+            lo, _ = cell.norm_line_bounds(li)
+            label = _clean_label(cell.printed_span(lo, m.start()))
+            if not label and li > 0:
+                a, b = cell.norm_line_bounds(li - 1)
+                label = _clean_label(cell.printed_span(a, b))
+            out.append(Quantity(label, math.nan, "", False, False, term,
+                                cell.printed_span(m.start(), m.end()), li, kind="qualitative"))
+    return out
+
+
+def account_digits(lines: Sequence[str]) -> DigitAccount:
+    """Account for every digit run of a cell: in an amount, or excluded with a reason.
+
+    >>> a = account_digits(["1歳6か月児健診，3歳児健診", "各8回"])
+    >>> a.in_amounts, [d for d, _ in a.excluded], a.leftover
+    (['8'], ['1', '6', '3'], [])
+    """
+    cell = _Cell(lines)
+    spans = []
+    for m in _AMOUNT_RE.finditer(cell.norm):
+        start = m.start("num")
+        if _excluded_reason(cell.norm, start, m.end("num")):
+            continue
+        if m.group("unit") == "日" and re.search(r"月\s*$", cell.norm[max(0, start - 3): start]):
+            continue
+        spans.append((start, m.end("num")))
+    acc = DigitAccount([], [], [])
+    for m in _DIGITS_RE.finditer(cell.norm):
+        s, e = m.span()
+        if any(a <= s and e <= b for a, b in spans):
+            acc.in_amounts.append(m.group())
+            continue
+        reason = _excluded_reason(cell.norm, s, e)
+        if reason is None and any(a <= s < b for a, b in spans):
+            acc.in_amounts.append(m.group())
+            continue
+        if reason is None and cell.norm[e: e + 1] == "," or cell.norm[s - 1: s] == ",":
+            # part of a thousands-separated number inside an amount
+            if any(a <= s <= b for a, b in spans):
+                acc.in_amounts.append(m.group())
+                continue
+        if reason is None and cell.norm[e: e + 1] == ".":
+            reason = None
+        if reason:
+            acc.excluded.append((m.group(), reason))
+        else:
+            acc.leftover.append(m.group())
+    return acc
+
+
+def normalise_label(label: str) -> str:
+    """Comparison key of a label: NFKC, no 延べ, no brackets or their content, no spaces.
+
+    >>> normalise_label("児童館・児童センター延べ利用者数") == normalise_label("児童館・児童センター利用者数")
+    True
+    >>> normalise_label("BP(親子の絆づくり)")
+    'BP'
+    """
+    norm = _nfkc(label)
+    norm = re.sub(r"\([^)]*\)?", "", norm)
+    norm = norm.replace("延べ", "")
+    return re.sub(r"[\s・:：、,]", "", norm)
+
+
+def _similar(a: str, b: str) -> float:
+    """Label similarity in [0, 1]: 1 for equal, 0.9 for containment, else difflib's ratio."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 2 and short in long_:
+        return 0.9
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
+MERGE_THRESHOLD = 0.3  # 実施，受診者 / で実施 scores 0.44; unrelated activities score ~0
+MERGE_MAX_RATIO = 3  # label-less merges only between values of the same magnitude
+PAIR_UNITS = {"名": "人"}  # counters that count the same thing (就職者 16人 / 15名); metrics keep the printed unit
+
+
+def _merge_complementary(groups: list[dict]) -> None:
+    """Join two partial groups whose labels differ but that can only be one indicator.
+
+    Two groups of the same unit merge when their periods do not overlap and
+    each is the *only* such candidate of the other (e.g. 受診者291人 / 500人 /
+    388人 printed with different surrounding words each year).  Anything
+    ambiguous stays apart, and so do labels with nothing in common
+    (保健会だよりの発行 2地区 / 元気アップ講座 2地区: ratio below
+    :data:`MERGE_THRESHOLD`) and values of different magnitude (学習会 13回 /
+    11回 against a plan of 事業を1回以上 per district: more than
+    :data:`MERGE_MAX_RATIO` apart).
+    """
+    def related(g, h) -> bool:
+        a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
+        return not a or not b or difflib.SequenceMatcher(None, a, b).ratio() >= MERGE_THRESHOLD
+
+    def comparable(g, h) -> bool:
+        values = [q.value for q in (*g["members"].values(), *h["members"].values()) if q.value > 0]
+        return bool(values) and max(values) <= MERGE_MAX_RATIO * min(values)
+
+    def candidates(g):
+        return [h for h in groups if h is not g and h["unit"] == g["unit"]
+                and not set(h["members"]) & set(g["members"]) and related(g, h) and comparable(g, h)]
+
+    changed = True
+    while changed:
+        changed = False
+        for g in groups:
+            cand = candidates(g)
+            if len(cand) == 1 and candidates(cand[0]) == [g]:
+                h = cand[0]
+                g["members"].update(h["members"])
+                if len(h["indicator"]) > len(g["indicator"]):
+                    g["indicator"] = h["indicator"]
+                groups.remove(h)
+                changed = True
+                break
+
+
+def fill_missing_labels(cells: Mapping[str, Sequence[Quantity]]) -> dict[str, list[Quantity]]:
+    """Give an unlabelled amount the label of the same figure in another period.
+
+    "The same figure" = same unit and same position among the cell's amounts
+    of that unit.  Amounts without a label in every period stay unlabelled.
+    """
+    out: dict[str, list[Quantity]] = {}
+    for period, qs in cells.items():
+        new = []
+        seen: dict[str, int] = {}
+        for q in qs:
+            if q.kind != "amount":
+                new.append(q)
+                continue
+            k = seen.get(q.unit, 0)
+            seen[q.unit] = k + 1
+            if q.indicator:
+                new.append(q)
+                continue
+            label = ""
+            for other, oqs in cells.items():
+                if other == period:
+                    continue
+                same_unit = [o for o in oqs if o.kind == "amount" and o.unit == q.unit]
+                if k < len(same_unit) and same_unit[k].indicator:
+                    label = same_unit[k].indicator
+                    break
+            new.append(replace(q, indicator=label, label_inherited=bool(label)))
+        out[period] = new
+    return out
+
+
+def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
+    """Pair the same indicator across the periods of one row.
+
+    Amounts pair when their units are equal (名 counts as 人) and their labels
+    match after :func:`normalise_label` (equal, one containing the other, or a
+    difflib ratio of at least :data:`PAIR_THRESHOLD`); unlabelled amounts pair
+    by position among the amounts of their unit; finally two partial groups
+    that can only be each other's counterpart are joined
+    (:func:`_merge_complementary`).  Each period contributes at most one amount
+    to a pair.
+
+    Returns:
+        One dict per indicator: indicator (the longest printed label), unit,
+        cumulative (any period marked 延べ), each, ``{period}_value`` and
+        ``{period}_text`` for prior/plan/result (None when absent).
+    """
+    groups: list[dict] = []
+    for period in ("prior", "plan", "result"):
+        ordinal: dict[str, int] = {}
+        for q in cells.get(period, []):
+            if q.kind != "amount":
+                continue
+            k = ordinal.get(q.unit, 0)
+            ordinal[q.unit] = k + 1
+            key = normalise_label(q.indicator)
+            unit = PAIR_UNITS.get(q.unit, q.unit)
+            best, best_score = None, 0.0
+            for g in groups:
+                if g["unit"] != unit or period in g["members"]:
+                    continue
+                if key or g["key"]:
+                    score = _similar(key, g["key"])
+                else:
+                    score = 1.0 if g["ordinal"] == k else 0.0
+                if score > best_score:
+                    best, best_score = g, score
+            if best is not None and best_score >= PAIR_THRESHOLD:
+                best["members"][period] = q
+                if len(q.indicator) > len(best["indicator"]):
+                    best["indicator"] = q.indicator
+                    best["key"] = best["key"] or key
+            else:
+                groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k,
+                               "members": {period: q}})
+    _merge_complementary(groups)
+    out = []
+    for g in groups:
+        m = g["members"]
+        rec = {
+            "indicator": g["indicator"],
+            "unit": g["unit"],
+            "cumulative": any(q.cumulative for q in m.values()),
+            "each": any(q.each for q in m.values()),
+        }
+        for p in ("prior", "plan", "result"):
+            rec[f"{p}_value"] = m[p].value if p in m else None
+            rec[f"{p}_text"] = m[p].source_text if p in m else None
+        out.append(rec)
+    return out

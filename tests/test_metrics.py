@@ -1,0 +1,71 @@
+"""helpers.metrics: metrics.csv and trends.csv on the whole report, values read off the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.metrics import rubric_grade
+from helpers.pipeline import clean_reports
+
+
+@pytest.fixture(scope="module")
+def t(raw_path):
+    return clean_reports([raw_path])
+
+
+def trend(t, row_no, indicator, unit):
+    ini = t.initiatives.set_index("row_no")
+    rid = ini.loc[row_no, "initiative_id"]
+    tr = t.trends
+    hit = tr[(tr["initiative_id"] == rid) & (tr["indicator"] == indicator) & (tr["unit"] == unit)]
+    assert len(hit) == 1, hit
+    return hit.iloc[0]
+
+
+def test_kosodate_hiroba_attendance(t):
+    # lines 51-52, 57-58, 64-65: 延べ354人 -> 延べ540人 (plan) -> 延べ397人, grade Ｃ (line 71)
+    r = trend(t, 2, "子育て広場", "人")
+    assert (r.prior_value, r.plan_value, r.result_value, bool(r.cumulative)) == (354, 540, 397, True)
+    assert round(r.achievement_rate, 3) == 0.735 and r.rubric_grade == "C" and r.grade == "C"
+    assert (r.change, round(r.change_rate, 3)) == (43, 0.121)
+    # the （再掲） copy (row 5, lines 151-152) prints 延べ337人
+    assert trend(t, 5, "子育て広場", "人").result_value == 337
+
+
+def test_facility_users_and_cards(t):
+    # lines 288-301 and 835-844
+    assert tuple(trend(t, 10, "白根つくし園利用者数", "人")[["prior_value", "plan_value", "result_value"]]) == (5883, 6000, 5700)
+    assert tuple(trend(t, 33, "カード配布", "枚")[["prior_value", "plan_value", "result_value"]]) == (8658, 10000, 9630)
+
+
+def test_metrics_rows(t):
+    m = t.metrics
+    ini = t.initiatives.set_index("row_no")
+    # line 1291: 2割強 / ７割以上 / 4割弱, periods from the section-4 header (line 916)
+    rid = ini.loc[56, "initiative_id"]
+    rows = m[m["initiative_id"] == rid]
+    assert rows[["period", "fiscal_year", "status", "value", "unit", "qualifier"]].values.tolist() == [
+        ["prior", 2020, "estimate", 2.0, "割", "強"],
+        ["plan", 2021, "plan", 7.0, "割", "以上"],
+        ["result", 2021, "actual", 4.0, "割", "弱"],
+    ]
+    assert rows["source_line"].tolist() == [1291, 1291, 1291]
+    # every amount of the hand readings is present: 308 (see test_quantities)
+    assert (m["kind"] == "amount").sum() == 308
+    # qualitative entries are kept apart from zero: 新生児訪問 全戸 (line 29) has no value
+    q = m[(m["kind"] == "qualitative") & (m["qualifier"] == "全戸")]
+    assert q["value"].isna().all() and len(q) >= 2
+
+
+def test_rubric_comes_from_the_legend():
+    legend = [{"grade": "A", "min_achievement_pct": 90}, {"grade": "B", "min_achievement_pct": 75},
+              {"grade": "C", "min_achievement_pct": 50}, {"grade": "D", "min_achievement_pct": None}]
+    assert [rubric_grade(x, legend) for x in (0.95, 0.8, 0.5, 0.49)] == ["A", "B", "C", "D"]
+    stricter = [dict(r, min_achievement_pct=(r["min_achievement_pct"] + 5 if r["min_achievement_pct"] else None)) for r in legend]
+    assert rubric_grade(0.92, stricter) == "B"
+
+
+def test_digits_accounted(t):
+    [acc] = t.accounting
+    assert acc["digits_leftover"] == []
+    assert acc["digits_excluded"] > 0
