@@ -84,3 +84,22 @@ def test_compare_relisted_finds_the_report_own_inconsistency(raw_path):
     # row 18 (line 458) is another activity under the same name: other department and grade D vs A
     assert (c.loc[(18, "grade")].original_text, c.loc[(18, "grade")].relisted_text) == ("A", "D")
     assert (c.loc[(18, "departments")].original_text, c.loc[(18, "departments")].relisted_text) == ("社会福祉協議会", "健康福祉課")
+
+
+def test_people_trends_and_grade_audit(raw_path):
+    from helpers.analysis import grade_audit, people_trends
+
+    t = clean_reports([raw_path])
+    p = people_trends(t.trends, t.initiatives)
+    hiroba = p[(p["row_no"] == 2) & (p["indicator"] == "子育て広場")].iloc[0]
+    assert (hiroba.prior_value, hiroba.plan_value, hiroba.result_value) == (354, 540, 397)  # lines 51-65
+    assert 5 not in set(p["row_no"])  # （再掲） rows left out by default
+    a = grade_audit(t.trends, t.initiatives, t.grade_legend).set_index("row_no")
+    # row 2: median of its 8 capped achievements (0.4 … 1.0) is 0.60 -> C, printed Ｃ (line 71)
+    assert (a.loc[2, "rubric_grade"], a.loc[2, "grade"], bool(a.loc[2, "agrees"])) == ("C", "C", True)
+    # row 7: 38/54 = 0.70 and 397/540 = 0.735 -> C, but the report prints B (line 202)
+    assert (a.loc[7, "rubric_grade"], a.loc[7, "grade"]) == ("C", "B")
+    # row 30: 0回 against a plan of 12回 (line 769) -> D, printed D
+    assert (a.loc[30, "achievement"], a.loc[30, "rubric_grade"]) == (0.0, "D")
+    # row 34: ウォーキング講座 and 糖尿病フォローアップ講座 are planned (lines 870, 874) but absent from the result
+    assert a.loc[34, "planned_without_result"] >= 2

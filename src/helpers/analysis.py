@@ -28,6 +28,9 @@ __all__ = [
     "find_terms",
     "covid_evidence",
     "covid_impact",
+    "compare_relisted",
+    "people_trends",
+    "grade_audit",
 ]
 
 # columns of initiatives.csv searched for keywords, in reading order
@@ -206,3 +209,70 @@ def compare_relisted(initiatives: pd.DataFrame, departments: pd.DataFrame | None
                 "original_text": a, "relisted_text": b,
             })
     return pd.DataFrame(rows)
+
+
+PEOPLE_UNITS = ("人", "名")  # counters of people (名 as printed in 就職者 15名)
+
+
+def people_trends(trends: pd.DataFrame, initiatives: pd.DataFrame, *, relisted: bool = False) -> pd.DataFrame:
+    """Participant / visitor / user counts (unit 人 or 名) paired across the periods.
+
+    Adds the row's printed order, field plan and initiative name, and keeps
+    the source texts so every figure can be checked against the report.
+
+    Args:
+        trends: the trends table.
+        initiatives: the initiatives table.
+        relisted: keep the （再掲） rows (their figures may differ from the original's).
+    """
+    ini = initiatives if relisted else without_relisted(initiatives)
+    cols = ["initiative_id", "row_no", "field_plan", "initiative", "is_relisted"]
+    out = trends[trends["unit"].isin(PEOPLE_UNITS)].merge(ini[cols], on="initiative_id", how="inner")
+    out = out.sort_values(["row_no"], kind="stable").reset_index(drop=True)
+    front = ["row_no", "field_plan", "initiative", "indicator", "unit", "cumulative",
+             "prior_value", "plan_value", "result_value", "change", "change_rate", "achievement_rate",
+             "rubric_grade", "grade", "prior_source", "plan_source", "result_source", "initiative_id"]
+    return out[front]
+
+
+def grade_audit(trends: pd.DataFrame, initiatives: pd.DataFrame, legend: pd.DataFrame, *, relisted: bool = False) -> pd.DataFrame:
+    """Reported grade against the grade the legend gives the measured plan achievement, per row.
+
+    A row's measured achievement is the median, over its indicators with both
+    a plan and a result, of result / plan capped at 100 % (over-achieving one
+    indicator does not make up for missing another; the median keeps one odd
+    indicator from deciding).  ``rubric_grade`` applies the thresholds of the
+    report's own legend (``grade_legend``) to it; rows without any such
+    indicator are left out.
+
+    Returns:
+        One row per initiative with a measured achievement: row_no, field_plan,
+        initiative, indicators, planned_without_result (indicators planned but
+        absent from the result cell: not counted, often cancelled), achievement,
+        lowest / highest indicator achievement, rubric_grade, grade (as printed),
+        agrees, initiative_id.
+    """
+    from .metrics import rubric_grade
+
+    ini = initiatives if relisted else without_relisted(initiatives)
+    measured = trends.dropna(subset=["achievement_rate"])
+    measured = measured[measured["initiative_id"].isin(ini["initiative_id"])]
+    per_row = (
+        measured.assign(capped=measured["achievement_rate"].astype(float).clip(upper=1.0))
+        .groupby("initiative_id", sort=False)
+        .agg(indicators=("indicator", "size"), achievement=("capped", "median"),
+             lowest=("achievement_rate", "min"), highest=("achievement_rate", "max"))
+        .reset_index()
+    )
+    rows = trends[trends["initiative_id"].isin(per_row["initiative_id"])]
+    missing = rows[rows["plan_value"].notna() & rows["result_value"].isna()].groupby("initiative_id").size()
+    per_row["planned_without_result"] = per_row["initiative_id"].map(missing).fillna(0).astype(int)
+    rules = legend.to_dict("records")
+    per_row["rubric_grade"] = [rubric_grade(float(a), rules) for a in per_row["achievement"]]
+    cols = ["initiative_id", "row_no", "field_plan", "initiative", "grade"]
+    out = per_row.merge(initiatives[cols], on="initiative_id")
+    out["grade"] = out["grade"].astype(str)
+    out["agrees"] = out["grade"] == out["rubric_grade"]
+    order = ["row_no", "field_plan", "initiative", "indicators", "planned_without_result", "achievement", "lowest",
+             "highest", "rubric_grade", "grade", "agrees", "initiative_id"]
+    return out.sort_values("row_no", kind="stable")[order].reset_index(drop=True)

@@ -21,8 +21,18 @@ from .tidy import Tables, build_tables, tidy_extraction, validate_tables
 
 __all__ = ["Report", "read_report", "expand_inputs", "clean_reports", "write_tables", "CSV_OPTIONS"]
 
+def format_float(x: float) -> str:
+    """Floats in CSVs: at most 4 decimals, no exponent, no trailing zeros (68410.0 -> 68410, 0.73518 -> 0.7352).
+
+    >>> [format_float(v) for v in (68410.0, 0.7351851, 1.5, -0.0625)]
+    ['68410', '0.7352', '1.5', '-0.0625']
+    """
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 # Every CSV: UTF-8 with BOM for Excel, LF line ends, stable float format.
-CSV_OPTIONS = dict(index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.4g")
+CSV_OPTIONS = dict(index=False, encoding="utf-8-sig", lineterminator="\n", float_format=format_float)
 
 
 @dataclass
