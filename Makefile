@@ -11,10 +11,15 @@ STAMP = $(VENV)/.installed
 RAW_TXT = $(wildcard data/raw/*.txt)
 HELPERS_PY = $(wildcard src/helpers/*.py)
 CLEAN_CSV = data/clean/initiatives.csv
-NOTEBOOKS = $(wildcard notebooks/*.ipynb)
+NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NB_DONE = $(patsubst notebooks/%.ipynb,reports/.executed/%.done,$(NOTEBOOKS))
+HTML = $(patsubst notebooks/%.ipynb,reports/html/%.html,$(NOTEBOOKS))
+WORKBOOK = reports/minami_welfare_eval.xlsx
+# Stored outputs are produced the same way every time: no timing metadata (record_timing=False).
+NBCONVERT = $(VENV)/bin/jupyter nbconvert --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data test report lab bench lock clean-venv
+.PHONY: help venv data test report notebooks lab bench lock clean-venv
 
 help: ## Show this help
 	@echo "Usage: make <target>   (first use creates $(VENV) from requirements.lock)"
@@ -46,10 +51,21 @@ test: $(STAMP) ## Run unit tests + doctests, then execute and check notebooks/ w
 		echo "no notebooks/*.ipynb yet: nbval step skipped"; \
 	fi
 
-# TODO(report): the report artefacts go here -- executed notebooks/*.ipynb and their
-# outputs (reports/*.xlsx, reports/figures/*.png, ...) as real file targets depending on
-# $(CLEAN_CSV) and the notebooks; then add them as prerequisites of `report`.
-report: data ## Build the report (for now: the clean data only)
+notebooks: data ## Re-execute every notebook in place (two at a time); refreshes reports/figures and reports/tables
+	@$(MAKE) --no-print-directory -j2 $(NB_DONE)
+
+reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(STAMP)
+	$(NBCONVERT) --to notebook --execute --inplace $<
+	@mkdir -p $(@D) && touch $@
+
+reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done
+	$(NBCONVERT) --to html --output-dir reports/html $<
+
+$(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(HELPERS_PY)
+	$(VENV_PY) -m helpers.excel $@
+
+report: data notebooks ## Everything: clean tables, executed notebooks, figures, HTML of each notebook, Excel workbook
+	@$(MAKE) --no-print-directory $(HTML) $(WORKBOOK)
 
 lab: $(STAMP) ## Start JupyterLab (venv kernel) in notebooks/
 	mkdir -p notebooks
