@@ -9,8 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.txt"
+# section 1: a copy of ../shared/examples/section1_reading.json (the careful human reading shipped
+# with the task), kept here so that the tests do not depend on a folder outside the repository
 READINGS = [
-    ROOT.parent / "shared" / "examples" / "section1_reading.json",
+    ROOT / "tests" / "data" / "reading_section1.json",
     ROOT / "tests" / "data" / "reading_section2.json",
     ROOT / "tests" / "data" / "reading_section3.json",
     ROOT / "tests" / "data" / "reading_section4.json",
@@ -45,5 +47,8 @@ def snippet(raw_lines):
 
 
 def load_readings() -> list[dict]:
-    """The hand readings of the four sections (section 1 from ../shared/examples)."""
-    return [json.loads(p.read_text(encoding="utf-8")) for p in READINGS if p.exists()]
+    """The hand readings of the four sections, in section order (all four or an error)."""
+    missing = [str(p) for p in READINGS if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"hand readings missing: {missing}")
+    return [json.loads(p.read_text(encoding="utf-8")) for p in READINGS]

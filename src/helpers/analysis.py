@@ -102,7 +102,7 @@ def find_terms(text: str, terms: dict[str, str] | list[str], *, context: int = 1
     (``中止22回``, ``中止８回``), when printed; otherwise None.
 
     >>> [(m["term"], m["sessions"]) for m in find_terms("コロナ禍による施設休館により中止８回", CANCEL_TERMS)]
-    [('中止', 8), ('休館', None)]
+    [('休館', None), ('中止', 8)]
     """
     if not text:
         return []

@@ -24,7 +24,7 @@ import math
 
 import pandas as pd
 
-from .quantities import account_digits, extract_quantities, fill_missing_labels, pair_trends
+from .quantities import analyse_cell, fill_missing_labels, pair_trends
 from .schema import columns_of
 
 __all__ = ["PERIOD_FIELDS", "cell_lines", "rubric_grade", "add_metrics"]
@@ -82,8 +82,7 @@ def add_metrics(tables) -> None:
         for period, fld in PERIOD_FIELDS.items():
             numbered = lines_of.get((rid, fld), [])
             texts = [t for _, t in numbered]
-            cells[period] = extract_quantities(texts)
-            d = account_digits(texts)
+            cells[period], d = analyse_cell(texts)
             acc["digits_in_amounts"] += len(d.in_amounts)
             acc["digits_excluded"] += len(d.excluded)
             acc["digits_leftover"] += [f"{rid} {period}: {x}" for x in d.leftover]

@@ -49,6 +49,7 @@ __all__ = [
     "parse_number",
     "extract_quantities",
     "account_digits",
+    "analyse_cell",
     "fill_missing_labels",
     "pair_trends",
     "normalise_label",
@@ -117,6 +118,13 @@ class _Cell:
         norm_chars, self.origin, self.line_of = [], [], []
         pos = 0
         for li, line in enumerate(self.lines):
+            whole = _nfkc(line)
+            if len(whole) == len(line):  # the usual case: one character for one
+                norm_chars.append(whole)
+                self.origin += range(pos, pos + len(line))
+                self.line_of += [li] * len(line)
+                pos += len(line)
+                continue
             for ch in line:
                 n = _nfkc(ch)
                 norm_chars.append(n)
@@ -136,8 +144,14 @@ class _Cell:
         return self.printed[self.origin[a]: self.origin[b] if b < len(self.origin) else len(self.printed)]
 
     def norm_line_bounds(self, li: int) -> tuple[int, int]:
-        idx = [i for i, l in enumerate(self.line_of) if l == li]
-        return (idx[0], idx[-1] + 1) if idx else (0, 0)
+        """NFKC positions [start, end) of printed line ``li``."""
+        if not hasattr(self, "_bounds"):
+            self._bounds: dict[int, list[int]] = {}
+            for i, l in enumerate(self.line_of):
+                b = self._bounds.setdefault(l, [i, i + 1])
+                b[1] = i + 1
+        b = self._bounds.get(li)
+        return (b[0], b[1]) if b else (0, 0)
 
 
 def _excluded_reason(norm: str, start: int, end: int) -> str | None:
@@ -258,7 +272,7 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
     >>> [(q.indicator, q.kind, q.qualifier) for q in extract_quantities(["新生児訪問　全戸"])]
     [('新生児訪問', 'qualitative', '全戸')]
     """
-    cell = _Cell(lines)
+    cell = lines if isinstance(lines, _Cell) else _Cell(lines)
     norm = cell.norm
     out: list[Quantity] = []
     prev: Quantity | None = None
@@ -325,7 +339,7 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
     >>> a.in_amounts, [d for d, _ in a.excluded], a.leftover
     (['8'], ['1', '6', '3'], [])
     """
-    cell = _Cell(lines)
+    cell = lines if isinstance(lines, _Cell) else _Cell(lines)
     spans = []
     for m in _AMOUNT_RE.finditer(cell.norm):
         start = m.start("num")
@@ -356,6 +370,12 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
         else:
             acc.leftover.append(m.group())
     return acc
+
+
+def analyse_cell(lines: Sequence[str]) -> tuple[list[Quantity], DigitAccount]:
+    """:func:`extract_quantities` and :func:`account_digits` of one cell, parsing it once."""
+    cell = _Cell(lines)
+    return extract_quantities(cell), account_digits(cell)
 
 
 def normalise_label(label: str) -> str:
