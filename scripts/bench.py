@@ -22,7 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from helpers.config import RAW_DATA_DIR  # noqa: E402
-from helpers.pipeline import clean_reports, write_tables  # noqa: E402
+from helpers.extract import extract_report  # noqa: E402
+from helpers.pipeline import clean_reports, expand_inputs, read_report, write_tables  # noqa: E402
+
+
+def extract_only(paths):
+    for p in expand_inputs(paths):
+        extract_report(read_report(p).text, path=p)
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -46,7 +52,9 @@ def main() -> None:
         # warm-up (imports, pandas' first-call costs)
         clean_reports([raw])
         stages = {
-            "extract+tidy+checks (+metrics)": lambda paths: clean_reports(paths),
+            "extract only (text -> rows)": extract_only,
+            "without metrics/trends": lambda paths: clean_reports(paths, with_metrics=False),
+            "full clean (+metrics/trends)": lambda paths: clean_reports(paths),
             "…and write CSVs": lambda paths: write_tables(clean_reports(paths), work / "out"),
         }
         print(f"report: {raw.name} ({raw.stat().st_size:,} bytes); median of {args.repeat} runs\n")
