@@ -68,6 +68,10 @@ QUALITATIVE_TERMS = ["全戸", "全数", "随時", "適宜", "未実施", "中�
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _AMOUNT_RE = re.compile(rf"(?P<num>{_NUM})[ \u3000]*(?P<unit>{'|'.join(map(re.escape, UNITS))})")
 _DIGITS_RE = re.compile(r"\d+")
+_MONTH_BEFORE_RE = re.compile(r"月\s*$")
+_EACH_RE = re.compile(r"各館?[ \u3000]*$")
+_BEFORE_Q_RE = re.compile(rf"({'|'.join(BEFORE_QUALIFIERS)})[ \u3000]*$")
+_AFTER_Q_RE = re.compile(rf"[ \u3000]*(?:の|\(|（)?({'|'.join(AFTER_QUALIFIERS)})")
 
 
 def _nfkc(text: str) -> str:
@@ -166,7 +170,7 @@ def _excluded_reason(norm: str, start: int, end: int) -> str | None:
         return "name (age / 層)"
     if after.startswith("月"):
         return "date (N月)"
-    if after.startswith("日") and re.search(r"月\s*$", norm[max(0, start - 2): start]):
+    if after.startswith("日") and _MONTH_BEFORE_RE.search(norm[max(0, start - 2): start]):
         return "date (月N日)"
     if after.startswith("/") or before == "/" or (before == "." and re.search(r"[A-Za-z]\d*\.$", norm[:start])):
         return "date (N/N, R4.1)"
@@ -282,7 +286,7 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         if _excluded_reason(norm, start, m.end("num")):
             continue
         unit = m.group("unit")
-        if unit == "日" and re.search(r"月\s*$", norm[max(0, start - 3): start]):
+        if unit == "日" and _MONTH_BEFORE_RE.search(norm[max(0, start - 3): start]):
             continue
         if unit == "組" and norm[end: end + 1] == "織":
             unit = "組織"
@@ -292,13 +296,11 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         # 延べ between the previous amount (or the label's first line) and the number
         label_from = prev_end if inherited_from_prev or prev_end > 0 else 0
         cumulative = "延べ" in norm[label_from:start] or "延べ" in _nfkc(label)
-        each = bool(re.search(r"各館?[ \u3000]*$", before))
-        qualifiers = [q for q in BEFORE_QUALIFIERS if re.search(rf"{q}[ \u3000]*$", before)]
-        tail = norm[end: end + 5]
-        for q in AFTER_QUALIFIERS:
-            if re.match(rf"^[ \u3000]*(?:の|\(|（)?{q}", tail):
-                qualifiers.append(q)
-                break
+        each = bool(_EACH_RE.search(before))
+        qualifiers = [m_.group(1) for m_ in [_BEFORE_Q_RE.search(before)] if m_]
+        after_q = _AFTER_Q_RE.match(norm, end, min(len(norm), end + 5))
+        if after_q:
+            qualifiers.append(after_q.group(1))
         q = Quantity(
             indicator=label,
             value=parse_number(m.group("num")),
@@ -345,7 +347,7 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
         start = m.start("num")
         if _excluded_reason(cell.norm, start, m.end("num")):
             continue
-        if m.group("unit") == "日" and re.search(r"月\s*$", cell.norm[max(0, start - 3): start]):
+        if m.group("unit") == "日" and _MONTH_BEFORE_RE.search(cell.norm[max(0, start - 3): start]):
             continue
         spans.append((start, m.end("num")))
     acc = DigitAccount([], [], [])
