@@ -153,6 +153,10 @@ class RawRow:
     cells: dict[str, list[Fragment]] = field(default_factory=dict)
     initiative_merged: bool = False  # initiative printed once for several rows
     layout_notes: list[str] = field(default_factory=list)
+    # the head's first line, and whether the initiative was taken from it (rule 5's
+    # fallback): such a row may turn out to belong to a vertically merged cell (rule 7)
+    head_first: Fragment | None = field(default=None, repr=False)
+    initiative_inferred: bool = field(default=False, repr=False)
 
     def lines(self) -> list[int]:
         """Line numbers of the row's own fragments (merged initiative excluded)."""
@@ -487,9 +491,7 @@ def _classify(lines: list[str], path: str) -> tuple[list, dict[int, str], list[s
             boiler[no] = "footer"
         elif (m := _OBJECTIVE_RE.match(norm)) and page >= 0:
             boiler[no] = "objective"
-            items.append(_Heading(no, int(m.group("no")), raw[len(raw) - len(m.group("title")):]
-                                  if _nfkc(raw[len(raw) - len(m.group("title")):]) == m.group("title")
-                                  else m.group("title")))
+            items.append(_Heading(no, int(m.group("no")), _printed_span(raw, m.group("title"))))
             prev_content = None
         else:
             parts = _split_cells_of_line(raw, prev_content)
@@ -744,8 +746,8 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         row.cells["grade"] = [grade_frag]
         row.cells["comment"] = []
         row.cells["remarks"] = []
-        row._merged_candidate = merged_candidate  # type: ignore[attr-defined]
-        row._head_first = head[0]  # type: ignore[attr-defined]
+        row.initiative_inferred = merged_candidate
+        row.head_first = head[0]
         rows.append(row)
         start = gi + 1
 
@@ -776,10 +778,6 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         # counts as placed when some part of it is placed; tidy re-checks parts
         if isinstance(it, Fragment) and (it.line_no, it.part) not in placed and it.line_no not in placed_lines:
             unplaced.append(it)
-    for r in rows:
-        for attr in ("_merged_candidate", "_head_first"):
-            if hasattr(r, attr):
-                delattr(r, attr)
     return Extraction(
         path=path,
         n_lines=len(lines),
@@ -877,7 +875,7 @@ def _resolve_tails(rows: list[RawRow], tails: list[_Tail], unplaced: list[Fragme
         merged = _rows_without_initiative(page_rows)
         if merged:
             for r in merged:
-                head_first = r._head_first  # type: ignore[attr-defined]
+                head_first = r.head_first
                 if r.cells["initiative"] and r.cells["initiative"][0] == head_first:
                     r.cells["summary"] = [head_first] + r.cells["summary"]
                 r.cells["initiative"] = list(block)
@@ -902,16 +900,16 @@ def _rows_without_initiative(page_rows: list[RawRow]) -> list[RawRow]:
     (With a tolerance of even one character the last page's longest initiative
     name, 44 columns against 46, would be taken for a summary line.)
     """
-    cands = [r for r in page_rows if getattr(r, "_merged_candidate", False)]
+    cands = [r for r in page_rows if r.initiative_inferred]
     if not cands:
         return []
     widths = [
         _display_width(f.text)
         for r in page_rows
-        for f in r.cells["summary"] + ([r._head_first] if getattr(r, "_merged_candidate", False) else [])  # type: ignore[attr-defined]
+        for f in r.cells["summary"] + ([r.head_first] if r.initiative_inferred else [])
     ]
     widest = max(widths) if widths else 0
-    return [r for r in cands if not r.cells["initiative"] or _display_width(r._head_first.text) >= widest]  # type: ignore[attr-defined]
+    return [r for r in cands if not r.cells["initiative"] or _display_width(r.head_first.text) >= widest]
 
 
 def _page_sections(lines: list[str], boiler: dict[int, str], headers: list[tuple[int, str]], path: str) -> list[tuple[str, str]]:
