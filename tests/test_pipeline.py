@@ -199,3 +199,13 @@ def test_csv_contract(raw_path, tmp_path):
         assert all(c.isascii() for c in header)
         df = pd.read_csv(path, encoding="utf-8-sig")
         assert all(name == name.lower() and " " not in name for name in df.columns)
+
+
+def test_years_and_status_come_from_the_headers(raw_path, tmp_path):
+    # the same report one year later: nothing about 2020/2021 is hard-coded
+    text = raw_path.read_text(encoding="utf-8").replace("2021年度", "2022年度").replace("2020年度", "2021年度")
+    later = tmp_path / "report_2022.txt"
+    later.write_text(text, encoding="utf-8")
+    ini = clean_reports([later], with_metrics=False).initiatives
+    assert set(ini["prior_year"]) == {2021} and set(ini["plan_year"]) == {2022} and set(ini["result_year"]) == {2022}
+    assert ini.groupby("section_no")["result_status"].first().tolist() == ["estimate", "estimate", "estimate", "actual"]
