@@ -69,3 +69,14 @@ def test_digits_accounted(t):
     [acc] = t.accounting
     assert acc["digits_leftover"] == []
     assert acc["digits_excluded"] > 0
+
+
+def test_metrics_checks_fail(raw_path):
+    from helpers.metrics import validate_metrics
+    from helpers.tidy import ValidationError
+
+    t = clean_reports([raw_path])
+    validate_metrics(t)
+    t.metrics.loc[0, "value"] = None  # an amount without its number
+    with pytest.raises(ValidationError, match="exactly for amounts"):
+        validate_metrics(t)

@@ -27,7 +27,7 @@ import pandas as pd
 from .quantities import analyse_cell, fill_missing_labels, pair_trends
 from .schema import columns_of
 
-__all__ = ["PERIOD_FIELDS", "cell_lines", "rubric_grade", "add_metrics"]
+__all__ = ["PERIOD_FIELDS", "cell_lines", "rubric_grade", "add_metrics", "validate_metrics"]
 
 PERIOD_FIELDS = {"prior": "prior_text", "plan": "plan_text", "result": "result_text"}
 
@@ -112,7 +112,35 @@ def add_metrics(tables) -> None:
             })
     tables.metrics = _frame(metric_rows, "metrics")
     tables.trends = _frame(trend_rows, "trends")
+    validate_metrics(tables)
     for a in tables.accounting:
         d = digits.get(a["report"], {"digits_in_amounts": 0, "digits_excluded": 0, "digits_leftover": []})
         a.update(d)
-    assert list(tables.metrics.columns) == columns_of("metrics")
+
+
+def validate_metrics(tables) -> None:
+    """Hard checks on metrics/trends; raise :class:`helpers.tidy.ValidationError`."""
+    from .tidy import ValidationError
+
+    m, tr, ids = tables.metrics, tables.trends, set(tables.initiatives["initiative_id"])
+    errors = []
+    for name, df in (("metrics", m), ("trends", tr)):
+        if list(df.columns) != columns_of(name):
+            errors.append(f"{name}: columns differ from the schema")
+        unknown = set(df["initiative_id"]) - ids
+        if unknown:
+            errors.append(f"{name}: unknown initiative_id {sorted(unknown)[:3]}")
+    if not set(m["kind"]).issubset({"amount", "qualitative"}):
+        errors.append(f"metrics.kind has {sorted(set(m['kind']))}")
+    amount = m["kind"] == "amount"
+    if m.loc[amount, "value"].isna().any() or m.loc[~amount, "value"].notna().any():
+        errors.append("metrics.value must be set exactly for amounts")
+    if (m.loc[amount, "unit"].fillna("") == "").any():
+        errors.append("an amount without unit")
+    if (m["value"].dropna() < 0).any():
+        errors.append("a negative amount")
+    dup = m.duplicated(["initiative_id", "period", "item_no"])
+    if dup.any():
+        errors.append("metrics: duplicate (initiative_id, period, item_no)")
+    if errors:
+        raise ValidationError("\n".join(errors))

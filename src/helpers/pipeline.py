@@ -82,7 +82,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
     Args:
         inputs: report files or folders of ``*.txt`` files.
         encoding: force the input encoding (default: detect).
-        with_metrics: also derive metrics/trends (issue 3) when available.
+        with_metrics: also derive the ``metrics`` and ``trends`` tables.
 
     Returns:
         The combined :class:`~helpers.tidy.Tables`; ``accounting`` holds the
@@ -112,10 +112,8 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
 
 
 def _add_metrics(tables: Tables) -> None:
-    try:
-        from .metrics import add_metrics
-    except ImportError:  # pragma: no cover - metrics arrive with issue 3
-        return
+    from .metrics import add_metrics
+
     add_metrics(tables)
 
 
