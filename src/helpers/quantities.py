@@ -403,7 +403,10 @@ def _similar(a: str, b: str) -> float:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 2 and short in long_:
         return 0.9
-    return difflib.SequenceMatcher(None, a, b).ratio()
+    sm = difflib.SequenceMatcher(None, a, b)
+    if sm.real_quick_ratio() < PAIR_THRESHOLD or sm.quick_ratio() < PAIR_THRESHOLD:
+        return sm.quick_ratio()  # an upper bound already below the threshold: no need for the exact ratio
+    return sm.ratio()
 
 
 PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
@@ -426,7 +429,10 @@ def _merge_complementary(groups: list[dict]) -> None:
     """
     def related(g, h) -> bool:
         a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
-        return not a or not b or difflib.SequenceMatcher(None, a, b).ratio() >= MERGE_THRESHOLD
+        if not a or not b:
+            return True
+        sm = difflib.SequenceMatcher(None, a, b)
+        return sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
 
     def comparable(g, h) -> bool:
         values = [q.value for q in (*g["members"].values(), *h["members"].values()) if q.value > 0]
