@@ -43,7 +43,7 @@ def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = 
             ax.text(x + (1 if share else 0.2), y, f"{int(n)}件", va="center", fontsize=9)
     ax.set_xlabel("割合（%）" if share else "取り組みの数")
     ax.set_title(title)
-    ax.legend(title="評価", ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(data) > 3 else -0.3), frameon=False)
+    ax.legend(title="評価", loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_xlim(0, (100 if share else left.max()) * 1.12)
     fig.tight_layout()
     return fig
