@@ -14,9 +14,16 @@ CLEAN_CSV = data/clean/initiatives.csv
 NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_DONE = $(patsubst notebooks/%.ipynb,reports/.executed/%.done,$(NOTEBOOKS))
 HTML = $(patsubst notebooks/%.ipynb,reports/html/%.html,$(NOTEBOOKS))
+SUMMARY_CSV = $(wildcard reports/tables/*.csv)
 WORKBOOK = reports/minami_welfare_eval.xlsx
 # Stored outputs are produced the same way every time: no timing metadata (record_timing=False).
 NBCONVERT = $(VENV)/bin/jupyter nbconvert --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600
+# After execution, drop editor noise (cell.metadata execution/ExecuteTime/collapsed/scrolled/hidden,
+# metadata.widgets/signature) but keep outputs, execution counts (nbval compares the outputs) and
+# the cell ids (stable; without --keep-id nbstripout renumbers them "0", "1", ...).
+NBSTRIP = $(VENV)/bin/nbstripout --keep-output --keep-count --keep-id
+# Two jobs for the notebook sub-make, unless the caller already runs make -jN (then its job slots are shared).
+JOBS2 = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j2)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv data test report notebooks lab bench lock clean-venv
@@ -51,21 +58,28 @@ test: $(STAMP) ## Run unit tests + doctests, then execute and check notebooks/ w
 		echo "no notebooks/*.ipynb yet: nbval step skipped"; \
 	fi
 
-notebooks: data ## Re-execute every notebook in place (two at a time); refreshes reports/figures and reports/tables
-	@$(MAKE) --no-print-directory -j2 $(NB_DONE)
+notebooks: data ## Re-execute changed notebooks/NN_*.ipynb in place (two at a time); refreshes reports/figures and reports/tables
+ifneq ($(NB_DONE),)
+	@$(VENV_PY) -c 'import matplotlib.font_manager'  # build matplotlib's font cache first: its notice would land in a notebook's stderr
+	@$(MAKE) --no-print-directory $(JOBS2) $(NB_DONE)
+else
+	@echo "no notebooks/NN_*.ipynb yet: nothing to execute"
+endif
 
+# One stamp per notebook (gitignored): it is executed again when it, the clean data or helpers change.
 reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(STAMP)
 	$(NBCONVERT) --to notebook --execute --inplace $<
+	$(NBSTRIP) $<
 	@mkdir -p $(@D) && touch $@
 
 reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done
 	$(NBCONVERT) --to html --output-dir reports/html $<
 
-$(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(HELPERS_PY)
+$(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(SUMMARY_CSV) $(HELPERS_PY) $(STAMP)
 	$(VENV_PY) -m helpers.excel $@
 
 report: data notebooks ## Everything: clean tables, executed notebooks, figures, HTML of each notebook, Excel workbook
-	@$(MAKE) --no-print-directory $(HTML) $(WORKBOOK)
+	@$(MAKE) --no-print-directory $(JOBS2) $(HTML) $(WORKBOOK)
 
 lab: $(STAMP) ## Start JupyterLab (venv kernel) in notebooks/
 	mkdir -p notebooks

@@ -1,60 +1,138 @@
-"""helpers.style: Japanese renders with the bundled font (no missing glyphs), fixed grade colours, stable files."""
+"""helpers.style: Japanese renders with the bundled font (no missing glyphs), fixed grade colours, stable files.
+
+Matplotlib reports a character its fonts cannot draw (a tofu box in the
+figure) with ``warnings.warn("Glyph 23376 (\\N{CJK UNIFIED IDEOGRAPH-5B50})
+missing from font(s) DejaVu Sans.")`` (``matplotlib._text_helpers``), and a
+font family it cannot find with a ``logging`` warning on the ``matplotlib``
+logger (``findfont: Font family 'X' not found.``). The checks below capture
+both, and prove they would fail by drawing the same chart without the CJK font.
+"""
 
 from __future__ import annotations
 
+import logging
 import warnings
+from contextlib import contextmanager
 
 import matplotlib
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
-from helpers.charts import plot_grade_bars  # noqa: E402
-from helpers.style import GRADE_COLORS, save_figure, use_style  # noqa: E402
+from helpers.style import FONT_FAMILY, GRADE_COLORS, GRADE_ORDER, save_figure, use_style  # noqa: E402
+
+LABELS = ["子育て広場", "延べ人数", "評価"]
 
 
-def draw_japanese():
-    fig, ax = plt.subplots()
-    ax.bar(["前年度", "計画", "実績"], [354, 540, 397])
-    ax.set_title("子育て広場 延べ人数")
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def font_problems():
+    """Collect matplotlib's missing-glyph warnings and its font log warnings."""
+    handler = _ListHandler()
+    logger = logging.getLogger("matplotlib")
+    logger.addHandler(handler)
+    problems: list[str] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield problems
+    finally:
+        logger.removeHandler(handler)
+        problems += [str(w.message) for w in caught if "missing from font" in str(w.message)]
+        problems += [m for m in handler.messages if "findfont" in m or "missing" in m]
+
+
+def draw_japanese(*, title: str = "子育て広場 延べ人数") -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
+    ax.set_title(title)
+    ax.set_xlabel("延べ人数（人）")
     ax.set_ylabel("評価")
-    fig.canvas.draw()
-    plt.close(fig)
+    ax.legend(["子育て広場"], title="評価")
+    fig.canvas.draw()  # text is laid out (and glyphs looked up) here
+    return fig
 
 
-def glyph_warnings() -> list[str]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        draw_japanese()
-    return [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+def test_japanese_labels_render_without_missing_glyphs():
+    with matplotlib.rc_context():
+        use_style()
+        with font_problems() as problems:
+            plt.close(draw_japanese())
+        assert problems == []
+        used = font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY))
+        assert used.endswith("ipaexg.ttf")
 
 
-def test_no_missing_glyphs_with_the_project_style():
-    use_style()
-    assert glyph_warnings() == []
-
-
-def test_the_check_catches_tofu():
+def test_the_check_catches_tofu_without_the_cjk_font():
     with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
-        assert glyph_warnings(), "without a CJK font matplotlib must warn about missing glyphs"
+        with font_problems() as problems:
+            plt.close(draw_japanese())
+    assert problems, "without a CJK font matplotlib must warn about missing glyphs"
+    assert all("missing from font(s) DejaVu Sans" in p for p in problems)
+    assert any(f"({c.encode('ascii', 'namereplace').decode()})" in p for p in problems for c in LABELS[0])
+
+
+def test_the_check_catches_an_unknown_font_family():
+    # the family lookup is cached per family name: use one no other test uses
+    with matplotlib.rc_context({"font.family": ["No Such Font (test_style)"]}):
+        with font_problems() as problems:
+            plt.close(draw_japanese(title="評価"))
+    assert any("findfont: Font family" in p for p in problems)
+
+
+def test_use_style_is_idempotent():
+    with matplotlib.rc_context():
+        use_style()
+        entries = len(font_manager.fontManager.ttflist)
+        settings = dict(matplotlib.rcParams)
+        use_style()
+        assert len(font_manager.fontManager.ttflist) == entries
+        assert dict(matplotlib.rcParams) == settings
 
 
 def test_grade_colours_fixed_and_distinct():
-    assert list(GRADE_COLORS) == ["A", "B", "C", "D"]
-    assert len(set(GRADE_COLORS.values())) == 4
+    from helpers.tables import GRADE_ORDER as TABLES_GRADE_ORDER
+
+    assert GRADE_ORDER == ["A", "B", "C", "D"] == TABLES_GRADE_ORDER
+    assert list(GRADE_COLORS) == GRADE_ORDER
+    assert len({to_hex(c) for c in GRADE_COLORS.values()}) == 4
 
 
 def test_save_figure_names_and_bytes(tmp_path):
-    use_style()
-    import pandas as pd
+    with matplotlib.rc_context():
+        use_style()
+        saved = []
+        for _ in range(2):  # draw the chart anew each time, as a re-run notebook does
+            fig = draw_japanese()
+            paths = save_figure(fig, "kosodate_hiroba", notebook="02", folder=tmp_path)
+            plt.close(fig)
+            saved.append({p.name: p.read_bytes() for p in paths})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["02_kosodate_hiroba.png", "02_kosodate_hiroba.svg"]
+    assert paths.png.parent == tmp_path and paths.png.suffix == ".png" and paths.svg.suffix == ".svg"
+    assert saved[0] == saved[1]
+    png, svg = saved[0]["02_kosodate_hiroba.png"], saved[0]["02_kosodate_hiroba.svg"].decode("utf-8")
+    assert png.startswith(b"\x89PNG") and b"tIME" not in png and b"Software" not in png
+    assert "<dc:date>" not in svg and "<text" not in svg  # no timestamp; glyphs are paths
+    assert repr(paths) == "FigurePaths(png='02_kosodate_hiroba.png', svg='02_kosodate_hiroba.svg')"
 
-    counts = pd.DataFrame({"A": [8, 7], "B": [1, 1], "C": [2, 1], "D": [0, 1], "total": [11, 10]},
-                          index=["子ども・子育て支援", "障がい者・生活困窮者支援"])
-    paths = []
-    for _ in range(2):
-        fig = plot_grade_bars(counts, title="分野別の評価")
-        paths.append([p.read_bytes() for p in save_figure(fig, "test", notebook="99", folder=tmp_path)])
+
+def test_png_is_print_resolution(tmp_path):
+    from PIL import Image
+
+    with matplotlib.rc_context():
+        use_style()
+        fig = draw_japanese()
+        paths = save_figure(fig, "dpi", notebook="99", folder=tmp_path)
         plt.close(fig)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["99_test.png", "99_test.svg"]
-    assert paths[0] == paths[1]
+    with Image.open(paths.png) as im:
+        assert round(im.info["dpi"][0]) == 300

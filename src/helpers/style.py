@@ -1,71 +1,182 @@
 """One chart style for every notebook: a bundled Japanese font, fixed grade colours, stable files.
 
-``use_style()`` registers IPAexGothic from ``matplotlib-fontja`` (ships with
-the package, works offline) so Japanese labels never render as tofu boxes;
-``save_figure`` writes ``reports/figures/{notebook}_{name}.png`` (300 dpi,
-for print) and ``.svg`` with no timestamps, so re-running a notebook
-rewrites identical bytes.
+``use_style()`` registers IPAexGothic, the font bundled with
+``matplotlib-fontja`` (works offline, no system font needed), so Japanese
+labels never render as tofu boxes; ``save_figure`` writes
+``reports/figures/{notebook}_{name}.png`` (300 dpi, for print) and ``.svg``
+(glyphs as paths) without timestamps, so re-running a notebook rewrites
+identical bytes.
+
+Typical notebook use (keep the inline backend; never ``matplotlib.use("Agg")``
+in a notebook)::
+
+    from helpers.style import GRADE_COLORS, GRADE_ORDER, save_figure, use_style
+    use_style()
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ...
+    save_figure(fig, "grades_by_field_plan", notebook="04")
+    plt.show()
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib as mpl
 
 from .config import FIGURES_DIR
 
-__all__ = ["GRADE_ORDER", "GRADE_COLORS", "PERIOD_COLORS", "use_style", "save_figure"]
+__all__ = [
+    "GRADE_ORDER",
+    "GRADE_COLORS",
+    "PERIOD_COLORS",
+    "FONT_FAMILY",
+    "STYLE",
+    "FigurePaths",
+    "use_style",
+    "save_figure",
+]
 
+#: Grades as in the report's legend, best first (same order as ``helpers.tables.GRADE_ORDER``).
 GRADE_ORDER = ["A", "B", "C", "D"]
-# Colour-blind-safe (Okabe–Ito), good → bad: A blue-green, B sky blue, C orange, D vermilion.
+#: One colour per grade for every chart. Okabe–Ito palette (colour-blind safe: every pair stays
+#: distinguishable under protan-, deuter- and tritanopia), cool = good → warm = bad:
+#: A bluish green, B sky blue, C orange, D vermilion.
 GRADE_COLORS = {"A": "#009E73", "B": "#56B4E9", "C": "#E69F00", "D": "#D55E00"}
-# prior / plan / result bars in trend charts
+#: prior / plan / result bars in trend charts (plan lightest, result the accent colour).
 PERIOD_COLORS = {"prior": "#999999", "plan": "#CCCCCC", "result": "#0072B2"}
+
+#: IPAexGothic (bundled with matplotlib-fontja) first; DejaVu Sans (bundled with matplotlib) only
+#: as per-glyph fallback for the few symbols IPAexGothic lacks (≥, ≤). Text whose glyphs are in
+#: IPAexGothic renders exactly as with IPAexGothic alone.
+FONT_FAMILY = ["IPAexGothic", "DejaVu Sans"]
+
+#: The rcParams set by :func:`use_style` (besides the font family).
+STYLE: dict[str, object] = {
+    # clean, seaborn-like look: no top/right spines, light grid behind the data
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "x",
+    "axes.axisbelow": True,
+    "grid.color": "#dddddd",
+    # ASCII hyphen-minus for negative numbers, as typed in the report and in Excel
+    "axes.unicode_minus": False,
+    # print-friendly: 6.5 × 4 in (16.5 × 10 cm) fits an A4 page's text width; notebooks
+    # usually pass figsize explicitly. figure.dpi stays 100 (it sets "<Figure size WxH>"
+    # in the stored notebook output, which nbval compares).
+    "figure.figsize": (6.5, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 300,
+    "savefig.bbox": "tight",
+    # SVG: glyphs as paths (no font needed to view it), stable element ids
+    "svg.fonttype": "path",
+    "svg.hashsalt": "minami-welfare-eval",
+}
+
+_PNG_METADATA = {"Software": None}  # default "Matplotlib version…"; no time is written
+_SVG_METADATA = {"Date": None, "Creator": None}  # default Date = now: the only volatile part
+
+
+def _register_bundled_font() -> str:
+    """Make sure matplotlib knows the font file of matplotlib-fontja; return its family name.
+
+    ``import matplotlib_fontja`` already calls ``matplotlib_fontja.japanize()``
+    (adds ``ipaexg.ttf`` to the font manager and sets ``font.family``).
+    Calling ``japanize()`` again would append the same font entry once more
+    each time, so we only add the file when it is missing (idempotent).
+    """
+    import matplotlib_fontja
+    from matplotlib import font_manager
+
+    path = matplotlib_fontja.get_font_ttf_path()
+    target = Path(path).resolve()
+    if not any(Path(f.fname).resolve() == target for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
 
 
 def use_style() -> None:
-    """Apply the project's chart style (idempotent).
+    """Apply the project's chart style; safe to call any number of times.
 
-    >>> use_style(); import matplotlib as mpl
-    >>> mpl.rcParams["font.family"]
-    ['IPAexGothic']
+    Registers the bundled CJK font and sets :data:`FONT_FAMILY` and
+    :data:`STYLE`. Call it once at the top of every notebook, after the
+    imports.
+
+    Examples:
+        >>> use_style(); use_style()
+        >>> import matplotlib as mpl
+        >>> mpl.rcParams["font.family"]
+        ['IPAexGothic', 'DejaVu Sans']
+        >>> mpl.rcParams["svg.fonttype"], mpl.rcParams["axes.unicode_minus"]
+        ('path', False)
+        >>> import matplotlib_fontja
+        >>> from matplotlib import font_manager
+        >>> bundled = Path(matplotlib_fontja.get_font_ttf_path()).resolve()
+        >>> sum(Path(f.fname).resolve() == bundled for f in font_manager.fontManager.ttflist)
+        1
     """
-    import matplotlib_fontja
-
-    matplotlib_fontja.japanize()  # registers ipaexg.ttf and sets font.family
-    mpl.rcParams.update({
-        "font.family": ["IPAexGothic"],
-        "axes.unicode_minus": False,  # the font has no U+2212
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": True,
-        "axes.grid.axis": "x",
-        "axes.axisbelow": True,
-        "grid.color": "#dddddd",
-        "figure.dpi": 100,
-        "savefig.dpi": 300,
-        "savefig.bbox": "tight",
-        "svg.fonttype": "path",  # glyphs as paths: the SVG needs no font installed
-        "svg.hashsalt": "minami-welfare-eval",  # stable ids inside SVG files
-    })
+    family = _register_bundled_font()
+    if family != FONT_FAMILY[0]:  # pragma: no cover - a different matplotlib-fontja font
+        raise RuntimeError(f"matplotlib-fontja bundles {family!r}, expected {FONT_FAMILY[0]!r}")
+    mpl.rcParams.update({"font.family": list(FONT_FAMILY), **STYLE})
 
 
-def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = None) -> list[Path]:
-    """Save ``fig`` as PNG (300 dpi) and SVG named ``{notebook}_{name}``.
+class FigurePaths(NamedTuple):
+    """The two files written by :func:`save_figure` (iterable: ``png, svg``).
+
+    Its repr shows file names only, so a notebook cell that ends with
+    ``save_figure(...)`` stores the same text output on every machine
+    (nbval compares it), not an absolute path.
+
+    Examples:
+        >>> FigurePaths(Path("/x/reports/figures/02_a.png"), Path("/x/reports/figures/02_a.svg"))
+        FigurePaths(png='02_a.png', svg='02_a.svg')
+    """
+
+    png: Path
+    svg: Path
+
+    def __repr__(self) -> str:
+        return f"FigurePaths(png={self.png.name!r}, svg={self.svg.name!r})"
+
+
+def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = None) -> FigurePaths:
+    """Save ``fig`` as ``{notebook}_{name}.png`` (300 dpi) and ``.svg``, byte-stable.
+
+    No timestamps or version strings are written (PNG ``Software``, SVG
+    ``Date``/``Creator`` removed; SVG ids salted with a constant), so saving
+    the same figure again gives the same bytes. dpi and tight bounding box
+    are passed explicitly, so the files do not depend on the caller's
+    rcParams (except the style itself).
 
     Args:
         fig: a matplotlib Figure.
-        name: short ASCII name, e.g. ``"grades_by_field_plan"``.
-        notebook: the notebook number, e.g. ``"04"``.
-        folder: default ``reports/figures``.
+        name: short ASCII snake_case name, e.g. ``"grades_by_field_plan"``.
+        notebook: the notebook number, e.g. ``"04"`` (file prefix).
+        folder: output folder; default ``reports/figures`` (:data:`helpers.config.FIGURES_DIR`).
 
     Returns:
-        The two paths written.
+        FigurePaths: ``(png, svg)`` absolute paths.
+
+    Examples:
+        >>> import tempfile
+        >>> from matplotlib.figure import Figure
+        >>> use_style()
+        >>> fig = Figure(); _ = fig.subplots().set_title("子育て広場")
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     first = [p.read_bytes() for p in save_figure(fig, "demo", notebook="99", folder=d)]
+        ...     paths = save_figure(fig, "demo", notebook="99", folder=d)
+        ...     same = first == [p.read_bytes() for p in paths]
+        >>> paths, same
+        (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True)
     """
-    out = Path(folder) if folder else FIGURES_DIR
+    out = Path(folder) if folder is not None else FIGURES_DIR
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{notebook}_{name}.png", out / f"{notebook}_{name}.svg"]
-    fig.savefig(paths[0], format="png", metadata={"Software": None})
-    fig.savefig(paths[1], format="svg", metadata={"Date": None, "Creator": None})
+    stem = f"{notebook}_{name}"
+    paths = FigurePaths(out / f"{stem}.png", out / f"{stem}.svg")
+    common = {"bbox_inches": "tight", "pad_inches": 0.1}
+    fig.savefig(paths.png, format="png", dpi=300, metadata=_PNG_METADATA, **common)
+    fig.savefig(paths.svg, format="svg", metadata=_SVG_METADATA, **common)
     return paths
