@@ -38,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import CLEAN_DATA_DIR, REPORTS_DIR
+from .labels import COLUMN_LABELS
 from .schema import SCHEMA
 
 __all__ = [
@@ -71,16 +72,7 @@ for _cols in SCHEMA.values():
     for _c in _cols:
         _JA.setdefault(_c.name, _c.name_ja)
 
-EXTRA_LABELS = {  # columns of the notebooks' summary tables (helpers.analysis) and of the data dictionary
-    "achievement": "行の計画達成率（中央値）", "lowest": "最低の達成率", "highest": "最高の達成率",
-    "indicators": "指標数", "planned_without_result": "計画にあり実績に数値なしの指標数", "agrees": "評価が一致",
-    "mentions_covid": "コロナ言及", "cancelled": "中止など", "adapted": "工夫", "cancelled_sessions": "中止回数",
-    "cancel_terms": "中止などの語", "adapt_terms": "工夫の語", "relisted_row": "再掲行", "original_row": "元の行",
-    "field": "項目", "same": "完全一致", "same_normalised": "幅と空白を除き一致", "original_text": "元の行の文字列",
-    "relisted_text": "再掲行の文字列", "term": "キーワード", "context": "前後の文字列", "category": "区分",
-    "sessions": "回数", "total": "合計", "table": "表", "table_description": "表の説明", "column": "列名",
-    "name_ja": "項目名", "dtype": "型", "description": "説明",
-}
+EXTRA_LABELS = COLUMN_LABELS  # kept under its old name; the labels live in helpers.labels
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _MAX_WIDTH = 60  # Excel column width units (≈ characters of the default font)

@@ -1,0 +1,40 @@
+"""Japanese labels shared by the workbook, the notebooks' displayed tables and the figures.
+
+One place for every human-facing Japanese name, so the Excel sheet, the HTML table and the chart
+axis say the same thing:
+
+- :data:`COLUMN_LABELS`: column name → Japanese header, for columns that the clean-table schema
+  (:data:`helpers.schema.SCHEMA`, whose 項目名 always win) does not define — the notebooks'
+  summary tables and the data dictionary's own columns.
+- :data:`TABLE_TITLES`: stem of a ``reports/tables/*.csv`` file → Japanese title (used as the
+  workbook's sheet name; at most 31 characters, no ``[]:*?/\\``).
+- :data:`CODE_LABELS`: coded values of the clean tables → the words of the report
+  (``prior`` → 前年度, ``estimate`` → 見込み …).
+
+>>> CODE_LABELS["status"]["estimate"]
+'見込み'
+"""
+
+from __future__ import annotations
+
+__all__ = ["COLUMN_LABELS", "TABLE_TITLES", "CODE_LABELS"]
+
+COLUMN_LABELS: dict[str, str] = {  # columns of the notebooks' summary tables (helpers.analysis) and of the data dictionary
+    "achievement": "行の計画達成率（中央値）", "lowest": "最低の達成率", "highest": "最高の達成率",
+    "indicators": "指標数", "planned_without_result": "計画にあり実績に数値なしの指標数", "agrees": "評価が一致",
+    "mentions_covid": "コロナ言及", "cancelled": "中止など", "adapted": "工夫", "cancelled_sessions": "中止回数",
+    "cancel_terms": "中止などの語", "adapt_terms": "工夫の語", "relisted_row": "再掲行", "original_row": "元の行",
+    "field": "項目", "same": "完全一致", "same_normalised": "幅と空白を除き一致", "original_text": "元の行の文字列",
+    "relisted_text": "再掲行の文字列", "term": "キーワード", "context": "前後の文字列", "category": "区分",
+    "sessions": "回数", "total": "合計", "table": "表", "table_description": "表の説明", "column": "列名",
+    "name_ja": "項目名", "dtype": "型", "description": "説明",
+}
+
+TABLE_TITLES: dict[str, str] = {  # reports/tables/<stem>.csv -> Japanese sheet title (≤ 31 characters)
+}
+
+CODE_LABELS: dict[str, dict[str, str]] = {  # column -> {code: label as the report words it}
+    "period": {"prior": "前年度", "plan": "計画", "result": "実績"},
+    "status": {"actual": "実績", "estimate": "見込み", "plan": "計画"},
+    "kind": {"actual": "実績", "estimate": "見込み", "plan": "計画"},
+}
