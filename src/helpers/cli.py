@@ -4,17 +4,27 @@ Exit codes:
     0  every line placed, tables written.
     1  some lines could not be placed: they are listed, nothing is written.
     2  bad input (empty, binary, undecodable, no evaluation table, truncated
-       report, failed sanity check): one message naming the file and line,
-       no traceback, nothing is written.
+       report, failed sanity check, unknown --encoding) or a refused --out
+       folder: one message naming the file and line, no traceback, nothing is
+       written.
+  130  interrupted (Ctrl-C): one line, nothing written, the old tables intact.
+
+Output folder rule (see :mod:`helpers.outputs`): the tool owns only the files
+listed in ``--out``'s ``helpers-manifest.json``; a file, a symlink, a folder that
+contains an input, or a non-empty folder without manifest (unless ``--force``)
+is refused before anything is read or written.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 
 from .extract import ReportError
+from .outputs import MANIFEST, OutputError, check_output_folder, shown
 from .pipeline import clean_reports, write_tables
+from .schema import SCHEMA
 from .tidy import ValidationError
 
 __all__ = ["main"]
@@ -25,7 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("clean", help="turn report text dumps into the clean tables")
     c.add_argument("inputs", nargs="+", metavar="INPUT", help="report .txt files, or folders of them")
-    c.add_argument("--out", required=True, help="output folder (replaced as a whole on success)")
+    c.add_argument(
+        "--out", required=True,
+        help=f"output folder: the tool replaces only the files listed in its {MANIFEST}, never any other file",
+    )
+    c.add_argument(
+        "--force", action="store_true",
+        help=f"write into a non-empty folder without {MANIFEST} (files with other names are still never touched)",
+    )
     c.add_argument("--encoding", default=None, help="input encoding (default: detect UTF-8 / UTF-8 BOM / CP932)")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
@@ -34,20 +51,48 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     args = _parser().parse_args(argv)
+    try:
+        return _clean(args)
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing written, {shown(args.out)} unchanged", file=sys.stderr)
+        return 130
+
+
+def _expected_names() -> list[str]:
+    return [f"{t}.csv" for t in SCHEMA] + ["data_dictionary.csv", "README.md", MANIFEST]
+
+
+def _clean(args: argparse.Namespace) -> int:
     err = sys.stderr
+    if args.encoding is not None:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            print(f"error: unknown encoding {shown(args.encoding, 60)!r} (--encoding); use e.g. utf-8 or cp932", file=err)
+            return 2
+    try:  # refuse a risky --out before reading anything
+        check_output_folder(args.out, inputs=args.inputs, names=_expected_names(), force=args.force)
+    except OutputError as e:
+        print(f"error: {e}; nothing written", file=err)
+        return 2
     try:
         tables = clean_reports(args.inputs, encoding=args.encoding)
     except ReportError as e:
-        print(f"error: {e}", file=err)
+        print(f"error: {shown(e, 400)}", file=err)
         return 2
     except ValidationError as e:
-        print(f"error: sanity checks failed, nothing written:\n{e}", file=err)
+        lines = str(e).splitlines()
+        print("error: sanity checks failed, nothing written:", file=err)
+        for line in lines[:50]:
+            print(shown(line, 300), file=err)
+        if len(lines) > 50:
+            print(f"… and {len(lines) - 50} more", file=err)
         return 2
     unplaced = [a for a in tables.accounting if a["unplaced"]]
     if not args.quiet or unplaced:
         for a in tables.accounting:
             print(
-                f"{a['report']}: {a['lines_read']} lines read = {a['blank']} blank + {a['boilerplate']} boilerplate"
+                f"{shown(a['report'])}: {a['lines_read']} lines read = {a['blank']} blank + {a['boilerplate']} boilerplate"
                 f" + {a['placed']} placed + {a['unplaced']} unplaced; {a['rows']} table rows"
             )
     leftovers = [(a["report"], x) for a in tables.accounting for x in a.get("digits_leftover", [])]
@@ -55,12 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         for a in tables.accounting:
             if "digits_in_amounts" in a:
                 print(
-                    f"{a['report']}: digits in period cells: {a['digits_in_amounts']} in amounts"
+                    f"{shown(a['report'])}: digits in period cells: {a['digits_in_amounts']} in amounts"
                     f" + {a['digits_excluded']} excluded (names, dates) + {len(a['digits_leftover'])} left over"
                 )
     if leftovers:
         for report, x in leftovers:
-            print(f"digit left over: {report}: {x}", file=err)
+            print(f"digit left over: {shown(report)}: {shown(x, 200)}", file=err)
         print(f"error: {len(leftovers)} digit(s) in period cells are neither an amount nor excluded; nothing written", file=err)
         return 1
     if unplaced:
@@ -68,18 +113,25 @@ def main(argv: list[str] | None = None) -> int:
         for a in unplaced:
             rows = src[(src["report"] == a["report"]) & (src["role"] == "unplaced")]
             for _, r in rows.iterrows():
-                print(f"unplaced: {a['report']}:{r.line_no}: {r.text}", file=err)
+                print(f"unplaced: {shown(a['report'])}:{r.line_no}: {shown(r.text)}", file=err)
         print(f"error: {sum(a['unplaced'] for a in unplaced)} line(s) could not be placed; nothing written", file=err)
         return 1
     try:
-        written = write_tables(tables, args.out)
-    except OSError as e:
-        print(f"error: cannot write {args.out}: {e}", file=err)
+        written = write_tables(tables, args.out, inputs=args.inputs, force=args.force)
+    except OutputError as e:
+        print(f"error: {e}; nothing written", file=err)
         return 2
+    except OSError as e:
+        print(f"error: cannot write {shown(args.out)}: {shown(e.strerror or e, 200)}; the old tables are intact", file=err)
+        return 2
+    for name in written.kept:
+        print(f"kept {shown(name)}: written by an earlier run but changed since, so no longer the tool's", file=err)
     if not args.quiet:
-        for name, df in tables.as_dict().items():
-            print(f"wrote {args.out.rstrip('/')}/{name}.csv ({len(df)} rows)")
-        print(f"wrote {len(written)} files to {args.out}")
+        rows = {f"{name}.csv": len(df) for name, df in tables.as_dict().items()}
+        for path in written:
+            extra = f" ({rows[path.name]} rows)" if path.name in rows else ""
+            print(f"wrote {shown(path)}{extra}")
+        print(f"wrote {len(written)} files to {shown(args.out)}")
     return 0
 
 

@@ -1,15 +1,13 @@
 """Reading report files, running both stages, and writing the clean tables safely.
 
 ``clean_reports`` is what ``python -m helpers clean`` and ``make data`` run.
-``write_tables`` writes into a temporary sibling folder and swaps it into
-place only when every table is written, so ``--out`` is never half-written.
+``write_tables`` writes only the files listed in the folder's manifest
+(``helpers-manifest.json``), through a temporary sibling folder, so ``--out`` is never
+half-written and no file the tool did not write is ever touched (:mod:`helpers.outputs`).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +15,10 @@ import pandas as pd
 
 from . import schema
 from .extract import ReportError, decode_report, extract_report, split_lines
+from .outputs import MANIFEST, csv_bytes, write_output_folder
 from .tidy import Tables, build_tables, tidy_extraction, validate_tables
 
-__all__ = ["Report", "read_report", "expand_inputs", "clean_reports", "write_tables", "CSV_OPTIONS"]
+__all__ = ["Report", "read_report", "expand_inputs", "clean_reports", "write_tables", "table_files", "CSV_OPTIONS"]
 
 def format_float(x: float) -> str:
     """Floats in CSVs: at most 4 decimals, no exponent, no trailing zeros (68410.0 -> 68410, 0.73518 -> 0.7352).
@@ -127,6 +126,10 @@ def _readme(tables: dict[str, pd.DataFrame]) -> str:
         "  snake_case names; no line breaks inside fields; empty field = missing value.",
         "- Column meanings (Japanese 項目名, type, unit): `data_dictionary.csv`.",
         "- Text columns keep the report's text as printed; a cell's lines are joined without separator.",
+        "- A text field starting with = + - @ ＝ ＋ － ＠ ' TAB CR or LF is written with one extra leading `'`",
+        "  so that Excel shows it as text; `helpers.load_tables()` removes exactly that one `'`.",
+        f"- `{MANIFEST}` lists the files the tool wrote here (with SHA-256). A rerun replaces or removes",
+        "  only those; any other file in this folder is left alone.",
         "",
         "| file | rows | content |",
         "|---|---:|---|",
@@ -135,41 +138,55 @@ def _readme(tables: dict[str, pd.DataFrame]) -> str:
         desc = schema.TABLE_DESCRIPTIONS.get(name, "")
         lines.append(f"| {name}.csv | {len(df)} | {desc} |")
     lines.append("| data_dictionary.csv | | 各表の列の定義（項目名・型・単位・説明） |")
+    lines.append(f"| {MANIFEST} | | このフォルダにツールが書いたファイルの一覧（SHA-256） |")
     return "\n".join(lines) + "\n"
 
 
-def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
-    """Write every table as CSV (+ data dictionary, README) into ``out_dir``.
+class WrittenFiles(list):
+    """The paths :func:`write_tables` wrote (manifest last); ``kept``: old files left in place.
 
-    The files are written to a temporary folder next to ``out_dir`` which then
-    replaces ``out_dir`` in one rename; on any error ``out_dir`` is untouched.
+    ``kept`` names files of the previous manifest that this run no longer writes but that were
+    changed since the tool wrote them: they are no longer the tool's and are left alone.
     """
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
-    written = []
-    try:
-        frames = tables.as_dict()
-        for name, df in frames.items():
-            path = tmp / f"{name}.csv"
-            df.to_csv(path, **CSV_OPTIONS)
-            written.append(out_dir / path.name)
-        dd = pd.DataFrame(schema.dictionary_rows())
-        dd = dd[dd["table"].isin(list(frames))]
-        dd.to_csv(tmp / "data_dictionary.csv", **CSV_OPTIONS)
-        (tmp / "README.md").write_text(_readme(frames), encoding="utf-8")
-        written += [out_dir / "data_dictionary.csv", out_dir / "README.md"]
-        os.chmod(tmp, 0o755)
-        backup = None
-        if out_dir.exists():
-            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            backup.rmdir()
-            out_dir.rename(backup)
-        tmp.rename(out_dir)
-        if backup is not None:
-            shutil.rmtree(backup)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return written
+
+    kept: list[str]
+
+
+def table_files(tables: Tables) -> dict[str, bytes]:
+    """Every file of a clean-tables folder as bytes: one CSV per table, the data dictionary, the README.
+
+    All CSVs go through :func:`helpers.outputs.csv_bytes` (the CSV-injection rule).
+    """
+    frames = tables.as_dict()
+    files = {f"{name}.csv": csv_bytes(df, **CSV_OPTIONS) for name, df in frames.items()}
+    dd = pd.DataFrame(schema.dictionary_rows())
+    dd = dd[dd["table"].isin(list(frames))]
+    files["data_dictionary.csv"] = csv_bytes(dd, **CSV_OPTIONS)
+    files["README.md"] = _readme(frames).encode("utf-8")
+    return files
+
+
+def write_tables(
+    tables: Tables, out_dir: str | Path, *, inputs: list[str | Path] | tuple = (), force: bool = False
+) -> WrittenFiles:
+    """Write every table as CSV (+ data dictionary, README, manifest) into ``out_dir``.
+
+    The folder is the tool's only as far as its manifest (``helpers-manifest.json``) says: see
+    :func:`helpers.outputs.write_output_folder` (risky targets refused before anything changes,
+    files written to a temporary sibling and moved in one by one, files of the old manifest that
+    the run no longer writes removed, every other file left alone).
+
+    Args:
+        tables: the clean tables.
+        out_dir: the output folder (created if missing).
+        inputs: the input files/folders (an output folder containing one is refused).
+        force: accept a non-empty folder without manifest (files with other names are kept).
+
+    Raises:
+        helpers.outputs.OutputError: refused target; nothing was changed.
+        OSError: a failed write.
+    """
+    written, kept = write_output_folder(table_files(tables), out_dir, inputs=inputs, force=force)
+    result = WrittenFiles(written)
+    result.kept = kept
+    return result

@@ -15,12 +15,14 @@ ordered categorical), so a notebook never re-implements the parsing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .config import CLEAN_DATA_DIR
+from .outputs import csv_bytes, shown, unescape_frame, write_file_atomic
 from .schema import SCHEMA
 
 __all__ = ["GRADE_ORDER", "CleanTables", "load_tables", "read_table", "save_table"]
@@ -34,7 +36,11 @@ _ORDERED = {
 
 
 def read_table(path: str | Path, table: str) -> pd.DataFrame:
-    """Read one clean CSV with the schema's dtypes.
+    """Read one clean CSV with the schema's dtypes and its text as printed.
+
+    Text columns are read as text (``0012`` stays ``"0012"``) and lose the one leading ``'``
+    that the CSV writer adds before a dangerous first character (``'=1+1`` → ``=1+1``,
+    ``''x`` → ``'x``; see :mod:`helpers.outputs`).
 
     Args:
         path: the CSV file.
@@ -49,6 +55,7 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
     expected = [c.name for c in cols]
     if list(df.columns) != expected:
         raise ValueError(f"{path}: columns {list(df.columns)} differ from the schema {expected}")
+    df = unescape_frame(df, columns=list(text_cols))  # the CSV-injection escape: one leading ' off
     for c in cols:
         s = df[c.name]
         if c.dtype == "integer":
@@ -97,17 +104,34 @@ def load_tables(folder: str | Path = CLEAN_DATA_DIR) -> CleanTables:
     return CleanTables(folder=folder, **loaded)
 
 
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
 def save_table(df: pd.DataFrame, name: str, *, notebook: str, folder: str | Path | None = None) -> Path:
     """Save a notebook's summary table as ``reports/tables/{notebook}_{name}.csv``.
 
     Same CSV conventions as the clean tables (UTF-8 with BOM, LF, stable float
-    format), so the Excel workbook (``make report``) picks it up as a sheet.
+    format, the CSV-injection rule), so the Excel workbook (``make report``) picks it
+    up as a sheet. Only that one file is written, through a temporary sibling and
+    ``os.replace``; a folder or symlink in its place is refused, nothing else is touched.
+
+    Args:
+        df: the table (a named index or a MultiIndex is written as columns).
+        name: short ASCII name (letters, digits, ``_ . -``), e.g. ``"grade_audit"``.
+        notebook: the notebook number, e.g. ``"05"``.
+        folder: output folder; default ``reports/tables``.
+
+    Raises:
+        ValueError: a name that is not a plain file name (``../x``, ``a/b``).
+        helpers.outputs.OutputError: the target is a folder or a symlink.
     """
     from .config import REPORTS_DIR
     from .pipeline import CSV_OPTIONS
 
+    for part in (notebook, name):
+        if not _NAME_RE.match(str(part)):
+            raise ValueError(f"save_table: {shown(part)!s} is not a plain file name part (letters, digits, _ . -)")
     out = Path(folder) if folder else REPORTS_DIR / "tables"
-    out.mkdir(parents=True, exist_ok=True)
     path = out / f"{notebook}_{name}.csv"
-    df.to_csv(path, **{**CSV_OPTIONS, "index": df.index.name is not None or isinstance(df.index, pd.MultiIndex)})
-    return path
+    options = {**CSV_OPTIONS, "index": df.index.name is not None or isinstance(df.index, pd.MultiIndex)}
+    return write_file_atomic(path, csv_bytes(df, **options))

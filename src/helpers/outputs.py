@@ -1,0 +1,466 @@
+"""Writing outputs safely: owned output folders, atomic files, CSV text that Excel never runs.
+
+The rules (README, "Safety and limits"):
+
+* **An output folder holds a manifest** (:data:`MANIFEST`, ``helpers-manifest.json``) listing the
+  files the tool wrote there, with their SHA-256. The tool owns those files and nothing else: a
+  rerun replaces them (all written to a temporary sibling first, then ``os.replace`` one by one),
+  removes the ones the new run no longer writes (only if unchanged since the tool wrote them), and
+  never touches any other file. :func:`check_output_folder` refuses, before anything changes, a
+  path that is a file or a symlink, a folder that holds an input, and a non-empty folder without a
+  manifest (unless ``force``; even then only the tool's own file names are written, nothing is
+  deleted).
+* **Single files** (the workbook, a notebook's summary table) are written to a temporary sibling
+  and moved into place with ``os.replace``; a directory or symlink at the target is refused.
+* **CSV text never starts with a character a spreadsheet evaluates** (OWASP "CSV injection"):
+  :func:`escape_csv_text` puts a ``'`` before a text value starting with ``= + - @``, TAB, CR, LF,
+  the full-width ``＝ ＋ － ＠`` or ``'`` itself; :func:`unescape_csv_text` removes exactly one
+  leading ``'``, so the rule is reversible. Numbers are never escaped.
+* **Messages show source text escaped** (:func:`shown`): control and invisible characters as
+  ``\\x1b`` / ``\\u200b``, cut to a length.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "MANIFEST",
+    "OutputError",
+    "shown",
+    "escape_csv_text",
+    "unescape_csv_text",
+    "escape_frame",
+    "unescape_frame",
+    "csv_bytes",
+    "check_output_folder",
+    "write_output_folder",
+    "check_output_file",
+    "write_file_atomic",
+]
+
+MANIFEST = "helpers-manifest.json"
+_TOOL = "minami-welfare-eval helpers"  # the manifest's and the temp marker's signature
+_TMP_MARKER = ".helpers-tmp"  # a file inside every temporary folder this tool creates
+
+
+class OutputError(Exception):
+    """A refused or failed output (exit code 2 in the CLIs); the message is one sentence."""
+
+
+# ---------------------------------------------------------------------------
+# messages
+
+_VISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def shown(text: object, limit: int = 120) -> str:
+    """``text`` safe for a terminal: control/invisible characters escaped, cut to ``limit`` characters.
+
+    Args:
+        text: any text (a source line, a file name, an error message).
+        limit: characters kept before the cut (the escapes count).
+
+    Returns:
+        The text with every character of Unicode category C*, Zl or Zp written as
+        ``\\xNN`` / ``\\uNNNN`` (a backslash is kept as it is), and ``…(N more)``
+        when it was longer than ``limit``.
+
+    Examples:
+        >>> shown("中止\\x1b[2J８回")
+        '中止\\\\x1b[2J８回'
+        >>> shown("a\\u200bb\\u2028c")
+        'a\\\\u200bb\\\\u2028c'
+        >>> shown("子育て広場" * 30, limit=10)
+        '子育て広場子育て広場…(140 more)'
+    """
+    out: list[str] = []
+    for ch in str(text):
+        if unicodedata.category(ch) in _VISIBLE_CATEGORIES:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    if len(escaped) > limit:
+        return f"{escaped[:limit]}…({len(escaped) - limit} more)"
+    return escaped
+
+
+# ---------------------------------------------------------------------------
+# CSV injection rule
+
+#: First characters that make Excel / LibreOffice read a CSV field as a formula (OWASP: = + - @
+#: TAB CR; LF for the same reason as CR; the full-width forms because Japanese Excel accepts them
+#: when a value is typed or imported) — and ``'`` itself, so that the escape can be undone exactly.
+DANGEROUS_FIRST = frozenset("=+-@\t\r\n＝＋－＠'")
+
+
+def escape_csv_text(value: object) -> object:
+    """One text value for CSV: a leading ``'`` when it starts with a dangerous character.
+
+    Non-text values (numbers, booleans, missing values) are returned unchanged.
+
+    Examples:
+        >>> [escape_csv_text(v) for v in ("=HYPERLINK(1)", "-0.25", "'quoted", "＋12％", "子育て", -0.25)]
+        ["'=HYPERLINK(1)", "'-0.25", "''quoted", "'＋12％", '子育て', -0.25]
+    """
+    if isinstance(value, str) and value and value[0] in DANGEROUS_FIRST:
+        return "'" + value
+    return value
+
+
+def unescape_csv_text(value: object) -> object:
+    """Undo :func:`escape_csv_text`: remove exactly one leading ``'`` from a text value.
+
+    Examples:
+        >>> [unescape_csv_text(v) for v in ("'=1+1", "''quoted", "plain", None)]
+        ['=1+1', "'quoted", 'plain', None]
+    """
+    if isinstance(value, str) and value.startswith("'"):
+        return value[1:]
+    return value
+
+
+def _is_text_column(s: pd.Series) -> bool:
+    return not (
+        pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)
+    ) or isinstance(s.dtype, pd.CategoricalDtype)
+
+
+def _map_text(s: pd.Series, fn) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        if not (pd.api.types.is_string_dtype(cats.dtype) or cats.dtype == object):
+            return s
+        return s.cat.rename_categories([fn(c) for c in cats])
+    if not _is_text_column(s):
+        return s  # numbers and booleans are never escaped: -0.25 stays -0.25
+    mapped = [fn(v) for v in s.tolist()]
+    return pd.Series(mapped, index=s.index, name=s.name, dtype=s.dtype)
+
+
+def _map_labels(index: pd.Index, fn) -> pd.Index:
+    if isinstance(index, pd.MultiIndex):
+        return index.set_levels([_map_labels(level, fn) for level in index.levels])
+    if _is_text_column(index.to_series()):
+        return pd.Index([fn(v) for v in index.tolist()], name=fn(index.name), dtype=index.dtype)
+    return index.rename(fn(index.name))
+
+
+def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for CSV: every text cell, text index label and column name through :func:`escape_csv_text`.
+
+    >>> df = pd.DataFrame({"comment": ["=1+1", "ok"], "change": [-0.25, 3.0]})
+    >>> escape_frame(df).to_dict("list")
+    {'comment': ["'=1+1", 'ok'], 'change': [-0.25, 3.0]}
+    """
+    out = df.copy()
+    for i in range(out.shape[1]):
+        out.isetitem(i, _map_text(out.iloc[:, i], escape_csv_text))
+    out.columns = _map_labels(out.columns, escape_csv_text)
+    out.index = _map_labels(out.index, escape_csv_text)
+    return out
+
+
+def unescape_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """Undo :func:`escape_frame` on the text columns (all, or ``columns``) and on the column names.
+
+    >>> unescape_frame(pd.DataFrame({"'=x": ["'=1+1", "''a", "b"]})).to_dict("list")
+    {'=x': ['=1+1', "'a", 'b']}
+    """
+    out = df.copy()
+    wanted = set(out.columns) if columns is None else set(columns)
+    for i, name in enumerate(out.columns):
+        if name in wanted:
+            out.isetitem(i, _map_text(out.iloc[:, i], unescape_csv_text))
+    out.columns = _map_labels(out.columns, unescape_csv_text)
+    return out
+
+
+def csv_bytes(df: pd.DataFrame, **options) -> bytes:
+    """``df`` as CSV bytes with the injection rule applied: the one CSV writer of the project.
+
+    ``options`` are ``DataFrame.to_csv`` keywords (:data:`helpers.pipeline.CSV_OPTIONS`).
+
+    >>> csv_bytes(pd.DataFrame({"a": ["@x", "y"], "n": [-1, 2]}), index=False, lineterminator="\\n")
+    b"a,n\\n'@x,-1\\ny,2\\n"
+    """
+    options = dict(options)
+    encoding = options.pop("encoding", "utf-8")
+    buffer = io.StringIO()
+    escape_frame(df).to_csv(buffer, **options)
+    return buffer.getvalue().encode(encoding)
+
+
+# ---------------------------------------------------------------------------
+# single files
+
+
+def check_output_file(path: str | Path) -> Path:
+    """Refuse a target that is a directory or a symlink (or whose folder is a file).
+
+    Raises:
+        OutputError: the refusal, one sentence.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise OutputError(f"{shown(path)} is a symlink; refusing to write through it (name a plain file path)")
+    if path.is_dir():
+        raise OutputError(f"{shown(path)} is a folder; name the file to write")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise OutputError(f"{shown(path.parent)} is not a folder")
+    return path
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - another user's process
+        return True
+    return True
+
+
+def write_file_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace`` (never half-written).
+
+    The temporary file ``.NAME.PID.helpers-tmp`` is removed on any error; one left by a killed
+    process (its PID no longer running) is removed by the next write of the same file.
+    """
+    path = check_output_file(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.*.helpers-tmp"):
+        pid = stale.name[len(path.name) + 2 : -len(".helpers-tmp")]
+        if pid.isdigit() and not _pid_alive(int(pid)) and stale.is_file() and not stale.is_symlink():
+            stale.unlink()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.helpers-tmp")
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob metacharacters bracketed, for ``Path.glob``."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+# ---------------------------------------------------------------------------
+# output folders
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, str] | None:
+    """The manifest's ``{file: sha256}``, or None when there is no valid manifest of this tool."""
+    path = folder / MANIFEST
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("tool") != _TOOL or not isinstance(doc.get("files"), dict):
+        return None
+    files = {k: v for k, v in doc["files"].items() if isinstance(k, str) and isinstance(v, str)}
+    return {k: v for k, v in files.items() if k and "/" not in k and "\\" not in k and k not in (".", "..", MANIFEST)}
+
+
+def _manifest_bytes(files: Mapping[str, str]) -> bytes:
+    doc = {
+        "tool": _TOOL,
+        "note": "Files written by `python -m helpers clean`; the tool replaces or removes only these.",
+        "files": dict(sorted(files.items())),
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _is_within(inner: Path, outer: Path) -> bool:
+    try:
+        inner.relative_to(outer)
+    except ValueError:
+        return False
+    return True
+
+
+def check_output_folder(
+    out_dir: str | Path, *, inputs: Iterable[str | Path] = (), names: Iterable[str] = (), force: bool = False
+) -> Path:
+    """Refuse a risky output folder before anything is written (nothing is changed here).
+
+    Args:
+        out_dir: the ``--out`` folder (may not exist yet).
+        inputs: the input files and folders; none may lie inside ``out_dir``.
+        names: the file names the run will write (a foreign file of that name is refused
+            unless ``force``).
+        force: accept a non-empty folder without manifest, and foreign files with the tool's
+            names (they are overwritten); files with other names are still never touched.
+
+    Returns:
+        ``out_dir`` as a Path.
+
+    Raises:
+        OutputError: one sentence saying what is refused and what to do.
+    """
+    out = Path(out_dir)
+    if out.is_symlink():
+        raise OutputError(f"--out {shown(out)} is a symlink; name the real folder instead")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {shown(out)} is a file, not a folder; choose another --out")
+    real = out.resolve()
+    for item in inputs:
+        p = Path(item).resolve()
+        if _is_within(p, real) or (p.is_dir() and p == real):
+            raise OutputError(f"--out {shown(out)} contains the input {shown(item)}; choose a separate output folder")
+    if not out.exists():
+        return out
+    manifest = _read_manifest(out)
+    entries = [p.name for p in out.iterdir()]
+    for name in names:
+        target = out / name
+        if target.is_dir() and not target.is_symlink():
+            raise OutputError(f"{shown(target)} is a folder where the tool writes a file; move it away")
+    if manifest is None:
+        if (out / MANIFEST).exists():
+            if not force:
+                raise OutputError(
+                    f"--out {shown(out)} has a {MANIFEST} this tool did not write; choose an empty folder or pass --force"
+                )
+        elif entries and not force:
+            raise OutputError(
+                f"--out {shown(out)} is not empty and was not written by this tool (no {MANIFEST}); "
+                "choose an empty or new folder, or pass --force to add the tables beside the files there"
+            )
+        return out
+    if not force:
+        foreign = sorted(n for n in names if n not in manifest and n != MANIFEST and (out / n).exists())
+        if foreign:
+            raise OutputError(
+                f"{shown(out / foreign[0])} was not written by this tool (not in {MANIFEST}); move it away or pass --force"
+            )
+    return out
+
+
+def _clean_stale_temps(parent: Path, name: str) -> None:
+    """Remove temporary siblings of earlier runs that crashed (marker present, writer no longer running)."""
+    for stale in parent.glob(f".{glob_escape(name)}.tmp-*"):
+        marker = stale / _TMP_MARKER
+        if stale.is_symlink() or not stale.is_dir() or not marker.is_file():
+            continue
+        try:
+            info = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        pid = info.get("pid") if isinstance(info, dict) else None
+        if not isinstance(info, dict) or info.get("tool") != _TOOL or not isinstance(pid, int) or _pid_alive(pid):
+            continue  # not ours, or the run that made it is still writing
+        if any(p.is_dir() and not p.is_symlink() for p in stale.iterdir()):
+            continue  # the tool only ever writes plain files there
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while files are swapped into place (milliseconds); the swap then completes.
+
+    A Ctrl-C received here is not re-raised: the folder is consistent and the run has written
+    everything, which the CLI then reports.
+    """
+    received: list[object] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *a: received.append(a))
+    except ValueError:  # not the main thread: nothing to defer
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def write_output_folder(
+    files: Mapping[str, bytes],
+    out_dir: str | Path,
+    *,
+    inputs: Iterable[str | Path] = (),
+    force: bool = False,
+) -> tuple[list[Path], list[str]]:
+    """Write ``files`` (name → bytes) into ``out_dir`` under the manifest rule.
+
+    Steps: refuse a risky target (:func:`check_output_folder`); remove stale temporary siblings of
+    crashed runs; write every file and the new manifest into a temporary sibling
+    ``.NAME.tmp-XXXX``; then, with Ctrl-C held, record old ∪ new files in the manifest, ``os.replace``
+    each file into ``out_dir``, remove the files of the old manifest that this run does not write
+    (only if their bytes are still the ones the tool wrote), and put the final manifest in place.
+
+    Returns:
+        ``(written, kept)``: the paths written (manifest last) and the names of old files kept
+        because they changed since the tool wrote them (no longer in the manifest).
+
+    Raises:
+        OutputError: a refused target (nothing changed).
+        OSError: a failed write (before the swap: nothing changed).
+    """
+    out = check_output_folder(out_dir, inputs=inputs, names=list(files) + [MANIFEST], force=force)
+    if MANIFEST in files:
+        raise ValueError(f"{MANIFEST} is written by write_output_folder itself")
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale_temps(parent, out.name)
+    new = {name: _sha256(data) for name, data in files.items()}
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    try:
+        (tmp / _TMP_MARKER).write_text(json.dumps({"tool": _TOOL, "pid": os.getpid()}), encoding="utf-8")
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+            os.chmod(tmp / name, 0o644)
+        old = (_read_manifest(out) if out.is_dir() else None) or {}
+        with _sigint_deferred():
+            out.mkdir(exist_ok=True)
+            (tmp / MANIFEST).write_bytes(_manifest_bytes({**old, **new}))
+            os.replace(tmp / MANIFEST, out / MANIFEST)  # first: every file about to change is the tool's
+            for name in files:
+                os.replace(tmp / name, out / name)
+            kept = []
+            for name, digest in sorted(old.items()):
+                if name in new:
+                    continue
+                stale = out / name
+                try:
+                    same = stale.is_file() and not stale.is_symlink() and _sha256(stale.read_bytes()) == digest
+                except OSError:
+                    same = False
+                if same:
+                    stale.unlink()
+                elif stale.exists() or stale.is_symlink():
+                    kept.append(name)
+            (tmp / MANIFEST).write_bytes(_manifest_bytes(new))
+            os.replace(tmp / MANIFEST, out / MANIFEST)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out / name for name in files] + [out / MANIFEST], kept
