@@ -208,16 +208,28 @@ def decode_report(data: bytes, *, path: str | Path = "<bytes>", encoding: str | 
     if b"\x00" in data[:8192]:
         raise ReportError(path, "the file is binary (NUL bytes), expected a text dump of the report")
     candidates = [encoding] if encoding else ["utf-8-sig", "cp932"]
+    first_error: UnicodeDecodeError | None = None
+    shift = 0  # utf-8-sig reports offsets after the BOM
     for enc in candidates:
         try:
             text = data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
+        except LookupError:
+            raise ReportError(path, f"unknown encoding {enc!r}") from None
+        except UnicodeDecodeError as e:
+            if first_error is None:
+                first_error, shift = e, 3 if enc == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else 0
             continue
         if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             enc = "utf-8"
         return text, enc
     tried = " or ".join(candidates)
-    raise ReportError(path, f"cannot decode the file as {tried}; pass --encoding")
+    where, detail = None, ""
+    if first_error is not None:  # where the first candidate (UTF-8 unless forced) fails
+        at = first_error.start + shift
+        head = data[:at]
+        where = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1  # as split_lines counts
+        detail = f" (byte 0x{data[at]:02x} at byte offset {at}, line {where}, is not valid {first_error.encoding})"
+    raise ReportError(path, f"cannot decode the file as {tried}{detail}; pass --encoding", line=where)
 
 
 def split_lines(text: str) -> list[str]:
