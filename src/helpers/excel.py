@@ -1,19 +1,27 @@
-"""The analysts' Excel workbook: clean tables + the notebooks' summary tables, Japanese headers.
+"""The analysts' Excel workbook: clean tables + the notebooks' summary tables, all in Japanese.
 
 ``python -m helpers.excel reports/minami_welfare_eval.xlsx`` (run by
 ``make report``) writes
 
+0. a contents sheet 「目次」: every sheet (linked), its description, rows and source file,
 1. one sheet per clean table in ``data/clean/*.csv`` (known tables under the
    Japanese sheet names of :data:`SHEET_NAMES`, in that order; any other CSV
    under its file stem),
 2. one sheet per summary table a notebook saved to ``reports/tables/*.csv``
-   (sheet name = file stem, e.g. ``04_grades_by_field_plan``),
+   under its title in :data:`helpers.labels.TABLE_TITLES` (the file stem when it has none),
 3. the data dictionary (``data_dictionary.csv``) as the last sheet 「データ辞書」.
 
 Column headers are the Japanese 項目名 of :data:`helpers.schema.SCHEMA` where
 the column is known (the table's own 項目名 on a clean-table sheet), else a
 label from :data:`EXTRA_LABELS` / ``column_labels``, else the column name as
-is. The header row is frozen, columns are sized to their content.
+is. Coded values are in the report's words (prior/actual/estimate → 前年度/実績/見込み),
+a sheet with ``initiative_id`` has 表の行番号 and 取り組み名 beside it, ratios are in %
+format, long text wraps, every sheet has an autofilter and a frozen header row.
+
+Safety (README, "Safety and limits"): text from the report is always an explicit
+string cell (``=HYPERLINK(…)`` is shown, never run), XML-illegal control characters
+are shown as ``\\x1b``; the CSVs are read back with text as text (``0012`` stays
+``0012``); the workbook replaces only a file this tool wrote, atomically.
 
 The file is byte-for-byte reproducible. openpyxl stamps the save time into
 ``docProps/core.xml`` (``dcterms:modified``, overriding whatever is set on
@@ -26,7 +34,7 @@ depends on time or on the machine.
 from __future__ import annotations
 
 import io
-import os
+import math
 import re
 import sys
 import unicodedata
@@ -35,19 +43,28 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .config import CLEAN_DATA_DIR, REPORTS_DIR
-from .labels import COLUMN_LABELS
-from .schema import SCHEMA
+from .config import CLEAN_DATA_DIR, PROJ_ROOT, REPORTS_DIR
+from .labels import CODE_LABELS, COLUMN_LABELS, TABLE_TITLES
+from .outputs import OutputError, check_output_file, glob_escape, shown, unescape_csv_text, write_file_atomic
+from .schema import SCHEMA, TABLE_DESCRIPTIONS
+from .tables import read_table
 
 __all__ = [
     "SHEET_NAMES",
     "DICTIONARY_SHEET",
     "EXTRA_LABELS",
+    "CONTENTS_SHEET",
+    "RATE_COLUMNS",
     "japanese_headers",
     "sheet_name",
+    "cell_text",
     "write_workbook",
+    "read_summary_csv",
+    "translate_codes",
+    "beside_id",
     "build_report_workbook",
     "main",
 ]
@@ -66,6 +83,15 @@ SHEET_NAMES = {  # clean tables: sheet names as analysts know them, in sheet ord
     "source_lines": "出典行",
 }
 DICTIONARY_SHEET = "データ辞書"
+CONTENTS_SHEET = "目次"
+#: Headers of the 行番号 / 取り組み名 columns the workbook adds beside ``initiative_id``
+#: (「表の行番号」: the printed table row, not a line of the input file).
+ADDED_ROW_NO_HEADER = "表の行番号"
+ADDED_INITIATIVE_HEADER = "取り組み名"
+#: Columns holding a ratio (0.735 = 73.5 %) shown in % format; also every ``*_rate`` column.
+RATE_COLUMNS = frozenset(
+    {c.name for cols in SCHEMA.values() for c in cols if c.unit == "比率"} | {"achievement", "lowest", "highest"}
+)
 
 _JA: dict[str, str] = {}  # column -> 項目名; a column in several tables takes its first table's name
 for _cols in SCHEMA.values():
@@ -176,26 +202,100 @@ def _fix_volatile_parts(xlsx: bytes) -> bytes:
     return out.getvalue()
 
 
+# ---------------------------------------------------------------------------
+# cells: text is text, numbers are numbers, nothing reaches openpyxl that it would run or reject
+
+#: Characters XML 1.0 forbids (openpyxl raises IllegalCharacterError on the C0 ones); shown as \\xNN.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_MAX_CELL = 32767  # Excel's limit of characters in a cell
+_FORMULA_FIRST = frozenset("=+-@\t\r\n＝＋－＠")
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def cell_text(value: str) -> str:
+    """Text for a workbook cell: XML-illegal characters shown as ``\\xNN``, cut at Excel's 32,767.
+
+    >>> cell_text("中止\x1b８回\x0c")
+    '中止\\\\x1b８回\\\\x0c'
+    """
+    text = _XML_ILLEGAL.sub(_visible, value)
+    if len(text) > _MAX_CELL:
+        more = f"…({len(text) - (_MAX_CELL - 40)} more characters; see the CSV)"
+        text = text[: _MAX_CELL - len(more)] + more
+    return text
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _set_cell(cell, value: object) -> None:
+    """Put ``value`` in ``cell``: text always as an explicit string (never a formula), numbers as numbers."""
+    if _is_missing(value):
+        return
+    if isinstance(value, (bool, np.bool_)):
+        cell.value = bool(value)
+    elif isinstance(value, (int, np.integer)):
+        cell.value = int(value)
+    elif isinstance(value, (float, np.floating)):
+        cell.value = float(value) if math.isfinite(value) else str(value)  # Excel has no inf
+        if cell.data_type == "s":
+            cell.data_type = "s"
+    else:
+        text = cell_text(str(value))
+        cell.value = text
+        cell.data_type = "s"  # openpyxl makes "=..." a formula and "#N/A" an error otherwise
+        if text[:1] in _FORMULA_FIRST:
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+
+
+def _is_rate_column(name: object) -> bool:
+    return isinstance(name, str) and (name in RATE_COLUMNS or name.endswith("_rate"))
+
+
 def write_workbook(
     sheets: Mapping[str, pd.DataFrame],
     path: str | Path,
     *,
     column_labels: Mapping[str, str] | None = None,
     schema_tables: Mapping[str, str] | None = None,
+    header_overrides: Mapping[str, Mapping[str, str]] | None = None,
+    contents: Mapping[str, tuple[str, str]] | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write DataFrames as sheets of one ``.xlsx``: Japanese headers, frozen header row, fixed metadata.
+    """Write DataFrames as sheets of one ``.xlsx``: Japanese headers, typed cells, fixed metadata.
+
+    Every sheet: header row frozen and bold, autofilter over the table, columns sized to their
+    content (full-width characters count 2), long text columns (wider than 60) wrapped, rate
+    columns (``*_rate``, :data:`RATE_COLUMNS`) in ``0.0%`` format. Text cells are explicit
+    strings (``=HYPERLINK(…)`` stays text), numbers stay numbers, missing values are empty.
 
     Args:
         sheets: sheet name → DataFrame, in sheet order. Names are made valid
             (≤ 31 characters, no ``[]:*?/\\``, unique) with :func:`sheet_name`.
             The index is written only when it is named (e.g. a pivot table's row labels).
-        path: the ``.xlsx`` to write (its folder is created; replaced atomically).
+        path: the ``.xlsx`` to write (its folder is created; replaced atomically). A folder,
+            a symlink, a name not ending in ``.xlsx``, or an existing file that this tool did
+            not write (unless ``force``) is refused.
         column_labels: extra Japanese headers for columns the schema does not know.
         schema_tables: sheet name → :data:`~helpers.schema.SCHEMA` table, for
             table-specific 項目名 (see :func:`japanese_headers`).
+        header_overrides: sheet name → ``{column: header}`` that win over everything.
+        contents: sheet name → ``(description, source)``; when given, a first sheet
+            「目次」 lists every sheet (linked) with its description, rows and source.
+        force: replace an existing ``.xlsx`` even if this tool did not write it.
 
     Returns:
         ``path`` as a Path. The same data always gives the same bytes.
+
+    Raises:
+        OutputError: a refused target (nothing written).
 
     Examples:
         >>> import tempfile, openpyxl
@@ -204,58 +304,257 @@ def write_workbook(
         ...     a = write_workbook({"評価": df}, Path(d) / "a.xlsx").read_bytes()
         ...     b = write_workbook({"評価": df}, Path(d) / "b.xlsx")
         ...     ws = openpyxl.load_workbook(b)["評価"]
-        ...     (a == b.read_bytes(), [c.value for c in ws[1]], ws.freeze_panes)
-        (True, ['評価', '件数'], 'A2')
+        ...     (a == b.read_bytes(), [c.value for c in ws[1]], ws.freeze_panes, ws.auto_filter.ref)
+        (True, ['評価', '件数'], 'A2', 'A1:B3')
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
-    path = Path(path)
+    path = _check_workbook_target(path, force=force)
     schema_tables = schema_tables or {}
+    header_overrides = header_overrides or {}
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = {CONTENTS_SHEET} if contents is not None else set()
+    toc = wb.create_sheet(CONTENTS_SHEET) if contents is not None else None
+    toc_rows: list[tuple[str, str, int, str]] = []
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for name, df in sheets.items():
+        out = df.reset_index() if _has_named_index(df) else df
+        names = list(out.columns)
+        headers = japanese_headers([str(c) for c in names], column_labels, table=schema_tables.get(name))
+        overrides = header_overrides.get(name, {})
+        headers = [overrides.get(str(c), h) for c, h in zip(names, headers)]
+        title = sheet_name(name, used)
+        used.add(title)
+        ws = wb.create_sheet(title)
+        for j, header in enumerate(headers, start=1):
+            _set_cell(ws.cell(1, j), header)
+            ws.cell(1, j).font = bold
+        for i, row in enumerate(out.itertuples(index=False, name=None), start=2):
+            for j, value in enumerate(row, start=1):
+                _set_cell(ws.cell(i, j), value)
+        last_row = len(out) + 1
+        for j, (col, header) in enumerate(zip(names, headers), start=1):
+            letter = get_column_letter(j)
+            series = out.iloc[:, j - 1]
+            width = _column_width(header, series)
+            ws.column_dimensions[letter].width = width
+            numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+            if numeric and _is_rate_column(col):
+                for (cell,) in ws.iter_rows(min_row=2, max_row=last_row, min_col=j, max_col=j):
+                    cell.number_format = "0.0%"
+            elif not numeric and _widest(series) > _MAX_WIDTH:
+                for (cell,) in ws.iter_rows(min_row=2, max_row=last_row, min_col=j, max_col=j):
+                    cell.alignment = wrap
+        ws.freeze_panes = "A2"
+        if headers:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
+        if contents is not None:
+            description, source = contents.get(name, ("", ""))
+            toc_rows.append((title, description, len(out), source))
+    if toc is not None:
+        toc_headers = ["シート", "内容", "行数", "元のファイル"]
+        for j, header in enumerate(toc_headers, start=1):
+            _set_cell(toc.cell(1, j), header)
+            toc.cell(1, j).font = bold
+        for i, row in enumerate(toc_rows, start=2):
+            for j, value in enumerate(row, start=1):
+                _set_cell(toc.cell(i, j), value)
+            link = toc.cell(i, 1)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location="'{}'!A1".format(row[0].replace("'", "''")))
+            link.style = "Hyperlink"
+        for j, width in enumerate((34, 70, 8, 44), start=1):
+            toc.column_dimensions[get_column_letter(j)].width = width
+        for (cell,) in toc.iter_rows(min_row=2, max_row=len(toc_rows) + 1, min_col=2, max_col=2):
+            cell.alignment = wrap
+        toc.freeze_panes = "A2"
+    props = wb.properties
+    props.created = props.modified = FIXED_TIME
+    props.creator = props.lastModifiedBy = CREATOR
     buffer = io.BytesIO()
-    used: set[str] = set()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            out = df.reset_index() if _has_named_index(df) else df
-            headers = japanese_headers([str(c) for c in out.columns], column_labels, table=schema_tables.get(name))
-            out = out.set_axis(headers, axis=1)
-            title = sheet_name(name, used)
-            used.add(title)
-            out.to_excel(xw, sheet_name=title, index=False)
-            ws = xw.sheets[title]
-            ws.freeze_panes = "A2"
-            for i, header in enumerate(headers, start=1):
-                ws.column_dimensions[get_column_letter(i)].width = _column_width(header, out.iloc[:, i - 1])
-        props = xw.book.properties
-        props.created = props.modified = FIXED_TIME
-        props.creator = props.lastModifiedBy = CREATOR
-    data = _fix_volatile_parts(buffer.getvalue())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    wb.save(buffer)
+    return write_file_atomic(path, _fix_volatile_parts(buffer.getvalue()))
+
+
+def _widest(values: pd.Series) -> int:
+    sample = values.head(500)
+    return max([0] + [_display_width(v) for v in sample.tolist()])
+
+
+def _check_workbook_target(path: str | Path, *, force: bool = False) -> Path:
+    """Refuse a workbook target that is a folder, a symlink, not ``.xlsx``, or a file we did not write."""
+    path = check_output_file(path)
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(f"{shown(path)}: the workbook name must end in .xlsx")
+    if path.exists() and not force and not _written_by_us(path):
+        raise OutputError(f"{shown(path)} exists and was not written by this tool; choose another name or pass --force")
     return path
+
+
+def _written_by_us(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return f"<dc:creator>{CREATOR}</dc:creator>" in core
 
 
 def _has_named_index(df: pd.DataFrame) -> bool:
     return isinstance(df.index, pd.MultiIndex) or df.index.name is not None
 
 
-def _read_csv(path: Path, table: str | None = None) -> pd.DataFrame:
-    """Read a project CSV (UTF-8 with BOM); a clean table's text columns stay text ("007" is not 7)."""
-    text_cols = {c.name: "str" for c in SCHEMA.get(table, []) if c.dtype in ("string", "category")} if table else {}
-    return pd.read_csv(path, encoding="utf-8-sig", dtype=text_cols or None, keep_default_na=False, na_values=[""])
+# ---------------------------------------------------------------------------
+# reading the CSVs back
+
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?")
+
+
+def read_summary_csv(path: str | Path) -> pd.DataFrame:
+    """Read a CSV without schema (a notebook's summary table, the data dictionary) with safe types.
+
+    Every field is read as text first. A column becomes numeric only if every non-empty field is
+    a plain number as the project's writers print it (``-?digits[.digits]``, no leading zeros, no
+    exponent, at most 15 integer digits so Excel keeps every digit): ``0012``, ``1e3``, ``+5``,
+    ``1,000`` keep their column text. A column of only ``True``/``False`` is boolean. Text fields
+    and column names lose the one ``'`` of the CSV-injection escape.
+
+    >>> import io
+    >>> df = read_summary_csv(io.BytesIO("code,n,rate,note\\n0012,3,0.5,'=1+1\\n7,-2,,1e3\\n".encode()))
+    >>> df.to_dict("list")
+    {'code': ['0012', '7'], 'n': [3, -2], 'rate': [0.5, None], 'note': ['=1+1', '1e3']}
+    """
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_filter=False)
+    columns: dict[str, list] = {}
+    for name in raw.columns:
+        values = raw[name].tolist()
+        present = [v for v in values if v != ""]
+        if present and all(_PLAIN_NUMBER.fullmatch(v) for v in present):
+            typed = [None if v == "" else float(v) if "." in v else int(v) for v in values]
+        elif present and all(v in ("True", "False") for v in present):
+            typed = [None if v == "" else v == "True" for v in values]
+        else:
+            typed = [None if v == "" else unescape_csv_text(v) for v in values]
+        columns[unescape_csv_text(name)] = typed
+    out = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+    for name in out.columns:  # numeric and boolean columns as such, for formats and widths
+        values = [v for v in out[name] if v is not None]
+        if values and all(isinstance(v, bool) for v in values):
+            out[name] = out[name].astype("boolean")
+        elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            out[name] = pd.array(out[name].tolist(), dtype="Float64" if any(isinstance(v, float) for v in values) else "Int64")
+    return out
+
+
+def _read_clean(path: Path, table: str | None) -> pd.DataFrame:
+    """A clean table: the schema's types (text stays text) when known, else :func:`read_summary_csv`."""
+    if table in SCHEMA:
+        return read_table(path, table)
+    return read_summary_csv(path)
+
+
+# ---------------------------------------------------------------------------
+# making the tables readable for analysts
+
+_FIELD_LABELS = {c.name: c.name_ja for c in SCHEMA["initiatives"]}  # source_lines.field → 項目名
+_STATUS_ONLY = {"actual", "estimate"}
+
+
+def translate_codes(df: pd.DataFrame) -> pd.DataFrame:
+    """Coded values in the report's words (:data:`helpers.labels.CODE_LABELS`).
+
+    Columns named in ``CODE_LABELS`` are mapped; ``field`` (a column of ``initiatives``) gets its
+    項目名; any other text column holding only ``actual``/``estimate`` gets 実績/見込み. Unknown
+    codes stay as they are.
+
+    >>> translate_codes(pd.DataFrame({"period": ["prior", "result"], "前年度": ["actual", "estimate"]})).to_dict("list")
+    {'period': ['前年度', '実績'], '前年度': ['実績', '見込み']}
+    """
+    out = df.copy()
+    status = CODE_LABELS.get("status", {})
+    for name in out.columns:
+        s = out[name]
+        if pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+            continue
+        if pd.api.types.is_bool_dtype(s.dtype):
+            continue
+        if name in CODE_LABELS:
+            mapping = CODE_LABELS[name]
+        elif name == "field":
+            mapping = _FIELD_LABELS
+        else:
+            present = {v for v in s.dropna().tolist()}
+            if not present or not present <= _STATUS_ONLY:
+                continue
+            mapping = status
+        out[name] = pd.Series(
+            [None if _is_missing(v) else mapping.get(v, v) for v in s.tolist()], index=s.index, dtype=object
+        )
+    return out
+
+
+def beside_id(df: pd.DataFrame, initiatives: pd.DataFrame | None) -> pd.DataFrame:
+    """Put ``row_no`` (行番号) and ``initiative`` (取り組み名) right after ``initiative_id``.
+
+    Columns already in the table are moved there; missing ones are looked up in ``initiatives``
+    by ``initiative_id`` (empty where the id is empty). Tables without ``initiative_id`` are
+    returned unchanged.
+
+    >>> ini = pd.DataFrame({"initiative_id": ["r:1-1-01"], "row_no": [1], "initiative": ["情報の発信"]})
+    >>> beside_id(pd.DataFrame({"initiative_id": ["r:1-1-01", None], "x": [5, 6]}), ini).columns.tolist()
+    ['initiative_id', 'row_no', 'initiative', 'x']
+    """
+    if "initiative_id" not in df.columns:
+        return df
+    out = df.copy()
+    lookup = None
+    if initiatives is not None and {"initiative_id", "row_no", "initiative"} <= set(initiatives.columns):
+        lookup = initiatives.drop_duplicates("initiative_id").set_index("initiative_id")
+    for name in ("row_no", "initiative"):
+        if name not in out.columns:
+            if lookup is None:
+                continue
+            ids = out["initiative_id"]
+            values = [None if _is_missing(i) or i not in lookup.index else lookup.at[i, name] for i in ids.tolist()]
+            out[name] = pd.array(values, dtype="Int64") if name == "row_no" else pd.Series(values, index=out.index, dtype=object)
+    order = list(out.columns)
+    moved = [c for c in ("row_no", "initiative") if c in order]
+    rest = [c for c in order if c not in moved]
+    at = rest.index("initiative_id") + 1
+    return out[rest[:at] + moved + rest[at:]]
+
+
+def _notebook_of(stem: str) -> str:
+    number = stem.split("_", 1)[0]
+    found = sorted((PROJ_ROOT / "notebooks").glob(f"{glob_escape(number)}_*.ipynb")) if number.isdigit() else []
+    return f"notebooks/{found[0].name}" if found else ""
 
 
 def build_report_workbook(
-    out_path: str | Path, *, clean_dir: str | Path = CLEAN_DATA_DIR, tables_dir: str | Path | None = None
+    out_path: str | Path,
+    *,
+    clean_dir: str | Path = CLEAN_DATA_DIR,
+    tables_dir: str | Path | None = None,
+    force: bool = False,
 ) -> Path:
-    """Clean tables + notebook summary tables + data dictionary → one workbook.
+    """Clean tables + notebook summary tables + data dictionary → one workbook, for analysts.
+
+    Sheets: 「目次」 (every sheet, linked, with its description, rows and source file); the clean
+    tables under :data:`SHEET_NAMES`; each ``reports/tables/*.csv`` under its title in
+    :data:`helpers.labels.TABLE_TITLES` (the file stem when it has none); the data dictionary
+    「データ辞書」. Coded values are in the report's words (:func:`translate_codes`); a sheet
+    with ``initiative_id`` carries 行番号 and 取り組み名 beside it (:func:`beside_id`).
 
     Args:
         out_path: the ``.xlsx`` to write.
         clean_dir: folder of the clean CSVs (default ``data/clean``).
         tables_dir: folder of the notebooks' summary CSVs (default ``reports/tables``;
             a missing folder means no summary sheets).
+        force: replace an existing ``.xlsx`` even if this tool did not write it.
 
     Returns:
         ``out_path`` as a Path.
@@ -266,33 +565,72 @@ def build_report_workbook(
     if not clean:
         raise FileNotFoundError(f"{clean_dir}: no clean tables (*.csv); run `make data`")
     order = [t for t in SHEET_NAMES if t in clean] + sorted(t for t in clean if t not in SHEET_NAMES)
+    frames = {table: _read_clean(clean[table], table) for table in order}
+    initiatives = frames.get("initiatives")
     sheets: dict[str, pd.DataFrame] = {}
     schema_tables: dict[str, str] = {}
+    overrides: dict[str, dict[str, str]] = {}
+    contents: dict[str, tuple[str, str]] = {}
+    reserved = {CONTENTS_SHEET, DICTIONARY_SHEET}
+
+    def add(title: str, df: pd.DataFrame, description: str, source: str) -> str:
+        had = set(df.columns)
+        df = translate_codes(beside_id(df, initiatives))
+        name = sheet_name(title, set(sheets) | reserved)
+        sheets[name] = df
+        contents[name] = (description, source)
+        if "row_no" in df.columns and "row_no" not in had:
+            overrides[name] = {"row_no": ADDED_ROW_NO_HEADER, "initiative": ADDED_INITIATIVE_HEADER}
+        elif "initiative" in df.columns and "initiative" not in had:
+            overrides[name] = {"initiative": ADDED_INITIATIVE_HEADER}
+        return name
+
     for table in order:
-        title = sheet_name(SHEET_NAMES.get(table, table), set(sheets))
-        sheets[title] = _read_csv(clean[table], table if table in SCHEMA else None)
+        description = TABLE_DESCRIPTIONS.get(table, "")
+        name = add(SHEET_NAMES.get(table, table), frames[table], description, f"data/clean/{clean[table].name}")
         if table in SCHEMA:
-            schema_tables[title] = table
+            schema_tables[name] = table
     for p in sorted(tables_dir.glob("*.csv")) if tables_dir.is_dir() else []:
-        sheets[sheet_name(p.stem, set(sheets) | {DICTIONARY_SHEET})] = _read_csv(p)
+        title = TABLE_TITLES.get(p.stem, p.stem)
+        notebook = _notebook_of(p.stem)
+        description = f"{notebook} の集計表" if notebook else "ノートブックの集計表"
+        add(title, read_summary_csv(p), description, f"reports/tables/{p.name}")
     dictionary = clean_dir / "data_dictionary.csv"
     if dictionary.exists():
-        sheets[DICTIONARY_SHEET] = _read_csv(dictionary)
-    return write_workbook(sheets, out_path, schema_tables=schema_tables)
+        dd = read_summary_csv(dictionary)
+        if "table" in dd.columns:  # the sheet where the analyst finds the table
+            dd["table"] = [SHEET_NAMES.get(v, v) if isinstance(v, str) else v for v in dd["table"].tolist()]
+        sheets[DICTIONARY_SHEET] = translate_codes(dd)
+        contents[DICTIONARY_SHEET] = ("各表の列の定義（項目名・型・単位・説明）", f"data/clean/{dictionary.name}")
+    return write_workbook(
+        sheets, out_path, schema_tables=schema_tables, header_overrides=overrides, contents=contents, force=force
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.excel OUT.xlsx``: build the report workbook."""
-    args = sys.argv[1:] if argv is None else argv
+    """``python -m helpers.excel OUT.xlsx [--force]``: build the report workbook.
+
+    Exit codes: 0 written; 2 refused target, missing or malformed tables (one line, nothing
+    written); 130 interrupted (the old workbook intact).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    force = "--force" in args
+    args = [a for a in args if a != "--force"]
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: python -m helpers.excel OUT.xlsx", file=sys.stderr)
+        print("usage: python -m helpers.excel OUT.xlsx [--force]", file=sys.stderr)
         return 2
     try:
-        path = build_report_workbook(args[0])
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        path = build_report_workbook(args[0], force=force)
+    except (FileNotFoundError, OutputError, ValueError) as exc:
+        print(f"error: {shown(exc, 400)}; nothing written", file=sys.stderr)
         return 2
-    print(f"wrote {path}")
+    except OSError as exc:
+        print(f"error: cannot write {shown(args[0])}: {shown(exc.strerror or exc, 200)}; nothing written", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: {shown(args[0])} unchanged", file=sys.stderr)
+        return 130
+    print(f"wrote {shown(path)}")
     return 0
 
 

@@ -31,10 +31,36 @@ COLUMN_LABELS: dict[str, str] = {  # columns of the notebooks' summary tables (h
 }
 
 TABLE_TITLES: dict[str, str] = {  # reports/tables/<stem>.csv -> Japanese sheet title (≤ 31 characters)
+    "01_relisted_differences": "01 再掲行と元の行の違い",
+    "01_structure": "01 分野別の構成",
+    "02_people_change_ranked": "02 人数の増減（大きい順）",
+    "02_people_trends": "02 人数の推移",
+    "03_adaptations": "03 工夫の記載",
+    "03_cancellations": "03 中止などの記載",
+    "03_grades_by_covid_mention": "03 コロナ言及の有無別の評価",
+    "03_impact_by_department": "03 担当部署別のコロナの影響",
+    "03_impact_by_field_plan": "03 分野別計画別のコロナの影響",
+    "04_grades_by_department": "04 担当部署別の評価",
+    "04_grades_by_field_plan": "04 分野別計画別の評価",
+    "04_grades_by_objective": "04 目標別の評価",
+    "04_grades_overall": "04 評価の分布",
+    "05_agreement": "05 凡例による評価と報告書の評価",
+    "05_disagreement_details": "05 評価が一致しない指標",
+    "05_grade_audit": "05 評価の検証",
 }
 
 CODE_LABELS: dict[str, dict[str, str]] = {  # column -> {code: label as the report words it}
     "period": {"prior": "前年度", "plan": "計画", "result": "実績"},
     "status": {"actual": "実績", "estimate": "見込み", "plan": "計画"},
-    "kind": {"actual": "実績", "estimate": "見込み", "plan": "計画"},
+    "kind": {"actual": "実績", "estimate": "見込み", "plan": "計画", "amount": "数値", "qualitative": "定性的な記載"},
+    "prior_status": {"actual": "実績", "estimate": "見込み"},
+    "result_status": {"actual": "実績", "estimate": "見込み"},
+    "role": {  # source_lines.role
+        "cell": "表のセル", "header": "列見出し", "legend": "評価の指標", "footer": "基本目標・分野別計画",
+        "objective": "目標見出し", "unplaced": "配置できなかった行",
+    },
+    "dtype": {  # data dictionary: column types
+        "string": "文字列", "integer": "整数", "number": "数値", "boolean": "真偽値（True/False）",
+        "category": "区分（決まった値）",
+    },
 }
