@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import load_tables
 from helpers.cli import main
+from helpers.outputs import MANIFEST, write_output_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,9 +28,15 @@ def test_clean_places_every_line(raw_path, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "1300 lines read = 360 blank + 102 boilerplate + 838 placed + 0 unplaced; 56 table rows" in r.stdout
     assert "+ 0 left over" in r.stdout  # every digit of the period cells is an amount or a name/date
-    assert sorted(p.name for p in out.iterdir()) == [
-        "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "initiatives.csv",
-        "metrics.csv", "source_lines.csv", "trends.csv"]
+    names = [
+        "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "helpers-manifest.json",
+        "initiatives.csv", "metrics.csv", "source_lines.csv", "trends.csv"]
+    assert sorted(p.name for p in out.iterdir()) == names
+    # "wrote N files" lists every one of the N, the data dictionary, README and manifest included
+    listed = [line.split()[1] for line in r.stdout.splitlines() if line.startswith(f"wrote {out}/")]
+    assert sorted(Path(x).name for x in listed) == names
+    assert f"wrote 9 files to {out}" in r.stdout
+    assert f"wrote {out}/initiatives.csv (56 rows)" in r.stdout
 
 
 def test_blank_and_boilerplate_counts_match_the_text(raw_path):
@@ -50,10 +59,20 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 @pytest.fixture()
 def existing_out(tmp_path):
+    """An output folder of an earlier run (manifest + one table) plus a file the tool did not write."""
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "keep.txt").write_text("previous run")
+    write_output_folder({"initiatives.csv": b"previous run"}, out)
+    (out / "keep.txt").write_text("the user's notes")
     return out
+
+
+def untouched(out: Path) -> bool:
+    return (
+        sorted(p.name for p in out.iterdir()) == ["helpers-manifest.json", "initiatives.csv", "keep.txt"]
+        and (out / "initiatives.csv").read_bytes() == b"previous run"
+        and (out / "keep.txt").read_text() == "the user's notes"
+        and not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,7 +89,7 @@ def test_bad_input_exit_2_without_traceback(tmp_path, existing_out, name, data, 
     assert r.returncode == 2
     assert expected in r.stderr
     assert "Traceback" not in r.stderr
-    assert [p.name for p in existing_out.iterdir()] == ["keep.txt"]
+    assert untouched(existing_out)
 
 
 def test_truncated_report_names_file_and_line(raw_path, tmp_path, existing_out):
@@ -80,7 +99,7 @@ def test_truncated_report_names_file_and_line(raw_path, tmp_path, existing_out):
     assert r.returncode == 2
     assert f"{cut}:1264: the table row starting here has no grade" in r.stderr
     assert "Traceback" not in r.stderr
-    assert [p.name for p in existing_out.iterdir()] == ["keep.txt"]
+    assert untouched(existing_out)
 
 
 def test_unplaced_lines_exit_1_and_are_listed(raw_path, tmp_path, existing_out):
@@ -90,7 +109,7 @@ def test_unplaced_lines_exit_1_and_are_listed(raw_path, tmp_path, existing_out):
     assert r.returncode == 1
     assert "unplaced: with_note:1: 表紙のメモ" in r.stderr
     assert "+ 1 unplaced" in r.stdout
-    assert [p.name for p in existing_out.iterdir()] == ["keep.txt"]
+    assert untouched(existing_out)
 
 
 def test_forced_wrong_encoding_is_a_clear_error(raw_path, tmp_path):
@@ -100,7 +119,175 @@ def test_forced_wrong_encoding_is_a_clear_error(raw_path, tmp_path):
     assert main(["clean", str(sjis), "--out", str(tmp_path / "o"), "--encoding", "cp932", "-q"]) == 0
 
 
-def test_success_replaces_the_out_folder_whole(raw_path, existing_out):
+# ---------------------------------------------------------------------------
+# issue 7 §1: the tool owns only the files of its manifest
+
+
+def test_rerun_replaces_own_files_and_keeps_unrelated_ones(raw_path, existing_out):
+    (existing_out / "photo.jpg").write_bytes(b"\xff\xd8 not ours")
     assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 0
-    assert "keep.txt" not in [p.name for p in existing_out.iterdir()]
+    assert (existing_out / "keep.txt").read_text() == "the user's notes"
+    assert (existing_out / "photo.jpg").read_bytes() == b"\xff\xd8 not ours"
+    assert len(load_tables(existing_out).initiatives) == 56  # the old "previous run" table was replaced
     assert not [p for p in existing_out.parent.iterdir() if p.name.startswith(".out.")]
+
+
+def test_files_of_the_old_manifest_no_longer_written_are_removed(raw_path, tmp_path, capsys):
+    out = tmp_path / "out"
+    write_output_folder({"initiatives.csv": b"old", "obsolete.csv": b"old table", "edited.csv": b"old"}, out)
+    (out / "edited.csv").write_text("changed by the user since")
+    assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
+    assert not (out / "obsolete.csv").exists()  # the tool wrote it, the new run does not: removed
+    assert (out / "edited.csv").read_text() == "changed by the user since"  # no longer the tool's: kept
+    assert "kept edited.csv" in capsys.readouterr().err
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(manifest["files"]) == sorted(p.name for p in out.iterdir() if p.name not in (MANIFEST, "edited.csv"))
+
+
+@pytest.mark.parametrize("where", ["same", "parent"])
+def test_out_folder_containing_an_input_is_refused(raw_path, tmp_path, where):
+    folder = tmp_path / "work" / "reports"
+    folder.mkdir(parents=True)
+    report = folder / "r.txt"
+    report.write_bytes(raw_path.read_bytes())
+    out = folder if where == "same" else folder.parent
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    r = run("clean", str(report), "--out", str(out))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"--out {out} contains the input {report}" in r.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert report.read_bytes() == raw_path.read_bytes()
+
+
+def test_out_naming_a_file_is_refused_and_the_file_untouched(raw_path, tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("important")
+    r = run("clean", str(raw_path), "--out", str(target))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"--out {target} is a file, not a folder" in r.stderr
+    assert target.read_text() == "important"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing renamed or hidden
+
+
+@pytest.mark.parametrize("kind", ["dir", "file"])
+def test_out_naming_a_symlink_is_refused_and_untouched(raw_path, tmp_path, kind):
+    real = tmp_path / "real"
+    if kind == "dir":
+        real.mkdir()
+        (real / "x.txt").write_text("x")
+    else:
+        real.write_text("x")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    r = run("clean", str(raw_path), "--out", str(link))
+    assert r.returncode == 2 and f"--out {link} is a symlink" in r.stderr
+    assert link.is_symlink() and link.resolve() == real
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+    assert (real / "x.txt").read_text() == "x" if kind == "dir" else real.read_text() == "x"
+
+
+def test_non_empty_folder_without_manifest_needs_force_which_keeps_foreign_files(raw_path, tmp_path):
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "letter.docx").write_bytes(b"PK not ours")
+    r = run("clean", str(raw_path), "--out", str(docs))
+    assert r.returncode == 2 and "is not empty and was not written by this tool" in r.stderr and "--force" in r.stderr
+    assert [p.name for p in docs.iterdir()] == ["letter.docx"]
+    assert main(["clean", str(raw_path), "--out", str(docs), "--force", "-q"]) == 0
+    assert (docs / "letter.docx").read_bytes() == b"PK not ours"
+    assert (docs / MANIFEST).exists() and len(load_tables(docs).initiatives) == 56
+    # the folder is now the tool's (manifest): a plain rerun works and still keeps the letter
+    assert main(["clean", str(raw_path), "--out", str(docs), "-q"]) == 0
+    assert (docs / "letter.docx").read_bytes() == b"PK not ours"
+
+
+def test_a_file_with_a_table_name_not_in_the_manifest_is_refused(raw_path, existing_out):
+    (existing_out / "metrics.csv").write_text("the user's own metrics")
+    r = run("clean", str(raw_path), "--out", str(existing_out))
+    assert r.returncode == 2 and f"{existing_out}/metrics.csv was not written by this tool" in r.stderr
+    assert (existing_out / "metrics.csv").read_text() == "the user's own metrics"
+
+
+def test_stale_temp_folders_of_crashed_runs_are_cleaned(raw_path, tmp_path):
+    out = tmp_path / "out"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)  # a process that has ended
+    stale = tmp_path / ".out.tmp-crashed"
+    stale.mkdir()
+    (stale / ".helpers-tmp").write_text(json.dumps({"tool": "minami-welfare-eval helpers", "pid": dead_pid}))
+    (stale / "initiatives.csv").write_text("partial")
+    foreign = tmp_path / ".out.tmp-someone-else"  # same pattern, no marker: not ours, kept
+    foreign.mkdir()
+    (foreign / "x").write_text("x")
+    assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
+    assert not stale.exists()
+    assert (foreign / "x").read_text() == "x"
+
+
+@pytest.mark.parametrize("when", ["writing the temporary copy", "building the tables"])
+def test_ctrl_c_exits_130_with_one_line_and_old_tables_intact(raw_path, existing_out, monkeypatch, capsys, when):
+    import helpers.outputs
+    import helpers.pipeline
+
+    if when == "building the tables":
+        def interrupted(*a, **k):
+            raise KeyboardInterrupt
+        monkeypatch.setattr(helpers.pipeline, "build_tables", interrupted)
+    else:
+        real_chmod, calls = helpers.outputs.os.chmod, []
+
+        def chmod(*a, **k):  # the third file written to the temporary folder
+            calls.append(a)
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+            return real_chmod(*a, **k)
+        monkeypatch.setattr(helpers.outputs.os, "chmod", chmod)
+    assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 130
+    err = capsys.readouterr().err
+    assert err == f"interrupted: nothing written, {existing_out} unchanged\n"
+    assert untouched(existing_out)
+
+
+def test_failed_write_leaves_old_tables_intact(raw_path, existing_out, monkeypatch, capsys):
+    import helpers.outputs
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(helpers.outputs.os, "chmod", full)
+    assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert untouched(existing_out)
+
+
+# ---------------------------------------------------------------------------
+# issue 7 §5: messages
+
+
+def test_unknown_encoding_is_named_before_anything_is_read(raw_path, existing_out):
+    r = run("clean", str(raw_path), "--out", str(existing_out), "--encoding", "bogus")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "unknown encoding 'bogus'" in r.stderr
+    assert untouched(existing_out)
+
+
+def test_undecodable_byte_gives_line_and_byte_offset(raw_lines, tmp_path, existing_out):
+    # synthetic: the real report's first 212 lines with one stray byte 0xFF at the start of line 5
+    head = "\n".join(raw_lines[:4]).encode() + b"\n"
+    data = head + b"\xff" + "\n".join(raw_lines[4:212]).encode() + b"\n"
+    path = write(tmp_path, "stray.txt", data)
+    r = run("clean", str(path), "--out", str(existing_out))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"{path}:5: cannot decode the file as utf-8-sig or cp932" in r.stderr
+    assert f"byte 0xff at byte offset {len(head)}, line 5" in r.stderr
+    assert untouched(existing_out)
+
+
+def test_source_text_in_messages_is_escaped(raw_path, tmp_path, existing_out):
+    # synthetic: a note line with an ESC sequence before the real report
+    path = write(tmp_path, "esc.txt", "表紙\x1b[2Jメモ\n".encode() + raw_path.read_bytes())
+    r = run("clean", str(path), "--out", str(existing_out))
+    assert r.returncode in (1, 2) and "Traceback" not in r.stderr
+    assert "\x1b" not in r.stderr + r.stdout  # never a raw escape sequence on the terminal
+    if r.returncode == 1:  # listed as unplaced (the parser may also remove the ESC or refuse the file)
+        assert "unplaced: esc:1: 表紙\\x1b[2Jメモ" in r.stderr
+    assert untouched(existing_out)
