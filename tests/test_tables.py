@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
+import pytest
 
 from helpers import load_tables
-from helpers.pipeline import clean_reports, write_tables
+from helpers.config import CLEAN_DATA_DIR
+from helpers.outputs import OutputError, csv_bytes
+from helpers.pipeline import CSV_OPTIONS, clean_reports, write_tables
+from helpers.schema import columns_of
+from helpers.tables import read_table, save_table
 
 
 def test_load_tables_dtypes(raw_path, tmp_path):
@@ -19,3 +26,102 @@ def test_load_tables_dtypes(raw_path, tmp_path):
     assert len(ini) == 56 and len(t.departments) == 67
     # a text cell survives the CSV round trip unchanged (line 202 "子育て広場　38回 延べ397" + "人")
     assert ini.loc[ini["row_no"] == 7, "result_text"].item() == "子育て広場　38回 延べ397人"
+
+
+# ---------------------------------------------------------------------------
+# issue 7 §2: the CSV-injection escape is reversed by load_tables
+
+
+DANGEROUS = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tX", "\nX",
+             "＝１＋１", "＋12％）。", "－", "＠x", "'already quoted", "''two"]
+
+
+@pytest.fixture(scope="module")
+def real_tables(raw_path):
+    return clean_reports([raw_path])
+
+
+@pytest.mark.parametrize("text", DANGEROUS, ids=[repr(t[:6]) for t in DANGEROUS])
+def test_dangerous_first_character_round_trip(real_tables, tmp_path, text):
+    # synthetic comment on the real row 7; everything else is the real report
+    t = copy.copy(real_tables)
+    ini = t.initiatives.copy()
+    ini.loc[ini["row_no"] == 7, "comment"] = text
+    t.initiatives = ini
+    write_tables(t, tmp_path / "c")
+    raw = pd.read_csv(tmp_path / "c" / "initiatives.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    printed = raw.loc[raw["row_no"] == "7", "comment"].item()
+    assert printed == "'" + text  # in the CSV: one leading apostrophe, so Excel shows text
+    back = load_tables(tmp_path / "c").initiatives
+    assert back.loc[back["row_no"] == 7, "comment"].item() == text  # pandas users get the text as printed
+    assert back.loc[back["row_no"] == 8, "comment"].item() == ini.loc[ini["row_no"] == 8, "comment"].item()
+
+
+def test_a_carriage_return_in_text_is_refused_not_written(real_tables, tmp_path):
+    # Python's csv writer leaves a lone CR unquoted, so every reader would split the row there
+    t = copy.copy(real_tables)
+    ini = t.initiatives.copy()
+    ini.loc[ini["row_no"] == 7, "comment"] = "\rX"
+    t.initiatives = ini
+    with pytest.raises(OutputError, match="carriage return"):
+        write_tables(t, tmp_path / "c")
+    assert not (tmp_path / "c").exists()
+
+
+def test_numbers_are_never_escaped(real_tables, tmp_path):
+    write_tables(real_tables, tmp_path / "c")
+    # trends, row 1: 1歳歯科健診 9回 (line 17) -> 8回 (line 32): change -1, rate -1/9
+    text = (tmp_path / "c" / "trends.csv").read_text(encoding="utf-8-sig")
+    assert ",9,8,8,-1,-0.1111," in text and "'-" not in text
+    tr = load_tables(tmp_path / "c").trends
+    row = tr[tr["indicator"] == "1歳歯科健診"].iloc[0]
+    assert (row.change, row.change_rate) == (-1, -0.1111)
+
+
+def test_committed_text_starting_with_fullwidth_plus(raw_lines):
+    # line 309 of the report is the wrapped comment line "＋12％）。"; data/clean keeps it escaped on disk
+    assert raw_lines[308] == "＋12％）。"
+    committed = (CLEAN_DATA_DIR / "source_lines.csv").read_text(encoding="utf-8-sig")
+    assert ",comment,'＋12％）。\n" in committed
+    src = load_tables().source_lines
+    assert src.loc[src["line_no"] == 309, "text"].item() == "＋12％）。"
+
+
+def test_read_table_keeps_codes_as_text(tmp_path):
+    # synthetic: a remarks value printed "0012" and "1e3" stays text
+    df = pd.DataFrame({c: [pd.NA, pd.NA] for c in columns_of("grade_legend")})
+    df["grade"], df["label"], df["meaning"], df["min_achievement_pct"] = ["A", "B"], ["0012", "1e3"], ["x", "y"], [90, 75]
+    path = tmp_path / "grade_legend.csv"
+    path.write_bytes(csv_bytes(df, **CSV_OPTIONS))
+    back = read_table(path, "grade_legend")
+    assert back["label"].tolist() == ["0012", "1e3"]
+
+
+# ---------------------------------------------------------------------------
+# save_table writes its own file only
+
+
+def test_save_table_writes_only_its_file(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    df = pd.DataFrame({"department": ["=cmd|' /C calc'!A0", "健康福祉課"], "total": [-1, 28]})
+    path = save_table(df, "by_department", notebook="99", folder=tmp_path)
+    assert path == tmp_path / "99_by_department.csv"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["99_by_department.csv", "notes.txt"]
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "'=cmd|' /C calc'!A0,-1\n" in data.decode("utf-8-sig")
+    assert save_table(df, "by_department", notebook="99", folder=tmp_path).read_bytes() == data
+
+
+def test_save_table_refuses_symlink_folder_and_odd_names(tmp_path):
+    victim = tmp_path / "victim.csv"
+    victim.write_text("user data")
+    (tmp_path / "99_x.csv").symlink_to(victim)
+    (tmp_path / "99_y.csv").mkdir()
+    df = pd.DataFrame({"a": [1]})
+    with pytest.raises(OutputError, match="symlink"):
+        save_table(df, "x", notebook="99", folder=tmp_path)
+    with pytest.raises(OutputError, match="folder"):
+        save_table(df, "y", notebook="99", folder=tmp_path)
+    with pytest.raises(ValueError, match="plain file name"):
+        save_table(df, "../../etc/x", notebook="99", folder=tmp_path)
+    assert victim.read_text() == "user data"

@@ -195,14 +195,26 @@ def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     """``df`` as CSV bytes with the injection rule applied: the one CSV writer of the project.
 
     ``options`` are ``DataFrame.to_csv`` keywords (:data:`helpers.pipeline.CSV_OPTIONS`).
+    A text value holding a CR is refused (:class:`OutputError`): Python's csv writer would not
+    quote it and every reader would split the row there (the parser removes CRs from cells).
 
     >>> csv_bytes(pd.DataFrame({"a": ["@x", "y"], "n": [-1, 2]}), index=False, lineterminator="\\n")
     b"a,n\\n'@x,-1\\ny,2\\n"
     """
     options = dict(options)
     encoding = options.pop("encoding", "utf-8")
+    escaped = escape_frame(df)
+    for i in range(escaped.shape[1]):  # Python's csv module leaves a lone CR unquoted: readers split the row there
+        s = escaped.iloc[:, i]
+        if _is_text_column(s):
+            bad = [k for k, v in enumerate(s.tolist()) if isinstance(v, str) and "\r" in v]
+            if bad:
+                raise OutputError(
+                    f"column {shown(escaped.columns[i])}, row {bad[0] + 1}: the text holds a carriage return (CR), "
+                    "which would split the CSV row"
+                )
     buffer = io.StringIO()
-    escape_frame(df).to_csv(buffer, **options)
+    escaped.to_csv(buffer, **options)
     return buffer.getvalue().encode(encoding)
 
 
