@@ -13,8 +13,19 @@ import pandas as pd
 import pytest
 
 from helpers import excel
-from helpers.config import CLEAN_DATA_DIR
-from helpers.excel import DICTIONARY_SHEET, SHEET_NAMES, build_report_workbook, japanese_headers, write_workbook
+from helpers.config import CLEAN_DATA_DIR, REPORTS_DIR
+from helpers.excel import (
+    CONTENTS_SHEET,
+    DICTIONARY_SHEET,
+    SHEET_NAMES,
+    build_report_workbook,
+    japanese_headers,
+    read_summary_csv,
+    write_workbook,
+)
+from helpers.labels import TABLE_TITLES
+from helpers.outputs import OutputError
+from helpers.pipeline import clean_reports, write_tables
 from helpers.schema import SCHEMA
 
 
@@ -38,16 +49,27 @@ def test_one_sheet_per_table_with_japanese_headers(folders, tmp_path):
     wb = openpyxl.load_workbook(out)
     known = [t for t in SHEET_NAMES if (clean / f"{t}.csv").exists()]
     assert set(SCHEMA) <= set(known), "every clean table of the schema has a Japanese sheet name"
-    assert wb.sheetnames == [SHEET_NAMES[t] for t in known] + ["extra_notes", "05_grade_audit", DICTIONARY_SHEET]
+    assert wb.sheetnames == (
+        [CONTENTS_SHEET] + [SHEET_NAMES[t] for t in known] + ["extra_notes", TABLE_TITLES["05_grade_audit"], DICTIONARY_SHEET]
+    )
     for table in known:
         ws = wb[SHEET_NAMES[table]]
-        assert [c.value for c in ws[1]] == [c.name_ja for c in SCHEMA[table]], table  # the table's own 項目名
+        headers = [c.value for c in ws[1]]
+        expected = [c.name_ja for c in SCHEMA[table]]  # the table's own 項目名, in schema order…
+        if table == "initiatives":  # …with 行番号 and 取り組み名 right after the id
+            expected.remove("具体的な取り組み・事業")
+            expected.insert(expected.index("行番号") + 1, "具体的な取り組み・事業")
+        elif "取り組みID" in expected:
+            at = expected.index("取り組みID") + 1
+            expected[at:at] = ["表の行番号", "取り組み名"]
+        assert headers == expected, table
         assert ws.freeze_panes == "A2"
         rows = len(pd.read_csv(clean / f"{table}.csv", encoding="utf-8-sig", dtype=str))
         assert ws.max_row == rows + 1, table
-    assert [c.value for c in wb["取り組み"][1]][:3] == ["報告書", "取り組みID", "行番号"]
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(headers)).column_letter}{rows + 1}", table
+    assert [c.value for c in wb["取り組み"][1]][:4] == ["報告書", "取り組みID", "行番号", "具体的な取り組み・事業"]
     assert [c.value for c in wb["指標の推移"][1]].count("報告書の評価") == 1  # trends' name for `grade`
-    assert [c.value for c in wb["05_grade_audit"][1]] == ["行番号", "行の計画達成率（中央値）", "評価"]
+    assert [c.value for c in wb[TABLE_TITLES["05_grade_audit"]][1]] == ["行番号", "行の計画達成率（中央値）", "評価"]
     assert [c.value for c in wb["extra_notes"][1]] == ["行番号", "note"]  # unknown column keeps its name
     assert [c.value for c in wb[DICTIONARY_SHEET][1]][:4] == ["表", "表の説明", "列名", "項目名"]
 
@@ -113,3 +135,165 @@ def test_cli(tmp_path, capsys):
     assert DICTIONARY_SHEET == openpyxl.load_workbook(out).sheetnames[-1]
     assert excel.main([]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# issue 7 §2: no text from a report ever runs in Excel
+
+
+def _cell_xml(path, sheet_index: int) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(f"xl/worksheets/sheet{sheet_index}.xml").decode("utf-8")
+
+
+def test_formula_text_is_a_string_cell(tmp_path):
+    # synthetic values: a comment that would be a live formula, an error code, a DDE payload
+    df = pd.DataFrame({"comment": ['=HYPERLINK("http://example.invalid","click")', "#N/A", "=cmd|' /C calc'!A0", "＝１＋１"],
+                       "change": [-0.25, 1, 2, 3]})
+    path = write_workbook({"s": df}, tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(path)["s"]
+    cells = [ws.cell(i, 1) for i in range(2, 6)]
+    assert [c.value for c in cells] == df["comment"].tolist()
+    assert {c.data_type for c in cells} == {"s"} and all(c.quotePrefix for c in cells if c.value[0] in "=＝")
+    assert "<f>" not in _cell_xml(path, 1)  # no formula anywhere in the sheet
+    assert ws.cell(2, 2).value == -0.25 and ws.cell(2, 2).data_type == "n"  # numbers stay numbers
+
+
+def test_report_named_like_a_formula_gives_a_text_cell(raw_path, tmp_path):
+    # the real report saved under the synthetic name "=1+1.txt": the report column holds "=1+1"
+    src = tmp_path / "in" / "=1+1.txt"
+    src.parent.mkdir()
+    src.write_bytes(raw_path.read_bytes())
+    write_tables(clean_reports([src]), tmp_path / "clean")
+    assert ",'=1+1:1-1-01," in (tmp_path / "clean" / "initiatives.csv").read_text(encoding="utf-8-sig")
+    path = build_report_workbook(tmp_path / "r.xlsx", clean_dir=tmp_path / "clean", tables_dir=tmp_path / "none")
+    ws = openpyxl.load_workbook(path)["取り組み"]
+    assert (ws["A2"].value, ws["A2"].data_type) == ("=1+1", "s")
+    assert (ws["B2"].value, ws["B2"].data_type) == ("=1+1:1-1-01", "s")
+
+
+def test_summary_csv_text_stays_text(tmp_path):
+    # synthetic summary table: codes with leading zeros, an exponent, an escaped formula, plain numbers
+    (tmp_path / "tables").mkdir()
+    path = tmp_path / "tables" / "99_codes.csv"
+    path.write_text("code,remarks,n,rate\n0012,1e3,3,0.25\n7,'=1+1,-2,\n", encoding="utf-8-sig")
+    df = read_summary_csv(path)
+    assert df["code"].tolist() == ["0012", "7"] and df["remarks"].tolist() == ["1e3", "=1+1"]
+    assert df["n"].tolist() == [3, -2] and str(df["rate"].dtype) == "Float64"
+    wb = openpyxl.load_workbook(write_workbook({"x": df}, tmp_path / "x.xlsx"))
+    ws = wb["x"]
+    assert [c.value for c in ws["A"][1:]] == ["0012", "7"] and ws["A2"].data_type == "s"
+    assert [c.value for c in ws["B"][1:]] == ["1e3", "=1+1"] and {ws["B2"].data_type, ws["B3"].data_type} == {"s"}
+    assert ws["C3"].value == -2 and ws["D2"].value == 0.25 and ws["D3"].value is None
+
+
+def test_clean_text_columns_stay_text(folders, tmp_path):
+    clean, tables = folders
+    ini = pd.read_csv(clean / "initiatives.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    ini.loc[0, "remarks"] = "0012"  # synthetic remarks that look like numbers
+    ini.loc[1, "remarks"] = "1e3"
+    ini.to_csv(clean / "initiatives.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    ws = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables))["取り組み"]
+    col = [c.value for c in ws[1]].index("備考") + 1
+    assert (ws.cell(2, col).value, ws.cell(3, col).value) == ("0012", "1e3")
+
+
+def test_control_characters_are_shown_not_passed_to_openpyxl(tmp_path):
+    df = pd.DataFrame({"text": ["中止\x1b[2J８回", "a\x00b\x0cc", "tab\tand\nnewline"]})  # synthetic
+    ws = openpyxl.load_workbook(write_workbook({"s": df}, tmp_path / "c.xlsx"))["s"]
+    assert [c.value for c in ws["A"][1:]] == ["中止\\x1b[2J８回", "a\\x00b\\x0cc", "tab\tand\nnewline"]
+
+
+# ---------------------------------------------------------------------------
+# issue 7 §1 for the workbook: its own file only, atomically
+
+
+def test_workbook_target_folder_symlink_and_foreign_file_are_refused(tmp_path):
+    df = pd.DataFrame({"a": [1]})
+    (tmp_path / "dir.xlsx").mkdir()
+    victim = tmp_path / "victim.xlsx"
+    victim.write_bytes(b"someone else's workbook")
+    (tmp_path / "link.xlsx").symlink_to(victim)
+    (tmp_path / "notes.txt").write_text("mine")
+    for name, message in [("dir.xlsx", "is a folder"), ("link.xlsx", "symlink"), ("victim.xlsx", "not written by this tool"),
+                          ("notes.txt", "must end in .xlsx")]:
+        with pytest.raises(OutputError, match=message):
+            write_workbook({"s": df}, tmp_path / name)
+    assert victim.read_bytes() == b"someone else's workbook" and (tmp_path / "notes.txt").read_text() == "mine"
+    assert write_workbook({"s": df}, victim, force=True) == victim  # --force replaces it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.xlsx", "link.xlsx", "notes.txt", "victim.xlsx"]
+
+
+def test_workbook_rewrite_touches_no_other_file(folders, tmp_path, monkeypatch, capsys):
+    clean, tables = folders
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    first = build_report_workbook(out / "r.xlsx", clean_dir=clean, tables_dir=tables).read_bytes()
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(excel, "_fix_volatile_parts", interrupted)
+    assert excel.main([str(out / "r.xlsx")]) == 130
+    assert capsys.readouterr().err == f"interrupted: {out / 'r.xlsx'} unchanged\n"
+    assert (out / "r.xlsx").read_bytes() == first
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "r.xlsx"]
+
+
+# ---------------------------------------------------------------------------
+# issue 9 §5: a workbook an analyst opens
+
+
+def test_contents_codes_rates_filters_wrapping(folders, tmp_path):
+    clean, tables = folders
+    wb = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables))
+    toc = wb[CONTENTS_SHEET]
+    assert [c.value for c in toc[1]] == ["シート", "内容", "行数", "元のファイル"]
+    listed = [r[0].value for r in toc.iter_rows(min_row=2)]
+    assert listed == wb.sheetnames[1:]  # every sheet, in order
+    assert all(r[1].value and r[3].value for r in toc.iter_rows(min_row=2))  # each has a description and a source
+    assert toc["A2"].hyperlink.location == "'取り組み'!A1"
+    assert toc["B2"].value == "取り組み（印刷された表の1行）ごとに1行" and toc["C2"].value == 56
+    # codes in the report's words
+    metrics = wb["数値"]
+    head = [c.value for c in metrics[1]]
+    periods = {metrics.cell(i, head.index("期間") + 1).value for i in range(2, metrics.max_row + 1)}
+    status = {metrics.cell(i, head.index("区分") + 1).value for i in range(2, metrics.max_row + 1)}
+    assert periods == {"前年度", "計画", "実績"} and status == {"実績", "見込み", "計画"}
+    ini = wb["取り組み"]
+    head = [c.value for c in ini[1]]
+    assert {ini.cell(i, head.index("実績の区分") + 1).value for i in range(2, 58)} == {"実績", "見込み"}
+    # row 7 (lines 189-202): result column printed 2021年度実績（見込み） → 見込み
+    assert ini.cell(8, head.index("行番号") + 1).value == 7
+    assert ini.cell(8, head.index("実績の区分") + 1).value == "見込み"
+    # rates in % format; row 7's 子育て広場 397 / 540 人 = 73.5 %
+    trends = wb["指標の推移"]
+    head = [c.value for c in trends[1]]
+    rate = head.index("計画達成率") + 1
+    assert {trends.cell(i, rate).number_format for i in range(2, trends.max_row + 1)} == {"0.0%"}
+    row = next(i for i in range(2, trends.max_row + 1)
+               if trends.cell(i, head.index("表の行番号") + 1).value == 7 and trends.cell(i, head.index("実績値") + 1).value == 397)
+    assert trends.cell(row, rate).value == pytest.approx(397 / 540, abs=5e-5)
+    assert trends.cell(row, head.index("取り組み名") + 1).value == "子育て中の親子の居場所の確保"
+    # long text wraps; short columns do not
+    comment = [c.value for c in ini[1]].index("コメント・課題等") + 1
+    assert ini.cell(2, comment).alignment.wrap_text and not ini.cell(2, 1).alignment.wrap_text
+    assert all(ws.auto_filter.ref for ws in wb.worksheets[1:])
+
+
+TITLES_REQUIRED = False  # the integrator may set True once every reports/tables stem has a title
+
+
+def test_summary_tables_have_japanese_titles(tmp_path):
+    stems = sorted(p.stem for p in (REPORTS_DIR / "tables").glob("*.csv"))
+    missing = [s for s in stems if s not in TABLE_TITLES]
+    for title in TABLE_TITLES.values():  # every title is a valid, unchanged sheet name
+        assert excel.sheet_name(title) == title
+    assert len(set(TABLE_TITLES.values())) == len(TABLE_TITLES)
+    if TITLES_REQUIRED:
+        assert not missing, f"reports/tables stems without a title in helpers.labels.TABLE_TITLES: {missing}"
+    # a stem without a title falls back to the stem itself
+    (tmp_path / "t").mkdir()
+    pd.DataFrame({"a": [1]}).to_csv(tmp_path / "t" / "99_untitled.csv", index=False)
+    wb = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", tables_dir=tmp_path / "t"))
+    assert "99_untitled" in wb.sheetnames

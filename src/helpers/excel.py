@@ -586,7 +586,7 @@ def build_report_workbook(
         return name
 
     for table in order:
-        description = TABLE_DESCRIPTIONS.get(table, "")
+        description = TABLE_DESCRIPTIONS.get(table, "クリーンな表（データ辞書に説明なし）")
         name = add(SHEET_NAMES.get(table, table), frames[table], description, f"data/clean/{clean[table].name}")
         if table in SCHEMA:
             schema_tables[name] = table
