@@ -426,7 +426,8 @@ def write_output_folder(
 
     Steps: refuse a risky target (:func:`check_output_folder`); remove stale temporary siblings of
     crashed runs; write every file and the new manifest into a temporary sibling
-    ``.NAME.tmp-XXXX``; then, with Ctrl-C held, record old ∪ new files in the manifest, ``os.replace``
+    ``.NAME.tmp-XXXX`` (inside ``out_dir`` when it is a mount point, as ``os.replace`` cannot
+    cross file systems); then, with Ctrl-C held, record old ∪ new files in the manifest, ``os.replace``
     each file into ``out_dir``, remove the files of the old manifest that this run does not write
     (only if their bytes are still the ones the tool wrote), and put the final manifest in place.
 
@@ -443,6 +444,8 @@ def write_output_folder(
         raise ValueError(f"{MANIFEST} is written by write_output_folder itself")
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir() and os.stat(out).st_dev != os.stat(parent).st_dev:
+        parent = out.resolve()  # a mount point: os.replace cannot cross file systems, so stage inside it
     _clean_stale_temps(parent, out.name)
     new = {name: _sha256(data) for name, data in files.items()}
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
