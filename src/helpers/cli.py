@@ -51,10 +51,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     args = _parser().parse_args(argv)
+    args.written = False
     try:
         return _clean(args)
     except KeyboardInterrupt:
-        print(f"interrupted: nothing written, {shown(args.out)} unchanged", file=sys.stderr)
+        if args.written:  # Ctrl-C while the summary was printed: the tables are complete
+            print(f"interrupted after writing {shown(args.out)}", file=sys.stderr)
+        else:
+            print(f"interrupted: nothing written, {shown(args.out)} unchanged", file=sys.stderr)
         return 130
 
 
@@ -74,6 +78,9 @@ def _clean(args: argparse.Namespace) -> int:
         check_output_folder(args.out, inputs=args.inputs, names=_expected_names(), force=args.force)
     except OutputError as e:
         print(f"error: {e}; nothing written", file=err)
+        return 2
+    except OSError as e:
+        print(f"error: cannot use --out {shown(args.out)}: {shown(e.strerror or e, 200)}; nothing written", file=err)
         return 2
     try:
         tables = clean_reports(args.inputs, encoding=args.encoding)
@@ -124,6 +131,7 @@ def _clean(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"error: cannot write {shown(args.out)}: {shown(e.strerror or e, 200)}; the old tables are intact", file=err)
         return 2
+    args.written = True
     for name in written.kept:
         print(f"kept {shown(name)}: written by an earlier run but changed since, so no longer the tool's", file=err)
     if not args.quiet:
