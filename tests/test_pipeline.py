@@ -9,6 +9,7 @@ without looking at the parser) and from counts taken straight off the text
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 
 import pandas as pd
@@ -209,3 +210,15 @@ def test_years_and_status_come_from_the_headers(raw_path, tmp_path):
     ini = clean_reports([later], with_metrics=False).initiatives
     assert set(ini["prior_year"]) == {2021} and set(ini["plan_year"]) == {2022} and set(ini["result_year"]) == {2022}
     assert ini.groupby("section_no")["result_status"].first().tolist() == ["estimate", "estimate", "estimate", "actual"]
+
+
+def test_manifest_lists_every_written_file_with_its_hash(raw_path, tmp_path):
+    out = tmp_path / "c"
+    written = write_tables(clean_reports([raw_path]), out)
+    manifest = json.loads((out / "helpers-manifest.json").read_text(encoding="utf-8"))
+    assert [p.name for p in written][-1] == "helpers-manifest.json"
+    assert sorted(manifest["files"]) == sorted(p.name for p in written[:-1]) == sorted(
+        p.name for p in out.iterdir() if p.name != "helpers-manifest.json")
+    assert manifest["files"] == {n: hashlib.sha256((out / n).read_bytes()).hexdigest() for n in manifest["files"]}
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "helpers-manifest.json" in readme and "extra leading `'`" in readme
