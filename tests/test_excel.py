@@ -297,3 +297,14 @@ def test_summary_tables_have_japanese_titles(tmp_path):
     pd.DataFrame({"a": [1]}).to_csv(tmp_path / "t" / "99_untitled.csv", index=False)
     wb = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", tables_dir=tmp_path / "t"))
     assert "99_untitled" in wb.sheetnames
+
+
+def test_sheet_names_from_file_stems_lose_control_characters():
+    assert excel.sheet_name("99_a\x1bb\u200e") == "99_a_b_"  # synthetic stem
+
+
+def test_a_sheet_too_big_for_excel_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(excel, "_MAX_ROWS", 3)
+    with pytest.raises(OutputError, match="do not fit an Excel sheet"):
+        write_workbook({"s": pd.DataFrame({"a": [1, 2, 3]})}, tmp_path / "big.xlsx")
+    assert not list(tmp_path.iterdir())

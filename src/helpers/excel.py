@@ -160,6 +160,7 @@ def sheet_name(name: str, used: set[str] | None = None) -> str:
     """
     used_folded = {u.casefold() for u in (used or set())}
     base = _INVALID_SHEET_CHARS.sub("_", str(name)).strip("'") or "Sheet"
+    base = "".join("_" if unicodedata.category(ch)[0] == "C" else ch for ch in base)  # no control characters
     candidate, n = base[:31], 1
     while candidate.casefold() in used_folded:
         n += 1
@@ -212,6 +213,7 @@ def _fix_volatile_parts(xlsx: bytes) -> bytes:
 #: Characters XML 1.0 forbids (openpyxl raises IllegalCharacterError on the C0 ones); shown as \\xNN.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_CELL = 32767  # Excel's limit of characters in a cell
+_MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # Excel's sheet size
 _FORMULA_FIRST = frozenset("=+-@\t\r\n＝＋－＠")
 
 
@@ -328,6 +330,11 @@ def write_workbook(
     wrap = Alignment(wrap_text=True, vertical="top")
     for name, df in sheets.items():
         out = df.reset_index() if _has_named_index(df) else df
+        if len(out) + 1 > _MAX_ROWS or out.shape[1] > _MAX_COLUMNS:
+            raise OutputError(
+                f"sheet {shown(name)}: {len(out)} rows × {out.shape[1]} columns do not fit an Excel sheet "
+                f"({_MAX_ROWS - 1} rows, {_MAX_COLUMNS} columns at most); use the CSV"
+            )
         names = list(out.columns)
         headers = japanese_headers([str(c) for c in names], column_labels, table=schema_tables.get(name))
         overrides = header_overrides.get(name, {})

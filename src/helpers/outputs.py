@@ -291,7 +291,7 @@ def _sha256(data: bytes) -> str:
 def _read_manifest(folder: Path) -> dict[str, str] | None:
     """The manifest's ``{file: sha256}``, or None when there is no valid manifest of this tool."""
     path = folder / MANIFEST
-    if not path.is_file() or path.is_symlink():
+    if not path.is_file() or path.is_symlink() or path.stat().st_size > 1_000_000:  # ours are < 2 KB
         return None
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
