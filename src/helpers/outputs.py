@@ -149,7 +149,10 @@ def _map_text(s: pd.Series, fn) -> pd.Series:
         return s.cat.rename_categories([fn(c) for c in cats])
     if not _is_text_column(s):
         return s  # numbers and booleans are never escaped: -0.25 stays -0.25
-    mapped = [fn(v) for v in s.tolist()]
+    values = s.tolist()
+    mapped = [fn(v) for v in values]
+    if all(a is b for a, b in zip(mapped, values)):
+        return s  # nothing to change (the usual case): keep the column as it is
     return pd.Series(mapped, index=s.index, name=s.name, dtype=s.dtype)
 
 
@@ -170,7 +173,10 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy()
     for i in range(out.shape[1]):
-        out.isetitem(i, _map_text(out.iloc[:, i], escape_csv_text))
+        col = out.iloc[:, i]
+        new = _map_text(col, escape_csv_text)
+        if new is not col:
+            out.isetitem(i, new)
     out.columns = _map_labels(out.columns, escape_csv_text)
     out.index = _map_labels(out.index, escape_csv_text)
     return out
@@ -186,7 +192,10 @@ def unescape_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd
     wanted = set(out.columns) if columns is None else set(columns)
     for i, name in enumerate(out.columns):
         if name in wanted:
-            out.isetitem(i, _map_text(out.iloc[:, i], unescape_csv_text))
+            col = out.iloc[:, i]
+            new = _map_text(col, unescape_csv_text)
+            if new is not col:
+                out.isetitem(i, new)
     out.columns = _map_labels(out.columns, unescape_csv_text)
     return out
 
@@ -206,7 +215,7 @@ def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     escaped = escape_frame(df)
     for i in range(escaped.shape[1]):  # Python's csv module leaves a lone CR unquoted: readers split the row there
         s = escaped.iloc[:, i]
-        if _is_text_column(s):
+        if _is_text_column(s) and not isinstance(s.dtype, pd.CategoricalDtype):
             bad = [k for k, v in enumerate(s.tolist()) if isinstance(v, str) and "\r" in v]
             if bad:
                 raise OutputError(
