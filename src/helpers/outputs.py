@@ -412,9 +412,8 @@ def _sigint_deferred() -> Iterator[None]:
     A Ctrl-C received here is not re-raised: the folder is consistent and the run has written
     everything, which the CLI then reports.
     """
-    received: list[object] = []
     try:
-        previous = signal.signal(signal.SIGINT, lambda *a: received.append(a))
+        previous = signal.signal(signal.SIGINT, lambda *a: None)
     except ValueError:  # not the main thread: nothing to defer
         yield
         return
@@ -451,13 +450,14 @@ def write_output_folder(
     out = check_output_folder(out_dir, inputs=inputs, names=list(files) + [MANIFEST], force=force)
     if MANIFEST in files:
         raise ValueError(f"{MANIFEST} is written by write_output_folder itself")
-    parent = out.resolve().parent
+    real = out.resolve()  # "--out ." has no name of its own
+    parent = real.parent
     parent.mkdir(parents=True, exist_ok=True)
     if out.is_dir() and os.stat(out).st_dev != os.stat(parent).st_dev:
-        parent = out.resolve()  # a mount point: os.replace cannot cross file systems, so stage inside it
-    _clean_stale_temps(parent, out.name)
+        parent = real  # a mount point: os.replace cannot cross file systems, so stage inside it
+    _clean_stale_temps(parent, real.name)
     new = {name: _sha256(data) for name, data in files.items()}
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{real.name}.tmp-", dir=parent))
     try:
         (tmp / _TMP_MARKER).write_text(json.dumps({"tool": _TOOL, "pid": os.getpid()}), encoding="utf-8")
         for name, data in files.items():
