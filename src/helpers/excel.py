@@ -250,9 +250,7 @@ def _set_cell(cell, value: object) -> None:
     elif isinstance(value, (int, np.integer)):
         cell.value = int(value)
     elif isinstance(value, (float, np.floating)):
-        cell.value = float(value) if math.isfinite(value) else str(value)  # Excel has no inf
-        if cell.data_type == "s":
-            cell.data_type = "s"
+        cell.value = float(value) if math.isfinite(value) else str(value)  # Excel has no inf: shown as text
     else:
         text = cell_text(str(value))
         cell.value = text
