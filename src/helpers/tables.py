@@ -73,6 +73,10 @@ class CleanTables:
     grade_legend: pd.DataFrame
     metrics: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
+    # the collection (None in folders written before they existed): see helpers.collection, .link, .series
+    reports: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
     folder: Path = field(default=CLEAN_DATA_DIR)
 
 
