@@ -27,7 +27,7 @@ def test_clean_places_every_line(raw_path, tmp_path):
     assert "+ 0 left over" in r.stdout  # every digit of the period cells is an amount or a name/date
     assert sorted(p.name for p in out.iterdir()) == [
         "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "initiatives.csv",
-        "metrics.csv", "source_lines.csv", "trends.csv"]
+        "links.csv", "metrics.csv", "reports.csv", "series.csv", "source_lines.csv", "trends.csv"]
 
 
 def test_blank_and_boilerplate_counts_match_the_text(raw_path):

@@ -45,7 +45,7 @@ def test_one_sheet_per_table_with_japanese_headers(folders, tmp_path):
         assert ws.freeze_panes == "A2"
         rows = len(pd.read_csv(clean / f"{table}.csv", encoding="utf-8-sig", dtype=str))
         assert ws.max_row == rows + 1, table
-    assert [c.value for c in wb["取り組み"][1]][:3] == ["報告書", "取り組みID", "行番号"]
+    assert [c.value for c in wb["取り組み"][1]][:4] == ["報告書", "取り組みID", "取り組みキー", "行番号"]
     assert [c.value for c in wb["指標の推移"][1]].count("報告書の評価") == 1  # trends' name for `grade`
     assert [c.value for c in wb["05_grade_audit"][1]] == ["行番号", "行の計画達成率（中央値）", "評価"]
     assert [c.value for c in wb["extra_notes"][1]] == ["行番号", "note"]  # unknown column keeps its name

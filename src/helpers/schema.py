@@ -145,7 +145,7 @@ SCHEMA: dict[str, list[Column]] = {
         Column("fiscal_year", "報告書の年度", "integer", "年度", "報告書の年度（第3期間列の年度）。同じ系列の中で一意"),
         Column("previous_report", "前の報告書", "string", "", "同じ系列で1つ前の年度の報告書（なければ空欄）"),
         Column("source_file", "入力ファイル", "string", "", "読んだファイル名"),
-        Column("sha256", "SHA-256", "string", "", "入力ファイルのSHA-256（16進）"),
+        Column("sha256", "ハッシュ値（SHA-256）", "string", "", "入力ファイルのSHA-256（16進）"),
         Column("bytes", "バイト数", "integer", "バイト", "入力ファイルの大きさ"),
         Column("lines", "行数", "integer", "行", "入力ファイルの行数（空行を含む）"),
         Column("prior_year", "前年度", "integer", "年度", "第1期間列の年度（列見出しから）"),
