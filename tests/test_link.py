@@ -125,7 +125,7 @@ def test_overrides_force_and_forbid(tmp_path):
     links = t.links
     forbidden = links[links["status"] == "forbidden"]
     assert forbidden[["initiative_id_a", "initiative_id_b"]].map(_suffix).values.tolist() == [["4-1-06", "4-1-06"]]
-    assert "link_overrides.csv:2: different event" in forbidden["note"].item()
+    assert "link_overrides.csv:2: different event" in forbidden["reason"].item()
     forced = links[links["method"] == "override"]
     row = forced[forced["status"] == "accepted"].iloc[0]
     assert (_suffix(row["initiative_id_a"]), _suffix(row["initiative_id_b"])) == ("4-1-07", "4-1-07")

@@ -184,13 +184,13 @@ def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: p
         note = f"{Path(o.path).name}:{o.line}" + (f": {o.note}" if o.note else "")
         if o.action == "forbid":
             allowed[i, j] = False
-            records.append({"i": i, "j": j, "score": scores[i, j], "method": "override", "status": "forbidden", "note": note})
+            records.append({"i": i, "j": j, "score": scores[i, j], "method": "override", "status": "forbidden", "reason": note})
             continue
         if i in taken_a or j in taken_b:
             raise ReportError(o.path, "a row is forced into two links", o.line)
         taken_a.add(i)
         taken_b.add(j)
-        records.append({"i": i, "j": j, "score": scores[i, j], "method": "override", "status": "accepted", "note": note})
+        records.append({"i": i, "j": j, "score": scores[i, j], "method": "override", "status": "accepted", "reason": note})
     # candidates by descending score; ties: closer row numbers, then earlier rows
     ii, jj = np.nonzero(allowed & (scores >= REVIEW))
     order = sorted(zip(ii.tolist(), jj.tolist()),
@@ -203,18 +203,18 @@ def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: p
         s = float(scores[i, j])
         if s >= ACCEPT:
             method = "exact" if exact[i, j] else "fuzzy"
-            records.append({"i": i, "j": j, "score": s, "method": method, "status": "accepted", "note": None})
+            records.append({"i": i, "j": j, "score": s, "method": method, "status": "accepted", "reason": None})
         else:
             records.append({"i": i, "j": j, "score": s, "method": "fuzzy", "status": "to_review",
-                            "note": f"score below {ACCEPT:g}: not linked; add a 'force' override to accept"})
+                            "reason": f"score below {ACCEPT:g}: not linked; add a 'force' override to accept"})
     for i in range(len(ids_a)):
         if i not in taken_a:
             records.append({"i": i, "j": None, "score": None, "method": "none", "status": "unlinked",
-                            "note": f"no row of {report_b} scores {REVIEW:g} or more (dropped?)"})
+                            "reason": f"no row of {report_b} scores {REVIEW:g} or more (dropped?)"})
     for j in range(len(ids_b)):
         if j not in taken_b:
             records.append({"i": None, "j": j, "score": None, "method": "none", "status": "unlinked",
-                            "note": f"no row of {report_a} scores {REVIEW:g} or more (new?)"})
+                            "reason": f"no row of {report_a} scores {REVIEW:g} or more (new?)"})
     out = []
     for r in records:
         i, j = r.pop("i"), r.pop("j")

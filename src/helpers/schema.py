@@ -189,7 +189,7 @@ SCHEMA: dict[str, list[Column]] = {
         Column("status", "状態", "category", "",
                "accepted（対応を採用、同じキー）/ to_review（候補だが閾値未満のため採用せず、要確認）/ "
                "forbidden（link_overrides.csv で禁止）/ unlinked（相手なし：廃止または新規）"),
-        Column("note", "注記", "string", "", "override の注記、または判断の理由"),
+        Column("reason", "理由", "string", "", "判断の理由（override なら link_overrides.csv の行と注記）"),
     ],
     "series": [
         _REPORT,
