@@ -57,8 +57,7 @@ def build_series(metrics: pd.DataFrame, initiatives: pd.DataFrame, reports: pd.D
     m["series"] = m["report"].map(rep["series"])
     m["report_year"] = m["report"].map(rep["fiscal_year"])
     m["kind"] = m["status"]
-    gkey = m[FIGURE_KEY].astype("str").fillna("").agg("\x1f".join, axis=1) if len(m) else pd.Series([], dtype="str")
-    m["_g"] = gkey
+    m["_g"] = m[FIGURE_KEY].fillna({"indicator": ""}).groupby(FIGURE_KEY, sort=False, dropna=False).ngroup()
     for kind in ("plan", "estimate", "actual"):
         latest = m[m["kind"] == kind].sort_values(["report_year", "report"]).groupby("_g")["value"].last()
         m[f"{kind}_value"] = m["_g"].map(latest)
