@@ -166,3 +166,17 @@ def test_reports_of_different_series_are_never_linked(tmp_path):
     assert len(t.links) == 0
     keys = t.initiatives.groupby("report")["initiative_key"].apply(set)
     assert not (keys["ward-a_2021"] & keys["ward-b_2022"])
+
+
+def test_section_blocking_for_large_remainders_gives_the_same_links(two, monkeypatch):
+    import helpers.link as link
+
+    real = two.initiatives[two.initiatives["report"] == REAL.stem]
+    f = _features(real, two.departments)
+    b = f.copy()
+    b["summary"] = b["summary"] + "等"  # no row is exact any more: all 56 go to the fuzzy pass
+    full = [(r["initiative_id_a"], r["initiative_id_b"], r["status"]) for r in link_rows("s", "a", f, "b", b)]
+    monkeypatch.setattr(link, "MAX_PAIRS", 10)
+    blocked = [(r["initiative_id_a"], r["initiative_id_b"], r["status"]) for r in link_rows("s", "a", f, "b", b)]
+    assert blocked == full
+    assert {(x, y) for x, y, s in full if s == "accepted"} == {(x, x) for x in f["initiative_id"]}

@@ -25,6 +25,11 @@ How rows are linked
     scores this far apart — same row ≈ 100, namesake ≤ 90 — the greedy
     maximum and the optimum agree, and the greedy rule is easy to explain.)
 
+    Rows whose five cells are identical are paired first, in row order (a
+    hash join: linear).  Only the rest is scored all against all; if more than
+    :data:`MAX_PAIRS` pairs are left, rows are compared only within their
+    section, so a huge or hostile input stays bounded in time and memory.
+
     A pair scoring at least :data:`ACCEPT` is ``accepted`` (method ``exact``
     when all five cells are equal, else ``fuzzy``) and the B row inherits the
     A row's key.  A best remaining pair scoring at least :data:`REVIEW` but
@@ -73,6 +78,8 @@ WEIGHTS = {"initiative": 0.35, "summary": 0.30, "objective": 0.15, "section": 0.
 ACCEPT = 90.0
 #: score from which an unaccepted best candidate is listed as to_review
 REVIEW = 60.0
+#: above this many row pairs left after the exact pass, rows are only compared within their section
+MAX_PAIRS = 250_000
 OVERRIDES_FILE = "link_overrides.csv"
 OVERRIDE_COLUMNS = ["series", "report_a", "initiative_id_a", "report_b", "initiative_id_b", "action", "note"]
 
@@ -163,46 +170,95 @@ def _resolve(override: Override, report: str, ids: set[str], side: str) -> str:
     return full
 
 
+def _pair_score(fa: pd.DataFrame, i: int, fb: pd.DataFrame, j: int) -> float:
+    return float(sum(w * fuzz.ratio(fa[c].iat[i], fb[c].iat[j]) for c, w in WEIGHTS.items()))
+
+
+def _candidates(fa: pd.DataFrame, ra: list[int], fb: pd.DataFrame, rb: list[int]) -> list[tuple[float, int, int]]:
+    """(score, i, j) for the rows left after the exact pass, scoring at least REVIEW.
+
+    Small remainders are scored all against all; a remainder above
+    :data:`MAX_PAIRS` pairs is scored within each section only, so memory and
+    time stay bounded for huge or hostile inputs.
+    """
+    if not ra or not rb:
+        return []
+    blocks = [(ra, rb)]
+    if len(ra) * len(rb) > MAX_PAIRS:
+        sec_a, sec_b = fa["section"].tolist(), fb["section"].tolist()
+        blocks = [([i for i in ra if sec_a[i] == sec], [j for j in rb if sec_b[j] == sec])
+                  for sec in dict.fromkeys(sec_a[i] for i in ra)]
+    out = []
+    for ba, bb in blocks:
+        if not ba or not bb:
+            continue
+        scores, _ = score_matrix(fa.iloc[ba], fb.iloc[bb])
+        ii, jj = np.nonzero(scores >= REVIEW)
+        out += [(float(scores[x, y]), ba[x], bb[y]) for x, y in zip(ii.tolist(), jj.tolist())]
+    return out
+
+
 def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: pd.DataFrame,
               overrides: list[Override] = ()) -> list[dict]:
     """Link the rows of two consecutive reports; return the links records (without keys).
 
-    Each record has ``id_a``/``id_b`` (``None`` on the side without partner),
-    ``score``, ``method``, ``status`` and ``note``.
+    Order of decisions: overrides; then rows whose five cells are all equal
+    (paired in row order; score 100, method ``exact``); then the rest by
+    descending score (see the module docstring).  Each record has
+    ``initiative_id_a``/``initiative_id_b`` (``None`` on the side without
+    partner), ``score``, ``method``, ``status`` and ``reason``.
     """
-    scores, exact = score_matrix(fa, fb)
     ids_a, ids_b = fa["initiative_id"].tolist(), fb["initiative_id"].tolist()
     pos_a = {r: i for i, r in enumerate(ids_a)}
     pos_b = {r: j for j, r in enumerate(ids_b)}
     rows_a, rows_b = fa["row_no"].tolist(), fb["row_no"].tolist()
     taken_a, taken_b = set(), set()
+    forbidden: set[tuple[int, int]] = set()
     records: list[dict] = []
-    allowed = np.ones_like(exact)
     for o in overrides:
         i = pos_a[_resolve(o, report_a, set(ids_a), "a")]
         j = pos_b[_resolve(o, report_b, set(ids_b), "b")]
         note = f"{Path(o.path).name}:{o.line}" + (f": {o.note}" if o.note else "")
         if o.action == "forbid":
-            allowed[i, j] = False
-            records.append({"i": i, "j": j, "score": scores[i, j], "method": "override", "status": "forbidden", "reason": note})
+            forbidden.add((i, j))
+            records.append({"i": i, "j": j, "score": _pair_score(fa, i, fb, j), "method": "override",
+                            "status": "forbidden", "reason": note})
             continue
         if i in taken_a or j in taken_b:
             raise ReportError(o.path, "a row is forced into two links", o.line)
         taken_a.add(i)
         taken_b.add(j)
-        records.append({"i": i, "j": j, "score": scores[i, j], "method": "override", "status": "accepted", "reason": note})
-    # candidates by descending score; ties: closer row numbers, then earlier rows
-    ii, jj = np.nonzero(allowed & (scores >= REVIEW))
-    order = sorted(zip(ii.tolist(), jj.tolist()),
-                   key=lambda p: (-round(float(scores[p]), 9), abs(rows_a[p[0]] - rows_b[p[1]]), rows_a[p[0]], rows_b[p[1]]))
-    for i, j in order:
+        records.append({"i": i, "j": j, "score": _pair_score(fa, i, fb, j), "method": "override",
+                        "status": "accepted", "reason": note})
+    # exact pass: identical five cells, paired in row order (a hash join, linear)
+    cols = list(WEIGHTS)
+    tup_a = list(zip(*(fa[c].tolist() for c in cols)))
+    tup_b = list(zip(*(fb[c].tolist() for c in cols)))
+    free_b: dict[tuple, list[int]] = {}
+    for j, tb in enumerate(tup_b):
+        if j not in taken_b:
+            free_b.setdefault(tb, []).append(j)
+    for i, ta in enumerate(tup_a):
+        if i in taken_a:
+            continue
+        for j in free_b.get(ta, []):
+            if j not in taken_b and (i, j) not in forbidden:
+                taken_a.add(i)
+                taken_b.add(j)
+                records.append({"i": i, "j": j, "score": 100.0, "method": "exact", "status": "accepted", "reason": None})
+                break
+    # fuzzy pass on the rest: candidates by descending score; ties: closer row numbers, then earlier rows
+    ra = [i for i in range(len(ids_a)) if i not in taken_a]
+    rb = [j for j in range(len(ids_b)) if j not in taken_b]
+    cands = [c for c in _candidates(fa, ra, fb, rb) if (c[1], c[2]) not in forbidden]
+    cands.sort(key=lambda c: (-round(c[0], 9), abs(rows_a[c[1]] - rows_b[c[2]]), rows_a[c[1]], rows_b[c[2]]))
+    for s, i, j in cands:
         if i in taken_a or j in taken_b:
             continue
         taken_a.add(i)
         taken_b.add(j)
-        s = float(scores[i, j])
         if s >= ACCEPT:
-            method = "exact" if exact[i, j] else "fuzzy"
+            method = "exact" if tup_a[i] == tup_b[j] else "fuzzy"
             records.append({"i": i, "j": j, "score": s, "method": method, "status": "accepted", "reason": None})
         else:
             records.append({"i": i, "j": j, "score": s, "method": "fuzzy", "status": "to_review",
