@@ -112,3 +112,16 @@ def test_sidecar_lg_code_alias(tmp_path):
     (tmp_path / "y_2021.meta.json").write_text('{"local_government_code": "151068", "municipality": " "}', encoding="utf-8")
     side = read_sidecar(p)
     assert side["lg_code"] == "151068" and side["municipality"] is None and side["series"] is None
+
+
+def test_input_order_does_not_change_the_collection_tables(tmp_path):
+    folder = two_report_collection(tmp_path / "c")
+    syn = folder / f"{SYN}.txt"
+    real = folder / REAL.name
+    a, b = clean_reports([real, syn]), clean_reports([syn, real])
+    for name in ("reports", "links", "series"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    key = ["report", "initiative_id"]
+    ka = a.initiatives.set_index(key)["initiative_key"].sort_index()
+    kb = b.initiatives.set_index(key)["initiative_key"].sort_index()
+    pd.testing.assert_series_equal(ka, kb)

@@ -342,9 +342,12 @@ def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = (
         r["initiative_key_a"] = keys.get(r["initiative_id_a"]) if r["initiative_id_a"] else None
         r["initiative_key_b"] = keys.get(r["initiative_id_b"]) if r["initiative_id_b"] else None
     ini = ini.copy()
-    ini["initiative_key"] = ini["initiative_id"].map(keys).astype("str")
+    mapped = ini["initiative_id"].map(keys)
+    if mapped.isna().any():
+        raise ValidationError(f"rows without initiative_key: {ini.loc[mapped.isna(), 'initiative_id'].tolist()[:3]}")
+    ini["initiative_key"] = mapped.astype("str")
     dup = ini[ini.duplicated(["report", "initiative_key"], keep=False)]
-    if len(dup) or ini["initiative_key"].isna().any():
+    if len(dup):
         raise ValidationError(f"initiative_key not unique within a report: {sorted(set(dup['initiative_key']))[:5]}")
     tables.initiatives = ini
     rank = {"accepted": 0, "to_review": 1, "forbidden": 2, "unlinked": 3}
