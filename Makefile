@@ -49,6 +49,9 @@ $(CLEAN_CSV): $(RAW_TXT) $(HELPERS_PY) $(STAMP)
 	mkdir -p $(dir $@)
 	$(VENV_PY) -m helpers clean $(RAW_TXT) --out $(dir $@)
 
+# Sidecars (*.meta.json: series, municipality …) and the hand-kept link overrides change the tables too.
+$(CLEAN_CSV): $(wildcard data/raw/*.meta.json data/raw/link_overrides.csv)
+
 test: $(STAMP) ## Run unit tests + doctests, then execute and check notebooks/ with nbval
 	$(VENV_PY) -m pytest
 	@if [ -n "$(NOTEBOOKS)" ]; then \

@@ -6,6 +6,12 @@ shows up as spread (min…max), not as a wrong answer.  Nothing is asserted:
 read the ratios.
 
     make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5]
+
+The collection section (:func:`bench_collection`) times clean + link + series
+on collections of synthetic yearly reports (tests/make_synthetic_report.py:
+one series, one report per fiscal year, every other year with the reworded
+and the dropped row, so every pair of consecutive reports has a fuzzy link
+and an unlinked row).
 """
 
 from __future__ import annotations
@@ -40,10 +46,57 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
+def bench_collection(repeat: int, sizes: list[int], work: Path) -> None:
+    """Collections of N synthetic yearly reports: full clean, and link + series alone; per report and growth."""
+    sys.path.insert(0, str(ROOT))
+    from helpers.collection import reports_table
+    from helpers.link import link_collection
+    from helpers.series import build_series
+    from tests.make_synthetic_report import REAL, next_year_text
+
+    text = REAL.read_text(encoding="utf-8")
+    print("collection: N synthetic yearly reports of one series (bench_hyoka_<year>, no sidecar)\n")
+    print(f"{'stage':32s} {'N':>4s} {'median s':>9s} {'min…max s':>15s} {'ms/report':>10s} {'× first N per report':>21s}")
+    results: dict[str, list] = {}
+    for n in sizes:
+        folder = work / f"collection{n}"
+        folder.mkdir()
+        paths = {}
+        for k in range(n):
+            years = k - 50  # result years 1971…: the default series rule removes 19xx/20xx years
+            p = folder / f"bench_hyoka_{2021 + years}.txt"
+            p.write_text(next_year_text(text, years=years, edits=k % 2 == 1), encoding="utf-8")
+            paths[p.stem] = p
+        tables = clean_reports([folder])
+        assert len(tables.reports) == n and tables.reports["series"].nunique() == 1
+        stages = {
+            "clean + link + series": lambda: clean_reports([folder]),
+            "link only (reports + keys)": lambda: link_collection(tables, reports_table(tables, paths)),
+            "series only": lambda: build_series(tables.metrics, tables.initiatives, tables.reports),
+        }
+        for label, fn in stages.items():
+            times = timed(fn, repeat)
+            results.setdefault(label, []).append((n, times))
+        links = tables.links
+        print(f"  N={n}: {len(links)} links rows, {int((links['method'] == 'fuzzy').sum())} fuzzy,"
+              f" {int((links['status'] == 'unlinked').sum())} unlinked, {len(tables.series)} series rows")
+    print()
+    for label, runs in results.items():
+        base = None
+        for n, times in runs:
+            med = statistics.median(times)
+            per = med / n * 1000
+            base = base or per
+            print(f"{label:32s} {n:4d} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {per:10.2f} {per / base:21.2f}")
+        print()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--sizes", default="1,10,100")
+    ap.add_argument("--collection-sizes", default="10,100", help="N for the collection section ('' to skip)")
+    ap.add_argument("--only-collection", action="store_true", help="run only the collection section")
     args = ap.parse_args()
     raw = sorted(RAW_DATA_DIR.glob("*.txt"))[0]
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -57,8 +110,11 @@ def main() -> None:
             "full clean (+metrics/trends)": lambda paths: clean_reports(paths),
             "…and write CSVs": lambda paths: write_tables(clean_reports(paths), work / "out"),
         }
+        if args.only_collection:
+            stages = {}
         print(f"report: {raw.name} ({raw.stat().st_size:,} bytes); median of {args.repeat} runs\n")
-        print(f"{'stage':32s} {'N':>4s} {'median s':>9s} {'min…max s':>15s} {'ms/report':>10s} {'× N=1 per report':>17s}")
+        if stages:
+            print(f"{'stage':32s} {'N':>4s} {'median s':>9s} {'min…max s':>15s} {'ms/report':>10s} {'× N=1 per report':>17s}")
         for label, fn in stages.items():
             base = None
             for n in sizes:
@@ -73,6 +129,8 @@ def main() -> None:
                 base = base or per
                 print(f"{label:32s} {n:4d} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {per:10.2f} {per / base:17.2f}")
             print()
+        if args.collection_sizes:
+            bench_collection(args.repeat, [int(x) for x in args.collection_sizes.split(",")], work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -30,12 +30,12 @@ def test_clean_places_every_line(raw_path, tmp_path):
     assert "+ 0 left over" in r.stdout  # every digit of the period cells is an amount or a name/date
     names = [
         "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "helpers-manifest.json",
-        "initiatives.csv", "metrics.csv", "source_lines.csv", "trends.csv"]
+        "initiatives.csv", "links.csv", "metrics.csv", "reports.csv", "series.csv", "source_lines.csv", "trends.csv"]
     assert sorted(p.name for p in out.iterdir()) == names
     # "wrote N files" lists every one of the N, the data dictionary, README and manifest included
     listed = [line.split()[1] for line in r.stdout.splitlines() if line.startswith(f"wrote {out}/")]
     assert sorted(Path(x).name for x in listed) == names
-    assert f"wrote 9 files to {out}" in r.stdout
+    assert f"wrote 12 files to {out}" in r.stdout
     assert f"wrote {out}/initiatives.csv (56 rows)" in r.stdout
 
 

@@ -160,6 +160,12 @@ def test_encoding_and_line_ends_do_not_change_the_output(raw_path, tmp_path):
         write_tables(clean_reports([src]), out)
         digests[name] = _digest(out)
     assert read_report(tmp_path / "cp932" / "report.txt").encoding == "cp932"
+    # reports.csv records the input file itself (sha256, bytes): the only file allowed to differ
+    reports = {n: pd.read_csv(tmp_path / f"out_{n}" / "reports.csv", encoding="utf-8-sig") for n in variants}
+    assert len({r.drop(columns=["sha256", "bytes"]).to_csv() for r in reports.values()}) == 1
+    assert len({r["sha256"].item() for r in reports.values()}) == 4
+    for d in digests.values():
+        d.pop("reports.csv")
     assert len({tuple(d.items()) for d in digests.values()}) == 1
 
 

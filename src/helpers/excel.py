@@ -81,10 +81,9 @@ SHEET_NAMES = {  # clean tables: sheet names as analysts know them, in sheet ord
     "trends": "指標の推移",
     "grade_legend": "評価の指標",
     "source_lines": "出典行",
-    # collection tables (issue 8), named here so their sheets are Japanese too when they exist
-    "reports": "報告書",
-    "links": "取り組みの対応",
-    "series": "年度をまたぐ推移",
+    "reports": "報告書",  # the collection tables (helpers.collection, .link, .series)
+    "links": "行の対応",
+    "series": "年度別の数値",
 }
 DICTIONARY_SHEET = "データ辞書"
 CONTENTS_SHEET = "目次"

@@ -28,6 +28,11 @@ COLUMN_LABELS: dict[str, str] = {  # columns of the notebooks' summary tables (h
     "relisted_text": "再掲行の文字列", "term": "キーワード", "context": "前後の文字列", "category": "区分",
     "sessions": "回数", "total": "合計", "table": "表", "table_description": "表の説明", "column": "列名",
     "name_ja": "項目名", "dtype": "型", "description": "説明",
+    # notebook 06 (helpers.year_over_year)
+    "figures": "数値の数", "initiatives": "取り組みの数", "grade_before": "前の評価", "grade_after": "後の評価",
+    "change": "変化", "initiative_id_before": "前の取り組みID", "initiative_before": "前の取り組み",
+    "initiative_id_after": "後の取り組みID", "initiative_after": "後の取り組み", "estimate_report": "見込みを載せた報告書",
+    "estimate_line": "見込みの出典行", "actual_line": "実績の出典行",
 }
 
 TABLE_TITLES: dict[str, str] = {  # reports/tables/<stem>.csv -> Japanese sheet title (≤ 31 characters)
@@ -47,12 +52,18 @@ TABLE_TITLES: dict[str, str] = {  # reports/tables/<stem>.csv -> Japanese sheet 
     "05_agreement": "05 凡例による評価と報告書の評価",
     "05_disagreement_details": "05 評価が一致しない指標",
     "05_grade_audit": "05 評価の検証",
+    "06_reports": "06 報告書の一覧", "06_periods": "06 期間ごとの数値", "06_figures_by_year": "06 数値の推移",
+    "06_revisions": "06 見込みから実績への修正", "06_grade_transitions": "06 評価の移り変わり",
+    "06_changes": "06 追加・廃止・改称", "06_links_to_review": "06 確認が必要な対応",
 }
 
 CODE_LABELS: dict[str, dict[str, str]] = {  # column -> {code: label as the report words it}
     "period": {"prior": "前年度", "plan": "計画", "result": "実績"},
-    "status": {"actual": "実績", "estimate": "見込み", "plan": "計画"},
-    "kind": {"actual": "実績", "estimate": "見込み", "plan": "計画", "amount": "数値", "qualitative": "定性的な記載"},
+    "status": {  # prior/result status; links.status
+        "actual": "実績", "estimate": "見込み", "plan": "計画",
+        "accepted": "採用", "to_review": "要確認", "forbidden": "禁止（手動）", "unlinked": "対応なし",
+    },
+    "kind": {"actual": "実績", "estimate": "見込み", "plan": "計画", "amount": "数値", "qualitative": "定性的な記載"},  # series.kind / metrics.kind
     "prior_status": {"actual": "実績", "estimate": "見込み"},
     "result_status": {"actual": "実績", "estimate": "見込み"},
     "role": {  # source_lines.role
@@ -63,4 +74,6 @@ CODE_LABELS: dict[str, dict[str, str]] = {  # column -> {code: label as the repo
         "string": "文字列", "integer": "整数", "number": "数値", "boolean": "真偽値（True/False）",
         "category": "区分（決まった値）",
     },
+    "method": {"exact": "完全一致", "fuzzy": "類似", "override": "手動指定", "none": "対応なし"},
+    "change": {"dropped": "廃止", "added": "追加", "reworded": "改称", "to_review": "要確認"},
 }

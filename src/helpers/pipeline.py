@@ -107,6 +107,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
     validate_tables(tables, texts=texts)
     if with_metrics:
         _add_metrics(tables)
+    _add_collection(tables, names, with_series=with_metrics)
     return tables
 
 
@@ -114,6 +115,13 @@ def _add_metrics(tables: Tables) -> None:
     from .metrics import add_metrics
 
     add_metrics(tables)
+
+
+def _add_collection(tables: Tables, paths: dict[str, Path], *, with_series: bool) -> None:
+    """reports.csv, initiative_key + links.csv, series.csv (helpers.collection, .link, .series)."""
+    from .collection import add_collection
+
+    add_collection(tables, paths, with_series=with_series)
 
 
 def _readme(tables: dict[str, pd.DataFrame]) -> str:

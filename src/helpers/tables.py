@@ -72,7 +72,16 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
 
 @dataclass
 class CleanTables:
-    """The clean tables as DataFrames (attributes named like the CSV files)."""
+    """The clean tables as DataFrames (attributes named like the CSV files).
+
+    The collection tables (``None`` when the folder predates them):
+    ``reports`` (one row per report: series, fiscal_year Int64, header years Int64,
+    statuses category, counts Int64, sidecar fields string), ``links`` (row_no_a/b
+    Int64, score Float64 0–100, method/status category) and ``series`` (value and
+    plan/estimate/actual/revision Float64, fiscal_year/report_year/ordinal Int64,
+    kind/period category, cumulative/each/is_relisted boolean).  Columns and
+    meanings: ``data_dictionary.csv`` / :data:`helpers.schema.SCHEMA`.
+    """
 
     initiatives: pd.DataFrame
     departments: pd.DataFrame
@@ -80,6 +89,10 @@ class CleanTables:
     grade_legend: pd.DataFrame
     metrics: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
+    # the collection (None in folders written before they existed): see helpers.collection, .link, .series
+    reports: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
     folder: Path = field(default=CLEAN_DATA_DIR)
 
 

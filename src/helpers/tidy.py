@@ -104,6 +104,10 @@ class Tables:
     accounting: list[dict] = field(default_factory=list)
     metrics: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
+    # the collection (helpers.collection / link / series)
+    reports: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
         out = {
@@ -116,6 +120,9 @@ class Tables:
             out["metrics"] = self.metrics
         if self.trends is not None:
             out["trends"] = self.trends
+        for name in ("reports", "links", "series"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
         return out
 
 

@@ -1,0 +1,356 @@
+"""Stage 3b — *link*: the same table row in consecutive reports of one series.
+
+Every row of ``initiatives`` gets an ``initiative_key``; rows that continue
+one another across the years of a series share it.  ``links.csv`` records
+every decision so a reviewer can check it.
+
+How rows are linked
+    Only reports of one series (:mod:`helpers.collection`) are linked, and
+    only consecutive ones (sorted by fiscal year): A = the earlier, B = the
+    next.  The work is therefore linear in the number of reports (each pair
+    costs about rows_A × rows_B similarity scores).
+
+    For every pair of rows the score (0–100) is the weighted mean of
+    ``rapidfuzz.fuzz.ratio`` on NFKC-normalised text of five cells
+    (:data:`WEIGHTS`): initiative name 0.35, summary (概要) 0.30, objective
+    0.15, section (基本目標 + 分野別計画) 0.10, departments 0.10.  Rows that
+    share a printed name (the three 健康寿命延伸に向けた取り組みの実施 rows, a
+    （再掲） row and its original) differ in summary or objective, so their true
+    counterparts score higher than their namesakes.
+
+    Assignment is one-to-one: candidate pairs are taken greedily by
+    descending score (ties: smaller distance between the row numbers, then
+    row numbers), and a row once taken is never taken again, so two rows are
+    never mapped to one.  (scipy's Hungarian solver is not a dependency; with
+    scores this far apart — same row ≈ 100, namesake ≤ 90 — the greedy
+    maximum and the optimum agree, and the greedy rule is easy to explain.)
+
+    Rows whose five cells are identical are paired first, in row order (a
+    hash join: linear).  Only the rest is scored all against all; if more than
+    :data:`MAX_PAIRS` pairs are left, rows are compared only within their
+    section, so a huge or hostile input stays bounded in time and memory.
+
+    A pair scoring at least :data:`ACCEPT` is ``accepted`` (method ``exact``
+    when all five cells are equal, else ``fuzzy``) and the B row inherits the
+    A row's key.  A best remaining pair scoring at least :data:`REVIEW` but
+    below :data:`ACCEPT` is listed as ``to_review``: *not* accepted, both rows
+    keep their own keys, until someone adds a ``force`` override.  Rows left
+    without partner are ``unlinked`` (method ``none``): dropped (A side) or
+    new (B side).
+
+Keys
+    ``{series}:{section_no}-{objective_no}-{nn}`` — the initiative_id suffix
+    of the row in the earliest report where it appears; a row without
+    counterpart in the previous report gets a key from its own id suffix,
+    with ``@{fiscal_year}`` appended if that key is already taken in the
+    series.  Keys are unique within a report (checked).
+
+Overrides: ``link_overrides.csv`` next to the reports (``data/raw/``)
+    Hand-kept, optional (no file = no overrides), UTF-8 (BOM allowed), columns
+    ``series,report_a,initiative_id_a,report_b,initiative_id_b,action,note``
+    with ``action`` ``force`` (link these two rows, whatever the score) or
+    ``forbid`` (never link them; both rows are then matched among the rest).
+    ``initiative_id_*`` may be the full id (``<report>:1-1-02``) or its
+    suffix (``1-1-02``); ``series`` may be empty.  Rows naming a report that
+    is not in the run are ignored; an unknown row id, reports that are not
+    consecutive in one series, or a row forced twice are errors (exit 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from .extract import ReportError
+
+__all__ = ["WEIGHTS", "ACCEPT", "REVIEW", "OVERRIDES_FILE", "Override", "read_overrides", "link_rows", "link_collection"]
+
+#: cell -> weight in the score (sums to 1)
+WEIGHTS = {"initiative": 0.35, "summary": 0.30, "objective": 0.15, "section": 0.10, "departments": 0.10}
+#: score from which a link is accepted without review
+ACCEPT = 90.0
+#: score from which an unaccepted best candidate is listed as to_review
+REVIEW = 60.0
+#: above this many row pairs left after the exact pass, rows are only compared within their section
+MAX_PAIRS = 250_000
+OVERRIDES_FILE = "link_overrides.csv"
+OVERRIDE_COLUMNS = ["series", "report_a", "initiative_id_a", "report_b", "initiative_id_b", "action", "note"]
+
+
+@dataclass(frozen=True)
+class Override:
+    series: str
+    report_a: str
+    id_a: str
+    report_b: str
+    id_b: str
+    action: str  # force | forbid
+    note: str
+    path: str
+    line: int
+
+
+def _norm(text) -> str:
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
+def read_overrides(path: str | Path) -> list[Override]:
+    """Read a hand-kept overrides file; a missing file means no overrides.
+
+    Raises:
+        ReportError: missing columns, or an ``action`` other than force/forbid (with the line).
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ReportError(path, f"cannot read the overrides file as UTF-8 ({e})") from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in OVERRIDE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ReportError(path, f"overrides file lacks columns {missing}; expected {','.join(OVERRIDE_COLUMNS)}", 1)
+    out = []
+    for line, rec in enumerate(reader, start=2):
+        rec = {k: (v or "").strip() for k, v in rec.items() if k is not None}
+        if not any(rec.values()):
+            continue
+        if rec["action"] not in ("force", "forbid"):
+            raise ReportError(path, f"action must be 'force' or 'forbid', got {rec['action']!r}", line)
+        for c in ("report_a", "initiative_id_a", "report_b", "initiative_id_b"):
+            if not rec[c]:
+                raise ReportError(path, f"empty {c}", line)
+        out.append(Override(rec["series"], rec["report_a"], rec["initiative_id_a"], rec["report_b"],
+                            rec["initiative_id_b"], rec["action"], rec["note"], str(path), line))
+    return out
+
+
+def _features(ini: pd.DataFrame, departments: pd.DataFrame) -> pd.DataFrame:
+    dep = (departments.sort_values(["initiative_id", "department_no"])
+           .groupby("initiative_id", sort=False)["department"].agg(lambda s: "・".join(s)))
+    f = pd.DataFrame({
+        "initiative_id": ini["initiative_id"].tolist(),
+        "row_no": ini["row_no"].astype(int).tolist(),
+        "initiative_text": ini["initiative"].tolist(),
+    })
+    f["initiative"] = [_norm(x) for x in ini["initiative"].tolist()]
+    f["summary"] = [_norm(x) for x in ini["summary"].tolist()]
+    f["objective"] = [_norm(x) for x in ini["objective"].tolist()]
+    f["section"] = [_norm(a) + "／" + _norm(b) for a, b in zip(ini["basic_goal"].tolist(), ini["field_plan"].tolist())]
+    f["departments"] = [_norm(dep.get(r, "")) for r in ini["initiative_id"].tolist()]
+    return f
+
+
+def score_matrix(a: pd.DataFrame, b: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, exact) for every row of ``a`` × every row of ``b`` (features from :func:`_features`)."""
+    scores = np.zeros((len(a), len(b)))
+    exact = np.ones((len(a), len(b)), dtype=bool)
+    for col, w in WEIGHTS.items():
+        xa, xb = a[col].tolist(), b[col].tolist()
+        scores += w * cdist(xa, xb, scorer=fuzz.ratio, dtype=np.float64, workers=1)
+        exact &= np.equal.outer(np.array(xa, dtype=object), np.array(xb, dtype=object)).astype(bool)
+    return scores, exact
+
+
+def _resolve(override: Override, report: str, ids: set[str], side: str) -> str:
+    rid = getattr(override, f"id_{side}")
+    full = rid if ":" in rid else f"{report}:{rid}"
+    if full not in ids:
+        raise ReportError(override.path, f"initiative_id_{side} '{rid}' is not a row of report '{report}'", override.line)
+    return full
+
+
+def _pair_score(fa: pd.DataFrame, i: int, fb: pd.DataFrame, j: int) -> float:
+    return float(sum(w * fuzz.ratio(fa[c].iat[i], fb[c].iat[j]) for c, w in WEIGHTS.items()))
+
+
+def _candidates(fa: pd.DataFrame, ra: list[int], fb: pd.DataFrame, rb: list[int]) -> list[tuple[float, int, int]]:
+    """(score, i, j) for the rows left after the exact pass, scoring at least REVIEW.
+
+    Small remainders are scored all against all; a remainder above
+    :data:`MAX_PAIRS` pairs is scored within each section only, so memory and
+    time stay bounded for huge or hostile inputs.
+    """
+    if not ra or not rb:
+        return []
+    blocks = [(ra, rb)]
+    if len(ra) * len(rb) > MAX_PAIRS:
+        sec_a, sec_b = fa["section"].tolist(), fb["section"].tolist()
+        blocks = [([i for i in ra if sec_a[i] == sec], [j for j in rb if sec_b[j] == sec])
+                  for sec in dict.fromkeys(sec_a[i] for i in ra)]
+    out = []
+    for ba, bb in blocks:
+        if not ba or not bb:
+            continue
+        scores, _ = score_matrix(fa.iloc[ba], fb.iloc[bb])
+        ii, jj = np.nonzero(scores >= REVIEW)
+        out += [(float(scores[x, y]), ba[x], bb[y]) for x, y in zip(ii.tolist(), jj.tolist())]
+    return out
+
+
+def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: pd.DataFrame,
+              overrides: list[Override] = ()) -> list[dict]:
+    """Link the rows of two consecutive reports; return the links records (without keys).
+
+    Order of decisions: overrides; then rows whose five cells are all equal
+    (paired in row order; score 100, method ``exact``); then the rest by
+    descending score (see the module docstring).  Each record has
+    ``initiative_id_a``/``initiative_id_b`` (``None`` on the side without
+    partner), ``score``, ``method``, ``status`` and ``reason``.
+    """
+    ids_a, ids_b = fa["initiative_id"].tolist(), fb["initiative_id"].tolist()
+    pos_a = {r: i for i, r in enumerate(ids_a)}
+    pos_b = {r: j for j, r in enumerate(ids_b)}
+    rows_a, rows_b = fa["row_no"].tolist(), fb["row_no"].tolist()
+    taken_a, taken_b = set(), set()
+    forbidden: set[tuple[int, int]] = set()
+    records: list[dict] = []
+    for o in overrides:
+        i = pos_a[_resolve(o, report_a, set(ids_a), "a")]
+        j = pos_b[_resolve(o, report_b, set(ids_b), "b")]
+        note = f"{Path(o.path).name}:{o.line}" + (f": {o.note}" if o.note else "")
+        if o.action == "forbid":
+            forbidden.add((i, j))
+            records.append({"i": i, "j": j, "score": _pair_score(fa, i, fb, j), "method": "override",
+                            "status": "forbidden", "reason": note})
+            continue
+        if i in taken_a or j in taken_b:
+            raise ReportError(o.path, "a row is forced into two links", o.line)
+        taken_a.add(i)
+        taken_b.add(j)
+        records.append({"i": i, "j": j, "score": _pair_score(fa, i, fb, j), "method": "override",
+                        "status": "accepted", "reason": note})
+    # exact pass: identical five cells, paired in row order (a hash join, linear)
+    cols = list(WEIGHTS)
+    tup_a = list(zip(*(fa[c].tolist() for c in cols)))
+    tup_b = list(zip(*(fb[c].tolist() for c in cols)))
+    free_b: dict[tuple, list[int]] = {}
+    for j, tb in enumerate(tup_b):
+        if j not in taken_b:
+            free_b.setdefault(tb, []).append(j)
+    for i, ta in enumerate(tup_a):
+        if i in taken_a:
+            continue
+        for j in free_b.get(ta, []):
+            if j not in taken_b and (i, j) not in forbidden:
+                taken_a.add(i)
+                taken_b.add(j)
+                records.append({"i": i, "j": j, "score": 100.0, "method": "exact", "status": "accepted", "reason": None})
+                break
+    # fuzzy pass on the rest: candidates by descending score; ties: closer row numbers, then earlier rows
+    ra = [i for i in range(len(ids_a)) if i not in taken_a]
+    rb = [j for j in range(len(ids_b)) if j not in taken_b]
+    cands = [c for c in _candidates(fa, ra, fb, rb) if (c[1], c[2]) not in forbidden]
+    cands.sort(key=lambda c: (-round(c[0], 9), abs(rows_a[c[1]] - rows_b[c[2]]), rows_a[c[1]], rows_b[c[2]]))
+    for s, i, j in cands:
+        if i in taken_a or j in taken_b:
+            continue
+        taken_a.add(i)
+        taken_b.add(j)
+        if s >= ACCEPT:
+            method = "exact" if tup_a[i] == tup_b[j] else "fuzzy"
+            records.append({"i": i, "j": j, "score": s, "method": method, "status": "accepted", "reason": None})
+        else:
+            records.append({"i": i, "j": j, "score": s, "method": "fuzzy", "status": "to_review",
+                            "reason": f"score below {ACCEPT:g}: not linked; add a 'force' override to accept"})
+    for i in range(len(ids_a)):
+        if i not in taken_a:
+            records.append({"i": i, "j": None, "score": None, "method": "none", "status": "unlinked",
+                            "reason": f"no row of {report_b} scores {REVIEW:g} or more (dropped?)"})
+    for j in range(len(ids_b)):
+        if j not in taken_b:
+            records.append({"i": None, "j": j, "score": None, "method": "none", "status": "unlinked",
+                            "reason": f"no row of {report_a} scores {REVIEW:g} or more (new?)"})
+    out = []
+    for r in records:
+        i, j = r.pop("i"), r.pop("j")
+        out.append({
+            "series": series,
+            "report_a": report_a, "i": i, "initiative_id_a": None if i is None else ids_a[i],
+            "row_no_a": None if i is None else rows_a[i],
+            "initiative_a": None if i is None else fa["initiative_text"].iat[i],
+            "report_b": report_b, "j": j, "initiative_id_b": None if j is None else ids_b[j],
+            "row_no_b": None if j is None else rows_b[j],
+            "initiative_b": None if j is None else fb["initiative_text"].iat[j],
+            **r,
+            "score": None if r["score"] is None else round(float(r["score"]), 2),
+        })
+    big = 10**9
+    out.sort(key=lambda r: (big if r["row_no_a"] is None else r["row_no_a"],
+                            big if r["row_no_b"] is None else r["row_no_b"], r["status"]))
+    return out
+
+
+def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = ()) -> pd.DataFrame:
+    """Fill ``tables.initiatives["initiative_key"]`` and return the ``links`` table.
+
+    Args:
+        tables: :class:`helpers.tidy.Tables` (initiatives, departments).
+        reports: the ``reports`` table (series, fiscal_year; sorted by series and year).
+        overrides: from :func:`read_overrides`.
+    """
+    from .tidy import ValidationError, _frame
+
+    ini = tables.initiatives
+    feats = _features(ini, tables.departments)
+    by_report = {r: idx for r, idx in feats.groupby(ini["report"].to_numpy(), sort=False).groups.items()}
+    suffix = {rid: rid.split(":", 1)[1] if ":" in rid else rid for rid in ini["initiative_id"].tolist()}
+    keys: dict[str, str] = {}
+    links: list[dict] = []
+    order = {r: k for k, r in enumerate(reports["report"].tolist())}
+    pairs = {(a, b) for a, b in zip(reports["previous_report"].tolist(), reports["report"].tolist()) if isinstance(a, str)}
+    for o in overrides:
+        if o.report_a not in order or o.report_b not in order:
+            continue  # not part of this run
+        if (o.report_a, o.report_b) not in pairs:
+            raise ReportError(o.path, f"'{o.report_a}' → '{o.report_b}' are not consecutive reports of one series", o.line)
+    for series, group in reports.groupby("series", sort=True):
+        used: set[str] = set()
+        prev = None
+        for report, year in zip(group["report"].tolist(), group["fiscal_year"].tolist()):
+            fb = feats.loc[by_report.get(report, [])].reset_index(drop=True)
+            inherited: dict[str, str] = {}
+            if prev is not None:
+                fa = feats.loc[by_report.get(prev, [])].reset_index(drop=True)
+                mine = [o for o in overrides if o.report_a == prev and o.report_b == report]
+                recs = link_rows(series, prev, fa, report, fb, mine)
+                for r in recs:
+                    if r["status"] == "accepted":
+                        inherited[r["initiative_id_b"]] = keys[r["initiative_id_a"]]
+                links += recs
+            for rid in fb["initiative_id"].tolist():
+                if rid in inherited:
+                    keys[rid] = inherited[rid]
+                    continue
+                key = f"{series}:{suffix[rid]}"
+                if key in used:
+                    key = f"{key}@{year}"
+                keys[rid] = key
+                used.add(key)
+            prev = report
+    for r in links:
+        r["initiative_key_a"] = keys.get(r["initiative_id_a"]) if r["initiative_id_a"] else None
+        r["initiative_key_b"] = keys.get(r["initiative_id_b"]) if r["initiative_id_b"] else None
+    ini = ini.copy()
+    mapped = ini["initiative_id"].map(keys)
+    if mapped.isna().any():
+        raise ValidationError(f"rows without initiative_key: {ini.loc[mapped.isna(), 'initiative_id'].tolist()[:3]}")
+    ini["initiative_key"] = mapped.astype("str")
+    dup = ini[ini.duplicated(["report", "initiative_key"], keep=False)]
+    if len(dup):
+        raise ValidationError(f"initiative_key not unique within a report: {sorted(set(dup['initiative_key']))[:5]}")
+    tables.initiatives = ini
+    rank = {"accepted": 0, "to_review": 1, "forbidden": 2, "unlinked": 3}
+    links.sort(key=lambda r: (r["series"], order[r["report_b"]], r["row_no_a"] if r["row_no_a"] is not None else 10**9,
+                              r["row_no_b"] if r["row_no_b"] is not None else 10**9, rank[r["status"]]))
+    return _frame(links, "links")

@@ -1,0 +1,96 @@
+"""helpers.series: every figure over fiscal years, with revisions on each row.
+
+Expected values are read off the texts: committed report row 1-1-01, line 35
+``育児相談会　11回`` (FY2021 実績（見込み）, an estimate) and line 32
+``1歳歯科健診　8回``; synthetic next year (tests/make_synthetic_report.py) line 20
+``育児相談会　12回`` and line 17 ``1歳歯科健診　8回`` in the prior column
+(header 2021年度（実績）: actuals), line 35 ``育児相談会　10回`` (FY2022 estimate).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import load_tables
+from helpers.pipeline import clean_reports, write_tables
+from helpers.series import build_series
+
+from .make_synthetic_report import REAL, REAL_SERIES, two_report_collection
+
+SYN = "synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022"
+KEY = ["report", "initiative_key", "initiative_id", "indicator", "unit", "cumulative", "each", "ordinal",
+       "fiscal_year", "kind"]
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory):
+    return clean_reports([two_report_collection(tmp_path_factory.mktemp("two"))])
+
+
+def _figure(series, indicator, fiscal_year, key=f"{REAL_SERIES}:1-1-01"):
+    s = series[(series["initiative_key"] == key) & (series["indicator"] == indicator) & (series["fiscal_year"] == fiscal_year)]
+    return s.set_index(["report", "kind"])
+
+
+def test_estimate_then_actual_is_a_revision_on_every_row(two):
+    f = _figure(two.series, "育児相談会", 2021)
+    assert f.loc[(REAL.stem, "estimate"), "value"] == 11 and f.loc[(REAL.stem, "estimate"), "source_line"] == 35
+    assert f.loc[(SYN, "actual"), "value"] == 12 and f.loc[(SYN, "actual"), "source_line"] == 20
+    assert f.loc[(REAL.stem, "plan"), "value"] == 12  # line 28 育児相談会　12回
+    for col, expected in (("estimate_value", 11), ("actual_value", 12), ("plan_value", 12), ("revision", 1),
+                          ("reports_with_value", 2)):
+        assert f[col].tolist() == [expected] * 3, col
+    confirmed = _figure(two.series, "1歳歯科健診", 2021)
+    assert confirmed["revision"].tolist() == [0, 0, 0]
+    later = _figure(two.series, "育児相談会", 2022)
+    assert later.loc[(SYN, "estimate"), "value"] == 10 and later["revision"].isna().all()
+    assert later["reports_with_value"].tolist() == [1, 1]
+
+
+def test_series_rows_come_from_metrics_amounts(two):
+    m = two.metrics
+    amounts = m[m["kind"] == "amount"]
+    assert len(two.series) == len(amounts)
+    assert two.series.groupby("report").size().to_dict() == amounts.groupby("report").size().to_dict()
+    assert set(two.series["kind"]) == {"actual", "estimate", "plan"}
+    assert not two.series.fillna({"indicator": ""}).duplicated(KEY).any()
+    # kind is the status printed in the column header of that period
+    merged = two.series.merge(amounts, on=["report", "initiative_id", "source_line", "source_text", "period"])
+    assert (merged["kind_x"] == merged["status"]).all()
+
+
+def test_single_report_has_no_revisions():
+    s = clean_reports([REAL]).series
+    assert s["revision"].isna().all() and set(s["reports_with_value"]) <= {0, 1}
+    assert set(s["series"]) == {REAL_SERIES}
+
+
+def test_same_indicator_twice_in_one_cell_gets_an_ordinal():
+    metrics = pd.DataFrame({
+        "report": ["r_2021"] * 3, "initiative_id": ["r_2021:1-1-01"] * 3, "period": ["result"] * 3,
+        "fiscal_year": [2021] * 3, "status": ["actual"] * 3, "item_no": [1, 2, 3],
+        "indicator": ["訓練", "訓練", None], "value": [1.0, 2.0, 3.0], "unit": ["回"] * 3,
+        "cumulative": [False] * 3, "each": [False] * 3, "qualifier": [None] * 3, "kind": ["amount"] * 3,
+        "label_inherited": [False] * 3, "source_text": ["訓練　1回", "訓練　2回", "3回"], "source_line": [10, 11, 12],
+    })
+    ini = pd.DataFrame({"initiative_id": ["r_2021:1-1-01"], "initiative_key": ["r:1-1-01"], "is_relisted": [False]})
+    reports = pd.DataFrame({"report": ["r_2021"], "series": ["r"], "fiscal_year": [2021]})
+    s = build_series(metrics, ini, reports)
+    assert s.sort_values("source_line")["ordinal"].tolist() == [1, 2, 1]
+    assert not s.duplicated(KEY).any()
+
+
+def test_load_tables_returns_the_collection_tables(two, tmp_path):
+    write_tables(two, tmp_path / "c")
+    t = load_tables(tmp_path / "c")
+    assert t.reports["report"].tolist() == [REAL.stem, SYN]
+    assert str(t.reports["fiscal_year"].dtype) == "Int64" and str(t.reports["grade_a"].dtype) == "Int64"
+    assert isinstance(t.links["status"].dtype, pd.CategoricalDtype) and str(t.links["score"].dtype) == "Float64"
+    assert str(t.links["row_no_b"].dtype) == "Int64"
+    assert str(t.series["value"].dtype) == "Float64" and str(t.series["is_relisted"].dtype) == "boolean"
+    assert isinstance(t.series["kind"].dtype, pd.CategoricalDtype)
+    assert t.initiatives.columns[2] == "initiative_key"
+    dd = pd.read_csv(tmp_path / "c" / "data_dictionary.csv", encoding="utf-8-sig")
+    for table in ("reports", "links", "series"):
+        assert dd.loc[dd["table"] == table, "column"].tolist() == list(getattr(t, table).columns)
