@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("inputs", nargs="+", metavar="INPUT", help="report .txt files, or folders of them")
     c.add_argument("--out", required=True, help="output folder (replaced as a whole on success)")
     c.add_argument("--encoding", default=None, help="input encoding (default: detect UTF-8 / UTF-8 BOM / CP932)")
+    c.add_argument("--max-bytes", type=int, default=None, metavar="N",
+                   help="refuse an input file larger than N bytes (default: $HELPERS_MAX_BYTES, else 10000000)")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
 
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     err = sys.stderr
     try:
-        tables = clean_reports(args.inputs, encoding=args.encoding)
+        tables = clean_reports(args.inputs, encoding=args.encoding, max_bytes=args.max_bytes)
     except ReportError as e:
         print(f"error: {e}", file=err)
         return 2
