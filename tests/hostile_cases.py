@@ -124,9 +124,21 @@ def short_lines_after_summary(n: int = 150_000) -> bytes:
     return join(lines[:11] + ["あ"] * n + lines[11:])
 
 
+def _labels(n: int, offset: int = 0) -> list[str]:
+    """``n`` distinct labelled amounts, one a line (CJK labels of two characters)."""
+    return [f"項目{chr(0x4E00 + offset + k)}{chr(0x5E00 + k % 97)}　{k + 1}回" for k in range(n)]
+
+
 def labelled_amounts(n: int = 1_000) -> bytes:
-    """A period cell (line 17) holding ``n`` labelled amounts."""
-    return join(with_line(raw_lines(), 17, "".join(f"項目{chr(0x4E00 + k)}　{k + 1}回" for k in range(n))))
+    """The first period cell (after line 17) continued by ``n`` lines of one labelled amount each."""
+    lines = raw_lines()
+    return join(lines[:17] + _labels(n) + lines[17:])
+
+
+def labelled_amounts_each_period(n: int = 25) -> bytes:
+    """Each of the first row's three period cells continued by ``n`` labelled amounts (pairing at its cap)."""
+    lines = raw_lines()
+    return join(lines[:17] + _labels(n) + lines[17:25] + _labels(n, 7) + lines[25:32] + _labels(n, 13) + lines[32:])
 
 
 def huge_number(n: int = 5_000) -> bytes:

@@ -852,13 +852,25 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
             b_start -= 1
         _, init_block = _split_pre_region(trailing[:b_start], attached=isinstance(trailing[0], Fragment))
         first = init_block[0] if init_block else trailing[b_start]
-        raise ReportError(
-            path, "the table row starting here has no grade (評価): the report looks truncated", first.line_no
-        )
+        span = _department_span(trailing, dept_at)
+        n_cells = len(_period_cells(trailing[span[-1] + 1:] if span else [])[0])
+        have = "its initiative, summary and department" + (f" and {min(n_cells, 3)} of 3 period cells" if n_cells else "")
+        missing = ([f"{3 - n_cells} of its 3 period cells"] if n_cells < 3 else []) + ["the grade (評価)", "the comment"]
+        raise _truncated(path, rows, first.line_no, have, missing, len(lines))
     tail_blocks, _ = _split_pre_region(
         trailing, attached=bool(trailing) and isinstance(trailing[0], Fragment), next_row=False
     )
-    tails.append(_make_tail(len(rows) - 1, tail_blocks, unplaced))
+    n_unplaced = len(unplaced)
+    tail = _make_tail(len(rows) - 1, tail_blocks, unplaced)
+    after_break = unplaced[n_unplaced:]  # fragments after a page break or heading: a new page cut short
+    if rows and (after_break or _cut_head(tail, rows)):
+        frags = [f for blk in tail.extra for f in blk] + after_break
+        ended = any(f.text.endswith("。") for f in frags)
+        have = "an initiative and a summary" if ended else "the start of an initiative or summary"
+        missing = (["the end of its summary (。)"] if not ended else []) + [
+            "the department", "the 3 period cells", "the grade (評価)", "the comment"]
+        raise _truncated(path, rows, min(f.line_no for f in frags), have, missing, len(lines))
+    tails.append(tail)
 
     _resolve_tails(rows, tails, unplaced)
     _refuse_repeated_rows(rows, path)
@@ -879,6 +891,43 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         legend=legend,
         periods_by_page=periods_by_page,
         sections=sections,
+    )
+
+
+def _cut_head(tail: _Tail, rows: list[RawRow]) -> bool:
+    """At the end of the input: is what follows the last row's comment the head of a row cut short?
+
+    Several blocks, a block ending in 。 (a summary: rule 4 wants a department next), or a block
+    whose last line is as wide as the widest summary line of its page (a wrapped line whose
+    continuation is missing).  A single shorter block stays the remarks (備考) or a merged
+    initiative (rule 7): a cut right after a complete initiative line cannot be told from those.
+    """
+    if not tail.extra:
+        return False
+    if len(tail.extra) > 1 or tail.extra[-1][-1].text.endswith("。"):
+        return True
+    page = rows[tail.row].page
+    widths = [_display_width(f.text) for r in rows if r.page == page for f in r.cells.get("summary", [])]
+    return bool(widths) and _display_width(tail.extra[-1][-1].text) >= max(widths)
+
+
+def _truncated(path: str, rows: list[RawRow], line: int, have: str, missing: list[str], n_lines: int) -> ReportError:
+    """The error for a file cut inside a table row: what the cut row has, what it lacks, the last complete row."""
+    if rows:
+        last = rows[-1]
+        own = last.lines()
+        init = "".join(f.text for f in last.cells.get("initiative", []))
+        grade = "".join(f.text for f in last.cells.get("grade", []))
+        done = (f"the last complete row is at lines {own[0]}–{own[-1]} (initiative {escape_text(init, 40)}, "
+                f"grade {grade})")
+    else:
+        done = "no complete row comes before it"
+    return ReportError(
+        path,
+        f"the table row starting here has no grade (評価): the file ends inside it, after line {n_lines}. "
+        f"The row has {have}; missing are {', '.join(missing[:-1])} and {missing[-1]}. "
+        f"{done[0].upper()}{done[1:]}. The report looks truncated: export it again",
+        line,
     )
 
 

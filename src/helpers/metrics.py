@@ -86,7 +86,7 @@ def add_metrics(tables) -> None:
             try:
                 cells[period], d = analyse_cell(texts)
             except CellError as e:  # a number of 5,000 digits, 1,000 amounts in a cell: refused, exit 2
-                raise ReportError(report, f"{rid} {period} cell: {e}", numbered[e.line_index][0]) from None
+                raise ReportError(report, f"row {rid}, {period} period cell: {e}", numbered[e.line_index][0]) from None
             acc["digits_in_amounts"] += len(d.in_amounts)
             acc["digits_excluded"] += len(d.excluded)
             acc["digits_leftover"] += [f"{rid} {period}: {x}" for x in d.leftover]

@@ -75,7 +75,7 @@ QUALITATIVE_TERMS = ["全戸", "全数", "随時", "適宜", "未実施", "中�
 _NUM = r"\d{1,3}(?:,\d{3})++(?:\.\d++)?|\d++(?:\.\d++)?"
 _AMOUNT_RE = re.compile(rf"(?<!\d)(?P<num>{_NUM})[ \u3000]*+(?P<unit>{'|'.join(map(re.escape, UNITS))})")
 MAX_NUMBER_DIGITS = 15  # an amount has at most 15 digits (exact as a float); more is refused
-MAX_AMOUNTS_PER_CELL = 100  # the committed report has at most 7; pairing is quadratic in this
+MAX_AMOUNTS_PER_CELL = 30  # the committed report has at most 7 a cell; pairing is quadratic in this
 
 
 class CellError(ValueError):
@@ -481,25 +481,38 @@ def _merge_complementary(groups: list[dict]) -> None:
     11回 against a plan of 事業を1回以上 per district: more than
     :data:`MERGE_MAX_RATIO` apart).
     """
+    memo: dict[tuple[str, str], bool] = {}
+
     def related(g, h) -> bool:
         a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
         if not a or not b:
             return True
-        sm = difflib.SequenceMatcher(None, a, b)
-        return sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
+        if (a, b) not in memo:
+            sm = difflib.SequenceMatcher(None, a, b)
+            memo[(a, b)] = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
+        return memo[(a, b)]
 
     def comparable(g, h) -> bool:
         values = [q.value for q in (*g["members"].values(), *h["members"].values()) if q.value > 0]
         return bool(values) and max(values) <= MERGE_MAX_RATIO * min(values)
 
-    def candidates(g):
-        return [h for h in groups if h is not g and h["unit"] == g["unit"]
-                and not set(h["members"]) & set(g["members"]) and related(g, h) and comparable(g, h)]
+    def candidates(g, limit: int = 2):
+        """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib."""
+        out = []
+        for h in groups:
+            if (h is not g and h["unit"] == g["unit"] and not set(h["members"]) & set(g["members"])
+                    and comparable(g, h) and related(g, h)):
+                out.append(h)
+                if len(out) >= limit:
+                    break
+        return out
 
     changed = True
     while changed:
         changed = False
         for g in groups:
+            if len(g["members"]) >= 3:  # complete: nothing can join it
+                continue
             cand = candidates(g)
             if len(cand) == 1 and candidates(cand[0]) == [g]:
                 h = cand[0]
