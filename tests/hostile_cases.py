@@ -76,9 +76,21 @@ def department_variant(kind: str) -> bytes:
     return join(with_line(raw_lines(), 13, DEPARTMENT_VARIANTS[kind]))
 
 
-def halfwidth_kana_department() -> bytes:
-    """Every 地域包括支援センター printed in half-width kana (地域包括支援ｾﾝﾀｰ)."""
-    return join([t.replace("地域包括支援センター", "地域包括支援ｾﾝﾀｰ") for t in raw_lines()])
+def halfwidth_kana_department() -> tuple[bytes, list[int]]:
+    """Every department line 地域包括支援センター printed in half-width kana (地域包括支援ｾﾝﾀｰ).
+
+    Returns the bytes and the 1-based numbers of the changed lines.
+    """
+    lines = raw_lines()
+    changed = [i + 1 for i, t in enumerate(lines) if t == "地域包括支援センター"]
+    for no in changed:
+        lines[no - 1] = "地域包括支援ｾﾝﾀｰ"
+    return join(lines), changed
+
+
+def blank_after_comment(fill: str = "\u3000") -> bytes:
+    """Only line 41, the blank line between row 1's comment (39–40) and row 2's initiative (42), holds ``fill``."""
+    return join(with_line(raw_lines(), 41, fill))
 
 
 CONTROL_CHARACTERS = {
