@@ -19,7 +19,8 @@ RAW = sorted((ROOT / "data" / "raw").glob("*.txt"))[0]
 
 
 def raw_lines() -> list[str]:
-    return RAW.read_text(encoding="utf-8").split("\n")[:-1]  # the file ends with a newline
+    lines = RAW.read_text(encoding="utf-8").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines  # as cat -n counts them
 
 
 def join(lines: list[str], eol: str = "\n") -> bytes:
