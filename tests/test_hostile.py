@@ -203,14 +203,20 @@ def test_department_span_looks_at_a_bounded_number_of_lines(monkeypatch):
 
 @pytest.mark.slow
 def test_150000_short_lines_after_a_summary(tmp_path):
-    """Row 1's summary (10–11) runs on into 150,000 lines: its department is no longer after a 。.
+    """Row 1's summary (10–11) runs on into 150,000 lines: its department is no longer after a 。,
+    so its lines fit no cell.  Outcome: one refusal naming the first of them (the initiative, line 9)
+    and their number, instead of a listing of 150,000 lines."""
+    e = refusal(tmp_path, H.short_lines_after_summary(150_000))
+    assert e.line == 9 and "150,027 lines could not be placed" in e.message  # 150,000 + row 1's 27
+    assert "'多様な手法による子育て情報の発信'" in e.message
 
-    Outcome: that row's lines are reported unplaced (exit 1 in the CLI), the other 55 rows are read.
-    """
-    t = clean_variant(tmp_path, H.short_lines_after_summary(150_000))
+
+def test_a_few_unplaced_lines_are_still_listed(tmp_path):
+    """Under the cap, unplaced lines are reported one by one (exit 1 in the CLI), as before."""
+    t = clean_variant(tmp_path, H.short_lines_after_summary(500))
     [acc] = t.accounting
-    assert acc["rows"] == 55 and acc["missing"] == []
-    assert acc["unplaced"] >= 150_000
+    # row 1's own lines: 9, 10–11, 13, 15–22, 24–29, 31–36, 38 and its comment 39–40 = 27 lines
+    assert acc["rows"] == 55 and acc["unplaced"] == 500 + 27 and acc["missing"] == []
 
 
 def test_too_many_amounts_in_a_cell(tmp_path):

@@ -239,6 +239,7 @@ def split_lines(text: str) -> list[str]:
 
 # Input hygiene (issue 7 §3): one normalisation step shared by extract, tidy and the checks.
 MAX_LINE_CHARS = 5_000  # a printed table line is < 300 characters; a longer line is refused
+MAX_UNPLACED_LINES = 1_000  # more lines than this that fit no cell: refused as a whole, not listed
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space/joiners, word joiner, BOM
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 _BLANK_RE = re.compile(f"[\\s{ZERO_WIDTH}]*+")
@@ -882,6 +883,16 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         # counts as placed when some part of it is placed; tidy re-checks parts
         if isinstance(it, Fragment) and (it.line_no, it.part) not in placed and it.line_no not in placed_lines:
             unplaced.append(it)
+    unplaced_lines = sorted({f.line_no for f in unplaced})
+    if len(unplaced_lines) > MAX_UNPLACED_LINES:  # one clear message, not a listing of 150,000 lines
+        first = min(unplaced, key=lambda f: (f.line_no, f.part))
+        raise ReportError(
+            path,
+            f"{len(unplaced_lines):,} lines could not be placed in the table (more than {MAX_UNPLACED_LINES:,}; "
+            f"the first is this one: {escape_text(first.text)}): this does not read as the evaluation "
+            "report's layout",
+            first.line_no,
+        )
     return Extraction(
         path=path,
         n_lines=len(lines),
