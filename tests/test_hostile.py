@@ -341,3 +341,11 @@ def test_cut_between_rows_reads_the_complete_rows(tmp_path):
 def test_extract_only_also_refuses_controls():
     with pytest.raises(ReportError, match=r"U\+001B at column 16"):
         extract_report(" 目標 具体的な取り組み・事業\x1b\n")
+
+
+def test_file_name_with_escape_sequence_is_echoed_escaped(tmp_path, capsys):
+    path = tmp_path / "\x1b[2J.txt"
+    path.write_bytes(b"")
+    assert cli.main(["clean", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2J.txt" in err and "empty" in err

@@ -50,6 +50,11 @@ Layout rules (each one is a function below, each has a test):
    (備考) of the page's last row.
 
 Anything these rules cannot place is reported as *unplaced*, never dropped.
+
+Before the rules run, :func:`normalise_lines` reads every line the same way whatever tool made
+the dump: a form feed at a line's start (``pdftotext``'s page break) is dropped, whitespace- or
+zero-width-only lines are blank, and control characters or over-long lines are refused with
+their line number (issue 7 §3; README "Safety and limits").
 """
 
 from __future__ import annotations
@@ -113,7 +118,8 @@ class ReportError(Exception):
         self.path = str(path)
         self.line = line
         self.message = message
-        where = f"{self.path}:{line}" if line else self.path
+        shown = _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), self.path)
+        where = f"{shown}:{line}" if line else shown  # a file name is echoed escaped, like report text
         super().__init__(f"{where}: {message}")
 
 
