@@ -349,3 +349,40 @@ def test_file_name_with_escape_sequence_is_echoed_escaped(tmp_path, capsys):
     assert cli.main(["clean", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\\x1b[2J.txt" in err and "empty" in err
+
+
+# ------------------------------------------------------------------ never a traceback
+@pytest.mark.slow
+def test_mutated_reports_give_tables_or_one_clear_error(tmp_path):
+    """Random cuts, repeats, deletions and odd characters: a result or ReportError/ValidationError, nothing else."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from helpers.tidy import ValidationError
+
+    base = H.raw_lines()
+    odd = st.sampled_from(["\u3000", "\u200b", "\ufeff", "\f", "\x1b", " ", "Ａ", "。", "課", "1", "回", "（１）", "\t"])
+    edit = st.tuples(st.sampled_from(["delete", "repeat", "insert", "cut"]), st.integers(1, len(base)), odd)
+
+    @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.lists(edit, min_size=1, max_size=4))
+    def check(edits):
+        lines = list(base)
+        for op, at, ch in edits:
+            at = min(at, len(lines)) - 1
+            if op == "delete":
+                del lines[at]
+            elif op == "repeat":
+                lines.insert(at, lines[at])
+            elif op == "insert":
+                lines[at] = lines[at][:2] + ch + lines[at][2:]
+            else:
+                lines = lines[: at + 1]
+        path = tmp_path / "r.txt"
+        path.write_bytes(H.join(lines))
+        try:
+            clean_reports([path])
+        except (ReportError, ValidationError):
+            pass
+
+    check()
