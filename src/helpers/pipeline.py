@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .extract import ReportError, decode_report, extract_report, normalise_lines, split_lines
+from .extract import _CONTROL_RE, ReportError, decode_report, extract_report, normalise_lines, split_lines
 from .tidy import Tables, build_tables, tidy_extraction, validate_tables
 
 __all__ = ["Report", "read_report", "expand_inputs", "clean_reports", "write_tables", "CSV_OPTIONS",
@@ -87,6 +87,8 @@ def read_report(path: str | Path, *, encoding: str | None = None, max_bytes: int
     """
     path = Path(path)
     limit = max_bytes_limit(max_bytes)
+    if _CONTROL_RE.search(path.stem):  # the stem becomes the `report` column of every table
+        raise ReportError(path, "the file name holds a control character; rename the file (its name becomes the report column)")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
