@@ -77,7 +77,7 @@ def adversarial_cases(work: Path) -> list[tuple[str, list[str]]]:
         ("50,000 U+3000 in a legend item", [f("legend50k", H.spaces_in_legend(50_000))]),
         ("4,900 U+3000 in a legend item", [f("legend4900", H.spaces_in_legend(4_900))]),
         ("150,000 short lines after a 。", [f("short150k", H.short_lines_after_summary(150_000))]),
-        ("1,000 labelled amounts in a cell", [f("amounts1000", H.labelled_amounts(1_000))]),
+        ("1,000 labelled amounts in each period cell", [f("amounts1000", H.labelled_amounts_each_period(1_000))]),
         ("+25 amounts in each period (cap)", [f("amounts25x3", H.labelled_amounts_each_period(25))]),
         ("a 5,000-digit amount", [f("huge_int", H.huge_number(5_000))]),
         ("a 4,900-digit amount", [f("huge_int4900", H.huge_number(4_900))]),

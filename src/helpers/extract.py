@@ -251,7 +251,7 @@ _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 _BLANK_RE = re.compile(f"[\\s{ZERO_WIDTH}]*+")
 # C0/C1 controls (TAB and a line-leading form feed aside), line/paragraph separators, bidi
 # embeddings/overrides/isolates: never passed on, the file is refused at the first one.
-_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_text(text: str, limit: int = 60) -> str:
@@ -296,6 +296,10 @@ def normalise_lines(lines: list[str], *, path: str | Path = "<text>") -> list[st
     helpers.extract.ReportError: r.txt:2: control character U+001B at column 2 ('a\x1bb'); a report line holds text only: remove it (or export the text again) and rerun
     """
     out = []
+    # fast path: one scan of the whole text finds whether any line needs a closer look
+    suspect = max(map(len, lines), default=0) > MAX_LINE_CHARS or bool(_CONTROL_RE.search("\n".join(lines)))
+    if not suspect:
+        return ["" if is_blank(line) else line for line in lines]
     for no, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
             raise ReportError(path, f"line of {len(line):,} characters (at most {MAX_LINE_CHARS:,} are read): "
@@ -949,14 +953,14 @@ def _truncated(path: str, rows: list[RawRow], line: int, have: str, missing: lis
 
 
 def _refuse_repeated_rows(rows: list[RawRow], path: str) -> None:
-    """A row printed twice, word for word (every cell equal after NFKC), means the file holds the
+    """A row printed twice, word for word (every cell equal as printed), means the file holds the
     report (or a part of it) twice, e.g. two dumps concatenated: refuse rather than double the tables.
 
     A （再掲） row repeats an initiative, but carries the mark, so it is never equal to its original.
     """
     seen: dict[tuple, RawRow] = {}
     for r in rows:
-        key = tuple(_nfkc("".join(f.text for f in r.cells.get(k, []))) for k in
+        key = tuple("".join([f.text for f in r.cells.get(k, ())]) for k in
                     ("initiative", "summary", "department", *PERIOD_KEYS, "grade", "comment", "remarks"))
         first = seen.setdefault(key, r)
         if first is not r:
