@@ -1,23 +1,36 @@
-"""Benchmark the cleaner: one report, and folders of N copies (N = 1, 10, 100).
+"""Benchmark the cleaner: one report, and folders of N copies (N = 1, 10, 100); then hostile inputs.
 
 Prints wall time per run and per report, and how it scales relative to N = 1.
 Timings are the median of several repeats in one process, so machine noise
 shows up as spread (min…max), not as a wrong answer.  Nothing is asserted:
 read the ratios.
 
-    make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5]
-
 The collection section (:func:`bench_collection`) times clean + link + series
 on collections of synthetic yearly reports (tests/make_synthetic_report.py:
 one series, one report per fiscal year, every other year with the reworded
 and the dropped row, so every pair of consecutive reports has a fuzzy link
 and an unlinked row).
+
+The adversarial section (issue 7 §4) runs each hostile variant of the report
+(built by tests/hostile_cases.py) through ``python -m helpers clean`` in a fresh
+process and prints the exit code, the time spent in the command (imports
+excluded), the process's peak memory (ru_maxrss) and the first line of its
+message.  Each should end in well under a second with sane tables or one clear
+refusal.
+
+    make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5] [--only adversarial|scaling|collection]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
+import os
+import resource
 import shutil
+import subprocess
 import statistics
 import sys
 import tempfile
@@ -26,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 from helpers.config import RAW_DATA_DIR  # noqa: E402
 from helpers.extract import extract_report  # noqa: E402
@@ -91,13 +105,102 @@ def bench_collection(repeat: int, sizes: list[int], work: Path) -> None:
         print()
 
 
+def adversarial_cases(work: Path) -> list[tuple[str, list[str]]]:
+    """(label, CLI arguments) of every hostile case; input files are written under ``work``."""
+    import tests.hostile_cases as H
+
+    def f(name: str, data: bytes) -> str:
+        path = work / f"{name}.txt"
+        path.write_bytes(data)
+        return str(path)
+
+    fifo_dir = work / "fifos"
+    fifo_dir.mkdir()
+    for k in range(3):
+        os.mkfifo(fifo_dir / f"r{k}.txt")
+    one_mb = len(H.join(H.raw_lines()))
+    return [
+        ("committed report (reference)", [str(H.RAW)]),
+        ("20 KB digit run in a period cell", [f("digits20k", H.digits_in_period_cell(20_000))]),
+        ("4,900-digit run (under the line cap)", [f("digits4900", H.digits_in_period_cell(4_900))]),
+        ("a.1回 × 20,000 on one line", [f("era20000", H.many_era_dates(20_000))]),
+        ("a.1回 × 1,200 (under the line cap)", [f("era1200", H.many_era_dates(1_200))]),
+        ("50,000 U+3000 in a legend item", [f("legend50k", H.spaces_in_legend(50_000))]),
+        ("4,900 U+3000 in a legend item", [f("legend4900", H.spaces_in_legend(4_900))]),
+        ("150,000 short lines after a 。", [f("short150k", H.short_lines_after_summary(150_000))]),
+        ("1,000 labelled amounts in each period cell", [f("amounts1000", H.labelled_amounts_each_period(1_000))]),
+        ("+25 amounts in each period (cap)", [f("amounts25x3", H.labelled_amounts_each_period(25))]),
+        ("a 5,000-digit amount", [f("huge_int", H.huge_number(5_000))]),
+        ("a 4,900-digit amount", [f("huge_int4900", H.huge_number(4_900))]),
+        ("a 400-digit decimal amount", [f("huge_dec", H.huge_decimal(400))]),
+        ("report concatenated twice", [f("twice", H.concatenated_twice())]),
+        ("50 MB dump (size cap)", [f("dump50", H.big_dump(50))]),
+        (f"{5_000_000 // one_mb} copies, 5 MB (extract all, then refuse)", [f("dump5", H.big_dump(5))]),
+        ("a file cut mid-row (line 1275)", [f("cut1275", H.truncated(1275))]),
+        ("a FIFO without writer", [str(fifo_dir / "r0.txt")]),
+        ("/dev/zero", ["/dev/zero"]),
+        ("a folder of FIFOs", [str(fifo_dir)]),
+    ]
+
+
+def child(args: list[str]) -> None:
+    """Run one CLI call in this (fresh) process; print exit, seconds, peak RSS and the message as JSON."""
+    from helpers import cli
+
+    err = io.StringIO()
+    out_dir = tempfile.mkdtemp(prefix="bench-out-")
+    t0 = time.perf_counter()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = cli.main(["clean", *args, "--out", str(Path(out_dir) / "out"), "-q"])
+        except BaseException as e:  # a traceback is a finding, not a crash of the benchmark
+            code, err = f"traceback {type(e).__name__}", io.StringIO(str(e))
+    seconds = time.perf_counter() - t0
+    shutil.rmtree(out_dir, ignore_errors=True)
+    lines = [x for x in err.getvalue().splitlines() if x.strip()]
+    message = f"{lines[0]} (+{len(lines) - 1} more lines)" if len(lines) > 1 else (lines[0] if lines else "")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"exit": code, "seconds": seconds, "peak_mb": peak_mb, "message": message}))
+
+
+def adversarial() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
+    try:
+        print("adversarial inputs (issue 7 §4): each in a fresh process; time excludes interpreter start and imports\n")
+        print(f"{'case':44s} {'exit':>4s} {'s':>7s} {'peak MB':>8s}  message")
+        for label, args in adversarial_cases(work):
+            r = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
+                               capture_output=True, text=True, timeout=600)
+            try:
+                res = json.loads(r.stdout.strip().splitlines()[-1])
+            except (IndexError, ValueError):
+                print(f"{label:44s} child failed: {r.stderr.strip()[-200:]}")
+                continue
+            msg = res["message"].replace(str(work) + "/", "")
+            msg = msg if len(msg) <= 110 else msg[:110] + "…"
+            print(f"{label:44s} {res['exit']!s:>4s} {res['seconds']:7.3f} {res['peak_mb']:8.0f}  {msg}")
+        print()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--collection-sizes", default="10,100", help="N for the collection section ('' to skip)")
     ap.add_argument("--only-collection", action="store_true", help="run only the collection section")
+    ap.add_argument("--only", choices=["scaling", "adversarial", "collection"], default=None)
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child is not None:
+        return child(json.loads(args.child))
+    if args.only == "collection":
+        args.only_collection = True
+    if args.only not in ("scaling", "collection") and not args.only_collection:
+        adversarial()
+    if args.only == "adversarial":
+        return
     raw = sorted(RAW_DATA_DIR.glob("*.txt"))[0]
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-"))

@@ -52,3 +52,8 @@ def load_readings() -> list[dict]:
     if missing:
         raise FileNotFoundError(f"hand readings missing: {missing}")
     return [json.loads(p.read_text(encoding="utf-8")) for p in READINGS]
+
+
+def pytest_configure(config):
+    # slow: hostile-input cases of several seconds (issue 7 §4); `make test` runs them too
+    config.addinivalue_line("markers", "slow: a hostile-input case taking seconds; still run by make test")

@@ -223,3 +223,45 @@ def test_decimals_parse(n, d):
     text = f"{n}.{d}"
     assert parse_number(text) == float(text)
     assert one([f"実施率{text}％"]).value == float(text)
+
+
+# ---- issue 7 §4: bounded work on hostile cells (outcomes asserted; make bench prints the times)
+def test_long_digit_run_without_unit_is_no_amount():
+    """A number starts only where no digit precedes it, and its digits are matched possessively: a run of
+    100,000 digits is one failed attempt, not 100,000 (the old pattern backtracked: 27 s for 20,000)."""
+    assert extract_quantities(["1" * 100_000]) == []
+    acc = account_digits(["1" * 100_000])
+    assert acc.leftover == ["1" * 100_000] and acc.in_amounts == []
+
+
+def test_long_space_run_before_no_unit():
+    assert extract_quantities(["5" + "\u3000" * 100_000 + "x"]) == []
+    [q] = extract_quantities(["子育て広場" + "\u3000" * 1_000 + "5回"])
+    assert (q.indicator, q.value, q.unit) == ("子育て広場", 5, "回")
+
+
+def test_era_date_check_reads_a_bounded_window():
+    """R4.1-style exclusion looks back 20 characters, not at the whole cell: 20,000 "a.1回" stay names."""
+    assert extract_quantities(["a.1回" * 20_000]) == []
+    assert [q.value for q in extract_quantities(["x" * 50_000 + " 3回"])] == [3]
+
+
+def test_a_number_of_more_than_15_digits_is_refused_with_its_line():
+    from helpers.quantities import CellError, analyse_cell
+
+    with pytest.raises(CellError) as e:
+        analyse_cell(["子育て広場", "延べ1,000,000,000,000,000人"])  # 16 digits, thousands separators aside
+    assert e.value.line_index == 1
+
+
+def test_pairing_with_unrelated_labels_at_the_cap():
+    """30 amounts a period with labels sharing nothing: every amount stays its own indicator."""
+    from helpers.quantities import MAX_AMOUNTS_PER_CELL
+
+    def cell(offset):
+        return [f"{chr(0x4E00 + offset + 3 * k)}{chr(0x4E01 + offset + 3 * k)}　{k + 1}回" for k in range(MAX_AMOUNTS_PER_CELL)]
+
+    cells = {p: extract_quantities(cell(o)) for p, o in (("prior", 0), ("plan", 1000), ("result", 2000))}
+    assert all(len(v) == MAX_AMOUNTS_PER_CELL for v in cells.values())
+    trends = pair_trends(cells)
+    assert len(trends) == 3 * MAX_AMOUNTS_PER_CELL

@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         help=f"write into a non-empty folder without {MANIFEST} (files with other names are still never touched)",
     )
     c.add_argument("--encoding", default=None, help="input encoding (default: detect UTF-8 / UTF-8 BOM / CP932)")
+    c.add_argument("--max-bytes", type=int, default=None, metavar="N",
+                   help="refuse an input file larger than N bytes (default: $HELPERS_MAX_BYTES, else 10000000)")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
 
@@ -83,7 +85,7 @@ def _clean(args: argparse.Namespace) -> int:
         print(f"error: cannot use --out {shown(args.out)}: {shown(e.strerror or e, 200)}; nothing written", file=err)
         return 2
     try:
-        tables = clean_reports(args.inputs, encoding=args.encoding)
+        tables = clean_reports(args.inputs, encoding=args.encoding, max_bytes=args.max_bytes)
     except ReportError as e:
         print(f"error: {shown(e, 400)}", file=err)
         return 2

@@ -50,6 +50,11 @@ Layout rules (each one is a function below, each has a test):
    (備考) of the page's last row.
 
 Anything these rules cannot place is reported as *unplaced*, never dropped.
+
+Before the rules run, :func:`normalise_lines` reads every line the same way whatever tool made
+the dump: a form feed at a line's start (``pdftotext``'s page break) is dropped, whitespace- or
+zero-width-only lines are blank, and control characters or over-long lines are refused with
+their line number (issue 7 §3; README "Safety and limits").
 """
 
 from __future__ import annotations
@@ -68,6 +73,10 @@ __all__ = [
     "ReportError",
     "decode_report",
     "split_lines",
+    "normalise_lines",
+    "is_blank",
+    "escape_text",
+    "MAX_LINE_CHARS",
     "parse_period_header",
     "parse_grade_legend",
     "split_departments",
@@ -109,7 +118,8 @@ class ReportError(Exception):
         self.path = str(path)
         self.line = line
         self.message = message
-        where = f"{self.path}:{line}" if line else self.path
+        shown = _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), self.path)
+        where = f"{shown}:{line}" if line else shown  # a file name is echoed escaped, like report text
         super().__init__(f"{where}: {message}")
 
 
@@ -245,8 +255,86 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+# Input hygiene (issue 7 §3): one normalisation step shared by extract, tidy and the checks.
+MAX_LINE_CHARS = 5_000  # the longest line of the committed report has 73 characters; a longer one is refused
+MAX_UNPLACED_LINES = 1_000  # more lines than this that fit no cell: refused as a whole, not listed
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space/joiners, word joiner, BOM
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+_BLANK_RE = re.compile(f"[\\s{ZERO_WIDTH}]*+")
+# C0/C1 controls (TAB and a line-leading form feed aside), line/paragraph separators, bidi
+# embeddings/overrides/isolates: never passed on, the file is refused at the first one.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_text(text: str, limit: int = 60) -> str:
+    r"""Source text made safe to echo in a message: controls escaped, cut to ``limit`` characters.
+
+    >>> escape_text("ab\x1b[31mcd")
+    "'ab\\x1b[31mcd'"
+    >>> escape_text("あ" * 100, limit=5)
+    "'あああああ…' (100 characters)"
+    """
+    cut = text[:limit]
+    shown = "".join(ch.encode("unicode_escape").decode("ascii") if _CONTROL_RE.match(ch) or ch in ZERO_WIDTH
+                    else ch for ch in cut)
+    return f"'{shown}…' ({len(text):,} characters)" if len(text) > limit else f"'{shown}'"
+
+
+def is_blank(line: str) -> bool:
+    r"""Whitespace only (spaces, tabs, U+3000, NBSP…) or zero-width characters only: a blank line.
+
+    >>> [is_blank(t) for t in ["", " \t", "\u3000", "\u00a0", "\u200b\ufeff", "A"]]
+    [True, True, True, True, True, False]
+    """
+    return not line or bool(_BLANK_RE.fullmatch(line))
+
+
+def normalise_lines(lines: list[str], *, path: str | Path = "<text>") -> list[str]:
+    r"""The lines as the rules read them; line numbers (and every other character) unchanged.
+
+    * a form feed at the start of a line is the page break of ``pdftotext``: removed (pages are
+      recognised by their column header);
+    * a line of whitespace and zero-width characters only is blank: it becomes ``""``;
+    * any other control character (C0/C1, form feed inside a line, NUL, ESC, U+0085, U+2028,
+      U+2029, bidi overrides) or a line over :data:`MAX_LINE_CHARS` characters is refused.
+
+    Raises:
+        ReportError: naming the line, the column and the character, with an escaped excerpt.
+
+    >>> normalise_lines(["\f 目標", "\u3000\u3000", "\f", "健康福祉課  "])
+    [' 目標', '', '', '健康福祉課  ']
+    >>> normalise_lines(["ok", "a\x1bb"], path="r.txt")
+    Traceback (most recent call last):
+    helpers.extract.ReportError: r.txt:2: control character U+001B at column 2 ('a\x1bb'); a report line holds text only: remove it (or export the text again) and rerun
+    """
+    out = []
+    # fast path: one scan of the whole text finds whether any line needs a closer look
+    suspect = max(map(len, lines), default=0) > MAX_LINE_CHARS or bool(_CONTROL_RE.search("\n".join(lines)))
+    if not suspect:
+        return ["" if is_blank(line) else line for line in lines]
+    for no, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ReportError(path, f"line of {len(line):,} characters (at most {MAX_LINE_CHARS:,} are read): "
+                                    f"{escape_text(line)}; not a text dump of a printed table", no)
+        text = line.lstrip("\f")
+        m = _CONTROL_RE.search(text)
+        if m:
+            ch = m.group()
+            raise ReportError(
+                path,
+                f"control character U+{ord(ch):04X} at column {len(line) - len(text) + m.start() + 1} "
+                f"({escape_text(text[max(0, m.start() - 30): m.start() + 30])}); a report line holds text only: "
+                "remove it (or export the text again) and rerun",
+                no,
+            )
+        out.append("" if is_blank(text) else text)
+    return out
+
+
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """Comparison form: NFKC, zero-width characters (ZWSP, BOM …) removed."""
+    text = unicodedata.normalize("NFKC", text)
+    return _ZERO_WIDTH_RE.sub("", text) if _ZERO_WIDTH_RE.search(text) else text
 
 
 _nfkc_cached = lru_cache(maxsize=4096)(_nfkc)
@@ -321,7 +409,10 @@ def _printed_span(printed: str, nfkc_seg: str) -> str:
     return printed[origin[at]: origin[at + len(nfkc_seg) - 1] + 1]
 
 
-_LEGEND_ITEM_RE = re.compile(r"([A-D])\.(.+?)(?=\s+[A-D]\.|\s*$)")
+# a legend item starts with "A." after whitespace (or at the start); it runs to the next one.
+# (No lazy ".+?" with a look-ahead over whitespace: that was quadratic in a run of spaces.)
+_LEGEND_MARK_RE = re.compile(r"(?<!\S)([A-D])\.")
+_LEGEND_PCT_RE = re.compile(r"\(概ね(\d{1,3})%以上\)")
 
 
 def parse_grade_legend(text: str) -> list[dict]:
@@ -332,12 +423,16 @@ def parse_grade_legend(text: str) -> list[dict]:
     >>> [(r["grade"], r["meaning"], r["min_achievement_pct"]) for r in rows]
     [('A', '目標を達成', 90), ('B', 'ほぼ達成', 75), ('C', '一部達成', 50), ('D', 'ほとんど実施せず', None)]
     """
-    norm = _nfkc(text).replace(LEGEND_MARK and _nfkc(LEGEND_MARK), " ")
+    norm = _nfkc(text).replace(_nfkc(LEGEND_MARK), " ")
+    marks = list(_LEGEND_MARK_RE.finditer(norm))
     out = []
-    for m in _LEGEND_ITEM_RE.finditer(norm):
-        label = m.group(2).strip()
-        pct = re.search(r"\(概ね(\d+)%以上\)", label)
-        meaning = re.sub(r"\(.*\)$", "", label).strip()
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(norm)
+        label = norm[m.end():end].strip()
+        if not label:
+            continue
+        pct = _LEGEND_PCT_RE.search(label)
+        meaning = label[: label.index("(")].strip() if label.endswith(")") and "(" in label else label
         printed = _printed_span(text, f"{m.group(1)}.{label}")
         out.append({
             "grade": m.group(1),
@@ -354,9 +449,14 @@ def parse_grade_legend(text: str) -> list[dict]:
 _NOT_IN_DEPARTMENT_RE = re.compile(r"[\d\s。、,()：:「」【】]")
 
 
+MAX_DEPARTMENT_CHARS = 30
+
+
 def _dept_chars_ok(text: str) -> bool:
+    if len(text) > 4 * MAX_DEPARTMENT_CHARS:  # cheap bound before NFKC (which may shorten ｾﾝﾀｰ…)
+        return False
     norm = _nfkc_cached(text)
-    return 0 < len(norm) <= 30 and not _NOT_IN_DEPARTMENT_RE.search(norm)
+    return 0 < len(norm) <= MAX_DEPARTMENT_CHARS and not _NOT_IN_DEPARTMENT_RE.search(norm)
 
 
 def is_department_name(text: str) -> bool:
@@ -476,7 +576,7 @@ def _classify(lines: list[str], path: str) -> tuple[list, dict[int, str], list[s
     while i < len(lines):
         no = i + 1
         raw = lines[i].strip(" \t")
-        norm = _nfkc(raw)
+        norm = _nfkc(raw).strip(" \t")
         if not raw:
             items.append(_Blank(no))
             i += 1
@@ -579,6 +679,8 @@ def _department_span(region: list, idx: int) -> list[int]:
             break
         pending.append(j)
         text += it.text
+        if len(text) > MAX_DEPARTMENT_CHARS:  # no department name is this long: stop (linear, bounded)
+            break
         if is_department_name(text):
             span += pending
             pending, text = [], ""
@@ -669,7 +771,7 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         ReportError: when the text is not an evaluation report or is cut off.
     """
     path = str(path)
-    lines = split_lines(text)
+    lines = normalise_lines(split_lines(text), path=path)
     items, boiler, headers = _classify(lines, path)
     if not headers:
         raise ReportError(path, f"no evaluation table: column header '{HEADER_START} …' not found")
@@ -773,15 +875,28 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
             b_start -= 1
         _, init_block = _split_pre_region(trailing[:b_start], attached=isinstance(trailing[0], Fragment))
         first = init_block[0] if init_block else trailing[b_start]
-        raise ReportError(
-            path, "the table row starting here has no grade (評価): the report looks truncated", first.line_no
-        )
+        span = _department_span(trailing, dept_at)
+        n_cells = len(_period_cells(trailing[span[-1] + 1:] if span else [])[0])
+        have = "its initiative, summary and department" + (f" and {min(n_cells, 3)} of 3 period cells" if n_cells else "")
+        missing = ([f"{3 - n_cells} of its 3 period cells"] if n_cells < 3 else []) + ["the grade (評価)", "the comment"]
+        raise _truncated(path, rows, first.line_no, have, missing, len(lines))
     tail_blocks, _ = _split_pre_region(
         trailing, attached=bool(trailing) and isinstance(trailing[0], Fragment), next_row=False
     )
-    tails.append(_make_tail(len(rows) - 1, tail_blocks, unplaced))
+    n_unplaced = len(unplaced)
+    tail = _make_tail(len(rows) - 1, tail_blocks, unplaced)
+    after_break = unplaced[n_unplaced:]  # fragments after a page break or heading: a new page cut short
+    if rows and (after_break or _cut_head(tail, rows)):
+        frags = [f for blk in tail.extra for f in blk] + after_break
+        ended = any(f.text.endswith("。") for f in frags)
+        have = "an initiative and a summary" if ended else "the start of an initiative or summary"
+        missing = (["the end of its summary (。)"] if not ended else []) + [
+            "the department", "the 3 period cells", "the grade (評価)", "the comment"]
+        raise _truncated(path, rows, min(f.line_no for f in frags), have, missing, len(lines))
+    tails.append(tail)
 
     _resolve_tails(rows, tails, unplaced)
+    _refuse_repeated_rows(rows, path)
     placed = {(f.line_no, f.part) for r in rows for frags in r.cells.values() for f in frags}
     placed |= {(f.line_no, f.part) for f in unplaced}
     placed_lines = {no for no, _ in placed}
@@ -790,6 +905,16 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         # counts as placed when some part of it is placed; tidy re-checks parts
         if isinstance(it, Fragment) and (it.line_no, it.part) not in placed and it.line_no not in placed_lines:
             unplaced.append(it)
+    unplaced_lines = sorted({f.line_no for f in unplaced})
+    if len(unplaced_lines) > MAX_UNPLACED_LINES:  # one clear message, not a listing of 150,000 lines
+        first = min(unplaced, key=lambda f: (f.line_no, f.part))
+        raise ReportError(
+            path,
+            f"{len(unplaced_lines):,} lines could not be placed in the table (more than {MAX_UNPLACED_LINES:,}; "
+            f"the first is this one: {escape_text(first.text)}): this does not read as the evaluation "
+            "report's layout",
+            first.line_no,
+        )
     return Extraction(
         path=path,
         n_lines=len(lines),
@@ -800,6 +925,64 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         periods_by_page=periods_by_page,
         sections=sections,
     )
+
+
+def _cut_head(tail: _Tail, rows: list[RawRow]) -> bool:
+    """At the end of the input: is what follows the last row's comment the head of a row cut short?
+
+    Several blocks, a block ending in 。 (a summary: rule 4 wants a department next), or a block
+    whose last line is as wide as the widest summary line of its page (a wrapped line whose
+    continuation is missing).  A single shorter block stays the remarks (備考) or a merged
+    initiative (rule 7): a cut right after a complete initiative line cannot be told from those.
+    """
+    if not tail.extra:
+        return False
+    if len(tail.extra) > 1 or tail.extra[-1][-1].text.endswith("。"):
+        return True
+    page = rows[tail.row].page
+    widths = [_display_width(f.text) for r in rows if r.page == page for f in r.cells.get("summary", [])]
+    return bool(widths) and _display_width(tail.extra[-1][-1].text) >= max(widths)
+
+
+def _truncated(path: str, rows: list[RawRow], line: int, have: str, missing: list[str], n_lines: int) -> ReportError:
+    """The error for a file cut inside a table row: what the cut row has, what it lacks, the last complete row."""
+    if rows:
+        last = rows[-1]
+        own = last.lines()
+        init = "".join(f.text for f in last.cells.get("initiative", []))
+        grade = "".join(f.text for f in last.cells.get("grade", []))
+        done = (f"the last complete row is at lines {own[0]}–{own[-1]} (initiative {escape_text(init, 40)}, "
+                f"grade {grade})")
+    else:
+        done = "no complete row comes before it"
+    return ReportError(
+        path,
+        f"the table row starting here has no grade (評価): the file ends inside it, after line {n_lines}. "
+        f"The row has {have}; missing are {', '.join(missing[:-1])} and {missing[-1]}. "
+        f"{done[0].upper()}{done[1:]}. The report looks truncated: export it again",
+        line,
+    )
+
+
+def _refuse_repeated_rows(rows: list[RawRow], path: str) -> None:
+    """A row printed twice, word for word (every cell equal as printed), means the file holds the
+    report (or a part of it) twice, e.g. two dumps concatenated: refuse rather than double the tables.
+
+    A （再掲） row repeats an initiative, but carries the mark, so it is never equal to its original.
+    """
+    seen: dict[tuple, RawRow] = {}
+    for r in rows:
+        key = tuple("".join([f.text for f in r.cells.get(k, ())]) for k in
+                    ("initiative", "summary", "department", *PERIOD_KEYS, "grade", "comment", "remarks"))
+        first = seen.setdefault(key, r)
+        if first is not r:
+            here, there = r.lines(), first.lines()
+            raise ReportError(
+                path,
+                f"this table row repeats, word for word, the row at line {there[0] if there else '?'} "
+                f"(initiative {escape_text(key[0], 40)}): the file holds the report, or part of it, twice",
+                here[0] if here else None,
+            )
 
 
 def _split_pre_region(pre: list, *, attached: bool, next_row: bool = True) -> tuple[list[list], list[Fragment] | None]:
@@ -873,6 +1056,9 @@ def _split_head(initiative_block: list[Fragment] | None, head: list[Fragment]) -
 
 def _resolve_tails(rows: list[RawRow], tails: list[_Tail], unplaced: list[Fragment]) -> None:
     """Rule 7: comments, remarks and vertically merged initiatives."""
+    rows_of_page: dict[int, list[RawRow]] = {}
+    for r in rows:
+        rows_of_page.setdefault(r.page, []).append(r)
     for t in tails:
         row = rows[t.row]
         row.cells["comment"] = list(t.comment)
@@ -883,7 +1069,7 @@ def _resolve_tails(rows: list[RawRow], tails: list[_Tail], unplaced: list[Fragme
             row.layout_notes.append("more than one block after the comment")
             continue
         block = t.extra[0]
-        page_rows = [r for r in rows if r.page == row.page]
+        page_rows = rows_of_page[row.page]
         merged = _rows_without_initiative(page_rows)
         if merged:
             for r in merged:

@@ -24,7 +24,8 @@ import math
 
 import pandas as pd
 
-from .quantities import analyse_cell, fill_missing_labels, pair_trends
+from .extract import ReportError
+from .quantities import CellError, analyse_cell, fill_missing_labels, pair_trends
 from .schema import columns_of
 
 __all__ = ["PERIOD_FIELDS", "cell_lines", "rubric_grade", "add_metrics", "validate_metrics"]
@@ -82,7 +83,10 @@ def add_metrics(tables) -> None:
         for period, fld in PERIOD_FIELDS.items():
             numbered = lines_of.get((rid, fld), [])
             texts = [t for _, t in numbered]
-            cells[period], d = analyse_cell(texts)
+            try:
+                cells[period], d = analyse_cell(texts)
+            except CellError as e:  # a number of 5,000 digits, 1,000 amounts in a cell: refused, exit 2
+                raise ReportError(report, f"row {rid}, {period} period cell: {e}", numbered[e.line_index][0]) from None
             acc["digits_in_amounts"] += len(d.in_amounts)
             acc["digits_excluded"] += len(d.excluded)
             acc["digits_leftover"] += [f"{rid} {period}: {x}" for x in d.leftover]

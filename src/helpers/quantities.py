@@ -50,6 +50,10 @@ __all__ = [
     "extract_quantities",
     "account_digits",
     "analyse_cell",
+    "check_cell",
+    "CellError",
+    "MAX_NUMBER_DIGITS",
+    "MAX_AMOUNTS_PER_CELL",
     "fill_missing_labels",
     "pair_trends",
     "normalise_label",
@@ -65,10 +69,28 @@ AFTER_QUALIFIERS = ["以上", "以下", "未満", "程度", "強", "弱", "予�
 BEFORE_QUALIFIERS = ["計", "約"]
 QUALITATIVE_TERMS = ["全戸", "全数", "随時", "適宜", "未実施", "中止"]
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_AMOUNT_RE = re.compile(rf"(?P<num>{_NUM})[ \u3000]*(?P<unit>{'|'.join(map(re.escape, UNITS))})")
+# Bounded by construction: a number starts only where no digit precedes it, and the possessive
+# quantifiers (*+, ++) never give back what they matched, so a run of n digits or spaces costs O(n),
+# not O(n²) (a 20 KB digit run took 27 s before).
+_NUM = r"\d{1,3}(?:,\d{3})++(?:\.\d++)?|\d++(?:\.\d++)?"
+_AMOUNT_RE = re.compile(rf"(?<!\d)(?P<num>{_NUM})[ \u3000]*+(?P<unit>{'|'.join(map(re.escape, UNITS))})")
+MAX_NUMBER_DIGITS = 15  # an amount has at most 15 digits (exact as a float); more is refused
+MAX_AMOUNTS_PER_CELL = 30  # the committed report has at most 7 a cell; pairing is quadratic in this
+
+
+class CellError(ValueError):
+    """A period cell this module refuses to read (exit code 2 in the CLI).
+
+    Attributes:
+        line_index: 0-based line of the cell to blame.
+    """
+
+    def __init__(self, message: str, line_index: int = 0):
+        super().__init__(message)
+        self.line_index = line_index
 _DIGITS_RE = re.compile(r"\d+")
 _MONTH_BEFORE_RE = re.compile(r"月\s*$")
+_ERA_BEFORE_RE = re.compile(r"[A-Za-z]\d{0,17}\.$")  # R4.1: searched in a 20-character window only
 _EACH_RE = re.compile(r"各館?[ \u3000]*$")
 _BEFORE_Q_RE = re.compile(rf"({'|'.join(BEFORE_QUALIFIERS)})[ \u3000]*$")
 _AFTER_Q_RE = re.compile(rf"[ \u3000]*(?:の|\(|（)?({'|'.join(AFTER_QUALIFIERS)})")
@@ -172,7 +194,7 @@ def _excluded_reason(norm: str, start: int, end: int) -> str | None:
         return "date (N月)"
     if after.startswith("日") and _MONTH_BEFORE_RE.search(norm[max(0, start - 2): start]):
         return "date (月N日)"
-    if after.startswith("/") or before == "/" or (before == "." and re.search(r"[A-Za-z]\d*\.$", norm[:start])):
+    if after.startswith("/") or before == "/" or (before == "." and _ERA_BEFORE_RE.search(norm[max(0, start - 20): start])):
         return "date (N/N, R4.1)"
     if after.startswith(("~", "～")) or before in ("~", "～"):
         return "range (months)"
@@ -374,10 +396,42 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
     return acc
 
 
+def check_cell(cell: "_Cell | Sequence[str]") -> None:
+    """Refuse a cell with a number of more than :data:`MAX_NUMBER_DIGITS` digits.
+
+    Such a number is no count of anything: as an int it can exceed what ``int()`` converts from
+    text, as a float it becomes ``inf``.
+
+    >>> check_cell(["延べ68,410人"])
+    >>> check_cell(["a", "1" * 16 + "回"])
+    Traceback (most recent call last):
+    helpers.quantities.CellError: a number of 16 digits ('111111111111111…'); an amount has at most 15
+    """
+    cell = cell if isinstance(cell, _Cell) else _Cell(cell)
+    for m in _NUMBER_RUN_RE.finditer(cell.norm):
+        digits = sum(ch.isdigit() for ch in m.group())
+        if digits > MAX_NUMBER_DIGITS:
+            raise CellError(f"a number of {digits:,} digits ('{m.group()[:MAX_NUMBER_DIGITS]}…'); "
+                            f"an amount has at most {MAX_NUMBER_DIGITS}", cell.line_of[m.start()])
+
+
+_NUMBER_RUN_RE = re.compile(r"\d++(?:[,.]\d++)*+")
+
+
 def analyse_cell(lines: Sequence[str]) -> tuple[list[Quantity], DigitAccount]:
-    """:func:`extract_quantities` and :func:`account_digits` of one cell, parsing it once."""
+    """:func:`extract_quantities` and :func:`account_digits` of one cell, parsing it once.
+
+    Raises:
+        CellError: a number of more than :data:`MAX_NUMBER_DIGITS` digits, or more than
+            :data:`MAX_AMOUNTS_PER_CELL` amounts in the cell.
+    """
     cell = _Cell(lines)
-    return extract_quantities(cell), account_digits(cell)
+    check_cell(cell)
+    quantities = extract_quantities(cell)
+    if len(quantities) > MAX_AMOUNTS_PER_CELL:
+        raise CellError(f"{len(quantities):,} amounts in one period cell; at most {MAX_AMOUNTS_PER_CELL} are read",
+                        quantities[MAX_AMOUNTS_PER_CELL].line_index)
+    return quantities, account_digits(cell)
 
 
 def normalise_label(label: str) -> str:
@@ -427,25 +481,38 @@ def _merge_complementary(groups: list[dict]) -> None:
     11回 against a plan of 事業を1回以上 per district: more than
     :data:`MERGE_MAX_RATIO` apart).
     """
+    memo: dict[tuple[str, str], bool] = {}
+
     def related(g, h) -> bool:
         a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
         if not a or not b:
             return True
-        sm = difflib.SequenceMatcher(None, a, b)
-        return sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
+        if (a, b) not in memo:
+            sm = difflib.SequenceMatcher(None, a, b)
+            memo[(a, b)] = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
+        return memo[(a, b)]
 
     def comparable(g, h) -> bool:
         values = [q.value for q in (*g["members"].values(), *h["members"].values()) if q.value > 0]
         return bool(values) and max(values) <= MERGE_MAX_RATIO * min(values)
 
-    def candidates(g):
-        return [h for h in groups if h is not g and h["unit"] == g["unit"]
-                and not set(h["members"]) & set(g["members"]) and related(g, h) and comparable(g, h)]
+    def candidates(g, limit: int = 2):
+        """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib."""
+        out = []
+        for h in groups:
+            if (h is not g and h["unit"] == g["unit"] and not set(h["members"]) & set(g["members"])
+                    and comparable(g, h) and related(g, h)):
+                out.append(h)
+                if len(out) >= limit:
+                    break
+        return out
 
     changed = True
     while changed:
         changed = False
         for g in groups:
+            if len(g["members"]) >= 3:  # complete: nothing can join it
+                continue
             cand = candidates(g)
             if len(cand) == 1 and candidates(cand[0]) == [g]:
                 h = cand[0]

@@ -80,6 +80,8 @@ SCHEMA: dict[str, list[Column]] = {
         _ID,
         Column("department_no", "担当部署順", "integer", "", "その行の中での担当部署の順番（1から）"),
         Column("department", "担当部署", "string", "", "担当部署名（2行に折り返された名前は1つ、印刷どおり連結）"),
+        Column("department_key", "担当部署（照合キー）", "string", "",
+               "部署をまとめるときの照合キー：NFKC 正規化しゼロ幅文字・BOM を除いた部署名（半角ｶﾅや不可視文字の違いで1つの部署が2つに分かれない）"),
     ],
     "source_lines": [
         _REPORT,
@@ -239,7 +241,7 @@ def columns_of(table: str) -> list[str]:
     """Column names of ``table`` in output order.
 
     >>> columns_of("departments")
-    ['report', 'initiative_id', 'department_no', 'department']
+    ['report', 'initiative_id', 'department_no', 'department', 'department_key']
     """
     return [c.name for c in SCHEMA[table]]
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .extract import Extraction, Fragment, RawRow, split_departments
+from .extract import _nfkc as _nfkc_key
 from .schema import SCHEMA, columns_of
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ValidationError",
     "join_cell",
     "strip_relisted",
+    "department_key",
     "tidy_extraction",
     "build_tables",
     "Records",
@@ -80,6 +82,18 @@ def strip_relisted(initiative: str) -> tuple[str, bool]:
 
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def department_key(name: str) -> str:
+    """The key departments are grouped by: NFKC, zero-width characters and BOM removed, no spaces.
+
+    The printed name stays in ``department``; the key makes ``地域包括支援ｾﾝﾀｰ``,
+    ``\ufeff健康福祉課`` and ``健康\u200b福祉課`` one department with their plain spellings.
+
+    >>> department_key("地域包括支援ｾﾝﾀｰ"), department_key("\ufeff健康\u200b福祉課")
+    ('地域包括支援センター', '健康福祉課')
+    """
+    return "".join(_nfkc_key(name).split())
 
 
 def initiative_ids(rows: list[RawRow], sections: list[tuple[str, str]], report: str) -> list[str]:
@@ -188,7 +202,8 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records
             "source_last_line": own[-1] if own else None,
         })
         for k, d in enumerate(depts, start=1):
-            dept_rows.append({"report": report, "initiative_id": rid, "department_no": k, "department": d})
+            dept_rows.append({"report": report, "initiative_id": rid, "department_no": k, "department": d,
+                              "department_key": department_key(d)})
         for src_field, frags in r.cells.items():
             if src_field == "initiative" and r.initiative_merged and frags and frags[0] in merged_seen:
                 continue  # a merged cell is one cell: recorded once, with its first row
