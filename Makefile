@@ -48,8 +48,12 @@ HTML = $(patsubst notebooks/%.ipynb,reports/html/%.html,$(NOTEBOOKS))
 SUMMARY_CSV = $(wildcard reports/tables/*.csv)
 WORKBOOK = reports/minami_welfare_eval.xlsx
 # Stored outputs are produced the same way every time: no timing metadata (record_timing=False).
-# Kernels talk over local IPC sockets, not TCP (ipykernel warns about unencrypted TCP otherwise).
-NBCONVERT = $(VENV)/bin/jupyter nbconvert --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 --KernelManager.transport=ipc
+# Kernel traffic is encrypted (CurveZMQ keys provisioned by jupyter_client; ipykernel's kernelspec
+# declares support) when this pyzmq has CurveZMQ, as the PyPI wheels do; otherwise plain TCP as before,
+# and ipykernel warns "Kernel is running over TCP without encryption". (IPC sockets are no way out:
+# nbclient names them relative to the working directory, which differs between client and kernel.)
+KERNEL_ENCRYPTION = $(eval KERNEL_ENCRYPTION := $(shell $(VENV_PY) -c 'import zmq; print("--KernelManager.transport_encryption=auto" if zmq.has("curve") else "")' 2>/dev/null))$(KERNEL_ENCRYPTION)
+NBCONVERT = $(VENV)/bin/jupyter nbconvert --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 $(KERNEL_ENCRYPTION)
 # After execution, drop editor noise (cell.metadata execution/ExecuteTime/collapsed/scrolled/hidden,
 # metadata.widgets/signature) but keep outputs, execution counts (nbval compares the outputs) and
 # the cell ids (stable; without --keep-id nbstripout renumbers them "0", "1", ...).
@@ -140,7 +144,7 @@ report: data notebooks ## Everything: clean tables, executed notebooks, figures,
 LAB_ARGS ?=
 lab: $(ENV_READY) ## Start JupyterLab at the project root with notebooks/ open (venv kernel; LAB_ARGS=...)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
-		--KernelManager.transport=ipc $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+		$(KERNEL_ENCRYPTION) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(ENV_READY) ## Run the benchmarks (scripts/bench.py)
 	$(VENV_PY) scripts/bench.py
