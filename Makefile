@@ -99,7 +99,7 @@ check-env:
 	$(call check_python,$(VENV_PY))
 	@$(VENV_PY) -c 'import importlib.util as u, sys; \
 	missing = [m for m in ("helpers", "pytest", "xdist", "nbval", "nbconvert", "nbstripout", "jupyterlab") if u.find_spec(m) is None]; \
-	sys.exit(missing and "make: $(VENV) lacks %s; it is not an environment make created, so make installs nothing into it: install requirements.lock (or environment.yml) and the project (pip install --no-deps -e .) there, or use another VENV=" % ", ".join(missing))'
+	sys.exit("make: $(VENV) lacks %s; it is not an environment make created, so make installs nothing into it: install requirements.lock (or environment.yml) and the project (pip install --no-deps -e .) there, or use another VENV=" % ", ".join(missing) if missing else None)'
 
 data: $(CLEAN_CSV) ## Build the tidy tables in data/clean/ from data/raw/*.txt
 
