@@ -30,6 +30,8 @@ needs_git = pytest.mark.skipif(
 # Named in the README but made on the user's machine, not stored in the repository.
 GENERATED_LOCALLY = (".venv", "reports/.executed")
 # File extensions that mark a backticked word as a path even without a folder in it.
+# Where a bare file name (no folder) is looked for (not the venvs: they are large).
+SEARCHED_FOR_BARE_NAMES = ("data", "docs", "notebooks", "reports", "scripts", "src", "tests")
 PATH_SUFFIXES = (".py", ".csv", ".md", ".yml", ".toml", ".lock", ".in", ".ipynb", ".json", ".txt", ".xlsx", ".html")
 
 
@@ -82,7 +84,7 @@ def exists(word: str) -> bool:
     if (ROOT / word).exists():
         return True
     if "/" not in word:  # a bare file name (e.g. `initiatives.csv` in the data/clean table)
-        return any(ROOT.rglob(word))
+        return any(any((ROOT / d).rglob(word)) for d in SEARCHED_FOR_BARE_NAMES)
     return False
 
 
