@@ -28,9 +28,14 @@ SUPPORTED = ["3.11", "3.12", "3.13"]
 VENV_NAMES = ["python3.13", "python3.12", "python3.11", "python3"]
 
 
+# Set by a `make test PYTHON=... VENV=...` around pytest (make exports command-line variables):
+# a make started by a test must not inherit them.
+MAKE_INHERITED = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV", "LAB_ARGS", "CONDA_PREFIX"}
+
+
 def make_env(path_prefix: Path | None = None) -> dict[str, str]:
-    """The environment for a make child: no flags inherited from a `make test` around pytest."""
-    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "CONDA_PREFIX"}}
+    """The environment for a make child: no flags or variables inherited from a make around pytest."""
+    env = {k: v for k, v in os.environ.items() if k not in MAKE_INHERITED}
     if path_prefix is not None:
         env["PATH"] = f"{path_prefix}{os.pathsep}{env['PATH']}"
     return env

@@ -24,7 +24,7 @@ BASH = shutil.which("bash")
 
 
 def makefile_value(expr: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV"}}
     r = subprocess.run(
         [MAKE, "-s", "--no-print-directory", f"VENV={sys.prefix}", "--eval", f"_show: ; @$(info {expr}):", "_show"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,

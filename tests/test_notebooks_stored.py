@@ -37,7 +37,7 @@ needs_make = pytest.mark.skipif(MAKE is None, reason="make is not installed")
 
 def makefile_value(expr: str) -> str:
     """Expand a make expression for this test's environment (VENV = the running interpreter's)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV"}}
     r = subprocess.run(
         [MAKE, "-s", "--no-print-directory", f"VENV={sys.prefix}", "--eval", f"_show: ; @$(info {expr}):", "_show"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
