@@ -3,7 +3,7 @@
 # needs only Python (3.11, 3.12 or 3.13) and make.
 
 # Supported Python versions, newest first. Keep in step with requires-python in pyproject.toml,
-# python in environment.yml and the requirements.lock header (tests/test_python_support.py checks).
+# python in environment.yml and the requirements.lock header (tests/test_make.py, test_environment.py check).
 PY_VERSIONS = 3.13 3.12 3.11
 PY_OLDEST = $(lastword $(PY_VERSIONS))
 # Exit status 0 only for a supported interpreter (an argument list for python).
@@ -61,7 +61,7 @@ NBCONVERT = $(VENV)/bin/jupyter nbconvert --ExecutePreprocessor.record_timing=Fa
 # 3.11.x, 3.12, 3.13 and conda builds and would make every run elsewhere modify every notebook.
 NBSTRIP = $(VENV)/bin/nbstripout --keep-output --keep-count --keep-id --extra-keys "metadata.language_info.version"
 # The one recipe that stores an executed notebook ($(1)): execute in place, then strip.
-# tests/test_notebook_recipe.py runs exactly this on a small notebook and compares bytes.
+# tests/test_notebooks_stored.py runs exactly this on a small notebook and compares bytes.
 EXECUTE_NB = $(NBCONVERT) --to notebook --execute --inplace $(1) && $(NBSTRIP) $(1)
 # nbconvert's HTML export warns "Alternative text is missing on N image(s)." for every chart (matplotlib
 # output carries no alt text; nbconvert adds a placeholder). Only that exact line is filtered; the
