@@ -202,6 +202,19 @@ def test_lab_command(lab_args):
     assert (ROOT / "notebooks").is_dir()
 
 
+@pytest.mark.parametrize(("uid", "allow_root"), [("0", True), ("1000", False)])
+def test_lab_allows_root_only_as_root(tmp_path, uid, allow_root):
+    """`id -u` is faked so that both cases are checked whoever runs the tests."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    fake_id = bindir / "id"
+    fake_id.write_text(f'#!/bin/sh\n[ "$1" = -u ] && echo {uid}\n')
+    fake_id.chmod(0o755)
+    r = run_make("-n", "lab", f"VENV={sys.prefix}", path_prefix=bindir)
+    assert r.returncode == 0, r.stderr
+    assert ("--allow-root" in r.stdout) == allow_root
+
+
 def test_help_lists_targets_and_variables():
     r = run_make("help")
     assert r.returncode == 0, r.stderr
