@@ -11,6 +11,7 @@ and the conda route is a bug: this test fails on any version mismatch.
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,9 @@ def read_environment(path: Path) -> tuple[str | None, dict[str, str], dict[str, 
                 else:
                     pip_other.append(item.strip())
             continue
+        if m := re.fullmatch(r"python\s*([<>=!].*)", str(dep).strip()):
+            python_spec = m.group(1)  # a range, e.g. >=3.11,<3.14
+            continue
         m = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:=(\S+))?", str(dep).strip())
         assert m, f"environment.yml: cannot parse conda spec {dep!r}"
         name, version = m.group(1).lower(), m.group(2)
@@ -92,11 +96,13 @@ def environment():
     return read_environment(ROOT / "environment.yml")
 
 
-def test_python_pinned_to_311(environment):
+def test_python_range_matches_pyproject(environment):
+    """environment.yml allows exactly the Python versions pyproject.toml supports (3.11-3.13)."""
     python_spec, *_ = environment
     assert python_spec is not None, "environment.yml: python is not listed"
-    assert re.fullmatch(r"3\.11(\.\*|\.\d+)?", python_spec), (
-        f"environment.yml: python must be pinned to 3.11, got {python_spec!r}"
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    assert python_spec.replace(" ", "") == requires.replace(" ", ""), (
+        f"environment.yml python{python_spec} differs from pyproject.toml requires-python {requires!r}"
     )
 
 

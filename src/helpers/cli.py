@@ -31,7 +31,7 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0].replace("``", ""))
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("clean", help="turn report text dumps into the clean tables")
     c.add_argument("inputs", nargs="+", metavar="INPUT", help="report .txt files, or folders of them")

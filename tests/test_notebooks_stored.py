@@ -1,0 +1,88 @@
+"""Stored notebooks carry no volatile metadata, and the Makefile's recipe keeps it that way.
+
+``make report`` stores an executed notebook with the Makefile's ``EXECUTE_NB`` recipe (nbconvert
+execute in place, then nbstripout with ``--extra-keys metadata.language_info.version``). Without
+the strip, every run on another interpreter (3.11.x, 3.12, 3.13, conda) rewrote
+``language_info.version`` in every notebook and left ``git status`` dirty.
+
+Two checks make "re-execution leaves the file unchanged" testable in seconds:
+
+* every stored notebook is already a fixed point of the strip step (``nbstripout --verify`` with
+  the Makefile's own options finds nothing to change) and has no interpreter version;
+* the whole recipe, run on a copy of ``tests/data/recipe_check.ipynb`` (a tiny synthetic notebook
+  stored by the same recipe), gives back the stored bytes on whichever Python runs the tests;
+  ``.ci/run`` runs it on every supported version.
+
+Re-executing the five report notebooks themselves takes ~25 s and rewrites reports/; their
+outputs are compared by nbval in ``make test``, and the recipe around them is the one tested here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+FIXTURE = ROOT / "tests" / "data" / "recipe_check.ipynb"
+MAKE = shutil.which("make")
+needs_make = pytest.mark.skipif(MAKE is None, reason="make is not installed")
+
+
+def makefile_value(expr: str) -> str:
+    """Expand a make expression for this test's environment (VENV = the running interpreter's)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV"}}
+    r = subprocess.run(
+        [MAKE, "-s", "--no-print-directory", f"VENV={sys.prefix}", "--eval", f"_show: ; @$(info {expr}):", "_show"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def test_there_are_stored_notebooks():
+    assert NOTEBOOKS, "no notebooks/*.ipynb"
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, FIXTURE], ids=lambda p: p.name)
+def test_stored_notebook_has_no_interpreter_version(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    language_info = nb["metadata"].get("language_info", {})
+    assert "version" not in language_info, f"{path.name}: metadata.language_info.version is stored"
+    for cell in nb["cells"]:
+        volatile = {"execution", "ExecuteTime"} & set(cell.get("metadata", {}))
+        assert not volatile, f"{path.name} cell {cell.get('id')}: {sorted(volatile)}"
+
+
+@needs_make
+def test_stored_notebooks_are_a_fixed_point_of_the_strip_step():
+    nbstrip = makefile_value("$(NBSTRIP)")
+    assert '--extra-keys "metadata.language_info.version"' in nbstrip
+    paths = " ".join(f'"{p}"' for p in [*NOTEBOOKS, FIXTURE])
+    r = subprocess.run(f"{nbstrip} --verify {paths}", shell=True, cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, f"nbstripout would change stored notebooks:\n{r.stdout}{r.stderr}"
+
+
+@needs_make
+def test_recipe_reexecution_leaves_the_stored_notebook_unchanged(tmp_path):
+    stored = FIXTURE.read_bytes()
+    nb = json.loads(stored)
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    assert [o["output_type"] for o in outputs] == ["stream", "stream", "execute_result"], (
+        "the fixture must be stored executed (its outputs are what the re-execution must reproduce)"
+    )
+    copy = tmp_path / "recipe_check.ipynb"
+    copy.write_bytes(stored)
+    recipe = makefile_value(f"$(call EXECUTE_NB,{copy})")
+    r = subprocess.run(recipe, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "without encryption" not in r.stderr, "kernel traffic is not encrypted (KERNEL_ENCRYPTION)"
+    assert copy.read_bytes() == stored, (
+        "the Makefile's recipe changed the notebook; diff tests/data/recipe_check.ipynb with a re-executed copy"
+    )

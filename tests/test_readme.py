@@ -1,0 +1,129 @@
+"""The README says nothing that is not true about the repository.
+
+* The targets/variables table and the layout tree are generated (scripts/readme_sync.py,
+  ``make readme``); a test fails when either is stale.
+* Every path the README names in backticks, and every entry of the layout tree, exists.
+"""
+
+from __future__ import annotations
+
+import doctest
+import glob
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+_spec = importlib.util.spec_from_file_location("readme_sync", ROOT / "scripts" / "readme_sync.py")
+readme_sync = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(readme_sync)
+
+needs_git = pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout"
+)
+
+# Named in the README but made on the user's machine, not stored in the repository.
+GENERATED_LOCALLY = (".venv", "reports/.executed")
+# File extensions that mark a backticked word as a path even without a folder in it.
+# Where a bare file name (no folder) is looked for (not the venvs: they are large).
+SEARCHED_FOR_BARE_NAMES = ("data", "docs", "notebooks", "reports", "scripts", "src", "tests")
+PATH_SUFFIXES = (".py", ".csv", ".md", ".yml", ".toml", ".lock", ".in", ".ipynb", ".json", ".txt", ".xlsx", ".html")
+
+
+def test_readme_sync_doctests():
+    result = doctest.testmod(readme_sync)
+    assert result.attempted >= 2 and result.failed == 0
+
+
+def test_targets_block_is_up_to_date():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert readme_sync.replace_block(README, "targets", readme_sync.targets_block(makefile)) == README, (
+        "README targets list is stale: run `make readme`"
+    )
+
+
+@needs_git
+def test_tree_block_is_up_to_date():
+    tree = readme_sync.tree_block(readme_sync.tracked_files())
+    assert readme_sync.replace_block(README, "tree", tree) == README, "README layout tree is stale: run `make readme`"
+
+
+def test_every_target_in_the_makefile_is_in_the_readme():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = re.findall(r"^([a-z][a-z0-9-]*):.*## ", makefile, re.M)
+    assert {"venv", "notebooks", "lab", "readme"} <= set(targets)
+    for t in targets:
+        assert f"`make {t}`" in README, f"README does not list make {t}"
+
+
+def backticked_paths(text: str) -> list[str]:
+    """Words in `backticks` that name a file or folder of the repository."""
+    found = []
+    for span in re.findall(r"`([^`\n]+)`", text):
+        word = span.strip()
+        if " " in word or "://" in word or "$" in word or word.startswith(("-", "make")) or "=" in word:
+            continue  # a command, URL, variable or option, not a path
+        if word.startswith(("/", "~", "../")):
+            continue  # outside the repository (e.g. /usr/bin/time)
+        if "/" in word or word.endswith(PATH_SUFFIXES):
+            found.append(word)
+    return found
+
+
+def exists(word: str) -> bool:
+    word = word.rstrip("/")
+    if word.startswith(GENERATED_LOCALLY):
+        return True
+    if any(ch in word for ch in "*?["):
+        return bool(glob.glob(str(ROOT / word)))
+    if (ROOT / word).exists():
+        return True
+    if "/" not in word:  # a bare file name (e.g. `initiatives.csv` in the data/clean table)
+        return any(any((ROOT / d).rglob(word)) for d in SEARCHED_FOR_BARE_NAMES)
+    return False
+
+
+def test_backticked_paths_exist():
+    words = backticked_paths(README)
+    assert "requirements.lock" in words and "scripts/readme_sync.py" in words  # the extractor works
+    missing = sorted({w for w in words if not exists(w)})
+    assert not missing, f"README names paths that do not exist: {missing}"
+
+
+def test_backticked_path_check_can_fail():
+    assert not exists("reports/no_such_workbook.xlsx")
+    assert not exists("data/raw/*.pdf")
+    assert backticked_paths("see `src/helpers/nope.py` and `make test` and `--out`") == ["src/helpers/nope.py"]
+
+
+def tree_paths(text: str) -> list[str]:
+    """Repository paths of the entries drawn in the layout tree block."""
+    block = text.split("<!-- tree:start -->", 1)[1].split("<!-- tree:end -->", 1)[0]
+    paths, stack = [], []
+    for line in block.splitlines():
+        m = re.match(r"^((?:│   |    )*)(?:├── |└── )(\S+)", line)
+        if not m:
+            continue
+        depth = len(m.group(1)) // 4
+        stack[depth:] = [m.group(2)]
+        paths.append("/".join(stack))
+    return paths
+
+
+def test_tree_entries_exist():
+    paths = tree_paths(README)
+    assert {"Makefile", ".ci/run", "reports/html", "reports/tables", "tests/data", "src/helpers/config.py"} <= set(paths)
+    assert "reports/minami_welfare_eval.xlsx" in paths
+    missing = [p for p in paths if not (ROOT / p).exists()]
+    assert not missing, f"README tree names paths that do not exist: {missing}"
+
+
+def test_readme_quotes_no_stale_test_counts():
+    """Counts of tests go stale with every new test: the README says how to get them instead."""
+    assert not re.search(r"\b\d+ (unit )?tests\b", README), "README quotes a test count"
+    assert "pytest --collect-only -q" in README
