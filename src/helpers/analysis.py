@@ -34,6 +34,8 @@ __all__ = [
     "relisted_decisions",
     "without_duplicates",
     "measured_achievement",
+    "select_reports",
+    "people_measure",
 ]
 
 # columns of initiatives.csv searched for keywords, in reading order
@@ -398,3 +400,38 @@ def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiative
     order = ["report", "row_no", "planned", "with_result", "without_result", "scheduled_only", "achievement",
              "lowest", "highest", "rubric_grade", "grade", "agrees", "missing_indicators", "initiative_id"]
     return out.sort_values(["report", "row_no"], kind="stable")[order].reset_index(drop=True)
+
+
+def select_reports(tables, reports=None):
+    """A copy of :class:`helpers.tables.CleanTables` holding only ``reports`` (all when None).
+
+    Every table with a ``report`` column is filtered; the grade legend is kept whole.
+    """
+    import dataclasses
+
+    if reports is None:
+        return tables
+    keep = set(reports)
+    missing = keep - set(tables.initiatives["report"])
+    if missing:
+        raise KeyError(f"reports not in {tables.folder}: {sorted(missing)}")
+    changes = {}
+    for f in dataclasses.fields(tables):
+        df = getattr(tables, f.name)
+        if isinstance(df, pd.DataFrame) and "report" in df.columns:
+            changes[f.name] = df[df["report"].isin(keep)].reset_index(drop=True)
+    return dataclasses.replace(tables, **changes)
+
+
+#: people counts that measure a caseload or a roster (people served, registered or placed), not
+#: attendance at an event: ranked apart from participants and visitors.
+CASELOAD_PATTERN = r"対象者|就職者|支援リーダー|配食サービス利用者"
+
+
+def people_measure(indicator) -> str:
+    """``caseload`` for a caseload/roster count, else ``attendance``.
+
+    >>> people_measure("就労支援対象者"), people_measure("子育て広場")
+    ('caseload', 'attendance')
+    """
+    return "caseload" if isinstance(indicator, str) and re.search(CASELOAD_PATTERN, indicator) else "attendance"

@@ -41,7 +41,8 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["EVENT_KINDS", "extract_events", "covid_events", "alert_months", "alert_note", "fully_cancelled"]
+__all__ = ["EVENT_KINDS", "extract_events", "covid_events", "alert_months", "alert_note", "fully_cancelled",
+           "event_months"]
 
 #: event kinds, in the order used by tables and charts, with their Japanese label
 EVENT_KINDS = {
@@ -326,3 +327,27 @@ def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
     named = cand.groupby("initiative_id")["activity"].transform(lambda a: (a != "").any())
     cand = cand[(cand["activity"] != "") | ~named]  # 未実施 (no name) beside the comment's named event
     return cand.drop_duplicates(["initiative_id", "activity"]).reset_index(drop=True)
+
+
+def event_months(period: str) -> list[int]:
+    """Calendar months named in an event's period (fiscal order kept as printed).
+
+    >>> event_months("9/3～9/16、1/21～3/6"), event_months("1月末から3月末"), event_months("R4.1以降")
+    ([9, 1, 2, 3], [1, 2, 3], [1, 2, 3])
+    """
+    if not isinstance(period, str) or not period:
+        return []
+    norm = _nfkc(period)
+    out: list[int] = []
+    for a, b in re.findall(r"(\d+)/\d+~(\d+)/\d+", norm.replace("～", "~")):
+        out += alert_months(f"{a}~{b}")
+    if not out:
+        months = [int(m) for m in re.findall(r"(\d+)月", norm)]
+        if "から" in norm and len(months) == 2:
+            out = alert_months(f"{months[0]}~{months[1]}")
+        else:
+            out = months
+    r = re.search(r"R\d+\.(\d+)以降", norm)
+    if r:  # 以降: to the end of the fiscal year (March)
+        out += alert_months(f"{int(r.group(1))}~3")
+    return list(dict.fromkeys(out))
