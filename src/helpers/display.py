@@ -30,6 +30,11 @@ import pandas as pd
 
 from .labels import CODE_LABELS, COLUMN_LABELS
 
+import re
+
+_PLAIN = re.compile(r"year|row|line|_no$|^part$")
+_FIELD_LISTS = ("field", "differing_fields")
+
 __all__ = ["DISPLAY_LABELS", "header", "formatted", "show_table", "table_html"]
 
 #: headers used in notebook tables before the schema's: "行" alone is ambiguous (a table row or a
@@ -62,7 +67,7 @@ def header(column: str) -> str:
     return COLUMN_LABELS.get(column, column)
 
 
-def _cell(value, *, rate: bool) -> str:
+def _cell(value, *, rate: bool, plain: bool = False) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, bool):
@@ -71,7 +76,7 @@ def _cell(value, *, rate: bool) -> str:
         if rate:
             return f"{value * 100:.1f}%"
         if float(value).is_integer():
-            return f"{int(value):,}"
+            return str(int(value)) if plain else f"{int(value):,}"
         return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
     return str(value)
 
@@ -80,9 +85,12 @@ def formatted(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = ()) -> p
     """A copy of ``df`` as display strings with Japanese headers (see the module docstring)."""
     out = {}
     for col in df.columns:
-        codes = CODE_LABELS.get(col, {})
+        codes = CODE_LABELS.get(col) or (CODE_LABELS.get("status", {}) if col.endswith("_status") else {})
         values = [codes.get(v, v) if isinstance(v, str) else v for v in df[col].astype(object).tolist()]
-        out[header(col)] = [_cell(v, rate=col in rates) for v in values]
+        if col in _FIELD_LISTS:  # column names as values (result_text・comment) → their Japanese headers
+            values = ["・".join(header(x) for x in v.split("・")) if isinstance(v, str) and v else v for v in values]
+        plain = bool(_PLAIN.search(col))  # years, row and line numbers: no thousands separator
+        out[header(col)] = [_cell(v, rate=col in rates, plain=plain) for v in values]
     return pd.DataFrame(out, index=range(len(df)))
 
 
