@@ -39,7 +39,7 @@ def test_sessions_where_printed(events):
     assert (e.sessions_planned, e.sessions_held, e.sessions_cancelled, e.source_lines) == (6, 2, 4, "76")
     # line 75 "　BP　第4期中止": a term cancelled, no session count printed
     e = one(events, 2, "cancelled", "BP")
-    assert e.period == "第4期" and pd_na(e.sessions_cancelled)
+    assert e.timing == "第4期" and pd_na(e.sessions_cancelled)
     # line 202 "…施設休館により中止８回"
     assert one(events, 7, "cancelled").sessions_cancelled == 8
 
@@ -57,7 +57,7 @@ def test_year_aware(events):
     assert e.source_lines == "647,648"  # merged with the comment "コロナ禍により中止。2年連続の中止…"
     # line 811 "7月は中止，10月は２会場で" is in the prior-year cell: a 2020 event, not 2021
     e = one(events, 32, "cancelled")
-    assert (e.fiscal_year, e.period, e.field) == (2020, "7月", "prior_text")
+    assert (e.fiscal_year, e.timing, e.field) == (2020, "7月", "prior_text")
     # row 3: "訪問自粛期間は電話確認・相談" only in the prior-year cell (line 95-96): no 2021 event
     assert set(events.loc[events["row_no"] == 3, "fiscal_year"]) == {2020}
 
@@ -75,9 +75,9 @@ def test_not_held_reduced_adapted(events):
     # line 1280 "戸別訪問　１回（予定）": scheduled, not held; line 1283 "６月時の戸別訪問が中止"
     assert one(events, 55, "scheduled_only").activity == "戸別訪問"
     e = one(events, 55, "cancelled", "戸別訪問")
-    assert (e.period, e.source_lines) == ("6月", "1283")
+    assert (e.timing, e.source_lines) == ("6月", "1283")
     # line 305 "コロナ禍による休館（9/3～9/16、1/21～" … "3/6）あり。"
-    assert one(events, 10, "closed").period == "9/3～9/16、1/21～3/6"
+    assert one(events, 10, "closed").timing == "9/3～9/16、1/21～3/6"
 
 
 def test_fully_cancelled(events, tables):

@@ -208,11 +208,11 @@ def plot_change_bars(df: pd.DataFrame, *, title: str, unit_col: str = "unit"):
         base = f"{float(p):,.0f}→" + ("実績なし" if pd.isna(r) else f"{float(r):,.0f}{u}")
         texts.append(f"{base} {rate:+.0f}%" if not pd.isna(r) else base)
     for b, t, rate in zip(bars, texts, d["rate"]):
-        x = b.get_width()
-        ax.text(x + (2 if rate >= 0 else -2), b.get_y() + b.get_height() / 2, t, va="center",
-                ha="left" if rate >= 0 else "right", fontsize=7)
+        # values right of the bar (increase) or right of the zero line (decrease): never over the labels
+        x = b.get_width() + 2 if rate >= 0 else 2
+        ax.text(x, b.get_y() + b.get_height() / 2, t, va="center", ha="left", fontsize=7)
     lo, hi = min(d["rate"].min(), 0), max(d["rate"].max(), 0)
-    ax.set_xlim(lo - 70, hi + 90)
+    ax.set_xlim(lo - 10, hi + 110)
     ax.axvline(0, color=PALETTE[11], linewidth=0.8)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("前年度比の増減（%）")

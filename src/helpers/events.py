@@ -27,7 +27,7 @@ comment are merged (their source lines joined). Nothing is inferred from the abs
 ('NP 第2期', 6, 2, 4)
 >>> [(e["what"], e["activity"]) for e in extract_events("コロナ禍により、育児相談会を１回中止、電話で相談対応。")]
 [('cancelled', '育児相談会'), ('adapted', '電話')]
->>> [(e["what"], e["period"]) for e in extract_events("コロナ禍による休館（9/3～9/16、1/21～3/6）あり。")]
+>>> [(e["what"], e["timing"]) for e in extract_events("コロナ禍による休館（9/3～9/16、1/21～3/6）あり。")]
 [('closed', '9/3～9/16、1/21～3/6')]
 >>> alert_months("警報以上の発令月4～６，8～10，1～3")
 [4, 5, 6, 8, 9, 10, 1, 2, 3]
@@ -121,7 +121,7 @@ def extract_events(text: str, breaks: list[int] | None = None) -> list[dict]:
 
     >>> [(e["what"], e["activity"]) for e in extract_events("介護教室は中止")]
     [('cancelled', '介護教室')]
-    >>> [(e["what"], e["activity"], e["period"]) for e in extract_events("7月は中止，10月は２会場で実施")]
+    >>> [(e["what"], e["activity"], e["timing"]) for e in extract_events("7月は中止，10月は２会場で実施")]
     [('cancelled', '', '7月')]
     >>> [(e["what"], e["sessions_held"]) for e in extract_events("0回")]
     [('not_held', 0)]
@@ -175,7 +175,7 @@ def extract_events(text: str, breaks: list[int] | None = None) -> list[dict]:
                 events.append({
                     "what": what, "activity": activity, "keyword": text[start + m.start(): start + m.end()],
                     "sessions_planned": planned, "sessions_held": held, "sessions_cancelled": cancelled,
-                    "period": "・".join(dict.fromkeys(period)), "covid_stated": bool(_COVID.search(clause)),
+                    "timing": "・".join(dict.fromkeys(period)), "covid_stated": bool(_COVID.search(clause)),
                     "offset": start + m.start(), "clause": text[start: start + len(clause)].strip(),
                 })
     return sorted(events, key=lambda e: e["offset"])
@@ -197,7 +197,7 @@ def covid_events(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Da
     """One row per event over every row of every report (see the module docstring).
 
     Columns: report, row_no, initiative, is_relisted, fiscal_year, status (actual / estimate of that
-    column), what, what_ja, activity, sessions_planned, sessions_held, sessions_cancelled, period,
+    column), what, what_ja, activity, sessions_planned, sessions_held, sessions_cancelled, timing (when, as printed),
     covid_stated (the clause names コロナ/感染), row_mentions_covid, field, source_lines (line numbers
     joined by ``,``), clause (as printed), initiative_id.
     """
@@ -224,14 +224,14 @@ def covid_events(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Da
                 "is_relisted": rec["is_relisted"], "fiscal_year": year, "status": status, "what": e["what"],
                 "what_ja": EVENT_KINDS[e["what"]], "activity": e["activity"] or "",
                 "sessions_planned": e["sessions_planned"], "sessions_held": e["sessions_held"],
-                "sessions_cancelled": e["sessions_cancelled"], "period": e["period"],
+                "sessions_cancelled": e["sessions_cancelled"], "timing": e["timing"],
                 "covid_stated": e["covid_stated"], "row_mentions_covid": bool(mentions), "field": e["field"],
                 "source_lines": ",".join(str(n) for n in e["lines"]), "clause": e["clause"],
                 "initiative_id": rec["initiative_id"],
             })
     out = pd.DataFrame(rows, columns=[
         "report", "row_no", "initiative", "is_relisted", "fiscal_year", "status", "what", "what_ja", "activity",
-        "sessions_planned", "sessions_held", "sessions_cancelled", "period", "covid_stated", "row_mentions_covid",
+        "sessions_planned", "sessions_held", "sessions_cancelled", "timing", "covid_stated", "row_mentions_covid",
         "field", "source_lines", "clause", "initiative_id"])
     for c in ("sessions_planned", "sessions_held", "sessions_cancelled", "fiscal_year", "row_no"):
         out[c] = out[c].astype("Int64")
@@ -264,7 +264,7 @@ def _merge(events: list[dict]) -> list[dict]:
         for k in ("sessions_planned", "sessions_held", "sessions_cancelled"):
             if target[k] is None:
                 target[k] = e[k]
-        target["period"] = target["period"] or e["period"]
+        target["timing"] = target["timing"] or e["timing"]
         target["covid_stated"] = target["covid_stated"] or e["covid_stated"]
         target["lines"] = sorted(set(target["lines"] + e["lines"]))
         if e["field"] != target["field"]:
@@ -315,7 +315,7 @@ def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
     """
     ev = events
     full_kinds = ev["what"].isin(["cancelled", "not_held"])
-    partial = ev["sessions_cancelled"].notna() | ev["sessions_planned"].notna() | (ev["period"].fillna("") != "")
+    partial = ev["sessions_cancelled"].notna() | ev["sessions_planned"].notna() | (ev["timing"].fillna("") != "")
     partial |= ev["clause"].str.contains("中止した学校あり|中止期間", regex=True)
     cand = ev[full_kinds & ~partial & (ev["field"].str.contains("result|comment"))].copy()
     latest = cand.groupby("report")["fiscal_year"].transform("max")

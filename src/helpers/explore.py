@@ -60,7 +60,7 @@ def initiative_parts(tables, query, *, report: str | None = None) -> dict:
         "heading": f"No.{r['row_no']} {r['initiative']} — 評価 {r['grade']}（{depts}）",
         "report": r["report"], "series": series.reset_index(drop=True),
         "comment": r["comment"] if isinstance(r["comment"], str) else "",
-        "events": ev[["fiscal_year", "what_ja", "activity", "sessions_cancelled", "period", "source_lines"]],
+        "events": ev[["fiscal_year", "what_ja", "activity", "sessions_cancelled", "timing", "source_lines"]],
         "source": src, "matches": rows["row_no"].tolist(),
     }
 
@@ -78,6 +78,6 @@ def show_initiative(tables, query, *, report: str | None = None) -> None:
     show_table(p["series"], rates=["achievement_rate"])
     display(Markdown("コメント（印刷どおり）: " + (p["comment"].replace("*", "\\*") or "—")))
     if len(p["events"]):
-        show_table(p["events"].rename(columns={"what_ja": "出来事", "activity": "活動", "period": "時期",
+        show_table(p["events"].rename(columns={"what_ja": "出来事", "activity": "活動", "timing": "時期",
                                                "sessions_cancelled": "中止回数", "fiscal_year": "年度"}))
     show_table(p["source"], wrap=40)
