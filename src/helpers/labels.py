@@ -82,3 +82,5 @@ CODE_LABELS.update({
              "postponed": "延期", "closed": "休館", "suspended": "自粛", "reduced": "縮小・短縮", "adapted": "工夫・代替"},
     "measure": {"attendance": "参加・利用", "caseload": "対象者・登録者"},
 })
+COLUMN_LABELS.update({"plan_minus_cancelled": "計画−中止", "consistent": "実績と整合", "timing": "時期",
+                      "year_role": "年度の区分", "result_note": "実績の注記", "prior_is_plan_only": "前年度の値は予定"})
