@@ -34,6 +34,7 @@ __all__ = [
     "relisted_decisions",
     "without_duplicates",
     "measured_achievement",
+    "indicator_achievement",
     "select_reports",
     "people_measure",
 ]
@@ -330,25 +331,13 @@ def without_duplicates(initiatives: pd.DataFrame, decisions: pd.DataFrame | None
     return initiatives[~initiatives["initiative_id"].isin(dup)]
 
 
-def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiatives: pd.DataFrame,
-                         legend: pd.DataFrame) -> pd.DataFrame:
-    """Plan achievement per row over *every* planned indicator (all units), missing results counted as 0.
+def indicator_achievement(trends: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Every planned indicator with its capped achievement; the rules of :func:`measured_achievement`.
 
-    An indicator is planned when the plan cell gives it a number. Its achievement is result / plan,
-    capped at 100 % (over-achieving one indicator does not make up for another). A planned indicator
-    without a result number (cancelled, 中止, not printed) or whose result is only scheduled
-    (``１回（予定）``: metrics qualifier 予定) counts as 0 — a missing result lowers the row's
-    achievement, it does not vanish from it. The row's achievement is the mean over its planned
-    indicators; ``rubric_grade`` applies the report's legend to it. A planned indicator without a
-    result, in a row whose result cell prints an unplanned number of the same unit, is left out (the
-    result may be the same activity reworded; pairing it would be a guess).
-
-    Returns:
-        One row per initiative with at least one planned indicator: report, row_no, planned (indicators),
-        with_result, without_result, scheduled_only, achievement, lowest, highest, rubric_grade, grade,
-        agrees, missing_indicators (names of planned indicators without a held result), initiative_id.
+    Returns the planned trends rows (plus cancellations printed in a result cell) with ``scheduled_only``,
+    ``held`` (a result number that is not only scheduled), ``achievement`` (result / plan, 0 when not
+    held; not capped), ``capped`` (at 100 %) and ``label`` (indicator and unit, for lists).
     """
-    from .metrics import rubric_grade
 
     planned = trends[trends["plan_value"].notna() & (trends["plan_value"] > 0)].copy()
     sched = metrics[(metrics["period"] == "result") & (metrics["qualifier"].astype("string") == "予定")]
@@ -380,6 +369,31 @@ def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiative
     planned["label"] = [(str(i) if pd.notna(i) else "（無題）") + (f"（{u}）" if pd.notna(u) else "（中止）")
                         for i, u in zip(planned["indicator"], planned["unit"])]
 
+    planned["achievement"] = rate.fillna(0.0).astype(float)
+    return planned.reset_index(drop=True)
+
+
+def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiatives: pd.DataFrame,
+                         legend: pd.DataFrame) -> pd.DataFrame:
+    """Plan achievement per row over *every* planned indicator (all units), missing results counted as 0.
+
+    An indicator is planned when the plan cell gives it a number. Its achievement is result / plan,
+    capped at 100 % (over-achieving one indicator does not make up for another). A planned indicator
+    without a result number (cancelled, 中止, not printed) or whose result is only scheduled
+    (``１回（予定）``: metrics qualifier 予定) counts as 0 — a missing result lowers the row's
+    achievement, it does not vanish from it. The row's achievement is the mean over its planned
+    indicators; ``rubric_grade`` applies the report's legend to it. A planned indicator without a
+    result, in a row whose result cell prints an unplanned number of the same unit, is left out (the
+    result may be the same activity reworded; pairing it would be a guess).
+
+    Returns:
+        One row per initiative with at least one planned indicator: report, row_no, planned (indicators),
+        with_result, without_result, scheduled_only, achievement, lowest, highest, rubric_grade, grade,
+        agrees, missing_indicators (names of planned indicators without a held result), initiative_id.
+    """
+    from .metrics import rubric_grade
+
+    planned = indicator_achievement(trends, metrics)
     def missing(g):
         return "・".join(g.loc[~g["held"], "label"])
 

@@ -134,11 +134,14 @@ def plot_grade_counts_and_shares(counts: pd.DataFrame, *, title: str):
         left = pd.Series(0.0, index=data.index)
         for g in GRADE_ORDER:
             bars = ax.barh(labels, data[g].iloc[::-1], left=left.iloc[::-1], color=GRADE_COLORS[g], label=g, height=0.6)
-            texts = [(f"{v:.0f}%" if share else f"{int(v)}") if v >= (10 if share else 0.6) else ""
-                     for v in data[g].iloc[::-1]]
+            room = 12 if share else data.sum(axis=1).max() * 0.07  # label a segment only where it fits
+            texts = [(f"{v:.0f}%" if share else f"{int(v)}") if v >= room else "" for v in data[g].iloc[::-1]]
             ax.bar_label(bars, labels=texts, label_type="center", fontsize=7)
             left += data[g]
-        ax.set_xlim(0, 100 if share else left.max() * 1.1)
+        if not share:
+            for y, n in enumerate(left.iloc[::-1]):
+                ax.text(n + left.max() * 0.02, y, f"{int(n)}件", va="center", fontsize=7)
+        ax.set_xlim(0, 100 if share else left.max() * 1.2)
         ax.set_xlabel("割合（%）" if share else "件数")
     a1.set_title("件数", fontsize=9)
     a2.set_title("割合", fontsize=9)
@@ -159,17 +162,21 @@ def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "fie
     from .style import FULL_WIDTH, PALETTE
 
     groups = list(dict.fromkeys(points[group]))
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.75 * len(groups) + 1.4))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.95 * len(groups) + 1.4))
     for gi, gname in enumerate(groups[::-1]):
         sub = points[points[group] == gname].sort_values("achievement", kind="stable")
         binned = (sub["achievement"].clip(upper=cap) * 100 / 4).round().astype(int)  # 4 % bins share a stack
         rank = binned.groupby(binned).cumcount()
         n = binned.groupby(binned).transform("size")
-        offset = (rank - (n - 1) / 2) * 0.13
+        step = min(0.13, 0.8 / max(int(n.max()), 1))  # a stack stays inside its group's band
+        offset = (rank - (n - 1) / 2) * step
+        for b_, cnt in binned.value_counts().items():
+            if cnt >= 5:  # dense stacks: print how many dots they hold
+                ax.annotate(f"{cnt}", (min(b_ * 4, cap * 100), gi + 0.42), ha="center", fontsize=6, color=PALETTE[10])
         x = sub["achievement"].clip(upper=cap) * 100
         held = sub["held"].astype(bool)
         ax.scatter(x[held], gi + offset[held], s=22, color=PALETTE[5], zorder=3, label="実績あり" if gi == 0 else None)
-        ax.scatter(x[~held], gi + offset[~held], s=22, facecolor="white", edgecolor=PALETTE[6], zorder=3,
+        ax.scatter(x[~held], gi + offset[~held], s=22, facecolor="white", edgecolor=PALETTE[7], zorder=3,
                    label="計画にあり実績なし（0%）" if gi == 0 else None)
         for xv, yv, v in zip(x, gi + offset, sub["achievement"]):
             if v > cap:
@@ -178,7 +185,7 @@ def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "fie
         ax.axvline(pct, color=PALETTE[8], linestyle="--", linewidth=0.7, zorder=1)
     ax.set_yticks(range(len(groups)), [str(g) for g in groups[::-1]], fontsize=8)
     ax.set_xlim(-5, cap * 100 + 12)
-    ax.set_xlabel("指標ごとの計画達成率（実績 ÷ 計画、%）。破線は凡例の目安 50・75・90%")
+    ax.set_xlabel("指標ごとの計画達成率（実績 ÷ 計画、%）。破線は凡例の目安、点の上の数字は重なった点の数", fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.28), ncol=2, frameon=False, fontsize=8)
     fig.tight_layout()

@@ -47,7 +47,7 @@ DISPLAY_LABELS = {
     "achievement": "計画達成率（行）", "rubric_grade": "凡例による評価", "grade": "評価",
     "indicator": "指標", "indicator_label": "指標（表示用）", "unit": "単位", "field_plan": "分野別計画",
     "initiative": "具体的な取り組み・事業", "department": "担当部署", "comment": "コメント・課題等",
-    "label": "指標（表示名）", "result_note": "実績の注記", "measure": "種類",
+    "result_note": "実績の注記", "measure": "種類",
 }
 
 

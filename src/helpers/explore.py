@@ -78,6 +78,5 @@ def show_initiative(tables, query, *, report: str | None = None) -> None:
     show_table(p["series"], rates=["achievement_rate"])
     display(Markdown("コメント（印刷どおり）: " + (p["comment"].replace("*", "\\*") or "—")))
     if len(p["events"]):
-        show_table(p["events"].rename(columns={"what_ja": "出来事", "activity": "活動", "timing": "時期",
-                                               "sessions_cancelled": "中止回数", "fiscal_year": "年度"}))
+        show_table(p["events"])
     show_table(p["source"], wrap=40)
