@@ -290,7 +290,7 @@ def alert_months(text: str) -> list[int]:
 def alert_note(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.DataFrame:
     """The report's own note of alert months (警報以上の発令月 …) with its row, year and lines.
 
-    Columns: report, row_no, fiscal_year, note (as printed), months (fiscal order, ``,``-joined),
+    Columns: report, row_no, fiscal_year, printed_note (as printed), months (fiscal order, ``,``-joined),
     source_lines.
     """
     rows = []
@@ -300,9 +300,9 @@ def alert_note(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Data
             lines = source_lines[(source_lines["initiative_id"] == rec["initiative_id"])
                                  & (source_lines["field"] == "remarks")]["line_no"].astype(int).tolist()
             rows.append({"report": rec["report"], "row_no": rec["row_no"], "fiscal_year": rec["result_year"],
-                         "note": text, "months": ",".join(map(str, alert_months(text))),
+                         "printed_note": text, "months": ",".join(map(str, alert_months(text))),
                          "source_lines": ",".join(map(str, lines))})
-    return pd.DataFrame(rows, columns=["report", "row_no", "fiscal_year", "note", "months", "source_lines"])
+    return pd.DataFrame(rows, columns=["report", "row_no", "fiscal_year", "printed_note", "months", "source_lines"])
 
 
 def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:

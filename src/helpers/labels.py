@@ -55,7 +55,7 @@ COLUMN_LABELS.update({
     "covid_events": "コロナ禍の出来事（実績年度）", "not_held": "開催なし・未実施", "postponed": "延期",
     "closed": "休館", "reduced": "縮小・短縮", "departments": "担当部署", "what": "出来事", "what_ja": "出来事",
     "activity": "活動", "timing": "時期", "covid_stated": "同じ文でコロナに言及", "row_mentions_covid": "行でコロナに言及",
-    "clause": "原文（印刷どおり）", "also_prior_year": "前年度も中止", "note": "注記（印刷どおり）", "months": "月",
+    "clause": "原文（印刷どおり）", "also_prior_year": "前年度も中止", "printed_note": "注記（印刷どおり）", "months": "月",
     "row_a": "表の行番号A", "row_b": "表の行番号B", "grade_a": "評価A", "grade_b": "評価B", "shared": "共通の数字",
     "initiative_a": "取り組みA", "initiative_b": "取り組みB", "measure": "種類", "label": "表示名",
     "share": "割合", "share_A": "Aの割合", "share_B": "Bの割合", "share_C": "Cの割合", "share_D": "Dの割合",
