@@ -60,7 +60,7 @@ def period_label(year, status: str | None) -> str:
 
 
 def source_line(initiatives: pd.DataFrame, reports=None, *, note: str = "") -> str:
-    """``出典: <report>（2020年度 実績・2021年度 計画・2021年度 実績（一部見込み））…`` for the reports shown.
+    """``出典: 進捗評価報告書 <report>（2020年度 実績・2021年度 計画・2021年度 見込み）`` for the reports shown.
 
     The years and the actual/estimate status are read from the rows (their column headers), so the
     caveat follows the data.
@@ -73,7 +73,8 @@ def source_line(initiatives: pd.DataFrame, reports=None, *, note: str = "") -> s
             s = set(g[col].astype(str))
             return "実績" if s == {"actual"} else "見込み" if s == {"estimate"} else "分野により実績または見込み"
         parts.append(f"{report}（{py}年度 {st('prior_status')}・{ly}年度 計画・{ry}年度 {st('result_status')}）")
-    return "出典: 新潟市南区 地域福祉計画 進捗評価 " + "、".join(parts) + (f"。{note}" if note else "")
+    # the report is named by its file (the municipality is not in the clean tables: no guess)
+    return "出典: 進捗評価報告書 " + "、".join(parts) + (f"。{note}" if note else "")
 
 
 def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = False, label_totals: bool = True,
