@@ -129,11 +129,11 @@ def test_missing_results_lower_achievement(raw_path):
     # row 34: five courses planned with 回 (lines 869-875); results print 回 for 免疫力アップ講座 (1回)
     # and 糖尿病予防教室 (2回) only (lines 877-881): 3 of 5 without a result → (1 + 1 + 0 + 0 + 0) / 5
     r = m.loc[34]
-    assert (r.planned, r.with_result, r.without_result, r.achievement, r.rubric_grade, r.grade) == (5, 2, 3, 0.4, "D", "C")
+    assert (r.planned, r.with_result, r.without_result, r.mean_achievement, r.rubric_grade, r.grade) == (5, 2, 3, 0.4, "D", "C")
     # row 55: line 1280 "戸別訪問　１回（予定）" is only scheduled: 0 of 1; 区だより 1 of 2 (line 1281)
     r = m.loc[55]
-    assert (r.scheduled_only, r.achievement, r.rubric_grade) == (1, 0.25, "D")
+    assert (r.scheduled_only, r.mean_achievement, r.rubric_grade) == (1, 0.25, "D")
     # row 13: line 373 "関係機関合同研修会　中止" counts as a planned activity not held (2 of 3)
-    assert m.loc[13, "achievement"] == round(2 / 3, 4) and m.loc[13, "rubric_grade"] == "C"
+    assert m.loc[13, "mean_achievement"] == round(2 / 3, 4) and m.loc[13, "rubric_grade"] == "C"
     # row 7: 38/54 回 and 397/540 人 (line 189-202) → mean 71.9 % → C, printed B; row 2 same figures → C
     assert m.loc[7, "rubric_grade"] == "C" and m.loc[7, "grade"] == "B" and m.loc[2, "grade"] == "C"

@@ -335,7 +335,7 @@ def indicator_achievement(trends: pd.DataFrame, metrics: pd.DataFrame) -> pd.Dat
     """Every planned indicator with its capped achievement; the rules of :func:`measured_achievement`.
 
     Returns the planned trends rows (plus cancellations printed in a result cell) with ``scheduled_only``,
-    ``held`` (a result number that is not only scheduled), ``achievement`` (result / plan, 0 when not
+    ``held`` (a result number that is not only scheduled), ``achievement_rate`` (result / plan, 0 when not
     held; not capped), ``capped`` (at 100 %) and ``label`` (indicator and unit, for lists).
     """
 
@@ -369,7 +369,7 @@ def indicator_achievement(trends: pd.DataFrame, metrics: pd.DataFrame) -> pd.Dat
     planned["label"] = [(str(i) if pd.notna(i) else "（無題）") + (f"（{u}）" if pd.notna(u) else "（中止）")
                         for i, u in zip(planned["indicator"], planned["unit"])]
 
-    planned["achievement"] = rate.fillna(0.0).astype(float)
+    planned["achievement_rate"] = rate.fillna(0.0).astype(float)
     return planned.reset_index(drop=True)
 
 
@@ -388,7 +388,7 @@ def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiative
 
     Returns:
         One row per initiative with at least one planned indicator: report, row_no, planned (indicators),
-        with_result, without_result, scheduled_only, achievement, lowest, highest, rubric_grade, grade,
+        with_result, without_result, scheduled_only, mean_achievement, lowest, highest, rubric_grade, grade,
         agrees, missing_indicators (names of planned indicators without a held result), initiative_id.
     """
     from .metrics import rubric_grade
@@ -399,19 +399,19 @@ def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiative
 
     per_row = planned.groupby("initiative_id", sort=False).agg(
         planned=("capped", "size"), with_result=("held", "sum"), scheduled_only=("scheduled_only", "sum"),
-        achievement=("capped", "mean"), lowest=("capped", "min"), highest=("capped", "max"))
+        mean_achievement=("capped", "mean"), lowest=("capped", "min"), highest=("capped", "max"))
     per_row["missing_indicators"] = planned.groupby("initiative_id", sort=False)[["held", "label"]].apply(missing)
     per_row = per_row.reset_index()
     per_row["without_result"] = per_row["planned"] - per_row["with_result"]
     rules = legend.to_dict("records")
-    per_row["rubric_grade"] = [rubric_grade(float(a), rules) for a in per_row["achievement"]]
+    per_row["rubric_grade"] = [rubric_grade(float(a), rules) for a in per_row["mean_achievement"]]
     out = per_row.merge(initiatives[["report", "initiative_id", "row_no", "grade"]], on="initiative_id")
     out["grade"] = out["grade"].astype(str)
     out["agrees"] = out["grade"] == out["rubric_grade"]
     for c in ("planned", "with_result", "without_result", "scheduled_only"):
         out[c] = out[c].astype(int)
-    out["achievement"] = out["achievement"].round(4)
-    order = ["report", "row_no", "planned", "with_result", "without_result", "scheduled_only", "achievement",
+    out["mean_achievement"] = out["mean_achievement"].round(4)
+    order = ["report", "row_no", "planned", "with_result", "without_result", "scheduled_only", "mean_achievement",
              "lowest", "highest", "rubric_grade", "grade", "agrees", "missing_indicators", "initiative_id"]
     return out.sort_values(["report", "row_no"], kind="stable")[order].reset_index(drop=True)
 

@@ -155,7 +155,7 @@ def plot_grade_counts_and_shares(counts: pd.DataFrame, *, title: str):
 def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "field_plan", cap: float = 2.0):
     """Dot plot of indicator achievement (result ÷ plan, %) per group, every indicator visible.
 
-    ``points`` needs ``group``, ``achievement`` (float, 0 for a planned indicator without result) and
+    ``points`` needs ``group``, ``achievement_rate`` (float, 0 for a planned indicator without result) and
     ``held`` (False draws a hollow dot). Dots with the same value in a group are stacked side by side
     (a deterministic beeswarm), never hidden by jitter. Values above ``cap`` are drawn at the cap
     with their value printed.
@@ -165,8 +165,8 @@ def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "fie
     groups = list(dict.fromkeys(points[group]))
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.95 * len(groups) + 1.4))
     for gi, gname in enumerate(groups[::-1]):
-        sub = points[points[group] == gname].sort_values("achievement", kind="stable")
-        binned = (sub["achievement"].clip(upper=cap) * 100 / 4).round().astype(int)  # 4 % bins share a stack
+        sub = points[points[group] == gname].sort_values("achievement_rate", kind="stable")
+        binned = (sub["achievement_rate"].clip(upper=cap) * 100 / 4).round().astype(int)  # 4 % bins share a stack
         rank = binned.groupby(binned).cumcount()
         n = binned.groupby(binned).transform("size")
         step = min(0.13, 0.8 / max(int(n.max()), 1))  # a stack stays inside its group's band
@@ -174,12 +174,12 @@ def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "fie
         for b_, cnt in binned.value_counts().items():
             if cnt >= 5:  # dense stacks: print how many dots they hold
                 ax.annotate(f"{cnt}", (min(b_ * 4, cap * 100), gi + 0.42), ha="center", fontsize=6, color=PALETTE[10])
-        x = sub["achievement"].clip(upper=cap) * 100
+        x = sub["achievement_rate"].clip(upper=cap) * 100
         held = sub["held"].astype(bool)
         ax.scatter(x[held], gi + offset[held], s=22, color=PALETTE[5], zorder=3, label="実績あり" if gi == 0 else None)
         ax.scatter(x[~held], gi + offset[~held], s=22, facecolor="white", edgecolor=PALETTE[7], zorder=3,
                    label="計画にあり実績なし（0%）" if gi == 0 else None)
-        for xv, yv, v in zip(x, gi + offset, sub["achievement"]):
+        for xv, yv, v in zip(x, gi + offset, sub["achievement_rate"]):
             if v > cap:
                 ax.annotate(f"{v:.0%}", (xv, yv), xytext=(3, 0), textcoords="offset points", fontsize=6, va="center")
     for pct in (50, 75, 90):

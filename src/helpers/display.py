@@ -44,7 +44,7 @@ DISPLAY_LABELS = {
     "source_first_line": "原文の最初の行", "source_last_line": "原文の最後の行", "relisted_row": "再掲の表の行番号",
     "original_row": "元の表の行番号", "prior_value": "前年度の値", "plan_value": "計画の値", "result_value": "実績の値",
     "change": "増減（実績−前年度）", "change_rate": "前年度比の増減率", "achievement_rate": "計画達成率",
-    "achievement": "計画達成率（行）", "rubric_grade": "凡例による評価", "grade": "評価",
+    "achievement": "計画達成率（行）", "mean_achievement": "計画達成率（行の平均）", "rubric_grade": "凡例による評価", "grade": "評価",
     "indicator": "指標", "indicator_label": "指標（表示用）", "unit": "単位", "field_plan": "分野別計画",
     "initiative": "具体的な取り組み・事業", "department": "担当部署", "comment": "コメント・課題等",
     "result_note": "実績の注記", "measure": "種類",

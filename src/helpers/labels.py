@@ -84,3 +84,4 @@ CODE_LABELS.update({
 })
 COLUMN_LABELS.update({"plan_minus_cancelled": "計画−中止", "consistent": "実績と整合", "timing": "時期",
                       "year_role": "年度の区分", "result_note": "実績の注記", "prior_is_plan_only": "前年度の値は予定"})
+COLUMN_LABELS.update({"mean_achievement": "行の計画達成率（平均、実績なしは0%）"})

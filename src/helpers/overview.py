@@ -25,7 +25,7 @@ __all__ = ["OVERVIEW_COLUMNS", "initiatives_overview", "same_figures_different_g
 OVERVIEW_COLUMNS = [
     "report", "row_no", "section_no", "field_plan", "objective", "initiative", "departments", "grade",
     "is_relisted", "relisted_decision", "counts_as_initiative", "prior_year", "result_year", "result_status",
-    "planned_indicators", "indicators_with_result", "indicators_without_result", "achievement", "rubric_grade",
+    "planned_indicators", "indicators_with_result", "indicators_without_result", "mean_achievement", "rubric_grade",
     "grade_agrees", "sessions_planned", "sessions_held", "covid_events", "cancelled", "not_held",
     "scheduled_only", "postponed", "closed", "reduced", "adapted", "mentions_covid", "comment",
     "source_first_line", "source_last_line", "initiative_id",
@@ -67,7 +67,7 @@ def initiatives_overview(tables) -> pd.DataFrame:
     out["planned_indicators"] = out["initiative_id"].map(a["planned"]).fillna(0).astype(int)
     out["indicators_with_result"] = out["initiative_id"].map(a["with_result"]).fillna(0).astype(int)
     out["indicators_without_result"] = out["initiative_id"].map(a["without_result"]).fillna(0).astype(int)
-    out["achievement"] = out["initiative_id"].map(a["achievement"]).astype("Float64")
+    out["mean_achievement"] = out["initiative_id"].map(a["mean_achievement"]).astype("Float64")
     out["rubric_grade"] = out["initiative_id"].map(a["rubric_grade"]).fillna("")
     out["grade_agrees"] = out["initiative_id"].map(a["agrees"]).astype("boolean")
     out["sessions_planned"] = out["initiative_id"].map(sessions["sessions_planned"]).astype("Int64")
@@ -134,6 +134,6 @@ def same_figures_different_grades(tables) -> pd.DataFrame:
 def low_grade_reasons(overview: pd.DataFrame) -> pd.DataFrame:
     """Every C/D row with its stated reason (the comment as printed), its events and measured achievement."""
     low = overview[overview["grade"].isin(["C", "D"])]
-    cols = ["report", "row_no", "grade", "initiative", "departments", "achievement", "rubric_grade", "covid_events",
+    cols = ["report", "row_no", "grade", "initiative", "departments", "mean_achievement", "rubric_grade", "covid_events",
             "relisted_decision", "comment", "source_first_line", "source_last_line"]
     return low[cols].reset_index(drop=True)
