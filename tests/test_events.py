@@ -101,3 +101,9 @@ def test_alert_note(tables):
         [56, 2021, "4,5,6,8,9,10,1,2,3", "1298,1299"]]
     assert alert_months("１～３") == [1, 2, 3]
     assert extract_events("") == []
+
+
+def test_fewer_sessions_held_is_a_reduction(events):
+    # line 356 "コロナ禍により各1回の開催。" (row 12, planned 2 meetings each, lines 348-349)
+    e = one(events, 12, "reduced")
+    assert (e.sessions_held, e.fiscal_year, e.covid_stated, e.source_lines) == (1, 2021, True, "356")

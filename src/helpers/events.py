@@ -10,7 +10,7 @@ the comment and the remarks of every row clause by clause and returns one row pe
 ``what``
     ``cancelled`` (中止), ``postponed`` (延期), ``closed`` (休館), ``suspended`` (自粛),
     ``not_held`` (0回 / 開催なし / 未実施), ``scheduled_only`` (（予定） / 開催予定 in the result
-    column: not held when the report was written), ``reduced`` (縮小 / 短縮) or ``adapted``
+    column: not held when the report was written), ``reduced`` (縮小 / 短縮 / 各N回の開催) or ``adapted``
     (オンライン, 書面, 電話, ビデオ, 予約制, 個別相談に変更, 代替, 代わり, 工夫).
 ``fiscal_year``
     the year of the column the text stands in (a note in the prior-year cell is a prior-year
@@ -59,7 +59,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("postponed", re.compile(r"延期")),
     ("closed", re.compile(r"休館")),
     ("suspended", re.compile(r"自粛")),
-    ("reduced", re.compile(r"縮小|短縮")),
+    ("reduced", re.compile(r"縮小|短縮|各(\d+)回の開催")),  # 各1回の開催: fewer sessions than planned
     ("adapted", re.compile(r"オンライン|書面|電話|ビデオ|予約制|個別相談に変更|代替|代わり|工夫")),
 ]
 _COVID = re.compile(r"コロナ|感染")
@@ -156,6 +156,8 @@ def extract_events(text: str, breaks: list[int] | None = None) -> list[dict]:
                 count_end = m.end() + after.end() if after else m.end()
             elif what == "not_held" and m.group(0).endswith("回"):
                 held = 0
+            elif what == "reduced" and m.group(1):
+                held = int(m.group(1))
             seg_start = max(clause.rfind(c, 0, m.start()) for c in "、,。 ")
             before = clause[prev_end:m.start()] if what != "reduced" else re.split("[がは]", clause[seg_start + 1:m.start()])[-1]
             if what == "adapted":
