@@ -39,6 +39,12 @@ def initiatives_overview(tables) -> pd.DataFrame:
 
     ``counts_as_initiative`` is False only for （再掲） rows that repeat their original; event flags
     refer to the result year (prior-year notes are in the events table, not here).
+
+    >>> from helpers import load_tables
+    >>> ov = initiatives_overview(load_tables()).set_index("row_no")
+    >>> r = ov.loc[30]  # line 769 "８回　48人 12回　72人 0回 D", line 772 "開催なし"
+    >>> (r.grade, int(r.sessions_planned), int(r.sessions_held), r.covid_events)
+    ('D', 12, 0, 'not_held')
     """
     ini = tables.initiatives
     decisions = relisted_decisions(ini, tables.departments)
