@@ -123,6 +123,7 @@ notebooks: data ## Re-execute changed notebooks/NN_*.ipynb in place (two at a ti
 ifneq ($(NB_DONE),)
 	@$(VENV_PY) -c 'import matplotlib.font_manager'  # build matplotlib's font cache first: its notice would land in a notebook's stderr
 	@$(MAKE) --no-print-directory $(JOBS2) $(NB_DONE)
+	$(VENV_PY) -m helpers.figindex  # reports/figures/README.md: each figure with its notebook and tables
 else
 	@echo "no notebooks/NN_*.ipynb yet: nothing to execute"
 endif
@@ -132,10 +133,12 @@ reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(ENV_REA
 	$(call EXECUTE_NB,$<)
 	@mkdir -p $(@D) && touch $@
 
+# Readers' HTML: no code (--no-input), lang="ja", the notebook's title as page title, figures with alt text
+# (the classic template writes the alt text that helpers.style.show_figure stores with each figure).
 reports/html/%.html: SHELL := /bin/bash
 reports/html/%.html: .SHELLFLAGS := -o pipefail -c
 reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done
-	$(NBCONVERT) --to html --output-dir reports/html $< $(QUIET_ALT_TEXT)
+	$(NBCONVERT) --to html --template classic --no-input --HTMLExporter.language_code=ja --output-dir reports/html $< $(QUIET_ALT_TEXT)
 
 $(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(SUMMARY_CSV) $(HELPERS_PY) $(ENV_READY)
 	$(VENV_PY) -m helpers.excel $@

@@ -103,3 +103,37 @@ def test_people_trends_and_grade_audit(raw_path):
     assert (a.loc[30, "achievement"], a.loc[30, "rubric_grade"]) == (0.0, "D")
     # row 34: ウォーキング講座 and 糖尿病フォローアップ講座 are planned (lines 870, 874) but absent from the result
     assert a.loc[34, "planned_without_result"] >= 2
+
+
+def test_relisted_decisions_per_row(raw_path):
+    from helpers.analysis import relisted_decisions, without_duplicates
+
+    t = clean_reports([raw_path])
+    d = relisted_decisions(t.initiatives, t.departments).set_index("relisted_row")
+    # rows 27/28 repeat rows 22/26 word for word; row 5 repeats row 2's activity (same summary, prior,
+    # plan) but prints other results (line 142 "子育て広場　32回" vs line 64 "38回"): a duplicate whose
+    # figures differ. Row 10 (施設利用者数, lines 281-309) and row 18 (研修会, lines 451-461) describe
+    # other activities than rows 7 and 14: their own evidence.
+    assert d["decision"].to_dict() == {5: "duplicate", 10: "own_evidence", 18: "own_evidence",
+                                       27: "duplicate", 28: "duplicate"}
+    assert d.loc[5, "figures_differ"] and not d.loc[27, "figures_differ"]
+    kept = without_duplicates(t.initiatives, d.reset_index())
+    assert len(kept) == 53 and {10, 18} <= set(kept["row_no"]) and not {5, 27, 28} & set(kept["row_no"])
+
+
+def test_missing_results_lower_achievement(raw_path):
+    from helpers.analysis import measured_achievement
+
+    t = clean_reports([raw_path])
+    m = measured_achievement(t.trends, t.metrics, t.initiatives, t.grade_legend).set_index("row_no")
+    # row 34: five courses planned with 回 (lines 869-875); results print 回 for 免疫力アップ講座 (1回)
+    # and 糖尿病予防教室 (2回) only (lines 877-881): 3 of 5 without a result → (1 + 1 + 0 + 0 + 0) / 5
+    r = m.loc[34]
+    assert (r.planned, r.with_result, r.without_result, r.mean_achievement, r.rubric_grade, r.grade) == (5, 2, 3, 0.4, "D", "C")
+    # row 55: line 1280 "戸別訪問　１回（予定）" is only scheduled: 0 of 1; 区だより 1 of 2 (line 1281)
+    r = m.loc[55]
+    assert (r.scheduled_only, r.mean_achievement, r.rubric_grade) == (1, 0.25, "D")
+    # row 13: line 373 "関係機関合同研修会　中止" counts as a planned activity not held (2 of 3)
+    assert m.loc[13, "mean_achievement"] == round(2 / 3, 4) and m.loc[13, "rubric_grade"] == "C"
+    # row 7: 38/54 回 and 397/540 人 (line 189-202) → mean 71.9 % → C, printed B; row 2 same figures → C
+    assert m.loc[7, "rubric_grade"] == "C" and m.loc[7, "grade"] == "B" and m.loc[2, "grade"] == "C"

@@ -21,7 +21,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from helpers.style import FONT_FAMILY, GRADE_COLORS, GRADE_ORDER, save_figure, use_style  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers.style import (  # noqa: E402
+    FONT_FAMILY, FULL_WIDTH, GRADE_COLORS, GRADE_ORDER, add_source, new_figure, save_figure, use_style,
+)
 
 LABELS = ["子育て広場", "延べ人数", "評価"]
 
@@ -53,8 +57,9 @@ def font_problems():
 
 
 def draw_japanese(*, title: str = "子育て広場 延べ人数") -> plt.Figure:
-    fig, ax = plt.subplots(figsize=(5, 3))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3))
     ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
+    add_source(fig, "出典: 新潟市南区 地域福祉計画 進捗評価（テスト）")
     ax.set_title(title)
     ax.set_xlabel("延べ人数（人）")
     ax.set_ylabel("評価")
@@ -122,7 +127,9 @@ def test_save_figure_names_and_bytes(tmp_path):
     assert saved[0] == saved[1]
     png, svg = saved[0]["02_kosodate_hiroba.png"], saved[0]["02_kosodate_hiroba.svg"].decode("utf-8")
     assert png.startswith(b"\x89PNG") and b"tIME" not in png and b"Software" not in png
-    assert "<dc:date>" not in svg and "<text" not in svg  # no timestamp; glyphs are paths
+    assert "<dc:date>" not in svg  # no timestamp
+    # text stays editable text in the SVG, with the font named (issue 9 §4)
+    assert "<text" in svg and "IPAexGothic" in svg and "子育て広場" in svg
     assert repr(paths) == "FigurePaths(png='02_kosodate_hiroba.png', svg='02_kosodate_hiroba.svg')"
 
 
@@ -136,3 +143,30 @@ def test_png_is_print_resolution(tmp_path):
         plt.close(fig)
     with Image.open(paths.png) as im:
         assert round(im.info["dpi"][0]) == 300
+
+
+def test_layout_width_and_source_line_required(tmp_path):
+    with matplotlib.rc_context():
+        use_style()
+        fig, ax = plt.subplots(figsize=(7.5, 3))
+        add_source(fig, "出典: x")
+        with pytest.raises(ValueError, match="layout width"):
+            save_figure(fig, "w", notebook="99", folder=tmp_path)
+        fig, ax = new_figure("half", 2)
+        with pytest.raises(ValueError, match="source line"):
+            save_figure(fig, "s", notebook="99", folder=tmp_path)
+        plt.close("all")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_labels_are_plain_text_not_mathtext(tmp_path):
+    """Issue 7 §4: a report's "$" must be drawn as printed, never parsed as mathtext."""
+    with matplotlib.rc_context():
+        use_style()
+        fig, ax = new_figure("full", 2)
+        ax.set_title("費用 $5 と $x^2$ の講座")  # would be mathtext (italic x, superscript) if parsed
+        add_source(fig, "出典: $x$")
+        paths = save_figure(fig, "math", notebook="99", folder=tmp_path)
+        plt.close(fig)
+    svg = paths.svg.read_text(encoding="utf-8")
+    assert "費用 $5 と $x^2$ の講座" in svg and "出典: $x$" in svg

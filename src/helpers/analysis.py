@@ -31,6 +31,12 @@ __all__ = [
     "compare_relisted",
     "people_trends",
     "grade_audit",
+    "relisted_decisions",
+    "without_duplicates",
+    "measured_achievement",
+    "indicator_achievement",
+    "select_reports",
+    "people_measure",
 ]
 
 # columns of initiatives.csv searched for keywords, in reading order
@@ -276,3 +282,170 @@ def grade_audit(trends: pd.DataFrame, initiatives: pd.DataFrame, legend: pd.Data
     order = ["row_no", "field_plan", "initiative", "indicators", "planned_without_result", "achievement", "lowest",
              "highest", "rubric_grade", "grade", "agrees", "initiative_id"]
     return out.sort_values("row_no", kind="stable")[order].reset_index(drop=True)
+
+
+#: fields that say *what* a （再掲） row is about; when they match its original (ignoring width and
+#: spacing) the row repeats the same activity, whatever its results say.
+ACTIVITY_FIELDS = ("summary", "prior_text", "plan_text")
+
+
+def relisted_decisions(initiatives: pd.DataFrame, departments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Decide, per （再掲） row, whether it repeats its original or reports a different activity.
+
+    Uses :func:`compare_relisted`. A relisted row whose summary, prior-year and plan cells equal the
+    original's (after NFKC and without spacing) describes the *same activity*: it is a duplicate and
+    counts once (``decision == "duplicate"``), even when its result cell or grade differ (then
+    ``figures_differ`` is True: the report disagrees with itself). A row whose activity cells differ is
+    a *different activity* printed under the same name: it is its own evidence (``"own_evidence"``).
+
+    Returns:
+        One row per （再掲） row: relisted_row, original_row, initiative, decision, differing_fields
+        (names joined by ``・``), figures_differ, relisted_id, original_id.
+    """
+    cmp = compare_relisted(initiatives, departments)
+    out = []
+    for (rid, oid), grp in cmp.groupby(["relisted_id", "original_id"], sort=False):
+        differ = grp.loc[~grp["same_normalised"], "field"].tolist()
+        same_activity = not set(differ) & set(ACTIVITY_FIELDS)
+        out.append({
+            "relisted_row": int(grp["relisted_row"].iloc[0]), "original_row": int(grp["original_row"].iloc[0]),
+            "initiative": grp["initiative"].iloc[0],
+            "decision": "duplicate" if same_activity else "own_evidence",
+            "differing_fields": "・".join(differ),
+            "figures_differ": same_activity and bool({"result_text", "grade"} & set(differ)),
+            "relisted_id": rid, "original_id": oid,
+        })
+    cols = ["relisted_row", "original_row", "initiative", "decision", "differing_fields", "figures_differ",
+            "relisted_id", "original_id"]
+    return pd.DataFrame(out, columns=cols).sort_values("relisted_row", kind="stable").reset_index(drop=True)
+
+
+def without_duplicates(initiatives: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Drop only the （再掲） rows that repeat their original (see :func:`relisted_decisions`).
+
+    A （再掲） row describing a different activity stays: it is its own evidence.
+    """
+    if decisions is None:
+        decisions = relisted_decisions(initiatives)
+    dup = decisions.loc[decisions["decision"] == "duplicate", "relisted_id"]
+    return initiatives[~initiatives["initiative_id"].isin(dup)]
+
+
+def indicator_achievement(trends: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Every planned indicator with its capped achievement; the rules of :func:`measured_achievement`.
+
+    Returns the planned trends rows (plus cancellations printed in a result cell) with ``scheduled_only``,
+    ``held`` (a result number that is not only scheduled), ``achievement_rate`` (result / plan, 0 when not
+    held; not capped), ``capped`` (at 100 %) and ``label`` (indicator and unit, for lists).
+    """
+
+    planned = trends[trends["plan_value"].notna() & (trends["plan_value"] > 0)].copy()
+    sched = metrics[(metrics["period"] == "result") & (metrics["qualifier"].astype("string") == "予定")]
+    sched_keys = set(zip(sched["initiative_id"], sched["indicator"].fillna(""), sched["unit"].fillna("")))
+    keys = list(zip(planned["initiative_id"], planned["indicator"].fillna(""), planned["unit"].fillna("")))
+    planned["scheduled_only"] = [k in sched_keys for k in keys]
+    # a result printed under another label (same row, same unit, no plan of its own) may be the
+    # planned indicator reworded (各地区保健会で事業を1回以上 → 各地区学習会 11回): not measurable, left out
+    extra = trends[trends["plan_value"].isna() & trends["result_value"].notna()]
+    extra_keys = set(zip(extra["initiative_id"], extra["unit"].fillna("")))
+    planned["unmatched"] = planned["result_value"].isna() & pd.Series(
+        [(r, u) in extra_keys for r, u in zip(planned["initiative_id"], planned["unit"].fillna(""))], index=planned.index)
+    planned = planned[~planned["unmatched"]]
+    # a cancellation printed in the result cell (関係機関合同研修会　中止) is a planned activity not held,
+    # also when the plan cell gave it no number: it counts as one more indicator at 0
+    qual = metrics[(metrics["period"] == "result") & (metrics["kind"] == "qualitative")
+                   & metrics["qualifier"].astype("string").isin(["中止", "未実施"])]
+    known = planned.groupby("initiative_id")["indicator"].agg(lambda s: [str(x) for x in s.dropna()]).to_dict()
+    add = [q for q in qual.to_dict("records")
+           if pd.notna(q["indicator"]) and not any(str(q["indicator"]) in k or k in str(q["indicator"]) for k in known.get(q["initiative_id"], []))]
+    if add:
+        planned = pd.concat([planned, pd.DataFrame([{
+            "initiative_id": q["initiative_id"], "indicator": q["indicator"], "unit": pd.NA, "plan_value": pd.NA,
+            "result_value": pd.NA, "scheduled_only": False} for q in add])], ignore_index=True)
+    held = planned["result_value"].notna() & ~planned["scheduled_only"]
+    rate = (planned["result_value"].astype("Float64") / planned["plan_value"].astype("Float64")).where(held, 0.0)
+    planned["capped"] = rate.fillna(0.0).clip(upper=1.0).astype(float)
+    planned["held"] = held
+    planned["label"] = [(str(i) if pd.notna(i) else "（無題）") + (f"（{u}）" if pd.notna(u) else "（中止）")
+                        for i, u in zip(planned["indicator"], planned["unit"])]
+
+    planned["achievement_rate"] = rate.fillna(0.0).astype(float)
+    return planned.reset_index(drop=True)
+
+
+def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiatives: pd.DataFrame,
+                         legend: pd.DataFrame) -> pd.DataFrame:
+    """Plan achievement per row over *every* planned indicator (all units), missing results counted as 0.
+
+    An indicator is planned when the plan cell gives it a number. Its achievement is result / plan,
+    capped at 100 % (over-achieving one indicator does not make up for another). A planned indicator
+    without a result number (cancelled, 中止, not printed) or whose result is only scheduled
+    (``１回（予定）``: metrics qualifier 予定) counts as 0 — a missing result lowers the row's
+    achievement, it does not vanish from it. The row's achievement is the mean over its planned
+    indicators; ``rubric_grade`` applies the report's legend to it. A planned indicator without a
+    result, in a row whose result cell prints an unplanned number of the same unit, is left out (the
+    result may be the same activity reworded; pairing it would be a guess).
+
+    Returns:
+        One row per initiative with at least one planned indicator: report, row_no, planned (indicators),
+        with_result, without_result, scheduled_only, mean_achievement, lowest, highest, rubric_grade, grade,
+        agrees, missing_indicators (names of planned indicators without a held result), initiative_id.
+    """
+    from .metrics import rubric_grade
+
+    planned = indicator_achievement(trends, metrics)
+    def missing(g):
+        return "・".join(g.loc[~g["held"], "label"])
+
+    per_row = planned.groupby("initiative_id", sort=False).agg(
+        planned=("capped", "size"), with_result=("held", "sum"), scheduled_only=("scheduled_only", "sum"),
+        mean_achievement=("capped", "mean"), lowest=("capped", "min"), highest=("capped", "max"))
+    per_row["missing_indicators"] = planned.groupby("initiative_id", sort=False)[["held", "label"]].apply(missing)
+    per_row = per_row.reset_index()
+    per_row["without_result"] = per_row["planned"] - per_row["with_result"]
+    rules = legend.to_dict("records")
+    per_row["rubric_grade"] = [rubric_grade(float(a), rules) for a in per_row["mean_achievement"]]
+    out = per_row.merge(initiatives[["report", "initiative_id", "row_no", "grade"]], on="initiative_id")
+    out["grade"] = out["grade"].astype(str)
+    out["agrees"] = out["grade"] == out["rubric_grade"]
+    for c in ("planned", "with_result", "without_result", "scheduled_only"):
+        out[c] = out[c].astype(int)
+    out["mean_achievement"] = out["mean_achievement"].round(4)
+    order = ["report", "row_no", "planned", "with_result", "without_result", "scheduled_only", "mean_achievement",
+             "lowest", "highest", "rubric_grade", "grade", "agrees", "missing_indicators", "initiative_id"]
+    return out.sort_values(["report", "row_no"], kind="stable")[order].reset_index(drop=True)
+
+
+def select_reports(tables, reports=None):
+    """A copy of :class:`helpers.tables.CleanTables` holding only ``reports`` (all when None).
+
+    Every table with a ``report`` column is filtered; the grade legend is kept whole.
+    """
+    import dataclasses
+
+    if reports is None:
+        return tables
+    keep = set(reports)
+    missing = keep - set(tables.initiatives["report"])
+    if missing:
+        raise KeyError(f"reports not in {tables.folder}: {sorted(missing)}")
+    changes = {}
+    for f in dataclasses.fields(tables):
+        df = getattr(tables, f.name)
+        if isinstance(df, pd.DataFrame) and "report" in df.columns:
+            changes[f.name] = df[df["report"].isin(keep)].reset_index(drop=True)
+    return dataclasses.replace(tables, **changes)
+
+
+#: people counts that measure a caseload or a roster (people served, registered or placed), not
+#: attendance at an event: ranked apart from participants and visitors.
+CASELOAD_PATTERN = r"対象者|就職者|支援リーダー|配食サービス利用者"
+
+
+def people_measure(indicator) -> str:
+    """``caseload`` for a caseload/roster count, else ``attendance``.
+
+    >>> people_measure("就労支援対象者"), people_measure("子育て広場")
+    ('caseload', 'attendance')
+    """
+    return "caseload" if isinstance(indicator, str) and re.search(CASELOAD_PATTERN, indicator) else "attendance"

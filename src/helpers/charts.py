@@ -1,49 +1,235 @@
-"""Chart builders shared by the notebooks (colours and fonts come from :mod:`helpers.style`)."""
+"""Chart builders shared by the notebooks (colours, widths and fonts come from :mod:`helpers.style`).
+
+Every builder draws at a layout width (:data:`helpers.style.WIDTHS`), puts values on bars with
+their bases, keeps legends off the labels, and leaves the source line to the caller
+(:func:`helpers.style.add_source`), who knows the report and years.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from .tables import GRADE_ORDER
 
-__all__ = ["plot_grade_bars"]
+__all__ = ["display_label", "plot_grade_bars", "plot_grade_counts_and_shares", "plot_achievement_dots",
+           "plot_change_bars", "period_label", "source_line", "report_caption"]
 
 
-def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = False, label_totals: bool = True):
-    """Horizontal stacked bars of grades A–D per group, one fixed colour per grade.
+def display_label(indicator, *, fallback: str = "", row_no=None, width: int = 22) -> str:
+    """An indicator label fit for a chart; the data keeps the printed text.
+
+    Unbalanced brackets from a wrapped cell are closed or dropped, a fragment before a comma that
+    belongs to the previous line is dropped, an empty label falls back to ``fallback`` (the
+    initiative), and ``No.n`` (the table row) is appended when given. Long labels are shortened.
+
+    >>> display_label("認知症カフェ（6月から再開し延べ参加者数")
+    '認知症カフェ（延べ参加者数）'
+    >>> display_label("実施，受診者", row_no=32)
+    '受診者 No.32'
+    >>> display_label(None, fallback="認知症予防出前講座の開催")
+    '認知症予防出前講座の開催'
+    """
+    text = indicator if isinstance(indicator, str) and indicator.strip() else fallback
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    if text.count("（") > text.count("）"):  # 認知症カフェ（6月から再開し延べ参加者数
+        head, _, inner = text.rpartition("（")
+        inner = re.sub(r"^.*?[しで](?=延べ)", "", inner)
+        text = f"{head}（{inner}）" if inner else head
+    if "，" in text or "," in text:
+        parts = re.split("[，,]", text)
+        if len(parts[0]) <= 3 or parts[0].endswith("実施"):  # 実施，受診者: the tail of the previous line
+            text = parts[-1]
+    text = text.strip("，,、 ")
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return f"{text} No.{row_no}" if row_no is not None else text
+
+
+def period_label(year, status: str | None) -> str:
+    """``2021年度 実績（見込み）`` / ``2020年度 実績`` / ``2021年度 計画``.
+
+    >>> period_label(2021, "estimate"), period_label(2020, "actual"), period_label(2021, "plan")
+    ('2021年度 実績（見込み）', '2020年度 実績', '2021年度 計画')
+    """
+    word = {"actual": "実績", "estimate": "実績（見込み）", "plan": "計画"}.get(status or "", str(status))
+    return f"{int(year)}年度 {word}"
+
+
+def source_line(initiatives: pd.DataFrame, reports=None, *, note: str = "") -> str:
+    """``出典: 進捗評価報告書 <report>（2020年度 実績・2021年度 計画・2021年度 見込み）`` for the reports shown.
+
+    The years and the actual/estimate status are read from the rows (their column headers), so the
+    caveat follows the data.
+    """
+    ini = initiatives if reports is None else initiatives[initiatives["report"].isin(list(reports))]
+    parts = []
+    for report, g in ini.groupby("report", sort=True):
+        py, ly, ry = (int(g[c].iloc[0]) for c in ("prior_year", "plan_year", "result_year"))
+        def st(col):
+            s = set(g[col].astype(str))
+            return "実績" if s == {"actual"} else "見込み" if s == {"estimate"} else "分野により実績または見込み"
+        parts.append(f"{report}（{py}年度 {st('prior_status')}・{ly}年度 計画・{ry}年度 {st('result_status')}）")
+    # the report is named by its file (the municipality is not in the clean tables: no guess)
+    return "出典: 進捗評価報告書 " + "、".join(parts) + (f"。{note}" if note else "")
+
+
+def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = False, label_totals: bool = True,
+                    layout: str = "full"):
+    """Horizontal stacked bars of grades A–D per group, one fixed colour per grade, values on segments.
 
     Args:
         counts: a :func:`helpers.analysis.grade_table` result (columns A–D [, total]).
-        title: chart title (Japanese is fine).
-        ax: axes to draw on (a new figure when None).
-        share: plot shares of each row instead of counts.
+        title: chart title.
+        ax: axes to draw on (a new figure at the layout width when None).
+        share: plot shares of each row (%) instead of counts.
         label_totals: print the row total (件) at the end of each bar.
+        layout: ``"full"`` or ``"half"`` (:data:`helpers.style.WIDTHS`).
 
     Returns:
         The matplotlib Figure.
     """
-    from .style import GRADE_COLORS
+    from .style import GRADE_COLORS, WIDTHS
 
     data = counts[GRADE_ORDER].astype(float)
+    totals = counts[GRADE_ORDER].sum(axis=1)
     if share:
         data = data.div(data.sum(axis=1), axis=0) * 100
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(data) + 1.4))
+        fig, ax = plt.subplots(figsize=(WIDTHS[layout], 0.42 * len(data) + 1.3))
     else:
         fig = ax.figure
     labels = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in data.index]
     left = pd.Series(0.0, index=data.index)
     for g in GRADE_ORDER:
-        ax.barh(labels[::-1], data[g].iloc[::-1], left=left.iloc[::-1], color=GRADE_COLORS[g], label=g, height=0.6)
+        bars = ax.barh(labels[::-1], data[g].iloc[::-1], left=left.iloc[::-1], color=GRADE_COLORS[g], label=g, height=0.6)
+        raw = counts[g].iloc[::-1]
+        texts = [(f"{v:.0f}%" if share else f"{int(n)}") if v >= (8 if share else 0.6) else "" for v, n in
+                 zip(data[g].iloc[::-1], raw)]
+        ax.bar_label(bars, labels=texts, label_type="center", fontsize=7, color="black")
         left += data[g]
     if label_totals:
-        totals = counts[GRADE_ORDER].sum(axis=1)
         for y, (x, n) in enumerate(zip(left.iloc[::-1], totals.iloc[::-1])):
-            ax.text(x + (1 if share else 0.2), y, f"{int(n)}件", va="center", fontsize=9)
-    ax.set_xlabel("割合（%）" if share else "取り組みの数")
-    ax.set_title(title)
-    ax.legend(title="評価", loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    ax.set_xlim(0, (100 if share else left.max()) * 1.12)
+            ax.text(x + (1 if share else 0.2), y, f"{int(n)}件", va="center", fontsize=8)
+    ax.set_xlabel("割合（%）" if share else "取り組みの数（件）")
+    ax.set_title(title, fontsize=10)
+    ax.legend(title="評価", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    ax.set_xlim(0, (100 if share else left.max()) * 1.15)
     fig.tight_layout()
     return fig
+
+
+def plot_grade_counts_and_shares(counts: pd.DataFrame, *, title: str):
+    """Counts (left) and shares in % (right) of grades per group, side by side, one legend."""
+    from .style import FULL_WIDTH, GRADE_COLORS
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 0.42 * len(counts) + 1.5), sharey=True)
+    for ax, share in ((a1, False), (a2, True)):
+        data = counts[GRADE_ORDER].astype(float)
+        if share:
+            data = data.div(data.sum(axis=1), axis=0) * 100
+        labels = [str(i) for i in data.index][::-1]
+        left = pd.Series(0.0, index=data.index)
+        for g in GRADE_ORDER:
+            bars = ax.barh(labels, data[g].iloc[::-1], left=left.iloc[::-1], color=GRADE_COLORS[g], label=g, height=0.6)
+            room = 12 if share else data.sum(axis=1).max() * 0.07  # label a segment only where it fits
+            texts = [(f"{v:.0f}%" if share else f"{int(v)}") if v >= room else "" for v in data[g].iloc[::-1]]
+            ax.bar_label(bars, labels=texts, label_type="center", fontsize=7)
+            left += data[g]
+        if not share:
+            for y, n in enumerate(left.iloc[::-1]):
+                ax.text(n + left.max() * 0.02, y, f"{int(n)}件", va="center", fontsize=7)
+        ax.set_xlim(0, 100 if share else left.max() * 1.2)
+        ax.set_xlabel("割合（%）" if share else "件数")
+    a1.set_title("件数", fontsize=9)
+    a2.set_title("割合", fontsize=9)
+    fig.suptitle(title, fontsize=10)
+    a2.legend(title="評価", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "field_plan", cap: float = 2.0):
+    """Dot plot of indicator achievement (result ÷ plan, %) per group, every indicator visible.
+
+    ``points`` needs ``group``, ``achievement_rate`` (float, 0 for a planned indicator without result) and
+    ``held`` (False draws a hollow dot). Dots with the same value in a group are stacked side by side
+    (a deterministic beeswarm), never hidden by jitter. Values above ``cap`` are drawn at the cap
+    with their value printed.
+    """
+    from .style import FULL_WIDTH, PALETTE
+
+    groups = list(dict.fromkeys(points[group]))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.95 * len(groups) + 1.4))
+    for gi, gname in enumerate(groups[::-1]):
+        sub = points[points[group] == gname].sort_values("achievement_rate", kind="stable")
+        binned = (sub["achievement_rate"].clip(upper=cap) * 100 / 4).round().astype(int)  # 4 % bins share a stack
+        rank = binned.groupby(binned).cumcount()
+        n = binned.groupby(binned).transform("size")
+        step = min(0.13, 0.8 / max(int(n.max()), 1))  # a stack stays inside its group's band
+        offset = (rank - (n - 1) / 2) * step
+        for b_, cnt in binned.value_counts().items():
+            if cnt >= 5:  # dense stacks: print how many dots they hold
+                ax.annotate(f"{cnt}", (min(b_ * 4, cap * 100), gi + 0.42), ha="center", fontsize=6, color=PALETTE[10])
+        x = sub["achievement_rate"].clip(upper=cap) * 100
+        held = sub["held"].astype(bool)
+        ax.scatter(x[held], gi + offset[held], s=22, color=PALETTE[5], zorder=3, label="実績あり" if gi == 0 else None)
+        ax.scatter(x[~held], gi + offset[~held], s=22, facecolor="white", edgecolor=PALETTE[7], zorder=3,
+                   label="計画にあり実績なし（0%）" if gi == 0 else None)
+        for xv, yv, v in zip(x, gi + offset, sub["achievement_rate"]):
+            if v > cap:
+                ax.annotate(f"{v:.0%}", (xv, yv), xytext=(3, 0), textcoords="offset points", fontsize=6, va="center")
+    for pct in (50, 75, 90):
+        ax.axvline(pct, color=PALETTE[8], linestyle="--", linewidth=0.7, zorder=1)
+    ax.set_yticks(range(len(groups)), [str(g) for g in groups[::-1]], fontsize=8)
+    ax.set_xlim(-5, cap * 100 + 12)
+    ax.set_xlabel("指標ごとの計画達成率（実績 ÷ 計画、%）。破線は凡例の目安、点の上の数字は重なった点の数", fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.28), ncol=2, frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_change_bars(df: pd.DataFrame, *, title: str, unit_col: str = "unit"):
+    """Horizontal bars of change rate (%) with the base and result printed: ``5→10人 +100%``.
+
+    ``df`` needs ``label``, ``prior_value``, ``result_value`` and ``change_rate`` (NA when the result
+    is missing; such rows are drawn as "中止・実績なし" at -100 %).
+    """
+    from .style import DECREASE_COLOR, FULL_WIDTH, INCREASE_COLOR, PALETTE
+
+    d = df.copy()
+    d["rate"] = d["change_rate"].astype("Float64").fillna(-1.0).astype(float) * 100
+    d = d.sort_values("rate", kind="stable")
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.3 * len(d) + 1.3))
+    colors = [INCREASE_COLOR if r >= 0 else DECREASE_COLOR for r in d["rate"]]
+    hatch = [pd.isna(v) for v in d["result_value"]]
+    bars = ax.barh(d["label"], d["rate"], color=colors, height=0.6)
+    for b, h in zip(bars, hatch):
+        if h:
+            b.set_facecolor("white"); b.set_edgecolor(DECREASE_COLOR); b.set_hatch("///")
+    texts = []
+    for p, r, u, rate in zip(d["prior_value"], d["result_value"], d[unit_col], d["rate"]):
+        base = f"{float(p):,.0f}→" + ("実績なし" if pd.isna(r) else f"{float(r):,.0f}{u}")
+        texts.append(f"{base} {rate:+.0f}%" if not pd.isna(r) else base)
+    for b, t, rate in zip(bars, texts, d["rate"]):
+        # values right of the bar (increase) or right of the zero line (decrease): never over the labels
+        x = b.get_width() + 2 if rate >= 0 else 2
+        ax.text(x, b.get_y() + b.get_height() / 2, t, va="center", ha="left", fontsize=7)
+    lo, hi = min(d["rate"].min(), 0), max(d["rate"].max(), 0)
+    ax.set_xlim(lo - 10, hi + 110)
+    ax.axvline(0, color=PALETTE[11], linewidth=0.8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel("前年度比の増減（%）")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def report_caption(initiatives: pd.DataFrame, report: str) -> str:
+    """``<report>（2020〜2021年度）``: which report and fiscal years a chart shows (for its title)."""
+    g = initiatives[initiatives["report"] == report]
+    return f"{report}（{int(g['prior_year'].min())}〜{int(g['result_year'].max())}年度）"

@@ -77,3 +77,50 @@ CODE_LABELS: dict[str, dict[str, str]] = {  # column -> {code: label as the repo
     "method": {"exact": "完全一致", "fuzzy": "類似", "override": "手動指定", "none": "対応なし"},
     "change": {"dropped": "廃止", "added": "追加", "reworded": "改称", "to_review": "要確認"},
 }
+
+# --- notebooks 01–05 (issue 9): summary-table columns, table titles and codes ---------------------
+COLUMN_LABELS.update({
+    "last_line": "最後の空でない行", "nonblank_lines": "空でない行数", "blank_lines": "空行数",
+    "header_lines": "列見出しの行数", "legend_lines": "凡例の行数", "footer_lines": "フッターの行数",
+    "objective_lines": "目標見出しの行数", "cell_lines": "セルの行数", "unplaced_lines": "未配置の行数",
+    "objectives": "目標数", "rows": "表の行数", "relisted_rows": "（再掲）の行数", "decision": "判定",
+    "relisted_decision": "再掲の判定", "differing_fields": "元の行と違う項目", "figures_differ": "数字が食い違う",
+    "quirk": "内容", "table_rows": "表の行番号", "text_lines": "テキストの行番号",
+    "counts_as_initiative": "取り組みとして数える", "planned": "計画の指標数", "planned_indicators": "計画の指標数",
+    "with_result": "実績のある指標数", "indicators_with_result": "実績のある指標数",
+    "without_result": "実績のない指標数", "indicators_without_result": "実績のない指標数",
+    "scheduled_only": "予定のみ", "missing_indicators": "実績のない指標", "grade_agrees": "評価が一致",
+    "sessions_planned": "計画の回数", "sessions_held": "実施の回数", "sessions_cancelled": "中止の回数",
+    "covid_events": "コロナ禍の出来事（実績年度）", "not_held": "開催なし・未実施", "postponed": "延期",
+    "closed": "休館", "reduced": "縮小・短縮", "departments": "担当部署", "what": "出来事", "what_ja": "出来事",
+    "activity": "活動", "timing": "時期", "covid_stated": "同じ文でコロナに言及", "row_mentions_covid": "行でコロナに言及",
+    "clause": "原文（印刷どおり）", "also_prior_year": "前年度も中止", "printed_note": "注記（印刷どおり）", "months": "月",
+    "row_a": "表の行番号A", "row_b": "表の行番号B", "grade_a": "評価A", "grade_b": "評価B", "shared": "共通の数字",
+    "initiative_a": "取り組みA", "initiative_b": "取り組みB", "measure": "種類", "label": "表示名",
+    "share": "割合", "share_A": "Aの割合", "share_B": "Bの割合", "share_C": "Cの割合", "share_D": "Dの割合",
+    "counting": "数え方", "mentions": "コロナ言及", "initiatives": "取り組み数", "rows_mentioning_covid": "コロナ言及の行数",
+    "rows_with_event": "出来事のある行数", "rows_adapted": "工夫のある行数", "held": "実績あり",
+})
+TABLE_TITLES.update({
+    "01_line_accounting": "01 入力行の行き先", "01_structure": "01 構成", "01_relisted_differences": "01 再掲行の相違",
+    "01_relisted_decisions": "01 再掲行の判定", "01_quirks": "01 表記の揺れ",
+    "02_people_trends": "02 人数の指標", "02_people_change_ranked": "02 前年度比の順位",
+    "03_covid_events": "03 コロナ禍の出来事", "03_fully_cancelled": "03 全面中止の活動", "03_alert_note": "03 警報の発令月",
+    "03_session_counts": "03 中止回数の照合", "03_grades_by_covid_mention": "03 コロナ言及と評価",
+    "03_impact_by_field_plan": "03 分野別の影響", "03_impact_by_department": "03 部署別の影響",
+    "04_grades_overall": "04 評価の全体", "04_grades_by_field_plan": "04 分野別の評価",
+    "04_grades_by_objective": "04 目標別の評価", "04_grades_by_department": "04 部署別の評価",
+    "05_grade_audit": "05 評価の検証", "05_agreement": "05 評価の一致表", "05_disagreement_details": "05 不一致の指標",
+    "05_indicator_achievement": "05 指標ごとの達成率", "05_same_figures_different_grades": "05 同じ数字で違う評価",
+    "05_low_grade_reasons": "05 CとDの理由", "initiatives_overview": "取り組み一覧（マスター）",
+})
+CODE_LABELS.update({
+    "decision": {"duplicate": "重複（同じ取り組み）", "own_evidence": "別の活動（自身の根拠）"},
+    "relisted_decision": {"duplicate": "重複（同じ取り組み）", "own_evidence": "別の活動（自身の根拠）"},
+    "what": {"cancelled": "中止", "not_held": "開催なし・未実施", "scheduled_only": "予定のみ（未開催）",
+             "postponed": "延期", "closed": "休館", "suspended": "自粛", "reduced": "縮小・短縮", "adapted": "工夫・代替"},
+    "measure": {"attendance": "参加・利用", "caseload": "対象者・登録者"},
+})
+COLUMN_LABELS.update({"plan_minus_cancelled": "計画−中止", "consistent": "実績と整合", "timing": "時期",
+                      "year_role": "年度の区分", "result_note": "実績の注記", "prior_is_plan_only": "前年度の値は予定"})
+COLUMN_LABELS.update({"mean_achievement": "行の計画達成率（平均、実績なしは0%）"})

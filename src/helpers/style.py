@@ -4,7 +4,7 @@
 ``matplotlib-fontja`` (works offline, no system font needed), so Japanese
 labels never render as tofu boxes; ``save_figure`` writes
 ``reports/figures/{notebook}_{name}.png`` (300 dpi, for print) and ``.svg``
-(glyphs as paths) without timestamps, so re-running a notebook rewrites
+(text kept as text, font named) without timestamps, so re-running a notebook rewrites
 identical bytes.
 
 Typical notebook use (keep the inline backend; never ``matplotlib.use("Agg")``
@@ -33,6 +33,15 @@ __all__ = [
     "PERIOD_COLORS",
     "FONT_FAMILY",
     "STYLE",
+    "PALETTE",
+    "INCREASE_COLOR",
+    "DECREASE_COLOR",
+    "FULL_WIDTH",
+    "HALF_WIDTH",
+    "WIDTHS",
+    "new_figure",
+    "add_source",
+    "show_figure",
     "FigurePaths",
     "use_style",
     "save_figure",
@@ -46,6 +55,18 @@ GRADE_ORDER = ["A", "B", "C", "D"]
 GRADE_COLORS = {"A": "#009E73", "B": "#56B4E9", "C": "#E69F00", "D": "#D55E00"}
 #: prior / plan / result bars in trend charts (plan lightest, result the accent colour).
 PERIOD_COLORS = {"prior": "#999999", "plan": "#CCCCCC", "result": "#0072B2"}
+#: every colour a chart may use: the Okabe–Ito palette plus the greys above (tests check figures against it).
+PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+           "#999999", "#CCCCCC", "#555555", "#333333"]
+#: change charts: an increase in blue, a decrease in reddish purple — never grade D's vermilion.
+INCREASE_COLOR = "#0072B2"
+DECREASE_COLOR = "#CC79A7"
+
+#: one width per layout, in inches: a full A4 text width (16.5 cm) and half of it (8.1 cm). Text sizes
+#: stay the same once a figure is placed at its layout's width in a report.
+FULL_WIDTH = 6.5
+HALF_WIDTH = 3.2
+WIDTHS = {"full": FULL_WIDTH, "half": HALF_WIDTH}
 
 #: IPAexGothic (bundled with matplotlib-fontja) first; DejaVu Sans (bundled with matplotlib) only
 #: as per-glyph fallback for the few symbols IPAexGothic lacks (≥, ≤). Text whose glyphs are in
@@ -70,8 +91,11 @@ STYLE: dict[str, object] = {
     "figure.dpi": 100,
     "savefig.dpi": 300,
     "savefig.bbox": "tight",
-    # SVG: glyphs as paths (no font needed to view it), stable element ids
-    "svg.fonttype": "path",
+    # SVG: text stays text (editable in Illustrator/Inkscape/PowerPoint), the font named by family
+    # (IPAexGothic, installed with matplotlib-fontja; Noto/Yu Gothic substitute where it is missing)
+    "svg.fonttype": "none",
+    # labels are plain text: a "$" in a report's text must not start mathtext
+    "text.parse_math": False,
     "svg.hashsalt": "minami-welfare-eval",
 }
 
@@ -109,8 +133,8 @@ def use_style() -> None:
         >>> import matplotlib as mpl
         >>> mpl.rcParams["font.family"]
         ['IPAexGothic', 'DejaVu Sans']
-        >>> mpl.rcParams["svg.fonttype"], mpl.rcParams["axes.unicode_minus"]
-        ('path', False)
+        >>> mpl.rcParams["svg.fonttype"], mpl.rcParams["axes.unicode_minus"], mpl.rcParams["text.parse_math"]
+        ('none', False, False)
         >>> import matplotlib_fontja
         >>> from matplotlib import font_manager
         >>> bundled = Path(matplotlib_fontja.get_font_ttf_path()).resolve()
@@ -142,7 +166,8 @@ class FigurePaths(NamedTuple):
         return f"FigurePaths(png={self.png.name!r}, svg={self.svg.name!r})"
 
 
-def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = None) -> FigurePaths:
+def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = None, title: str | None = None,
+                tables: tuple[str, ...] | list[str] = ()) -> FigurePaths:
     """Save ``fig`` as ``{notebook}_{name}.png`` (300 dpi) and ``.svg``, byte-stable.
 
     No timestamps or version strings are written (PNG ``Software``, SVG
@@ -156,6 +181,12 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         name: short ASCII snake_case name, e.g. ``"grades_by_field_plan"``.
         notebook: the notebook number, e.g. ``"04"`` (file prefix).
         folder: output folder; default ``reports/figures`` (:data:`helpers.config.FIGURES_DIR`).
+        title: what the figure shows (PNG ``Title``, SVG title; read by :mod:`helpers.figindex`).
+        tables: stems of the ``reports/tables`` CSVs holding the figure's data (PNG ``Source``).
+
+    Raises:
+        ValueError: the figure's width is not a layout width (:data:`WIDTHS`) or it has no
+            source line (:func:`add_source`).
 
     Returns:
         FigurePaths: ``(png, svg)`` absolute paths.
@@ -164,7 +195,8 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         >>> import tempfile
         >>> from matplotlib.figure import Figure
         >>> use_style()
-        >>> fig = Figure(); _ = fig.subplots().set_title("子育て広場")
+        >>> fig = Figure(figsize=(FULL_WIDTH, 2)); _ = fig.subplots().set_title("子育て広場")
+        >>> add_source(fig, "出典: テスト")
         >>> with tempfile.TemporaryDirectory() as d:
         ...     first = [p.read_bytes() for p in save_figure(fig, "demo", notebook="99", folder=d)]
         ...     paths = save_figure(fig, "demo", notebook="99", folder=d)
@@ -172,11 +204,56 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         >>> paths, same
         (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True)
     """
+    width = fig.get_figwidth()
+    if not any(abs(width - w) < 0.01 for w in WIDTHS.values()):
+        raise ValueError(f"{notebook}_{name}: figure width {width} in is not a layout width {WIDTHS}")
+    if not any(t.get_text().startswith("出典") for t in fig.texts):
+        raise ValueError(f"{notebook}_{name}: no source line; call add_source(fig, ...) first")
     out = Path(folder) if folder is not None else FIGURES_DIR
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{notebook}_{name}"
     paths = FigurePaths(out / f"{stem}.png", out / f"{stem}.svg")
     common = {"bbox_inches": "tight", "pad_inches": 0.1}
-    fig.savefig(paths.png, format="png", dpi=300, metadata=_PNG_METADATA, **common)
-    fig.savefig(paths.svg, format="svg", metadata=_SVG_METADATA, **common)
+    meta = {**_PNG_METADATA, "Title": title or "", "Source": " ".join(tables or ()), "Comment": f"notebook {notebook}"}
+    fig.savefig(paths.png, format="png", dpi=300, metadata=meta, **common)
+    fig.savefig(paths.svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
     return paths
+
+
+def new_figure(layout: str = "full", height: float = 3.0, **subplots):
+    """``plt.subplots`` at the layout's width (``"full"`` or ``"half"``); returns ``(fig, ax)``.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = new_figure("half", 2.5)
+    >>> bool(fig.get_figwidth() == HALF_WIDTH)
+    True
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(WIDTHS[layout], height), **subplots)
+
+
+def add_source(fig, text: str) -> None:
+    """Write the source line (``出典: …``) under the figure, small and grey, wrapped to its width.
+
+    ``text`` should start with ``出典``; :func:`save_figure` refuses a figure without one.
+    """
+    import textwrap
+
+    per_line = int(fig.get_figwidth() * 72 / 7.5)  # about one full-width character per 7.5 pt at 7 pt
+    wrapped = "\n".join(textwrap.wrap(text, per_line)) if len(text) > per_line else text
+    fig.text(0.0, 0.0, wrapped, ha="left", va="top", fontsize=7, color="#555555")
+
+
+def show_figure(fig, alt: str) -> None:
+    """Show ``fig`` in the notebook as a PNG carrying ``alt`` text (used by the HTML export), then close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", pad_inches=0.1, metadata=_PNG_METADATA)
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}})

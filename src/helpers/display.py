@@ -1,0 +1,118 @@
+"""Tables as a reader sees them in a notebook and its HTML: Japanese headers, clean numbers.
+
+:func:`show_table` displays a DataFrame as an HTML table (escaped: text from a report is data, never
+markup) with
+
+- Japanese headers: :data:`DISPLAY_LABELS` first (unambiguous words for "row of the table" and "line
+  of the text"), then the clean-table schema's 項目名, then :data:`helpers.labels.COLUMN_LABELS`;
+- coded values in the report's words (``estimate`` → 見込み, :data:`helpers.labels.CODE_LABELS`);
+- integers without ``.0`` and with thousands separators, rates as ``73.5%``, booleans as ○ / blank;
+- missing values as ``—``;
+- long text wrapped in its cell.
+
+The output is a plain ``IPython.display.HTML`` object, so a stored notebook holds stable text
+(nbval compares it) and the HTML export shows the same table.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"row_no": [2, 7], "result_value": [397.0, None], "achievement_rate": [0.73518, 0.7]})
+>>> formatted(df, rates=["achievement_rate"]).values.tolist()
+[['2', '397', '73.5%'], ['7', '—', '70.0%']]
+>>> list(formatted(df).columns)
+['表の行番号', '実績の値', '計画達成率']
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from .labels import CODE_LABELS, COLUMN_LABELS
+
+import re
+
+_PLAIN = re.compile(r"year|row|line|_no$|^part$")
+_FIELD_LISTS = ("field", "differing_fields")
+
+__all__ = ["DISPLAY_LABELS", "header", "formatted", "show_table", "table_html"]
+
+#: headers used in notebook tables before the schema's: "行" alone is ambiguous (a table row or a
+#: line of the text), so these say which.
+DISPLAY_LABELS = {
+    "report": "報告書", "row_no": "表の行番号", "line_no": "テキストの行番号", "source_lines": "原文の行（テキストの行番号）",
+    "source_first_line": "原文の最初の行", "source_last_line": "原文の最後の行", "relisted_row": "再掲の表の行番号",
+    "original_row": "元の表の行番号", "prior_value": "前年度の値", "plan_value": "計画の値", "result_value": "実績の値",
+    "change": "増減（実績−前年度）", "change_rate": "前年度比の増減率", "achievement_rate": "計画達成率",
+    "achievement": "計画達成率（行）", "mean_achievement": "計画達成率（行の平均）", "rubric_grade": "凡例による評価", "grade": "評価",
+    "indicator": "指標", "indicator_label": "指標（表示用）", "unit": "単位", "field_plan": "分野別計画",
+    "initiative": "具体的な取り組み・事業", "department": "担当部署", "comment": "コメント・課題等",
+    "result_note": "実績の注記", "measure": "種類",
+}
+
+
+def header(column: str) -> str:
+    """The Japanese header of a column (the column itself when none is known).
+
+    >>> header("row_no"), header("prior_status"), header("no_such_column")
+    ('表の行番号', '前年度の区分', 'no_such_column')
+    """
+    if column in DISPLAY_LABELS:
+        return DISPLAY_LABELS[column]
+    from .schema import SCHEMA
+
+    for cols in SCHEMA.values():
+        for c in cols:
+            if c.name == column:
+                return c.name_ja
+    return COLUMN_LABELS.get(column, column)
+
+
+def _cell(value, *, rate: bool, plain: bool = False) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, bool):
+        return "○" if value else ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if rate:
+            return f"{value * 100:.1f}%"
+        if float(value).is_integer():
+            return str(int(value)) if plain else f"{int(value):,}"
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+    return str(value)
+
+
+def formatted(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """A copy of ``df`` as display strings with Japanese headers (see the module docstring)."""
+    out = {}
+    for col in df.columns:
+        codes = CODE_LABELS.get(col) or (CODE_LABELS.get("status", {}) if col.endswith("_status") else {})
+        values = [codes.get(v, v) if isinstance(v, str) else v for v in df[col].astype(object).tolist()]
+        if col in _FIELD_LISTS:  # column names as values (result_text・comment) → their Japanese headers
+            values = ["・".join(header(x) for x in v.split("・")) if isinstance(v, str) and v else v for v in values]
+        plain = bool(_PLAIN.search(col))  # years, row and line numbers: no thousands separator
+        out[header(col)] = [_cell(v, rate=col in rates, plain=plain) for v in values]
+    return pd.DataFrame(out, index=range(len(df)))
+
+
+def table_html(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = (), wrap: int = 28) -> str:
+    """Escaped HTML of :func:`formatted` with long text wrapped at about ``wrap`` characters."""
+    f = formatted(df, rates=rates)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in f.columns)
+    body = []
+    for row in f.itertuples(index=False):
+        cells = []
+        for v in row:
+            style = f' style="min-width:{wrap // 2}em;max-width:{wrap}em;white-space:normal"' if len(v) > wrap else ""
+            align = ' style="text-align:right"' if v.replace(",", "").replace(".", "").replace("%", "").lstrip("-").isdigit() else style
+            cells.append(f"<td{align}>{html.escape(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return ('<table class="dataframe"><thead><tr>' + head + "</tr></thead><tbody>" + "".join(body)
+            + "</tbody></table>")
+
+
+def show_table(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = (), wrap: int = 28) -> None:
+    """Display ``df`` in the notebook as :func:`table_html` (see the module docstring)."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(df, rates=rates, wrap=wrap)))

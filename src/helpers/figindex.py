@@ -1,0 +1,55 @@
+"""The figure index ``reports/figures/README.md``: each figure with its title, notebook and tables.
+
+Built from the figures themselves: :func:`helpers.style.save_figure` writes the title (PNG ``Title``)
+and the stems of the tables holding the data (PNG ``Source``) into every PNG, so the index cannot
+drift from the figures. Run ``python -m helpers.figindex`` (``make report`` does).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .config import FIGURES_DIR, NOTEBOOKS_DIR, REPORTS_DIR
+
+__all__ = ["figure_rows", "index_markdown", "write_index"]
+
+
+def figure_rows(folder: Path = FIGURES_DIR) -> list[dict]:
+    """One dict per ``NN_*.png`` in ``folder``: figure, svg, title, notebook, tables (stems)."""
+    from PIL import Image
+
+    rows = []
+    for png in sorted(Path(folder).glob("[0-9][0-9]_*.png")):
+        with Image.open(png) as im:
+            info = dict(im.info)
+        nb = png.name[:2]
+        notebook = next((p.name for p in sorted(NOTEBOOKS_DIR.glob(f"{nb}_*.ipynb"))), "")
+        rows.append({"figure": png.name, "svg": png.with_suffix(".svg").name, "title": info.get("Title", ""),
+                     "notebook": notebook, "tables": [t for t in info.get("Source", "").split() if t]})
+    return rows
+
+
+def index_markdown(rows: list[dict]) -> str:
+    """The README text (stable: sorted by file name, no dates)."""
+    out = ["# 図の一覧（Figure index）", "",
+           "`python -m helpers.figindex` が図のファイル（PNG のメタデータ）から生成します。手で編集しないでください。",
+           "各図のデータは `reports/tables/` の表に、作り方は notebook にあります。PNG は 300 dpi、SVG は文字を編集できます。", "",
+           "| 図 | 内容 | notebook | データの表 |", "|---|---|---|---|"]
+    for r in rows:
+        tables = "<br>".join(f"[{t}.csv](../tables/{t}.csv)" for t in r["tables"]) or "—"
+        title = r["title"].replace("|", "\\|")
+        out.append(f"| [{r['figure']}]({r['figure']}) ([SVG]({r['svg']})) | {title} | "
+                   f"[{r['notebook']}](../../notebooks/{r['notebook']}) | {tables} |")
+    return "\n".join(out) + "\n"
+
+
+def write_index(folder: Path = FIGURES_DIR) -> Path:
+    path = Path(folder) / "README.md"
+    path.write_text(index_markdown(figure_rows(folder)), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    p = write_index()
+    print(f"wrote {p.relative_to(REPORTS_DIR.parent)}", file=sys.stderr)

@@ -1,0 +1,145 @@
+"""The master table: one row per initiative with everything a reviewer checks side by side.
+
+:func:`initiatives_overview` joins the printed row (grade, comment, departments, source lines), the
+measured plan achievement over all units (:func:`helpers.analysis.measured_achievement`, missing
+results counted as 0), sessions planned vs held (unit 回), the COVID events of the result year
+(:func:`helpers.events.covid_events`) and the per-row （再掲） decision
+(:func:`helpers.analysis.relisted_decisions`).
+
+:func:`same_figures_different_grades` finds rows that print the same activity with the same plan and
+result but carry different grades; :func:`low_grade_reasons` lists every C/D row with its stated
+reason (the comment, as printed).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+from .analysis import measured_achievement, relisted_decisions
+from .events import covid_events
+
+__all__ = ["OVERVIEW_COLUMNS", "initiatives_overview", "same_figures_different_grades", "low_grade_reasons"]
+
+OVERVIEW_COLUMNS = [
+    "report", "row_no", "section_no", "field_plan", "objective", "initiative", "departments", "grade",
+    "is_relisted", "relisted_decision", "counts_as_initiative", "prior_year", "result_year", "result_status",
+    "planned_indicators", "indicators_with_result", "indicators_without_result", "mean_achievement", "rubric_grade",
+    "grade_agrees", "sessions_planned", "sessions_held", "covid_events", "cancelled", "not_held",
+    "scheduled_only", "postponed", "closed", "reduced", "adapted", "mentions_covid", "comment",
+    "source_first_line", "source_last_line", "initiative_id",
+]
+
+_KINDS = ["cancelled", "not_held", "scheduled_only", "postponed", "closed", "reduced", "adapted"]
+
+
+def initiatives_overview(tables) -> pd.DataFrame:
+    """One row per printed table row of every report in ``tables`` (a :class:`helpers.tables.CleanTables`).
+
+    ``counts_as_initiative`` is False only for （再掲） rows that repeat their original; event flags
+    refer to the result year (prior-year notes are in the events table, not here).
+
+    >>> from helpers import load_tables
+    >>> ov = initiatives_overview(load_tables()).set_index("row_no")
+    >>> r = ov.loc[30]  # line 769 "８回　48人 12回　72人 0回 D", line 772 "開催なし"
+    >>> (r.grade, int(r.sessions_planned), int(r.sessions_held), r.covid_events)
+    ('D', 12, 0, 'not_held')
+    """
+    ini = tables.initiatives
+    decisions = relisted_decisions(ini, tables.departments)
+    ach = measured_achievement(tables.trends, tables.metrics, ini, tables.grade_legend)
+    events = covid_events(ini, tables.source_lines)
+    ev = events[events["fiscal_year"] == events["initiative_id"].map(ini.set_index("initiative_id")["result_year"])]
+    depts = tables.departments.groupby("initiative_id", sort=False)["department"].agg("・".join)
+
+    sched = tables.metrics[(tables.metrics["period"] == "result") & (tables.metrics["qualifier"].astype("string") == "予定")]
+    sched_keys = set(zip(sched["initiative_id"], sched["indicator"].fillna(""), sched["unit"].fillna("")))
+    tr = tables.trends[(tables.trends["unit"] == "回") & tables.trends["plan_value"].notna()].copy()
+    tr["scheduled"] = [(r, i, u) in sched_keys for r, i, u in
+                       zip(tr["initiative_id"], tr["indicator"].fillna(""), tr["unit"].fillna(""))]
+    tr["held"] = tr["result_value"].where(~tr["scheduled"], 0).fillna(0)
+    sessions = tr.groupby("initiative_id").agg(sessions_planned=("plan_value", "sum"), sessions_held=("held", "sum"))
+
+    out = ini[["report", "row_no", "section_no", "field_plan", "objective", "initiative", "grade", "is_relisted",
+               "prior_year", "result_year", "result_status", "comment", "source_first_line", "source_last_line",
+               "initiative_id"]].copy()
+    out["grade"] = out["grade"].astype(str)
+    out["departments"] = out["initiative_id"].map(depts).fillna("")
+    dec = decisions.set_index("relisted_id")["decision"]
+    out["relisted_decision"] = out["initiative_id"].map(dec).fillna("")
+    out["counts_as_initiative"] = out["relisted_decision"] != "duplicate"
+    a = ach.set_index("initiative_id")
+    out["planned_indicators"] = out["initiative_id"].map(a["planned"]).fillna(0).astype(int)
+    out["indicators_with_result"] = out["initiative_id"].map(a["with_result"]).fillna(0).astype(int)
+    out["indicators_without_result"] = out["initiative_id"].map(a["without_result"]).fillna(0).astype(int)
+    out["mean_achievement"] = out["initiative_id"].map(a["mean_achievement"]).astype("Float64")
+    out["rubric_grade"] = out["initiative_id"].map(a["rubric_grade"]).fillna("")
+    out["grade_agrees"] = out["initiative_id"].map(a["agrees"]).astype("boolean")
+    out["sessions_planned"] = out["initiative_id"].map(sessions["sessions_planned"]).astype("Int64")
+    out["sessions_held"] = out["initiative_id"].map(sessions["sessions_held"]).astype("Int64")
+    kinds = ev.groupby("initiative_id")["what"].agg(lambda s: set(s))
+    for k in _KINDS:
+        out[k] = out["initiative_id"].map(lambda rid, k=k: k in kinds.get(rid, set()))
+    out["covid_events"] = out["initiative_id"].map(
+        lambda rid: "・".join(k for k in _KINDS if k in kinds.get(rid, set())))
+    mentions = ini.set_index("initiative_id")[["prior_text", "result_text", "comment", "remarks"]].fillna("")
+    covid = mentions.apply(lambda r: any(w in "".join(r) for w in ("コロナ", "感染")), axis=1)
+    out["mentions_covid"] = out["initiative_id"].map(covid).astype(bool)
+    out["comment"] = out["comment"].fillna("")
+    return out[OVERVIEW_COLUMNS].sort_values(["report", "row_no"], kind="stable").reset_index(drop=True)
+
+
+def _norm(text) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()) if isinstance(text, str) else ""
+
+
+def same_figures_different_grades(tables) -> pd.DataFrame:
+    """Pairs of rows (same report, neither a duplicate （再掲）) printing an activity with the same plan
+    and result entry but graded differently.
+
+    Result entries are compared as printed amounts (value and unit) or as printed qualifiers
+    (中止, 未実施); the label is compared after NFKC without spaces.
+
+    Returns:
+        report, row_a, row_b, grade_a, grade_b, shared (the shared entries, ``；``-joined), initiative_a,
+        initiative_b.
+    """
+    ini = tables.initiatives
+    dup = relisted_decisions(ini, tables.departments)
+    dup_ids = set(dup.loc[dup["decision"] == "duplicate", "relisted_id"])
+    m = tables.metrics[~tables.metrics["initiative_id"].isin(dup_ids)]
+    m = m[m["indicator"].notna()]
+    res = m[m["period"] == "result"].copy()
+    plan = m[m["period"] == "plan"].copy()
+    for df in (res, plan):
+        df["key"] = df["indicator"].map(_norm) + "|" + df["unit"].fillna("").astype(str)
+        df["entry"] = df["value"].map(lambda v: "" if pd.isna(v) else f"{float(v):g}") + df["unit"].fillna("").astype(str) \
+            + df["qualifier"].fillna("").astype(str)
+    plan_entry = plan.groupby(["initiative_id", "key"])["entry"].first()
+    res["plan_entry"] = [plan_entry.get((r, k), "") for r, k in zip(res["initiative_id"], res["key"])]
+    res["sig"] = res["indicator"].map(_norm) + " " + res["plan_entry"].where(res["plan_entry"] == "", res["plan_entry"] + "→") + res["entry"]
+    grade = ini.set_index("initiative_id")["grade"].astype(str)
+    row = ini.set_index("initiative_id")["row_no"]
+    name = ini.set_index("initiative_id")["initiative"]
+    rep = ini.set_index("initiative_id")["report"]
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for (_, sig), grp in res.groupby(["report", "sig"]):
+        ids = sorted(set(grp["initiative_id"]), key=lambda i: row[i])
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                if grade[a] != grade[b]:
+                    pairs.setdefault((a, b), []).append(sig)
+    out = [{"report": rep[a], "row_a": int(row[a]), "row_b": int(row[b]), "grade_a": grade[a], "grade_b": grade[b],
+            "shared": "；".join(sorted(set(s))), "initiative_a": name[a], "initiative_b": name[b]}
+           for (a, b), s in pairs.items()]
+    cols = ["report", "row_a", "row_b", "grade_a", "grade_b", "shared", "initiative_a", "initiative_b"]
+    return pd.DataFrame(out, columns=cols).sort_values(["report", "row_a", "row_b"]).reset_index(drop=True)
+
+
+def low_grade_reasons(overview: pd.DataFrame) -> pd.DataFrame:
+    """Every C/D row with its stated reason (the comment as printed), its events and measured achievement."""
+    low = overview[overview["grade"].isin(["C", "D"])]
+    cols = ["report", "row_no", "grade", "initiative", "departments", "mean_achievement", "rubric_grade", "covid_events",
+            "relisted_decision", "comment", "source_first_line", "source_last_line"]
+    return low[cols].reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""helpers.events on the real report: every expected value is read off the quoted report lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.events import alert_months, alert_note, covid_events, extract_events, fully_cancelled
+from helpers.pipeline import clean_reports
+
+
+@pytest.fixture(scope="module")
+def tables(raw_path):
+    return clean_reports([raw_path])
+
+
+@pytest.fixture(scope="module")
+def events(tables):
+    return covid_events(tables.initiatives, tables.source_lines)
+
+
+def one(ev, row_no, what, activity=None, year=None):
+    sub = ev[(ev["row_no"] == row_no) & (ev["what"] == what)]
+    if activity is not None:
+        sub = sub[sub["activity"] == activity]
+    if year is not None:
+        sub = sub[sub["fiscal_year"] == year]
+    assert len(sub) == 1, sub
+    return sub.iloc[0]
+
+
+def test_sessions_where_printed(events):
+    # line 39 "コロナ禍により、育児相談会を１回中止、電話で"
+    e = one(events, 1, "cancelled", "育児相談会")
+    assert (e.sessions_cancelled, e.fiscal_year, e.source_lines) == (1, 2021, "39")
+    # line 74 "　子育て広場　中止22回"
+    assert one(events, 2, "cancelled", "子育て広場").sessions_cancelled == 22
+    # line 76 "　NP　第２期全6回中２回実施後中止（８人参" : 6 planned, 2 held, 4 cancelled
+    e = one(events, 2, "cancelled", "NP 第2期")
+    assert (e.sessions_planned, e.sessions_held, e.sessions_cancelled, e.source_lines) == (6, 2, 4, "76")
+    # line 75 "　BP　第4期中止": a term cancelled, no session count printed
+    e = one(events, 2, "cancelled", "BP")
+    assert e.timing == "第4期" and pd_na(e.sessions_cancelled)
+    # line 202 "…施設休館により中止８回"
+    assert one(events, 7, "cancelled").sessions_cancelled == 8
+
+
+def pd_na(x):
+    import pandas as pd
+
+    return x is pd.NA or pd.isna(x)
+
+
+def test_year_aware(events):
+    # line 643 prior cell "介護教室は中止" (2020) and line 647 result cell "介護教室は中止" (2021)
+    assert one(events, 25, "cancelled", "介護教室", 2020).source_lines == "643"
+    e = one(events, 25, "cancelled", "介護教室", 2021)
+    assert e.source_lines == "647,648"  # merged with the comment "コロナ禍により中止。2年連続の中止…"
+    # line 811 "7月は中止，10月は２会場で" is in the prior-year cell: a 2020 event, not 2021
+    e = one(events, 32, "cancelled")
+    assert (e.fiscal_year, e.timing, e.field) == (2020, "7月", "prior_text")
+    # row 3: "訪問自粛期間は電話確認・相談" only in the prior-year cell (line 95-96): no 2021 event
+    assert set(events.loc[events["row_no"] == 3, "fiscal_year"]) == {2020}
+
+
+def test_not_held_reduced_adapted(events):
+    # line 769 result "0回" and line 772 "出前講座としては開催なし"
+    e = one(events, 30, "not_held", "出前講座")
+    assert (e.sessions_held, e.source_lines) == (0, "769,772")
+    # line 1015 "1回 1回 未実施 D"
+    assert one(events, 44, "not_held").source_lines == "1015"
+    # row 48 comment "工夫をしながら世代間交流を実施した地域があった" (an adaptation)
+    assert one(events, 48, "adapted").activity == "工夫"
+    # row 56 comment "訓練規模の縮小、時間の短縮を行った"
+    assert set(events.loc[(events["row_no"] == 56) & (events["what"] == "reduced"), "activity"]) == {"訓練規模", "時間"}
+    # line 1280 "戸別訪問　１回（予定）": scheduled, not held; line 1283 "６月時の戸別訪問が中止"
+    assert one(events, 55, "scheduled_only").activity == "戸別訪問"
+    e = one(events, 55, "cancelled", "戸別訪問")
+    assert (e.timing, e.source_lines) == ("6月", "1283")
+    # line 305 "コロナ禍による休館（9/3～9/16、1/21～" … "3/6）あり。"
+    assert one(events, 10, "closed").timing == "9/3～9/16、1/21～3/6"
+
+
+def test_fully_cancelled(events, tables):
+    full = fully_cancelled(events, tables.trends)
+    got = {(r, a) for r, a in zip(full["row_no"], full["activity"])}
+    # the issue's list: 介護教室 (2 years running), 茶の間交流会 (row 44), 出前講座 (30), フォーラム (23),
+    # 研修会 (45; 関係機関合同研修会 13 and 18), and row 34's two cancelled courses (line 885-887)
+    for key in [(25, "介護教室"), (30, "出前講座"), (23, "フォーラム"), (45, "研修会"), (18, "関係機関合同研修会"),
+                (13, "関係機関合同研修会"), (34, "ウォーキング講座"), (34, "糖尿病フォローアップ講座")]:
+        assert key in got, key
+    assert 44 in set(full["row_no"])
+    # partial cancellations are not "fully cancelled": 中止22回 (row 2), 7月は中止 (2020, row 32)
+    assert 2 not in set(full["row_no"]) and 32 not in set(full["row_no"])
+    assert bool(full.loc[full["row_no"] == 25, "also_prior_year"].iloc[0])  # "2年連続の中止" (line 648)
+
+
+def test_alert_note(tables):
+    # lines 1298-1299 "警報以上の発令月" / "4～６，8～10，1～3"
+    note = alert_note(tables.initiatives, tables.source_lines)
+    assert note[["row_no", "fiscal_year", "months", "source_lines"]].values.tolist() == [
+        [56, 2021, "4,5,6,8,9,10,1,2,3", "1298,1299"]]
+    assert alert_months("１～３") == [1, 2, 3]
+    assert extract_events("") == []
+
+
+def test_fewer_sessions_held_is_a_reduction(events):
+    # line 356 "コロナ禍により各1回の開催。" (row 12, planned 2 meetings each, lines 348-349)
+    e = one(events, 12, "reduced")
+    assert (e.sessions_held, e.fiscal_year, e.covid_stated, e.source_lines) == (1, 2021, True, "356")

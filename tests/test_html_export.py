@@ -1,0 +1,28 @@
+"""The readers' HTML (issue 9 §5): the Makefile's own recipe gives code-free pages in Japanese with alt text."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_html_recipe_is_code_free_japanese_with_alt_text(tmp_path):
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^reports/html/%\.html:.*\n\t\$\(NBCONVERT\) (.*)\$<$", makefile, re.M).group(1)
+    flags = [f for f in shlex.split(recipe) if f not in ("--output-dir", "reports/html")]
+    assert {"--no-input", "--HTMLExporter.language_code=ja", "classic"} <= set(flags)
+    nb = ROOT / "notebooks" / "04_grade_distribution.ipynb"
+    subprocess.run([sys.executable, "-m", "nbconvert", *flags, "--output-dir", str(tmp_path), str(nb)],
+                   check=True, capture_output=True)
+    html = (tmp_path / "04_grade_distribution.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in html
+    assert "<title>04 評価（A〜D）の分布</title>" in html
+    assert "grade_table(" not in html and "import matplotlib" not in html  # no code
+    alts = re.findall(r'<img[^>]*\balt="([^"]+)"', html)
+    imgs = re.findall(r"<img\b", html)
+    assert imgs and len(alts) == len(imgs) and all("件" in a for a in alts)

@@ -1,0 +1,65 @@
+"""helpers.overview, helpers.display and helpers.explore on the real report (values read off its lines)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.display import formatted, table_html
+from helpers.explore import find_initiatives, initiative_parts
+from helpers.overview import OVERVIEW_COLUMNS, initiatives_overview, low_grade_reasons, same_figures_different_grades
+from helpers.pipeline import clean_reports
+from helpers.tables import CleanTables
+
+
+@pytest.fixture(scope="module")
+def tables(raw_path):
+    t = clean_reports([raw_path])
+    return CleanTables(initiatives=t.initiatives, departments=t.departments, source_lines=t.source_lines,
+                       grade_legend=t.grade_legend, metrics=t.metrics, trends=t.trends)
+
+
+def test_overview_one_row_per_printed_row(tables):
+    full = initiatives_overview(tables)
+    assert list(full.columns) == OVERVIEW_COLUMNS and len(full) == 56
+    ov = full.set_index("row_no")
+    # line 769 "健康福祉課 ８回　48人 12回　72人 0回 D": 12 sessions planned, none held, not held (開催なし, line 772)
+    r = ov.loc[30]
+    assert (r.sessions_planned, r.sessions_held, r.not_held, r.grade) == (12, 0, True, "D")
+    # lines 1277-1281: plan 戸別訪問 1回 + 区だより 2回; result 戸別訪問 １回（予定） (not held) + 区だより 1回
+    r = ov.loc[55]
+    assert (r.sessions_planned, r.sessions_held, r.scheduled_only, r.cancelled) == (3, 1, True, True)
+    # （再掲） decisions carried into the master table
+    assert (ov.loc[5, "relisted_decision"], ov.loc[10, "relisted_decision"]) == ("duplicate", "own_evidence")
+    assert not ov.loc[27, "counts_as_initiative"] and ov.loc[18, "counts_as_initiative"]
+    # line 305 "コロナ禍による休館（9/3～9/16、1/21～": closed, 2021
+    assert ov.loc[10, "closed"] and ov.loc[10, "mentions_covid"]
+    # row 3 mentions no COVID (自粛 only, lines 95-96) and has no 2021 event
+    assert ov.loc[3, "covid_events"] == "" and not ov.loc[3, "mentions_covid"]
+
+
+def test_same_figures_different_grades(tables):
+    pairs = same_figures_different_grades(tables)
+    got = {(a, b, ga, gb) for a, b, ga, gb in pairs[["row_a", "row_b", "grade_a", "grade_b"]].itertuples(index=False)}
+    # rows 2 (C, line 83) and 7 (B, line 202) print 子育て広場 54回→38回 and 540人→397人 (lines 62-67, 198-202);
+    # row 6 (A) prints the same 54回→38回 (lines 177-183); 関係機関合同研修会 中止: row 13 B, row 18 D (lines 373, 458)
+    assert got == {(2, 6, "C", "A"), (2, 7, "C", "B"), (6, 7, "A", "B"), (13, 18, "B", "D")}
+    shared = pairs.set_index(["row_a", "row_b"]).loc[(2, 7), "shared"]
+    assert "540人→397人" in shared and "54回→38回" in shared
+
+
+def test_low_grade_rows_with_reasons(tables):
+    low = low_grade_reasons(initiatives_overview(tables))
+    assert low["row_no"].tolist() == [2, 5, 12, 18, 25, 30, 34, 44, 56]  # every C and D printed
+    assert low.set_index("row_no").loc[56, "comment"].startswith("全23組織中、実施は9組織。")
+
+
+def test_display_and_explore(tables):
+    f = formatted(tables.trends.head(4)[["indicator", "prior_value", "change_rate", "achievement_rate"]],
+                  rates=["change_rate", "achievement_rate"])
+    # line 20 "育児相談会　18回" → 11回 of 12 planned
+    assert f.iloc[3].tolist() == ["育児相談会", "18", "-38.9%", "91.7%"]
+    assert "<script>" not in table_html(tables.initiatives.assign(comment="<script>x</script>").head(1)[["comment"]])
+    assert find_initiatives(tables, "子育て広場")["row_no"].tolist() == [2, 5, 6, 7]
+    p = initiative_parts(tables, 55)
+    assert p["heading"].startswith("No.55 地域の避難行動要支援者登録対象者への意識付け — 評価 B")
+    assert 1280 in p["source"]["line_no"].tolist()
