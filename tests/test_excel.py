@@ -283,7 +283,7 @@ def test_contents_codes_rates_filters_wrapping(folders, tmp_path):
     assert all(ws.auto_filter.ref for ws in wb.worksheets[1:])
 
 
-TITLES_REQUIRED = False  # the integrator may set True once every reports/tables stem has a title
+TITLES_REQUIRED = True  # every reports/tables stem has a Japanese title (helpers.labels.TABLE_TITLES)
 
 
 def test_summary_tables_have_japanese_titles(tmp_path):

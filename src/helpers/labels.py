@@ -29,29 +29,14 @@ COLUMN_LABELS: dict[str, str] = {  # columns of the notebooks' summary tables (h
     "sessions": "回数", "total": "合計", "table": "表", "table_description": "表の説明", "column": "列名",
     "name_ja": "項目名", "dtype": "型", "description": "説明",
     # notebook 06 (helpers.year_over_year)
-    "figures": "数値の数", "initiatives": "取り組みの数", "grade_before": "前の評価", "grade_after": "後の評価",
+    "figures": "数値の数", "grade_before": "前の評価", "grade_after": "後の評価",
     "change": "変化", "initiative_id_before": "前の取り組みID", "initiative_before": "前の取り組み",
     "initiative_id_after": "後の取り組みID", "initiative_after": "後の取り組み", "estimate_report": "見込みを載せた報告書",
     "estimate_line": "見込みの出典行", "actual_line": "実績の出典行",
 }
 
 TABLE_TITLES: dict[str, str] = {  # reports/tables/<stem>.csv -> Japanese sheet title (≤ 31 characters)
-    "01_relisted_differences": "01 再掲行と元の行の違い",
-    "01_structure": "01 分野別の構成",
-    "02_people_change_ranked": "02 人数の増減（大きい順）",
-    "02_people_trends": "02 人数の推移",
-    "03_adaptations": "03 工夫の記載",
-    "03_cancellations": "03 中止などの記載",
-    "03_grades_by_covid_mention": "03 コロナ言及の有無別の評価",
-    "03_impact_by_department": "03 担当部署別のコロナの影響",
-    "03_impact_by_field_plan": "03 分野別計画別のコロナの影響",
-    "04_grades_by_department": "04 担当部署別の評価",
-    "04_grades_by_field_plan": "04 分野別計画別の評価",
-    "04_grades_by_objective": "04 目標別の評価",
-    "04_grades_overall": "04 評価の分布",
-    "05_agreement": "05 凡例による評価と報告書の評価",
-    "05_disagreement_details": "05 評価が一致しない指標",
-    "05_grade_audit": "05 評価の検証",
+    # notebooks 01–05 and the master table: see the TABLE_TITLES.update below
     "06_reports": "06 報告書の一覧", "06_periods": "06 期間ごとの数値", "06_figures_by_year": "06 数値の推移",
     "06_revisions": "06 見込みから実績への修正", "06_grade_transitions": "06 評価の移り変わり",
     "06_changes": "06 追加・廃止・改称", "06_links_to_review": "06 確認が必要な対応",

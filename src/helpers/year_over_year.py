@@ -10,9 +10,11 @@ another row of the same report.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import pandas as pd
 
 from .series import FIGURE_KEY
+from .style import FULL_WIDTH, PERIOD_COLORS
 from .tables import GRADE_ORDER
 
 __all__ = ["period_overview", "grade_transitions", "link_changes", "revisions", "pick_figures", "plot_figures",
@@ -106,7 +108,9 @@ def revisions(series: pd.DataFrame, initiatives: pd.DataFrame, *, relisted: bool
 
 
 def pick_figures(series: pd.DataFrame, *, n: int = 6, keys: list[str] | None = None) -> pd.DataFrame:
-    """Rows of ``series`` for ``n`` figures to chart: those printed for the most fiscal years (ties: key order).
+    """Rows of ``series`` for ``n`` figures to chart: those printed for the most fiscal years, then with
+    the most kinds (actual, estimate, plan: a figure whose result is printed under another label would
+    otherwise look as if it had none), ties in key order.
 
     ``keys`` restricts the choice to these initiative_keys.
     """
@@ -116,18 +120,21 @@ def pick_figures(series: pd.DataFrame, *, n: int = 6, keys: list[str] | None = N
     fig_key = [c for c in FIGURE_KEY if c != "fiscal_year"]
     g = s.fillna({"indicator": ""}).groupby(fig_key, sort=False, dropna=False)
     span = g["fiscal_year"].nunique().rename("years").reset_index()
+    span["kinds"] = g["kind"].nunique().to_numpy()
     span["_order"] = range(len(span))
-    top = span.sort_values(["years", "_order"], ascending=[False, True]).head(n).drop(columns=["years"])
+    top = (span.sort_values(["years", "kinds", "_order"], ascending=[False, False, True]).head(n)
+           .drop(columns=["years", "kinds"]))
     return s.fillna({"indicator": ""}).merge(top, on=fig_key).sort_values(["_order", "fiscal_year", "report_year"])
 
 
 def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str], title: str):
     """Small multiples: one panel per figure, x = fiscal year; actual ● / estimate ○ joined per report, plan ×."""
     figs = list(dict.fromkeys(rows["_order"]))
-    ncols = 3
+    ncols = 2
     nrows = max(1, -(-len(figs) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.9 * nrows), squeeze=False)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, 2.3 * nrows + 0.6), squeeze=False)
+    # one colour per report, from the project palette (the result colour first, then the prior's grey)
+    colors = [PERIOD_COLORS["result"], "#E69F00", "#999999", "#009E73", "#CC79A7", "#56B4E9"]
     reports = list(dict.fromkeys(rows["report"]))
     for ax, f in zip(axes.flat, figs):
         d = rows[rows["_order"] == f]
@@ -146,11 +153,12 @@ def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str]
         first = d.iloc[0]
         name = str(names.get(first["initiative_id"], ""))
         ind = first["indicator"] or "（指標名なし）"
-        ax.set_title(f"{name[:16]}{'…' if len(name) > 16 else ''}\n{ind[:18]}（{first['unit']}）", fontsize=9)
+        ax.set_title(f"{name[:20]}{'…' if len(name) > 20 else ''}\n{ind[:20]}・{first['unit']}", fontsize=8)
         years = sorted(set(d["fiscal_year"].astype(int)))
         ax.set_xticks(years)
         ax.set_xticklabels([f"{y}" for y in years])
         ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # counts: no 7.5 回
     for ax in list(axes.flat)[len(figs):]:
         ax.axis("off")
     handles, labs = axes.flat[0].get_legend_handles_labels()
@@ -159,9 +167,10 @@ def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str]
     handles += [Line2D([], [], marker="o", color="grey", ls="", label="実績"),
                 Line2D([], [], marker="o", color="grey", markerfacecolor="white", ls="", label="見込み"),
                 Line2D([], [], marker="x", color="grey", ls="", label="計画")]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False, fontsize=8,
+               bbox_to_anchor=(0.5, 0.0))
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
@@ -172,7 +181,9 @@ def plot_grade_transitions(transitions: pd.DataFrame, *, title: str, labels: dic
     """
     labels = labels or {}
     pairs = list(dict.fromkeys(zip(transitions["previous_report"], transitions["report"])))
-    fig, axes = plt.subplots(1, max(1, len(pairs)), figsize=(4.2 * max(1, len(pairs)), 3.8), squeeze=False)
+    ncols = min(2, max(1, len(pairs)))
+    nrows = max(1, -(-len(pairs) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, 3.2 * nrows), squeeze=False)
     for ax, (a, b) in zip(axes.flat, pairs):
         t = transitions[(transitions["previous_report"] == a) & (transitions["report"] == b)]
         m = t.pivot_table(index="grade_before", columns="grade_after", values="initiatives", aggfunc="sum", fill_value=0)
@@ -187,6 +198,8 @@ def plot_grade_transitions(transitions: pd.DataFrame, *, title: str, labels: dic
         ax.set_xlabel(f"後の評価（{labels.get(b, b)}）", fontsize=9)
         ax.set_ylabel(f"前の評価（{labels.get(a, a)}）", fontsize=9)
         ax.grid(False)
-    fig.suptitle(title)
+    for ax in list(axes.flat)[len(pairs):]:
+        ax.axis("off")
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
