@@ -164,9 +164,9 @@ def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str]
     handles, labs = axes.flat[0].get_legend_handles_labels()
     from matplotlib.lines import Line2D
 
-    handles += [Line2D([], [], marker="o", color="grey", ls="", label="実績"),
-                Line2D([], [], marker="o", color="grey", markerfacecolor="white", ls="", label="見込み"),
-                Line2D([], [], marker="x", color="grey", ls="", label="計画")]
+    handles += [Line2D([], [], marker="o", color="#999999", ls="", label="実績"),
+                Line2D([], [], marker="o", color="#999999", markerfacecolor="white", ls="", label="見込み"),
+                Line2D([], [], marker="x", color="#999999", ls="", label="計画")]
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False, fontsize=8,
                bbox_to_anchor=(0.5, 0.0))
     fig.suptitle(title, fontsize=10)
