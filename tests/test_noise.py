@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,19 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.makeutil import makefile_value
+
 ROOT = Path(__file__).resolve().parents[1]
 MAKE = shutil.which("make")
 BASH = shutil.which("bash")
 
 
-def makefile_value(expr: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV"}}
-    r = subprocess.run(
-        [MAKE, "-s", "--no-print-directory", f"VENV={sys.prefix}", "--eval", f"_show: ; @$(info {expr}):", "_show"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
 
 
 @pytest.mark.parametrize("args", [["--help"], ["clean", "--help"]])

@@ -20,13 +20,13 @@ outputs are compared by nbval in ``make test``, and the recipe around them is th
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.makeutil import makefile_value
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -35,15 +35,6 @@ MAKE = shutil.which("make")
 needs_make = pytest.mark.skipif(MAKE is None, reason="make is not installed")
 
 
-def makefile_value(expr: str) -> str:
-    """Expand a make expression for this test's environment (VENV = the running interpreter's)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV"}}
-    r = subprocess.run(
-        [MAKE, "-s", "--no-print-directory", f"VENV={sys.prefix}", "--eval", f"_show: ; @$(info {expr}):", "_show"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
 
 
 def test_there_are_stored_notebooks():
