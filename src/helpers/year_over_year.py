@@ -157,7 +157,7 @@ def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str]
         years = sorted(set(d["fiscal_year"].astype(int)))
         ax.set_xticks(years)
         ax.set_xticklabels([f"{y}" for y in years])
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, float(d["value"].astype(float).max()) * 1.1 or 1)  # headroom: a marker at the top is not cut
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # counts: no 7.5 回
     for ax in list(axes.flat)[len(figs):]:
         ax.axis("off")
