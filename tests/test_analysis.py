@@ -137,3 +137,22 @@ def test_missing_results_lower_achievement(raw_path):
     assert m.loc[13, "mean_achievement"] == round(2 / 3, 4) and m.loc[13, "rubric_grade"] == "C"
     # row 7: 38/54 回 and 397/540 人 (line 189-202) → mean 71.9 % → C, printed B; row 2 same figures → C
     assert m.loc[7, "rubric_grade"] == "C" and m.loc[7, "grade"] == "B" and m.loc[2, "grade"] == "C"
+
+
+def test_canonical_departments_counts_a_respelled_department_once(tmp_path, raw_path):
+    """One page prints 地域包括支援センター in half-width kana (SYNTHETIC variant of the committed report):
+    grouping by the printed name would split it in two; canonical_departments keeps it one."""
+    import tests.hostile_cases as H
+    from helpers.analysis import canonical_departments
+
+    lines = H.raw_lines()
+    first = lines.index("地域包括支援センター")  # 0-based; the other occurrences stay full-width
+    variant = tmp_path / "variant_hyoka_2021.txt"
+    variant.write_bytes(H.join(H.with_line(lines, first + 1, "地域包括支援ｾﾝﾀｰ")))
+    committed = clean_reports([raw_path]).departments
+    t = clean_reports([variant]).departments
+    assert t["department"].nunique() == committed["department"].nunique() + 1  # the printed names differ
+    canon = canonical_departments(t)
+    assert canon["department"].nunique() == committed["department"].nunique()
+    assert sorted(canon.groupby("department").size()) == sorted(committed.groupby("department").size())
+    assert "地域包括支援ｾﾝﾀｰ" in set(t["department"])  # the data keeps the text as printed

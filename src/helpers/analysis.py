@@ -19,6 +19,7 @@ import pandas as pd
 from .tables import GRADE_ORDER
 
 __all__ = [
+    "canonical_departments",
     "TEXT_FIELDS",
     "COVID_TERMS",
     "CANCEL_TERMS",
@@ -449,3 +450,26 @@ def people_measure(indicator) -> str:
     ('caseload', 'attendance')
     """
     return "caseload" if isinstance(indicator, str) and re.search(CASELOAD_PATTERN, indicator) else "attendance"
+
+
+def canonical_departments(departments: pd.DataFrame) -> pd.DataFrame:
+    """``departments`` with one printed name per ``department_key`` and report, for grouping.
+
+    The parser keeps each department as printed and adds ``department_key`` (NFKC, zero-width
+    characters removed). Grouping on the printed name would split one department in two when a
+    dump spells it differently on one page (half-width kana 地域包括支援ｾﾝﾀｰ, a BOM or zero-width
+    space). This returns a copy whose ``department`` is the first printed spelling of its key in
+    the report (row order), so a groupby on ``department`` counts each department once and still
+    shows a name as printed.
+
+    Examples:
+        >>> d = pd.DataFrame({"report": ["r", "r"], "initiative_id": ["r:1", "r:2"],
+        ...                   "department": ["地域包括支援センター", "地域包括支援ｾﾝﾀｰ"],
+        ...                   "department_key": ["地域包括支援センター", "地域包括支援センター"]})
+        >>> canonical_departments(d)["department"].tolist()
+        ['地域包括支援センター', '地域包括支援センター']
+        >>> d["department"].tolist()  # the input is unchanged
+        ['地域包括支援センター', '地域包括支援ｾﾝﾀｰ']
+    """
+    first = departments.groupby(["report", "department_key"], sort=False)["department"].transform("first")
+    return departments.assign(department=first)
