@@ -291,3 +291,19 @@ def test_source_text_in_messages_is_escaped(raw_path, tmp_path, existing_out):
     if r.returncode == 1:  # listed as unplaced (the parser may also remove the ESC or refuse the file)
         assert "unplaced: esc:1: 表紙\\x1b[2Jメモ" in r.stderr
     assert untouched(existing_out)
+
+
+def test_link_summary_line_for_a_collection(tmp_path):
+    """The committed report + the SYNTHETIC next year (tests/make_synthetic_report.py: 56 rows, one dropped,
+    one reworded): 55 rows continue (54 word for word, the reworded one fuzzy), the dropped row is unlinked."""
+    from tests.make_synthetic_report import two_report_collection
+
+    raw = two_report_collection(tmp_path / "raw")
+    r = run("clean", str(raw), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    line = [x for x in r.stdout.splitlines() if x.startswith("links ")]
+    assert line == [
+        "links niigata-minami_chiiki-fukushi-keikaku_hyoka_2021 -> synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022:"
+        " 55 accepted (54 exact, 1 fuzzy, 0 override), 0 to review, 1 unlinked; see links.csv"]
+    quiet = run("clean", str(raw), "--out", str(tmp_path / "out"), "-q")  # nothing to review: -q prints nothing
+    assert quiet.returncode == 0 and quiet.stdout == ""

@@ -50,6 +50,39 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def link_summary(links, *, only_to_review: bool = False) -> list[str]:
+    """One line per pair of consecutive reports that were linked: how many rows, by how, and what to review.
+
+    With ``only_to_review`` only the pairs with links to review (scored below the acceptance
+    threshold, not linked until forced in ``data/raw/link_overrides.csv``).
+
+    Examples:
+        >>> import pandas as pd
+        >>> links = pd.DataFrame({"series": ["s"] * 4, "report_a": ["s_2021"] * 4, "report_b": ["s_2022"] * 4,
+        ...                       "method": ["exact", "fuzzy", "none", "none"],
+        ...                       "status": ["accepted", "accepted", "to_review", "unlinked"]})
+        >>> link_summary(links)
+        ['links s_2021 -> s_2022: 2 accepted (1 exact, 1 fuzzy, 0 override), 1 to review, 1 unlinked; see links.csv']
+        >>> link_summary(links.iloc[:0]), link_summary(links.iloc[:2], only_to_review=True)
+        ([], [])
+    """
+    out = []
+    if links is None or links.empty:
+        return out
+    for (a, b), g in links.groupby(["report_a", "report_b"], sort=True, dropna=False):
+        to_review = int((g["status"] == "to_review").sum())
+        if only_to_review and not to_review:
+            continue
+        acc = g[g["status"] == "accepted"]
+        by = acc["method"].value_counts()
+        out.append(
+            f"links {shown(a)} -> {shown(b)}: {len(acc)} accepted ({by.get('exact', 0)} exact, {by.get('fuzzy', 0)} fuzzy,"
+            f" {by.get('override', 0)} override), {to_review} to review,"
+            f" {int((g['status'] == 'unlinked').sum())} unlinked; see links.csv"
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     args = _parser().parse_args(argv)
@@ -136,6 +169,8 @@ def _clean(args: argparse.Namespace) -> int:
     args.written = True
     for name in written.kept:
         print(f"kept {shown(name)}: written by an earlier run but changed since, so no longer the tool's", file=err)
+    for line in link_summary(tables.links, only_to_review=args.quiet):  # -q: only pairs that need a person
+        print(line)
     if not args.quiet:
         rows = {f"{name}.csv": len(df) for name, df in tables.as_dict().items()}
         for path in written:
