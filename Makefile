@@ -134,11 +134,12 @@ reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(ENV_REA
 	@mkdir -p $(@D) && touch $@
 
 # Readers' HTML: no code (--no-input), lang="ja", the notebook's title as page title, figures with alt text
-# (the classic template writes the alt text that helpers.style.show_figure stores with each figure).
+# (the classic template writes the alt text that helpers.style.show_figure stores with each figure);
+# cells tagged `widget` (live ipywidgets controls) are left out: a page has no kernel to drive them.
 reports/html/%.html: SHELL := /bin/bash
 reports/html/%.html: .SHELLFLAGS := -o pipefail -c
 reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done
-	$(NBCONVERT) --to html --template classic --no-input --HTMLExporter.language_code=ja --output-dir reports/html $< $(QUIET_ALT_TEXT)
+	$(NBCONVERT) --to html --template classic --no-input --HTMLExporter.language_code=ja --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=widget --output-dir reports/html $< $(QUIET_ALT_TEXT)
 
 $(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(SUMMARY_CSV) $(HELPERS_PY) $(ENV_READY)
 	$(VENV_PY) -m helpers.excel $@

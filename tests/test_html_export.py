@@ -27,3 +27,17 @@ def test_html_recipe_is_code_free_japanese_with_alt_text(tmp_path):
     alts = re.findall(r'<img[^>]*\balt="([^"]+)"', html)
     imgs = re.findall(r"<img\b", html)
     assert imgs and len(alts) == len(imgs) and all("件" in a for a in alts)
+
+
+def test_html_recipe_leaves_out_the_live_widget_cells(tmp_path):
+    """Notebook 05's explorer (cells tagged `widget`) needs a kernel: the readers' page leaves both cells out."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^reports/html/%\.html: notebooks.*\n\t\$\(NBCONVERT\) (.*)\$<(?: \$\(QUIET_ALT_TEXT\))?$", makefile, re.M).group(1)
+    flags = [f for f in shlex.split(recipe) if f not in ("--output-dir", "reports/html")]
+    nb = ROOT / "notebooks" / "05_grade_audit.ipynb"
+    assert '"widget"' in nb.read_text(encoding="utf-8")  # the notebook does have such cells
+    subprocess.run([sys.executable, "-m", "nbconvert", *flags, "--output-dir", str(tmp_path), str(nb)],
+                   check=True, capture_output=True)
+    html = (tmp_path / "05_grade_audit.html").read_text(encoding="utf-8")
+    assert "explorer-widget" not in html and "explorer-md" not in html and "ドロップダウン" not in html
+    assert "from helpers.explore import explorer" not in html  # no code either

@@ -35,7 +35,7 @@ import re
 _PLAIN = re.compile(r"year|row|line|_no$|^part$")
 _FIELD_LISTS = ("field", "differing_fields")
 
-__all__ = ["DISPLAY_LABELS", "header", "formatted", "show_table", "table_html"]
+__all__ = ["DISPLAY_LABELS", "Markdown", "md_safe", "header", "formatted", "show_table", "table_html"]
 
 #: headers used in notebook tables before the schema's: "行" alone is ambiguous (a table row or a
 #: line of the text), so these say which.
@@ -116,3 +116,27 @@ def show_table(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = (), wra
     from IPython.display import HTML, display
 
     display(HTML(table_html(df, rates=rates, wrap=wrap)))
+
+
+_MD_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"}
+
+
+def md_safe(text: str) -> str:
+    r"""``text`` with the characters that make Markdown emit HTML or links escaped (``& < > [ ]``).
+
+    Sentences the notebooks render carry report text (initiative names, comments, activities); a
+    crafted report could otherwise put ``<img onerror=…>`` or ``[x](javascript:…)`` into the HTML
+    export. The notebooks' own templates use none of these characters, so escaping the whole
+    sentence shows exactly the same words.
+
+    >>> print(md_safe("育児相談会 <img src=x onerror=alert(1)> [a](javascript:b) & c"))
+    育児相談会 &lt;img src=x onerror=alert(1)&gt; \[a\](javascript:b) &amp; c
+    """
+    return "".join(_MD_ESCAPES.get(ch, ch) for ch in str(text))
+
+
+def Markdown(text: str):  # noqa: N802 - a drop-in for IPython.display.Markdown
+    """``IPython.display.Markdown`` of :func:`md_safe` text: what every notebook sentence is rendered with."""
+    from IPython.display import Markdown as _Markdown
+
+    return _Markdown(md_safe(text))

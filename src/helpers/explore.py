@@ -10,14 +10,16 @@
 In a notebook: ``show_initiative(tables, 30)`` (a table row number), ``show_initiative(tables,
 "子育て広場")`` (part of an initiative or indicator name; every match is shown) or
 ``show_initiative(tables, key)`` with an ``initiative_key`` when the clean tables have one.
-ipywidgets is not a dependency; the function works the same in a live kernel, nbval and the HTML.
+The function works the same in a live kernel, nbval and the HTML. Where a kernel is live,
+``explorer(tables)`` adds an ipywidgets drop-down of every table row (and a report selector when the
+tables hold several reports) that calls :func:`show_initiative` for the chosen one.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["find_initiatives", "initiative_parts", "show_initiative"]
+__all__ = ["find_initiatives", "initiative_parts", "show_initiative", "explorer_options", "explorer"]
 
 
 def find_initiatives(tables, query, *, report: str | None = None) -> pd.DataFrame:
@@ -67,9 +69,9 @@ def initiative_parts(tables, query, *, report: str | None = None) -> dict:
 
 def show_initiative(tables, query, *, report: str | None = None) -> None:
     """Display one initiative (see the module docstring); lists the other matches when several match."""
-    from IPython.display import Markdown, display
+    from IPython.display import display
 
-    from .display import show_table
+    from .display import Markdown, show_table
 
     p = initiative_parts(tables, query, report=report)
     display(Markdown(f"**{p['heading']}**（報告書 `{p['report']}`）"))
@@ -80,3 +82,47 @@ def show_initiative(tables, query, *, report: str | None = None) -> None:
     if len(p["events"]):
         show_table(p["events"])
     show_table(p["source"], wrap=40)
+
+
+def explorer_options(tables, *, report: str | None = None) -> list[tuple[str, int]]:
+    """``(label, row_no)`` for every table row of one report, as the explorer's drop-down lists them.
+
+    >>> from helpers import load_tables
+    >>> explorer_options(load_tables())[1]
+    ('No.2 子育て中の保護者同士の交流促進、ネットワークづくり（C）', 2)
+    """
+    ini = tables.initiatives
+    report = report or sorted(ini["report"].unique())[-1]
+    rows = ini[ini["report"] == report].sort_values("row_no")
+    return [(f"No.{r.row_no} {r.initiative}{'（再掲）' if r.is_relisted else ''}（{r.grade}）", int(r.row_no))
+            for r in rows.itertuples()]
+
+
+def explorer(tables, *, report: str | None = None):
+    """An ipywidgets control (report, then table row) showing :func:`show_initiative` for the choice.
+
+    Needs a live kernel with a widget front end (JupyterLab); the stored notebook and its HTML
+    keep a plain :func:`show_initiative` call instead. Returns the widget (display it, or let the
+    cell show it).
+    """
+    import ipywidgets as widgets
+
+    reports = sorted(tables.initiatives["report"].unique())
+    pick_report = widgets.Dropdown(options=reports, value=report or reports[-1], description="報告書",
+                                   layout=widgets.Layout(width="95%"))
+    pick_row = widgets.Dropdown(options=explorer_options(tables, report=pick_report.value), description="取り組み",
+                                layout=widgets.Layout(width="95%"))
+    out = widgets.Output()
+
+    def refresh(*_):
+        out.clear_output()
+        with out:
+            show_initiative(tables, pick_row.value, report=pick_report.value)
+
+    def new_report(change):
+        pick_row.options = explorer_options(tables, report=change["new"])
+
+    pick_report.observe(new_report, names="value")
+    pick_row.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([pick_report, pick_row, out])
