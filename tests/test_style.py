@@ -170,3 +170,27 @@ def test_labels_are_plain_text_not_mathtext(tmp_path):
         plt.close(fig)
     svg = paths.svg.read_text(encoding="utf-8")
     assert "費用 $5 と $x^2$ の講座" in svg and "出典: $x$" in svg
+
+
+def test_save_figure_writes_atomically_and_refuses_a_symlink_target(tmp_path):
+    """A figure file is replaced whole (no temporary file left), and a symlink at its name is refused:
+    the file it points to is never written (README, "Safety and limits")."""
+    from matplotlib.figure import Figure
+
+    from helpers.outputs import OutputError
+    from helpers.style import FULL_WIDTH, add_source, save_figure, use_style
+
+    use_style()
+    fig = Figure(figsize=(FULL_WIDTH, 2))
+    fig.subplots().set_title("子育て広場")
+    add_source(fig, "出典: テスト（合成）")
+    paths = save_figure(fig, "demo", notebook="99", folder=tmp_path)
+    assert paths.png.read_bytes().startswith(b"\x89PNG") and b"<svg" in paths.svg.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["99_demo.png", "99_demo.svg"]
+    victim = tmp_path / "notes.txt"
+    victim.write_text("mine", encoding="utf-8")
+    paths.png.unlink()
+    paths.png.symlink_to(victim)
+    with pytest.raises(OutputError):
+        save_figure(fig, "demo", notebook="99", folder=tmp_path)
+    assert victim.read_text(encoding="utf-8") == "mine"

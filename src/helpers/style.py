@@ -20,6 +20,7 @@ in a notebook)::
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import NamedTuple
 
@@ -215,8 +216,15 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
     paths = FigurePaths(out / f"{stem}.png", out / f"{stem}.svg")
     common = {"bbox_inches": "tight", "pad_inches": 0.1}
     meta = {**_PNG_METADATA, "Title": title or "", "Source": " ".join(tables or ()), "Comment": f"notebook {notebook}"}
-    fig.savefig(paths.png, format="png", dpi=300, metadata=meta, **common)
-    fig.savefig(paths.svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
+    # rendered in memory, then each file written through a temporary sibling and os.replace: never
+    # half-written, and a symlink or folder at the target is refused (helpers.outputs, README "Safety")
+    from .outputs import write_file_atomic
+
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=300, metadata=meta, **common)
+    fig.savefig(svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
+    write_file_atomic(paths.png, png.getvalue())
+    write_file_atomic(paths.svg, svg.getvalue())
     return paths
 
 
