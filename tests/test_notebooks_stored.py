@@ -77,3 +77,15 @@ def test_recipe_reexecution_leaves_the_stored_notebook_unchanged(tmp_path):
     assert copy.read_bytes() == stored, (
         "the Makefile's recipe changed the notebook; diff tests/data/recipe_check.ipynb with a re-executed copy"
     )
+
+
+def test_stored_notebooks_hold_no_widget_state():
+    """A widget's output carries a random model id, which would change the notebook on every run:
+    widget cells are tagged skip-execution (nbclient leaves them unrun; JupyterLab users run them)."""
+    for nb in NOTEBOOKS:
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        for c in cells:
+            for o in c.get("outputs", []):
+                assert "application/vnd.jupyter.widget-view+json" not in o.get("data", {}), nb.name
+            if "widget" in c.get("metadata", {}).get("tags", []) and c["cell_type"] == "code":
+                assert {"skip-execution", "nbval-skip"} <= set(c["metadata"]["tags"]), nb.name
