@@ -111,7 +111,7 @@ $(CLEAN_CSV): $(RAW_TXT) $(HELPERS_PY) $(ENV_READY)
 $(CLEAN_CSV): $(wildcard data/raw/*.meta.json data/raw/link_overrides.csv)
 
 test: $(ENV_READY) ## Run unit tests + doctests, then execute and check notebooks/ with nbval
-	$(VENV_PY) -m pytest
+	$(VENV_PY) -m pytest -n 2  # two workers: the machines have 2 cores
 	@if [ -n "$(NOTEBOOKS)" ]; then \
 		echo "$(VENV_PY) -m pytest --nbval --nbval-current-env -p no:randomly -n 2 --dist loadscope notebooks/"; \
 		$(VENV_PY) -m pytest --nbval --nbval-current-env -p no:randomly -n 2 --dist loadscope notebooks/; \
