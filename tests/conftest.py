@@ -57,3 +57,19 @@ def load_readings() -> list[dict]:
 def pytest_configure(config):
     # slow: hostile-input cases of several seconds (issue 7 §4); `make test` runs them too
     config.addinivalue_line("markers", "slow: a hostile-input case taking seconds; still run by make test")
+
+
+@pytest.fixture(scope="session")
+def two_report_folder(tmp_path_factory) -> Path:
+    """A folder with the committed report and the SYNTHETIC next year (tests/make_synthetic_report.py)."""
+    from tests.make_synthetic_report import two_report_collection
+
+    return two_report_collection(tmp_path_factory.mktemp("two"))
+
+
+@pytest.fixture(scope="session")
+def two(two_report_folder):
+    """The clean tables of :func:`two_report_folder` (built once per test process; do not modify)."""
+    from helpers.pipeline import clean_reports
+
+    return clean_reports([two_report_folder])

@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "data" / "raw" / "niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.txt"
 REAL_SERIES = "niigata-minami_chiiki-fukushi-keikaku_hyoka"
 SYNTHETIC_PREFIX = "synthetic_"
+#: report id of the default synthetic next year (write_synthetic with years=1)
+SYNTHETIC_NEXT = f"{SYNTHETIC_PREFIX}niigata-minami_chiiki-fukushi-keikaku_hyoka_2022"
 
 #: line number -> (original text, synthetic text)
 EDITS = {

@@ -19,14 +19,11 @@ from helpers.collection import default_series, read_sidecar
 from helpers.extract import ReportError
 from helpers.pipeline import clean_reports
 
-from .make_synthetic_report import REAL, REAL_SERIES, two_report_collection, write_synthetic
+from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES, two_report_collection, write_synthetic
 
-SYN = "synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022"
+SYN = SYNTHETIC_NEXT
 
 
-@pytest.fixture(scope="module")
-def two(tmp_path_factory):
-    return clean_reports([two_report_collection(tmp_path_factory.mktemp("two"))])
 
 
 def test_reports_csv_of_the_committed_report():

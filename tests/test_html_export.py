@@ -11,11 +11,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_html_recipe_is_code_free_japanese_with_alt_text(tmp_path):
+def html_recipe_flags() -> list[str]:
+    """The nbconvert flags of the Makefile's reports/html/%.html recipe (output folder left out)."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     # the recipe ends with $< (and the filter of nbconvert's alt-text notice, tests/test_noise.py)
-    recipe = re.search(r"^reports/html/%\.html: notebooks.*\n\t\$\(NBCONVERT\) (.*)\$<(?: \$\(QUIET_ALT_TEXT\))?$", makefile, re.M).group(1)
-    flags = [f for f in shlex.split(recipe) if f not in ("--output-dir", "reports/html")]
+    recipe = re.search(r"^reports/html/%\.html: notebooks.*\n\t\$\(NBCONVERT\) (.*)\$<(?: \$\(QUIET_ALT_TEXT\))?$",
+                       makefile, re.M).group(1)
+    return [f for f in shlex.split(recipe) if f not in ("--output-dir", "reports/html")]
+
+
+def test_html_recipe_is_code_free_japanese_with_alt_text(tmp_path):
+    flags = html_recipe_flags()
     assert {"--no-input", "--HTMLExporter.language_code=ja", "classic"} <= set(flags)
     nb = ROOT / "notebooks" / "04_grade_distribution.ipynb"
     subprocess.run([sys.executable, "-m", "nbconvert", *flags, "--output-dir", str(tmp_path), str(nb)],
@@ -31,9 +37,7 @@ def test_html_recipe_is_code_free_japanese_with_alt_text(tmp_path):
 
 def test_html_recipe_leaves_out_the_live_widget_cells(tmp_path):
     """Notebook 05's explorer (cells tagged `widget`) needs a kernel: the readers' page leaves both cells out."""
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = re.search(r"^reports/html/%\.html: notebooks.*\n\t\$\(NBCONVERT\) (.*)\$<(?: \$\(QUIET_ALT_TEXT\))?$", makefile, re.M).group(1)
-    flags = [f for f in shlex.split(recipe) if f not in ("--output-dir", "reports/html")]
+    flags = html_recipe_flags()
     nb = ROOT / "notebooks" / "05_grade_audit.ipynb"
     assert '"widget"' in nb.read_text(encoding="utf-8")  # the notebook does have such cells
     subprocess.run([sys.executable, "-m", "nbconvert", *flags, "--output-dir", str(tmp_path), str(nb)],

@@ -17,15 +17,15 @@ from helpers.extract import ReportError
 from helpers.link import ACCEPT, REVIEW, _features, link_rows, read_overrides
 from helpers.pipeline import clean_reports
 
-from .make_synthetic_report import REAL, REAL_SERIES, two_report_collection
+from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES, two_report_collection
 
-SYN = "synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022"
+SYN = SYNTHETIC_NEXT
 OVERRIDE_HEADER = "series,report_a,initiative_id_a,report_b,initiative_id_b,action,note\n"
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    return two_report_collection(tmp_path_factory.mktemp("two"))
+def folder(two_report_folder):
+    return two_report_folder
 
 
 @pytest.fixture(scope="module")

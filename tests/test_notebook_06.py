@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from helpers.pipeline import clean_reports, write_tables
+from helpers.pipeline import write_tables
 
-from .make_synthetic_report import REAL, ROOT, two_report_collection
+from .make_synthetic_report import SYNTHETIC_NEXT, REAL, ROOT
 
-SYN = "synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022"
+SYN = SYNTHETIC_NEXT
 NOTEBOOK = ROOT / "notebooks" / "06_year_over_year.ipynb"
 
 
@@ -36,9 +36,9 @@ def run_notebook(tmp_path, clean, reports=None):
 
 
 @pytest.fixture(scope="module")
-def two_clean(tmp_path_factory):
+def two_clean(tmp_path_factory, two):
     out = tmp_path_factory.mktemp("clean2")
-    write_tables(clean_reports([two_report_collection(tmp_path_factory.mktemp("raw2"))]), out / "clean")
+    write_tables(two, out / "clean")
     return out / "clean"
 
 

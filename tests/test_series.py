@@ -16,16 +16,13 @@ from helpers import load_tables
 from helpers.pipeline import clean_reports, write_tables
 from helpers.series import build_series
 
-from .make_synthetic_report import REAL, REAL_SERIES, two_report_collection
+from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES
 
-SYN = "synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022"
+SYN = SYNTHETIC_NEXT
 KEY = ["report", "initiative_key", "initiative_id", "indicator", "unit", "cumulative", "each", "ordinal",
        "fiscal_year", "kind"]
 
 
-@pytest.fixture(scope="module")
-def two(tmp_path_factory):
-    return clean_reports([two_report_collection(tmp_path_factory.mktemp("two"))])
 
 
 def _figure(series, indicator, fiscal_year, key=f"{REAL_SERIES}:1-1-01"):

@@ -7,19 +7,13 @@ Expected values: column headers of the committed report (sections 1-3: 2020å¹´åº
 
 from __future__ import annotations
 
-import pytest
-
-from helpers.pipeline import clean_reports
 from helpers.year_over_year import grade_transitions, link_changes, period_overview, pick_figures, revisions
 
-from .make_synthetic_report import REAL, two_report_collection
+from .make_synthetic_report import SYNTHETIC_NEXT, REAL
 
-SYN = "synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022"
+SYN = SYNTHETIC_NEXT
 
 
-@pytest.fixture(scope="module")
-def two(tmp_path_factory):
-    return clean_reports([two_report_collection(tmp_path_factory.mktemp("two"))])
 
 
 def test_period_overview_follows_the_headers(two):
