@@ -40,7 +40,7 @@ ENV_READY = | check-env
 endif
 
 RAW_TXT = $(wildcard data/raw/*.txt)
-HELPERS_PY = $(wildcard src/helpers/*.py)
+HELPERS_PY = $(wildcard src/helpers/*.py src/helpers/*/*.py)
 CLEAN_CSV = data/clean/initiatives.csv
 NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NB_DONE = $(patsubst notebooks/%.ipynb,reports/.executed/%.done,$(NOTEBOOKS))
@@ -123,7 +123,7 @@ notebooks: data ## Re-execute changed notebooks/NN_*.ipynb in place (two at a ti
 ifneq ($(NB_DONE),)
 	@$(VENV_PY) -c 'import matplotlib.font_manager'  # build matplotlib's font cache first: its notice would land in a notebook's stderr
 	@$(MAKE) --no-print-directory $(JOBS2) $(NB_DONE)
-	$(VENV_PY) -m helpers.figindex  # reports/figures/README.md: each figure with its notebook and tables
+	$(VENV_PY) -m helpers.present.figindex  # reports/figures/README.md: each figure with its notebook and tables
 else
 	@echo "no notebooks/NN_*.ipynb yet: nothing to execute"
 endif
@@ -134,7 +134,7 @@ reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(ENV_REA
 	@mkdir -p $(@D) && touch $@
 
 # Readers' HTML: no code (--no-input), lang="ja", the notebook's title as page title, figures with alt text
-# (the classic template writes the alt text that helpers.style.show_figure stores with each figure);
+# (the classic template writes the alt text that helpers.present.style.show_figure stores with each figure);
 # cells tagged `widget` (live ipywidgets controls) are left out: a page has no kernel to drive them.
 reports/html/%.html: SHELL := /bin/bash
 reports/html/%.html: .SHELLFLAGS := -o pipefail -c
@@ -142,7 +142,7 @@ reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done
 	$(NBCONVERT) --to html --template classic --no-input --HTMLExporter.language_code=ja --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=widget --output-dir reports/html $< $(QUIET_ALT_TEXT)
 
 $(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(SUMMARY_CSV) $(HELPERS_PY) $(ENV_READY)
-	$(VENV_PY) -m helpers.excel $@
+	$(VENV_PY) -m helpers.present.excel $@
 
 report: data notebooks ## Everything: clean tables, executed notebooks, figures, HTML of each notebook, Excel workbook
 	@$(MAKE) --no-print-directory $(JOBS2) $(HTML) $(WORKBOOK)

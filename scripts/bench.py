@@ -42,8 +42,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from helpers.config import RAW_DATA_DIR  # noqa: E402
-from helpers.extract import extract_report  # noqa: E402
-from helpers.pipeline import clean_reports, expand_inputs, read_report, write_tables  # noqa: E402
+from helpers.read.extract import extract_report  # noqa: E402
+from helpers.pipeline import clean_reports, write_tables  # noqa: E402
+from helpers.read.text import expand_inputs, read_report  # noqa: E402
 
 
 def extract_only(paths):
@@ -63,9 +64,9 @@ def timed(fn, repeat: int) -> list[float]:
 def bench_collection(repeat: int, sizes: list[int], work: Path) -> None:
     """Collections of N synthetic yearly reports: full clean, and link + series alone; per report and growth."""
     sys.path.insert(0, str(ROOT))
-    from helpers.collection import reports_table
-    from helpers.link import link_collection
-    from helpers.series import build_series
+    from helpers.collect.collection import reports_table
+    from helpers.collect.link import link_collection
+    from helpers.collect.series import build_series
     from tests.make_synthetic_report import REAL, next_year_text
 
     text = REAL.read_text(encoding="utf-8")

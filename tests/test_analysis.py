@@ -1,10 +1,10 @@
-"""helpers.analysis on the real report: expected values read off the lines quoted."""
+"""helpers.analyse.analysis on the real report: expected values read off the lines quoted."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.analysis import covid_evidence, covid_impact, find_terms, grade_table, CANCEL_TERMS, ADAPT_TERMS
+from helpers.analyse.analysis import covid_evidence, covid_impact, find_terms, grade_table, CANCEL_TERMS, ADAPT_TERMS
 from helpers.pipeline import clean_reports
 
 
@@ -70,7 +70,7 @@ def test_grade_table_with_and_without_relisted(ini):
 
 
 def test_compare_relisted_finds_the_report_own_inconsistency(raw_path):
-    from helpers.analysis import compare_relisted
+    from helpers.analyse.analysis import compare_relisted
 
     t = clean_reports([raw_path], with_metrics=False)
     c = compare_relisted(t.initiatives, t.departments).set_index(["relisted_row", "field"])
@@ -87,7 +87,7 @@ def test_compare_relisted_finds_the_report_own_inconsistency(raw_path):
 
 
 def test_people_trends_and_grade_audit(raw_path):
-    from helpers.analysis import grade_audit, people_trends
+    from helpers.analyse.analysis import grade_audit, people_trends
 
     t = clean_reports([raw_path])
     p = people_trends(t.trends, t.initiatives)
@@ -106,7 +106,7 @@ def test_people_trends_and_grade_audit(raw_path):
 
 
 def test_relisted_decisions_per_row(raw_path):
-    from helpers.analysis import relisted_decisions, without_duplicates
+    from helpers.analyse.analysis import relisted_decisions, without_duplicates
 
     t = clean_reports([raw_path])
     d = relisted_decisions(t.initiatives, t.departments).set_index("relisted_row")
@@ -122,7 +122,7 @@ def test_relisted_decisions_per_row(raw_path):
 
 
 def test_missing_results_lower_achievement(raw_path):
-    from helpers.analysis import measured_achievement
+    from helpers.analyse.analysis import measured_achievement
 
     t = clean_reports([raw_path])
     m = measured_achievement(t.trends, t.metrics, t.initiatives, t.grade_legend).set_index("row_no")
@@ -143,7 +143,7 @@ def test_canonical_departments_counts_a_respelled_department_once(tmp_path, raw_
     """One page prints 地域包括支援センター in half-width kana (SYNTHETIC variant of the committed report):
     grouping by the printed name would split it in two; canonical_departments keeps it one."""
     import tests.hostile_cases as H
-    from helpers.analysis import canonical_departments
+    from helpers.analyse.analysis import canonical_departments
 
     lines = H.raw_lines()
     first = lines.index("地域包括支援センター")  # 0-based; the other occurrences stay full-width

@@ -1,4 +1,4 @@
-"""helpers.collection: reports.csv, sidecars, the series rule and the same-year error.
+"""helpers.collect.collection: reports.csv, sidecars, the series rule and the same-year error.
 
 Expected values come from the committed report and its sidecar (sha256, size,
 line count are in data/raw/*.meta.json; the column headers on lines 1-3 and 916
@@ -15,8 +15,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers.collection import default_series, read_sidecar
-from helpers.extract import ReportError
+from helpers.collect.collection import default_series, read_sidecar
+from helpers.read.extract import ReportError
 from helpers.pipeline import clean_reports
 
 from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES, two_report_collection, write_synthetic

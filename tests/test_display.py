@@ -1,4 +1,4 @@
-"""helpers.display: notebook tables and sentences as a reader sees them, report text never as markup."""
+"""helpers.present.display: notebook tables and sentences as a reader sees them, report text never as markup."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ def test_sentences_with_report_text_never_become_html_in_the_export():
     from nbconvert.filters.markdown import markdown2html
 
     from helpers.config import NOTEBOOKS_DIR
-    from helpers.display import Markdown
+    from helpers.present.display import Markdown
 
     crafted = "子育て広場<img src=x onerror=alert(1)>[x](javascript:alert(2))"
     rendered = markdown2html(Markdown(f"**{crafted}** は 3件")._repr_markdown_())
@@ -21,5 +21,5 @@ def test_sentences_with_report_text_never_become_html_in_the_export():
         code = "".join("".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]
                        if c["cell_type"] == "code")
         if "Markdown(" in code:
-            assert "from helpers.display import Markdown" in code, nb.name
+            assert "from helpers.present.display import Markdown" in code, nb.name
             assert "from IPython.display import Markdown" not in code, nb.name

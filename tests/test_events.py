@@ -1,10 +1,10 @@
-"""helpers.events on the real report: every expected value is read off the quoted report lines."""
+"""helpers.analyse.events on the real report: every expected value is read off the quoted report lines."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.events import alert_months, alert_note, covid_events, extract_events, fully_cancelled
+from helpers.analyse.events import alert_months, alert_note, covid_events, extract_events, fully_cancelled
 from helpers.pipeline import clean_reports
 
 

@@ -1,4 +1,4 @@
-"""helpers.excel: one sheet per table, Japanese headers, same bytes on every run."""
+"""helpers.present.excel: one sheet per table, Japanese headers, same bytes on every run."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import excel
+from helpers.present import excel
 from helpers.config import CLEAN_DATA_DIR, REPORTS_DIR
-from helpers.excel import (
+from helpers.present.excel import (
     CONTENTS_SHEET,
     DICTIONARY_SHEET,
     SHEET_NAMES,
@@ -23,10 +23,10 @@ from helpers.excel import (
     read_summary_csv,
     write_workbook,
 )
-from helpers.labels import TABLE_TITLES
+from helpers.present.labels import TABLE_TITLES
 from helpers.outputs import OutputError
 from helpers.pipeline import clean_reports, write_tables
-from helpers.schema import SCHEMA
+from helpers.read.schema import SCHEMA
 
 
 @pytest.fixture()
@@ -283,7 +283,7 @@ def test_contents_codes_rates_filters_wrapping(folders, tmp_path):
     assert all(ws.auto_filter.ref for ws in wb.worksheets[1:])
 
 
-TITLES_REQUIRED = True  # every reports/tables stem has a Japanese title (helpers.labels.TABLE_TITLES)
+TITLES_REQUIRED = True  # every reports/tables stem has a Japanese title (helpers.present.labels.TABLE_TITLES)
 
 
 def test_summary_tables_have_japanese_titles(tmp_path):
@@ -293,7 +293,7 @@ def test_summary_tables_have_japanese_titles(tmp_path):
         assert excel.sheet_name(title) == title
     assert len(set(TABLE_TITLES.values())) == len(TABLE_TITLES)
     if TITLES_REQUIRED:
-        assert not missing, f"reports/tables stems without a title in helpers.labels.TABLE_TITLES: {missing}"
+        assert not missing, f"reports/tables stems without a title in helpers.present.labels.TABLE_TITLES: {missing}"
     # a stem without a title falls back to the stem itself
     (tmp_path / "t").mkdir()
     pd.DataFrame({"a": [1]}).to_csv(tmp_path / "t" / "99_untitled.csv", index=False)

@@ -1,4 +1,4 @@
-"""helpers.explore: one initiative at a glance, and the widget explorer."""
+"""helpers.present.explore: one initiative at a glance, and the widget explorer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ def test_explorer_widget_lists_every_row_and_follows_the_chosen_report(tmp_path,
     follows the report picked; each row is listed once with its printed grade."""
     import ipywidgets as widgets
 
-    from helpers.explore import explorer
+    from helpers.present.explore import explorer
     from helpers.pipeline import clean_reports
 
     other = tmp_path / "other-ward_hyoka_2021.txt"

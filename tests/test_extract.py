@@ -1,4 +1,4 @@
-"""Unit tests of helpers.extract: one test per layout quirk, on real snippets of the report.
+"""Unit tests of helpers.read.extract: one test per layout quirk, on real snippets of the report.
 
 Line ranges refer to data/raw/niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.txt
 (``cat -n``).  Expected values are read off the report text quoted in each test.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.extract import (
+from helpers.read.extract import (
     ReportError,
     decode_report,
     extract_report,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpers.config import FIGURES_DIR, NOTEBOOKS_DIR, REPORTS_DIR
-from helpers.figindex import figure_rows, index_markdown
+from helpers.present.figindex import figure_rows, index_markdown
 
 
 def test_index_is_complete_and_current():
@@ -11,7 +11,7 @@ def test_index_is_complete_and_current():
     pngs = sorted(p.name for p in FIGURES_DIR.glob("[0-9][0-9]_*.png"))
     assert pngs and [r["figure"] for r in rows] == pngs
     readme = (FIGURES_DIR / "README.md").read_text(encoding="utf-8")
-    assert readme == index_markdown(rows), "reports/figures/README.md is stale: run python -m helpers.figindex"
+    assert readme == index_markdown(rows), "reports/figures/README.md is stale: run python -m helpers.present.figindex"
     for r in rows:
         assert r["title"], f"{r['figure']}: no title in the PNG (save_figure(title=...))"
         assert r["tables"], f"{r['figure']}: no data table named (save_figure(tables=...))"
@@ -30,7 +30,7 @@ def test_figures_use_the_palette_and_plain_titles():
 
     from PIL import Image
 
-    from helpers.style import PALETTE, WIDTHS
+    from helpers.present.style import PALETTE, WIDTHS
 
     allowed = {c.lower() for c in PALETTE} | {"#ffffff", "#dddddd"}  # + background and grid
     for svg in sorted(FIGURES_DIR.glob("[0-9][0-9]_*.svg")):

@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 
 from helpers import cli
-from helpers.extract import (MAX_LINE_CHARS, Fragment, ReportError, _department_span, extract_report,
+from helpers.read.extract import (MAX_LINE_CHARS, Fragment, ReportError, _department_span, extract_report,
                              normalise_lines, parse_grade_legend)
-from helpers.pipeline import DEFAULT_MAX_BYTES, clean_reports, expand_inputs, read_report
-from helpers.quantities import MAX_AMOUNTS_PER_CELL, CellError, analyse_cell
+from helpers.pipeline import clean_reports
+from helpers.read.text import DEFAULT_MAX_BYTES, expand_inputs, read_report
+from helpers.read.quantities import MAX_AMOUNTS_PER_CELL, CellError, analyse_cell
 
 from . import hostile_cases as H
 
@@ -191,7 +192,7 @@ def test_legend_parsing_is_linear_in_a_space_run():
 
 def test_department_span_looks_at_a_bounded_number_of_lines(monkeypatch):
     """By construction: however many short lines follow a 。, at most 31 are joined and tested."""
-    import helpers.extract as ex
+    import helpers.read.extract as ex
 
     calls = []
     real = ex.is_department_name
@@ -358,7 +359,7 @@ def test_mutated_reports_give_tables_or_one_clear_error(tmp_path):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from helpers.tidy import ValidationError
+    from helpers.read.tidy import ValidationError
 
     base = H.raw_lines()
     odd = st.sampled_from(["\u3000", "\u200b", "\ufeff", "\f", "\x1b", " ", "Ａ", "。", "課", "1", "回", "（１）", "\t"])

@@ -44,4 +44,4 @@ def test_html_recipe_leaves_out_the_live_widget_cells(tmp_path):
                    check=True, capture_output=True)
     html = (tmp_path / "05_grade_audit.html").read_text(encoding="utf-8")
     assert "explorer-widget" not in html and "explorer-md" not in html and "ドロップダウン" not in html
-    assert "from helpers.explore import explorer" not in html  # no code either
+    assert "from helpers.present.explore import explorer" not in html  # no code either

@@ -1,4 +1,4 @@
-"""helpers.link: initiative_key and links.csv on the committed report + its synthetic next year.
+"""helpers.collect.link: initiative_key and links.csv on the committed report + its synthetic next year.
 
 The synthetic report (tests/make_synthetic_report.py) keeps every row of the
 committed report except 4-1-07 ボランティア活動支援 (dropped) and rewords 4-1-06
@@ -13,8 +13,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.extract import ReportError
-from helpers.link import ACCEPT, REVIEW, _features, link_rows, read_overrides
+from helpers.read.extract import ReportError
+from helpers.collect.link import ACCEPT, REVIEW, _features, link_rows, read_overrides
 from helpers.pipeline import clean_reports
 
 from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES, two_report_collection
@@ -169,7 +169,7 @@ def test_reports_of_different_series_are_never_linked(tmp_path):
 
 
 def test_section_blocking_for_large_remainders_gives_the_same_links(two, monkeypatch):
-    import helpers.link as link
+    import helpers.collect.link as link
 
     real = two.initiatives[two.initiatives["report"] == REAL.stem]
     f = _features(real, two.departments)

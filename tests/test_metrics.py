@@ -1,10 +1,10 @@
-"""helpers.metrics: metrics.csv and trends.csv on the whole report, values read off the report."""
+"""helpers.read.metrics: metrics.csv and trends.csv on the whole report, values read off the report."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.metrics import rubric_grade
+from helpers.read.metrics import rubric_grade
 from helpers.pipeline import clean_reports
 
 
@@ -72,8 +72,8 @@ def test_digits_accounted(t):
 
 
 def test_metrics_checks_fail(raw_path):
-    from helpers.metrics import validate_metrics
-    from helpers.tidy import ValidationError
+    from helpers.read.metrics import validate_metrics
+    from helpers.read.tidy import ValidationError
 
     t = clean_reports([raw_path])
     validate_metrics(t)

@@ -1,14 +1,14 @@
-"""helpers.overview, helpers.display and helpers.explore on the real report (values read off its lines)."""
+"""helpers.analyse.overview, helpers.present.display and helpers.present.explore on the real report (values read off its lines)."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.display import formatted, table_html
-from helpers.explore import find_initiatives, initiative_parts
-from helpers.overview import OVERVIEW_COLUMNS, initiatives_overview, low_grade_reasons, same_figures_different_grades
+from helpers.present.display import formatted, table_html
+from helpers.present.explore import find_initiatives, initiative_parts
+from helpers.analyse.overview import OVERVIEW_COLUMNS, initiatives_overview, low_grade_reasons, same_figures_different_grades
 from helpers.pipeline import clean_reports
-from helpers.tables import CleanTables
+from helpers.present.tables import CleanTables
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from helpers.extract import ReportError
-from helpers.pipeline import clean_reports, read_report, write_tables
+from helpers.read.extract import ReportError
+from helpers.pipeline import clean_reports, write_tables
+from helpers.read.text import read_report
 
 from .conftest import load_readings
 

@@ -1,4 +1,4 @@
-"""helpers.quantities: every measured amount of a period cell, checked against reading the report.
+"""helpers.read.quantities: every measured amount of a period cell, checked against reading the report.
 
 The readings (section 1: ../shared/examples; sections 2-4: tests/data, read
 independently) list every amount of every period cell; the parser must find
@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 from hypothesis import given, strategies as st
 
-from helpers.quantities import (
+from helpers.read.quantities import (
     account_digits,
     extract_quantities,
     fill_missing_labels,
@@ -247,7 +247,7 @@ def test_era_date_check_reads_a_bounded_window():
 
 
 def test_a_number_of_more_than_15_digits_is_refused_with_its_line():
-    from helpers.quantities import CellError, analyse_cell
+    from helpers.read.quantities import CellError, analyse_cell
 
     with pytest.raises(CellError) as e:
         analyse_cell(["子育て広場", "延べ1,000,000,000,000,000人"])  # 16 digits, thousands separators aside
@@ -256,7 +256,7 @@ def test_a_number_of_more_than_15_digits_is_refused_with_its_line():
 
 def test_pairing_with_unrelated_labels_at_the_cap():
     """30 amounts a period with labels sharing nothing: every amount stays its own indicator."""
-    from helpers.quantities import MAX_AMOUNTS_PER_CELL
+    from helpers.read.quantities import MAX_AMOUNTS_PER_CELL
 
     def cell(offset):
         return [f"{chr(0x4E00 + offset + 3 * k)}{chr(0x4E01 + offset + 3 * k)}　{k + 1}回" for k in range(MAX_AMOUNTS_PER_CELL)]

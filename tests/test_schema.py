@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from helpers.pipeline import clean_reports
-from helpers.schema import SCHEMA, dictionary_rows
+from helpers.read.schema import SCHEMA, dictionary_rows
 
 
 def test_every_column_documented_in_japanese():

@@ -1,4 +1,4 @@
-"""helpers.series: every figure over fiscal years, with revisions on each row.
+"""helpers.collect.series: every figure over fiscal years, with revisions on each row.
 
 Expected values are read off the texts: committed report row 1-1-01, line 35
 ``育児相談会　11回`` (FY2021 実績（見込み）, an estimate) and line 32
@@ -14,7 +14,7 @@ import pytest
 
 from helpers import load_tables
 from helpers.pipeline import clean_reports, write_tables
-from helpers.series import build_series
+from helpers.collect.series import build_series
 
 from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES
 

@@ -1,4 +1,4 @@
-"""helpers.style: Japanese renders with the bundled font (no missing glyphs), fixed grade colours, stable files.
+"""helpers.present.style: Japanese renders with the bundled font (no missing glyphs), fixed grade colours, stable files.
 
 Matplotlib reports a character its fonts cannot draw (a tofu box in the
 figure) with ``warnings.warn("Glyph 23376 (\\N{CJK UNIFIED IDEOGRAPH-5B50})
@@ -23,7 +23,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 import pytest  # noqa: E402
 
-from helpers.style import (  # noqa: E402
+from helpers.present.style import (  # noqa: E402
     FONT_FAMILY, FULL_WIDTH, GRADE_COLORS, GRADE_ORDER, add_source, new_figure, save_figure, use_style,
 )
 
@@ -106,7 +106,7 @@ def test_use_style_is_idempotent():
 
 
 def test_grade_colours_fixed_and_distinct():
-    from helpers.tables import GRADE_ORDER as TABLES_GRADE_ORDER
+    from helpers.present.tables import GRADE_ORDER as TABLES_GRADE_ORDER
 
     assert GRADE_ORDER == ["A", "B", "C", "D"] == TABLES_GRADE_ORDER
     assert list(GRADE_COLORS) == GRADE_ORDER
@@ -178,7 +178,7 @@ def test_save_figure_writes_atomically_and_refuses_a_symlink_target(tmp_path):
     from matplotlib.figure import Figure
 
     from helpers.outputs import OutputError
-    from helpers.style import FULL_WIDTH, add_source, save_figure, use_style
+    from helpers.present.style import FULL_WIDTH, add_source, save_figure, use_style
 
     use_style()
     fig = Figure(figsize=(FULL_WIDTH, 2))

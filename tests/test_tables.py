@@ -10,9 +10,10 @@ import pytest
 from helpers import load_tables
 from helpers.config import CLEAN_DATA_DIR
 from helpers.outputs import OutputError, csv_bytes
-from helpers.pipeline import CSV_OPTIONS, clean_reports, write_tables
-from helpers.schema import columns_of
-from helpers.tables import read_table, save_table
+from helpers.outputs import CSV_OPTIONS
+from helpers.pipeline import clean_reports, write_tables
+from helpers.read.schema import columns_of
+from helpers.present.tables import read_table, save_table
 
 
 def test_load_tables_dtypes(raw_path, tmp_path):

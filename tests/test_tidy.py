@@ -1,12 +1,12 @@
-"""Unit tests of helpers.tidy: joining, （再掲）, ids, and that the hard checks really fail."""
+"""Unit tests of helpers.read.tidy: joining, （再掲）, ids, and that the hard checks really fail."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.extract import extract_report
+from helpers.read.extract import extract_report
 from helpers.pipeline import clean_reports
-from helpers.tidy import ValidationError, build_tables, join_cell, strip_relisted, tidy_extraction, validate_tables
+from helpers.read.tidy import ValidationError, build_tables, join_cell, strip_relisted, tidy_extraction, validate_tables
 
 from .test_extract import HEADER_1, LEGEND_FOOTER_1
 
@@ -80,7 +80,7 @@ def test_fragment_not_in_its_line_fails(snippet):
 
 
 def test_join_cell_adds_nothing():
-    from helpers.extract import Fragment
+    from helpers.read.extract import Fragment
 
     frags = [Fragment(51, 0, "子育て広場　33回　延べ354"), Fragment(52, 0, "人")]
     assert join_cell(frags) == "子育て広場　33回　延べ354人"

@@ -1,4 +1,4 @@
-"""helpers.year_over_year: the tables behind notebook 06, on the committed report and the synthetic next year.
+"""helpers.analyse.year_over_year: the tables behind notebook 06, on the committed report and the synthetic next year.
 
 Expected values: column headers of the committed report (sections 1-3: 2020年度（実績）/
 2021年度実績（見込み）, 30 rows without （再掲）; section 4: 2020年度（見込み）/2021年度実績,
@@ -7,7 +7,7 @@ Expected values: column headers of the committed report (sections 1-3: 2020年�
 
 from __future__ import annotations
 
-from helpers.year_over_year import grade_transitions, link_changes, period_overview, pick_figures, revisions
+from helpers.analyse.year_over_year import grade_transitions, link_changes, period_overview, pick_figures, revisions
 
 from .make_synthetic_report import SYNTHETIC_NEXT, REAL
 

@@ -1,24 +1,20 @@
 """helpers: parsers and tidy tables for the 新潟市南区 地域福祉計画 progress-evaluation reports.
 
-The package is flat on purpose; the stage a module belongs to is in its name and
-its docstring.  Data flows read → tidy → link → analyse:
+One folder per stage; data flows read → collect → analyse → present, and a module imports
+only from its own stage, an earlier one, or the shared modules at the top
+(``tests/test_layers.py`` checks it):
 
-1. **read / extract** — ``pipeline.read_report`` (decode a file), ``extract``
-   (text → pages → rows of cells, each cell a list of source lines).
-2. **tidy** — ``tidy`` (rename, join, normalise, type, hard checks → initiatives,
-   departments, source_lines, grade_legend), ``quantities`` + ``metrics``
-   (every amount of the period cells → metrics, trends).
-3. **link (the collection)** — ``collection`` (reports.csv, sidecars, series
-   ids, one report per series and fiscal year), ``link`` (initiative_key and
-   links.csv across consecutive reports of a series), ``series`` (series.csv:
-   every figure over fiscal years, with estimate → actual revisions).
-4. **write / load** — ``pipeline.clean_reports`` runs 1–3 and ``write_tables``
-   writes ``data/clean/`` (``schema`` is the contract and data dictionary);
-   ``tables.load_tables`` reads it back typed.
-5. **analyse** — ``analysis``, ``charts``, ``style``, ``labels``, ``excel``:
-   what the notebooks and ``make report`` use.
+1. :mod:`helpers.read` — a report file → rows of cells → typed, checked tables
+   (``text``, ``extract``, ``tidy``, ``quantities``, ``metrics``, ``schema``).
+2. :mod:`helpers.collect` — the reports of a run as a collection (``collection``, ``link``, ``series``).
+3. :mod:`helpers.analyse` — analysis verbs the notebooks share (``analysis``, ``events``,
+   ``overview``, ``year_over_year``).
+4. :mod:`helpers.present` — tables, charts, sentences and the workbook readers see (``tables``,
+   ``style``, ``charts``, ``display``, ``labels``, ``excel``, ``figindex``, ``explore``).
 
-``cli`` (``python -m helpers clean``) and ``config`` (paths) serve all stages.
+At the top: ``pipeline`` (runs read and collect, writes ``data/clean/``), ``cli``
+(``python -m helpers clean``), ``outputs`` (the one safe writer every file goes through) and
+``config`` (paths).  ``helpers.load_tables`` is the notebooks' entry point.
 """
 
-from .tables import load_tables  # noqa: E402,F401  (the notebooks' entry point)
+from .present.tables import load_tables  # noqa: E402,F401  (the notebooks' entry point)

@@ -21,11 +21,11 @@ import argparse
 import codecs
 import sys
 
-from .extract import ReportError
+from .read.extract import ReportError
 from .outputs import MANIFEST, OutputError, check_output_folder, shown
 from .pipeline import clean_reports, write_tables
-from .schema import SCHEMA
-from .tidy import ValidationError
+from .read.schema import SCHEMA
+from .read.tidy import ValidationError
 
 __all__ = ["main"]
 

@@ -38,6 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = [
+    "CSV_OPTIONS",
+    "format_float",
     "MANIFEST",
     "OutputError",
     "shown",
@@ -51,6 +53,21 @@ __all__ = [
     "check_output_file",
     "write_file_atomic",
 ]
+
+
+def format_float(x: float) -> str:
+    """Floats in CSVs: at most 4 decimals, no exponent, no trailing zeros (68410.0 -> 68410, 0.73518 -> 0.7352).
+
+    >>> [format_float(v) for v in (68410.0, 0.7351851, 1.5, -0.0625)]
+    ['68410', '0.7352', '1.5', '-0.0625']
+    """
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# Every CSV: UTF-8 with BOM for Excel, LF line ends, stable float format.
+CSV_OPTIONS = dict(index=False, encoding="utf-8-sig", lineterminator="\n", float_format=format_float)
+
 
 MANIFEST = "helpers-manifest.json"
 _TOOL = "minami-welfare-eval helpers"  # the manifest's and the temp marker's signature
@@ -203,7 +220,7 @@ def unescape_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd
 def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     """``df`` as CSV bytes with the injection rule applied: the one CSV writer of the project.
 
-    ``options`` are ``DataFrame.to_csv`` keywords (:data:`helpers.pipeline.CSV_OPTIONS`).
+    ``options`` are ``DataFrame.to_csv`` keywords (:data:`CSV_OPTIONS`).
     A text value holding a CR is refused (:class:`OutputError`): Python's csv writer would not
     quote it and every reader would split the row there (the parser removes CRs from cells).
 

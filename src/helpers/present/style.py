@@ -10,7 +10,7 @@ identical bytes.
 Typical notebook use (keep the inline backend; never ``matplotlib.use("Agg")``
 in a notebook)::
 
-    from helpers.style import GRADE_COLORS, GRADE_ORDER, save_figure, use_style
+    from helpers.present.style import GRADE_COLORS, GRADE_ORDER, save_figure, use_style
     use_style()
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ...
@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import matplotlib as mpl
 
-from .config import FIGURES_DIR
+from ..config import FIGURES_DIR
 
 __all__ = [
     "GRADE_ORDER",
@@ -48,7 +48,7 @@ __all__ = [
     "save_figure",
 ]
 
-#: Grades as in the report's legend, best first (same order as ``helpers.tables.GRADE_ORDER``).
+#: Grades as in the report's legend, best first (same order as ``helpers.present.tables.GRADE_ORDER``).
 GRADE_ORDER = ["A", "B", "C", "D"]
 #: One colour per grade for every chart. Okabe–Ito palette (colour-blind safe: every pair stays
 #: distinguishable under protan-, deuter- and tritanopia), cool = good → warm = bad:
@@ -182,7 +182,7 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         name: short ASCII snake_case name, e.g. ``"grades_by_field_plan"``.
         notebook: the notebook number, e.g. ``"04"`` (file prefix).
         folder: output folder; default ``reports/figures`` (:data:`helpers.config.FIGURES_DIR`).
-        title: what the figure shows (PNG ``Title``, SVG title; read by :mod:`helpers.figindex`).
+        title: what the figure shows (PNG ``Title``, SVG title; read by :mod:`helpers.present.figindex`).
         tables: stems of the ``reports/tables`` CSVs holding the figure's data (PNG ``Source``).
 
     Raises:
@@ -218,7 +218,7 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
     meta = {**_PNG_METADATA, "Title": title or "", "Source": " ".join(tables or ()), "Comment": f"notebook {notebook}"}
     # rendered in memory, then each file written through a temporary sibling and os.replace: never
     # half-written, and a symlink or folder at the target is refused (helpers.outputs, README "Safety")
-    from .outputs import write_file_atomic
+    from ..outputs import write_file_atomic
 
     png, svg = io.BytesIO(), io.BytesIO()
     fig.savefig(png, format="png", dpi=300, metadata=meta, **common)

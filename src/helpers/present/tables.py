@@ -7,7 +7,7 @@ The notebooks' entry point::
     t.initiatives.grade        # ordered categorical A < B < C < D (A best)
     t.metrics.value            # nullable Float64
 
-Every table in :data:`helpers.schema.SCHEMA` that exists in the folder is
+Every table in :data:`helpers.read.schema.SCHEMA` that exists in the folder is
 loaded; dtypes come from the schema (``integer`` → ``Int64``, ``number`` →
 ``Float64``, ``boolean`` → ``boolean``, ``category`` → ``category``, grade →
 ordered categorical), so a notebook never re-implements the parsing.
@@ -21,13 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import CLEAN_DATA_DIR
-from .outputs import csv_bytes, shown, unescape_frame, write_file_atomic
-from .schema import SCHEMA
+from ..config import CLEAN_DATA_DIR
+from ..outputs import CSV_OPTIONS, csv_bytes, shown, unescape_frame, write_file_atomic
+from ..read.schema import GRADE_ORDER, SCHEMA
 
 __all__ = ["GRADE_ORDER", "CleanTables", "load_tables", "read_table", "save_table"]
 
-GRADE_ORDER = ["A", "B", "C", "D"]  # as in the report's legend, best first
 _ORDERED = {
     "grade": GRADE_ORDER,
     "rubric_grade": GRADE_ORDER,
@@ -44,7 +43,7 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
 
     Args:
         path: the CSV file.
-        table: its name in :data:`helpers.schema.SCHEMA` (e.g. ``"initiatives"``).
+        table: its name in :data:`helpers.read.schema.SCHEMA` (e.g. ``"initiatives"``).
 
     Returns:
         A DataFrame whose columns are exactly the schema's, typed.
@@ -80,7 +79,7 @@ class CleanTables:
     Int64, score Float64 0–100, method/status category) and ``series`` (value and
     plan/estimate/actual/revision Float64, fiscal_year/report_year/ordinal Int64,
     kind/period category, cumulative/each/is_relisted boolean).  Columns and
-    meanings: ``data_dictionary.csv`` / :data:`helpers.schema.SCHEMA`.
+    meanings: ``data_dictionary.csv`` / :data:`helpers.read.schema.SCHEMA`.
     """
 
     initiatives: pd.DataFrame
@@ -89,7 +88,7 @@ class CleanTables:
     grade_legend: pd.DataFrame
     metrics: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
-    # the collection (None in folders written before they existed): see helpers.collection, .link, .series
+    # the collection (None in folders written before they existed): see helpers.collect.collection, .link, .series
     reports: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
     series: pd.DataFrame | None = None
@@ -138,8 +137,7 @@ def save_table(df: pd.DataFrame, name: str, *, notebook: str, folder: str | Path
         ValueError: a name that is not a plain file name (``../x``, ``a/b``).
         helpers.outputs.OutputError: the target is a folder or a symlink.
     """
-    from .config import REPORTS_DIR
-    from .pipeline import CSV_OPTIONS
+    from ..config import REPORTS_DIR
 
     for part in (notebook, name):
         if not _NAME_RE.match(str(part)):

@@ -1,8 +1,8 @@
 """The figure index ``reports/figures/README.md``: each figure with its title, notebook and tables.
 
-Built from the figures themselves: :func:`helpers.style.save_figure` writes the title (PNG ``Title``)
+Built from the figures themselves: :func:`helpers.present.style.save_figure` writes the title (PNG ``Title``)
 and the stems of the tables holding the data (PNG ``Source``) into every PNG, so the index cannot
-drift from the figures. Run ``python -m helpers.figindex`` (``make report`` does).
+drift from the figures. Run ``python -m helpers.present.figindex`` (``make report`` does).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .config import FIGURES_DIR, NOTEBOOKS_DIR, REPORTS_DIR
+from ..config import FIGURES_DIR, NOTEBOOKS_DIR, REPORTS_DIR
 
 __all__ = ["figure_rows", "index_markdown", "write_index"]
 
@@ -33,7 +33,7 @@ def figure_rows(folder: Path = FIGURES_DIR) -> list[dict]:
 def index_markdown(rows: list[dict]) -> str:
     """The README text (stable: sorted by file name, no dates)."""
     out = ["# 図の一覧（Figure index）", "",
-           "`python -m helpers.figindex` が図のファイル（PNG のメタデータ）から生成します。手で編集しないでください。",
+           "`python -m helpers.present.figindex` が図のファイル（PNG のメタデータ）から生成します。手で編集しないでください。",
            "各図のデータは `reports/tables/` の表に、作り方は notebook にあります。PNG は 300 dpi、SVG は文字を編集できます。", "",
            "| 図 | 内容 | notebook | データの表 |", "|---|---|---|---|"]
     for r in rows:

@@ -16,7 +16,7 @@ import unicodedata
 
 import pandas as pd
 
-from .tables import GRADE_ORDER
+from ..read.schema import GRADE_ORDER
 
 __all__ = [
     "canonical_departments",
@@ -259,7 +259,7 @@ def grade_audit(trends: pd.DataFrame, initiatives: pd.DataFrame, legend: pd.Data
         lowest / highest indicator achievement, rubric_grade, grade (as printed),
         agrees, initiative_id.
     """
-    from .metrics import rubric_grade
+    from ..read.metrics import rubric_grade
 
     ini = initiatives if relisted else without_relisted(initiatives)
     measured = trends.dropna(subset=["achievement_rate"])
@@ -392,7 +392,7 @@ def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiative
         with_result, without_result, scheduled_only, mean_achievement, lowest, highest, rubric_grade, grade,
         agrees, missing_indicators (names of planned indicators without a held result), initiative_id.
     """
-    from .metrics import rubric_grade
+    from ..read.metrics import rubric_grade
 
     planned = indicator_achievement(trends, metrics)
     def missing(g):
@@ -418,7 +418,7 @@ def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiative
 
 
 def select_reports(tables, reports=None):
-    """A copy of :class:`helpers.tables.CleanTables` holding only ``reports`` (all when None).
+    """A copy of :class:`helpers.present.tables.CleanTables` holding only ``reports`` (all when None).
 
     Every table with a ``report`` column is filtered; the grade legend is kept whole.
     """

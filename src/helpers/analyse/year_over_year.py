@@ -9,16 +9,12 @@ another row of the same report.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
 import pandas as pd
 
-from .series import FIGURE_KEY
-from .style import FULL_WIDTH, PERIOD_COLORS
-from .tables import GRADE_ORDER
+from ..collect.series import FIGURE_KEY
+from ..read.schema import GRADE_ORDER
 
-__all__ = ["period_overview", "grade_transitions", "link_changes", "revisions", "pick_figures", "plot_figures",
-           "plot_grade_transitions"]
+__all__ = ["period_overview", "grade_transitions", "link_changes", "revisions", "pick_figures"]
 
 
 def _plain(df: pd.DataFrame, relisted: bool) -> pd.DataFrame:
@@ -125,81 +121,3 @@ def pick_figures(series: pd.DataFrame, *, n: int = 6, keys: list[str] | None = N
     top = (span.sort_values(["years", "kinds", "_order"], ascending=[False, False, True]).head(n)
            .drop(columns=["years", "kinds"]))
     return s.fillna({"indicator": ""}).merge(top, on=fig_key).sort_values(["_order", "fiscal_year", "report_year"])
-
-
-def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str], title: str):
-    """Small multiples: one panel per figure, x = fiscal year; actual ● / estimate ○ joined per report, plan ×."""
-    figs = list(dict.fromkeys(rows["_order"]))
-    ncols = 2
-    nrows = max(1, -(-len(figs) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, 2.3 * nrows + 0.6), squeeze=False)
-    # one colour per report, from the project palette (the result colour first, then the prior's grey)
-    colors = [PERIOD_COLORS["result"], "#E69F00", "#999999", "#009E73", "#CC79A7", "#56B4E9"]
-    reports = list(dict.fromkeys(rows["report"]))
-    for ax, f in zip(axes.flat, figs):
-        d = rows[rows["_order"] == f]
-        for k, rep in enumerate(reports):
-            r = d[d["report"] == rep]
-            if r.empty:
-                continue
-            c = colors[k % len(colors)]
-            done = r[r["kind"] != "plan"].sort_values("fiscal_year")
-            ax.plot(done["fiscal_year"].astype(int), done["value"].astype(float), color=c, lw=1.2, label=labels[rep])
-            for kind, face in (("actual", c), ("estimate", "white")):
-                p = done[done["kind"] == kind]
-                ax.scatter(p["fiscal_year"].astype(int), p["value"].astype(float), color=c, facecolor=face, zorder=3, s=28)
-            p = r[r["kind"] == "plan"]
-            ax.scatter(p["fiscal_year"].astype(int), p["value"].astype(float), color=c, marker="x", zorder=3, s=30)
-        first = d.iloc[0]
-        name = str(names.get(first["initiative_id"], ""))
-        ind = first["indicator"] or "（指標名なし）"
-        ax.set_title(f"{name[:20]}{'…' if len(name) > 20 else ''}\n{ind[:20]}・{first['unit']}", fontsize=8)
-        years = sorted(set(d["fiscal_year"].astype(int)))
-        ax.set_xticks(years)
-        ax.set_xticklabels([f"{y}" for y in years])
-        ax.set_ylim(0, float(d["value"].astype(float).max()) * 1.1 or 1)  # headroom: a marker at the top is not cut
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # counts: no 7.5 回
-    for ax in list(axes.flat)[len(figs):]:
-        ax.axis("off")
-    handles, labs = axes.flat[0].get_legend_handles_labels()
-    from matplotlib.lines import Line2D
-
-    handles += [Line2D([], [], marker="o", color="#999999", ls="", label="実績"),
-                Line2D([], [], marker="o", color="#999999", markerfacecolor="white", ls="", label="見込み"),
-                Line2D([], [], marker="x", color="#999999", ls="", label="計画")]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False, fontsize=8,
-               bbox_to_anchor=(0.5, 0.0))
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    return fig
-
-
-def plot_grade_transitions(transitions: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None):
-    """One heat map (grade before × after) per consecutive pair of reports, counts written in the cells.
-
-    ``labels`` maps report ids to short axis labels (default: the ids).
-    """
-    labels = labels or {}
-    pairs = list(dict.fromkeys(zip(transitions["previous_report"], transitions["report"])))
-    ncols = min(2, max(1, len(pairs)))
-    nrows = max(1, -(-len(pairs) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, 3.2 * nrows), squeeze=False)
-    for ax, (a, b) in zip(axes.flat, pairs):
-        t = transitions[(transitions["previous_report"] == a) & (transitions["report"] == b)]
-        m = t.pivot_table(index="grade_before", columns="grade_after", values="initiatives", aggfunc="sum", fill_value=0)
-        m = m.reindex(index=GRADE_ORDER, columns=GRADE_ORDER, fill_value=0)
-        ax.imshow(m.to_numpy(), cmap="Blues")
-        for i in range(4):
-            for j in range(4):
-                v = int(m.iat[i, j])
-                ax.text(j, i, str(v), ha="center", va="center", color="white" if v > m.to_numpy().max() / 2 else "black")
-        ax.set_xticks(range(4), GRADE_ORDER)
-        ax.set_yticks(range(4), GRADE_ORDER)
-        ax.set_xlabel(f"後の評価（{labels.get(b, b)}）", fontsize=9)
-        ax.set_ylabel(f"前の評価（{labels.get(a, a)}）", fontsize=9)
-        ax.grid(False)
-    for ax in list(axes.flat)[len(pairs):]:
-        ax.axis("off")
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig

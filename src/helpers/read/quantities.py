@@ -405,7 +405,7 @@ def check_cell(cell: "_Cell | Sequence[str]") -> None:
     >>> check_cell(["延べ68,410人"])
     >>> check_cell(["a", "1" * 16 + "回"])
     Traceback (most recent call last):
-    helpers.quantities.CellError: a number of 16 digits ('111111111111111…'); an amount has at most 15
+    helpers.read.quantities.CellError: a number of 16 digits ('111111111111111…'); an amount has at most 15
     """
     cell = cell if isinstance(cell, _Cell) else _Cell(cell)
     for m in _NUMBER_RUN_RE.finditer(cell.norm):

@@ -1,10 +1,10 @@
 """The master table: one row per initiative with everything a reviewer checks side by side.
 
 :func:`initiatives_overview` joins the printed row (grade, comment, departments, source lines), the
-measured plan achievement over all units (:func:`helpers.analysis.measured_achievement`, missing
+measured plan achievement over all units (:func:`helpers.analyse.analysis.measured_achievement`, missing
 results counted as 0), sessions planned vs held (unit 回), the COVID events of the result year
-(:func:`helpers.events.covid_events`) and the per-row （再掲） decision
-(:func:`helpers.analysis.relisted_decisions`).
+(:func:`helpers.analyse.events.covid_events`) and the per-row （再掲） decision
+(:func:`helpers.analyse.analysis.relisted_decisions`).
 
 :func:`same_figures_different_grades` finds rows that print the same activity with the same plan and
 result but carry different grades; :func:`low_grade_reasons` lists every C/D row with its stated
@@ -35,7 +35,7 @@ _KINDS = ["cancelled", "not_held", "scheduled_only", "postponed", "closed", "red
 
 
 def initiatives_overview(tables) -> pd.DataFrame:
-    """One row per printed table row of every report in ``tables`` (a :class:`helpers.tables.CleanTables`).
+    """One row per printed table row of every report in ``tables`` (a :class:`helpers.present.tables.CleanTables`).
 
     ``counts_as_initiative`` is False only for （再掲） rows that repeat their original; event flags
     refer to the result year (prior-year notes are in the events table, not here).

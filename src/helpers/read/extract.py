@@ -7,7 +7,7 @@ legend, footers) is printed wherever the PDF happened to store it.  This module
 recovers the table with small, named rules, one per layout concern, and keeps,
 for every piece of text, the line number (and the position within the line)
 it came from.  It does not rename, normalise or type anything; that is
-:mod:`helpers.tidy`'s job.
+:mod:`helpers.read.tidy`'s job.
 
 Vocabulary used below
     *line*      a line of the input, numbered from 1 as ``cat -n`` does.
@@ -305,7 +305,7 @@ def normalise_lines(lines: list[str], *, path: str | Path = "<text>") -> list[st
     [' 目標', '', '', '健康福祉課  ']
     >>> normalise_lines(["ok", "a\x1bb"], path="r.txt")
     Traceback (most recent call last):
-    helpers.extract.ReportError: r.txt:2: control character U+001B at column 2 ('a\x1bb'); a report line holds text only: remove it (or export the text again) and rerun
+    helpers.read.extract.ReportError: r.txt:2: control character U+001B at column 2 ('a\x1bb'); a report line holds text only: remove it (or export the text again) and rerun
     """
     out = []
     # fast path: one scan of the whole text finds whether any line needs a closer look

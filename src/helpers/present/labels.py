@@ -4,7 +4,7 @@ One place for every human-facing Japanese name, so the Excel sheet, the HTML tab
 axis say the same thing:
 
 - :data:`COLUMN_LABELS`: column name → Japanese header, for columns that the clean-table schema
-  (:data:`helpers.schema.SCHEMA`, whose 項目名 always win) does not define — the notebooks'
+  (:data:`helpers.read.schema.SCHEMA`, whose 項目名 always win) does not define — the notebooks'
   summary tables and the data dictionary's own columns.
 - :data:`TABLE_TITLES`: stem of a ``reports/tables/*.csv`` file → Japanese title (used as the
   workbook's sheet name; at most 31 characters, no ``[]:*?/\\``).
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 __all__ = ["COLUMN_LABELS", "TABLE_TITLES", "CODE_LABELS"]
 
-COLUMN_LABELS: dict[str, str] = {  # columns of the notebooks' summary tables (helpers.analysis) and of the data dictionary
+COLUMN_LABELS: dict[str, str] = {  # columns of the notebooks' summary tables (helpers.analyse.analysis) and of the data dictionary
     "achievement": "行の計画達成率（中央値）", "lowest": "最低の達成率", "highest": "最高の達成率",
     "indicators": "指標数", "planned_without_result": "計画にあり実績に数値なしの指標数", "agrees": "評価が一致",
     "mentions_covid": "コロナ言及", "cancelled": "中止など", "adapted": "工夫", "cancelled_sessions": "中止回数",
@@ -28,7 +28,7 @@ COLUMN_LABELS: dict[str, str] = {  # columns of the notebooks' summary tables (h
     "relisted_text": "再掲行の文字列", "term": "キーワード", "context": "前後の文字列", "category": "区分",
     "sessions": "回数", "total": "合計", "table": "表", "table_description": "表の説明", "column": "列名",
     "name_ja": "項目名", "dtype": "型", "description": "説明",
-    # notebook 06 (helpers.year_over_year)
+    # notebook 06 (helpers.analyse.year_over_year)
     "figures": "数値の数", "grade_before": "前の評価", "grade_after": "後の評価",
     "change": "変化", "initiative_id_before": "前の取り組みID", "initiative_before": "前の取り組み",
     "initiative_id_after": "後の取り組みID", "initiative_after": "後の取り組み", "estimate_report": "見込みを載せた報告書",

@@ -1,8 +1,8 @@
 """Stage 2 — *tidy*: extracted rows → typed, validated tables.
 
-:mod:`helpers.extract` keeps the source's own structure (cells as lists of
+:mod:`helpers.read.extract` keeps the source's own structure (cells as lists of
 source fragments).  This module renames to the output contract
-(:mod:`helpers.schema`), joins each cell's lines, normalises what must be
+(:mod:`helpers.read.schema`), joins each cell's lines, normalises what must be
 compared (grades: Ａ→A), derives identifiers and the （再掲） links, and runs
 the hard checks.  Text columns keep the text as printed: a cell's lines are
 joined *without* a separator (Japanese text wraps mid-word: ``ネット`` +
@@ -118,7 +118,7 @@ class Tables:
     accounting: list[dict] = field(default_factory=list)
     metrics: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
-    # the collection (helpers.collection / link / series)
+    # the collection (helpers.collect.collection / link / series)
     reports: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
     series: pd.DataFrame | None = None
@@ -155,7 +155,7 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records
     """Turn one report's extraction into clean records (see :func:`build_tables`).
 
     Args:
-        ex: the result of :func:`helpers.extract.extract_report`.
+        ex: the result of :func:`helpers.read.extract.extract_report`.
         report: the report's name (file stem), written to the ``report`` column.
         lines: the report's lines (for the line accounting).
     """

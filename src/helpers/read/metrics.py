@@ -1,7 +1,7 @@
 """Stage 3 — every measured amount as data: ``metrics`` and ``trends`` tables.
 
 Reads each period cell line by line from ``source_lines`` (so wrapped numbers
-and labels resolve as printed), runs :mod:`helpers.quantities`, and builds:
+and labels resolve as printed), runs :mod:`helpers.read.quantities`, and builds:
 
 ``metrics``
     one row per amount (or qualitative entry: 全戸, 随時, 中止 …) in a period
@@ -13,7 +13,7 @@ and labels resolve as printed), runs :mod:`helpers.quantities`, and builds:
     ``grade_legend``, ≥90 % A, ≥75 % B, ≥50 % C, else D), next to the grade
     the report printed.
 
-Digits in period cells are accounted for (:func:`helpers.quantities.account_digits`):
+Digits in period cells are accounted for (:func:`helpers.read.quantities.account_digits`):
 the counts go into the run's accounting and any digit that is neither in an
 amount nor excluded as part of a name or date is reported as a leftover.
 """
@@ -66,7 +66,7 @@ def rubric_grade(rate: float | None, legend: list[dict]) -> str | None:
 
 
 def add_metrics(tables) -> None:
-    """Add ``metrics`` and ``trends`` to :class:`helpers.tidy.Tables` in place; extend the accounting."""
+    """Add ``metrics`` and ``trends`` to :class:`helpers.read.tidy.Tables` in place; extend the accounting."""
     from .tidy import _frame
 
     ini = tables.initiatives
@@ -123,7 +123,7 @@ def add_metrics(tables) -> None:
 
 
 def validate_metrics(tables) -> None:
-    """Hard checks on metrics/trends; raise :class:`helpers.tidy.ValidationError`."""
+    """Hard checks on metrics/trends; raise :class:`helpers.read.tidy.ValidationError`."""
     from .tidy import ValidationError
 
     m, tr, ids = tables.metrics, tables.trends, set(tables.initiatives["initiative_id"])

@@ -1,7 +1,7 @@
 """Stage 3c — ``series``: every figure of the collection over fiscal years, one long table.
 
 Built from ``metrics`` (amounts only: qualitative entries such as 全戸 or 中止
-have no value) plus the ``initiative_key`` from :mod:`helpers.link` and the
+have no value) plus the ``initiative_key`` from :mod:`helpers.collect.link` and the
 series and fiscal year from ``reports``.  Each amount becomes one row:
 
 ``(report, initiative_key, initiative_id, indicator, unit, cumulative, each, ordinal, fiscal_year, kind)``
@@ -42,10 +42,10 @@ def build_series(metrics: pd.DataFrame, initiatives: pd.DataFrame, reports: pd.D
 
     Args:
         metrics: the ``metrics`` table.
-        initiatives: ``initiatives`` with ``initiative_key`` filled (:func:`helpers.link.link_collection`).
+        initiatives: ``initiatives`` with ``initiative_key`` filled (:func:`helpers.collect.link.link_collection`).
         reports: the ``reports`` table.
     """
-    from .tidy import _frame
+    from ..read.tidy import _frame
 
     m = metrics[metrics["kind"] == "amount"].copy()
     m["ordinal"] = (m.sort_values("item_no").fillna({"indicator": ""})
@@ -74,7 +74,7 @@ def build_series(metrics: pd.DataFrame, initiatives: pd.DataFrame, reports: pd.D
 
 def validate_series(series: pd.DataFrame) -> None:
     """Hard checks: one row per key, values present, kinds known."""
-    from .tidy import ValidationError
+    from ..read.tidy import ValidationError
 
     errors = []
     key = ["report", "initiative_key", "initiative_id", "indicator", "unit", "cumulative", "each", "ordinal",

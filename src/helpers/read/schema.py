@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Column", "SCHEMA", "TABLE_DESCRIPTIONS", "columns_of", "dictionary_rows"]
+__all__ = ["GRADE_ORDER", "Column", "SCHEMA", "TABLE_DESCRIPTIONS", "columns_of", "dictionary_rows"]
+
+#: The grades of the report's legend, best first (A 目標を達成 … D ほとんど実施せず).
+GRADE_ORDER = ["A", "B", "C", "D"]
 
 
 @dataclass(frozen=True)

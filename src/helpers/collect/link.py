@@ -5,7 +5,7 @@ one another across the years of a series share it.  ``links.csv`` records
 every decision so a reviewer can check it.
 
 How rows are linked
-    Only reports of one series (:mod:`helpers.collection`) are linked, and
+    Only reports of one series (:mod:`helpers.collect.collection`) are linked, and
     only consecutive ones (sorted by fiscal year): A = the earlier, B = the
     next.  The work is therefore linear in the number of reports (each pair
     costs about rows_A × rows_B similarity scores).
@@ -68,7 +68,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from .extract import ReportError
+from ..read.extract import ReportError
 
 __all__ = ["WEIGHTS", "ACCEPT", "REVIEW", "OVERRIDES_FILE", "Override", "read_overrides", "link_rows", "link_collection"]
 
@@ -295,11 +295,11 @@ def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = (
     """Fill ``tables.initiatives["initiative_key"]`` and return the ``links`` table.
 
     Args:
-        tables: :class:`helpers.tidy.Tables` (initiatives, departments).
+        tables: :class:`helpers.read.tidy.Tables` (initiatives, departments).
         reports: the ``reports`` table (series, fiscal_year; sorted by series and year).
         overrides: from :func:`read_overrides`.
     """
-    from .tidy import ValidationError, _frame
+    from ..read.tidy import ValidationError, _frame
 
     ini = tables.initiatives
     feats = _features(ini, tables.departments)

@@ -1,6 +1,6 @@
 """The analysts' Excel workbook: clean tables + the notebooks' summary tables, all in Japanese.
 
-``python -m helpers.excel reports/minami_welfare_eval.xlsx`` (run by
+``python -m helpers.present.excel reports/minami_welfare_eval.xlsx`` (run by
 ``make report``) writes
 
 0. a contents sheet 「目次」: every sheet (linked), its description, rows and source file,
@@ -8,10 +8,10 @@
    Japanese sheet names of :data:`SHEET_NAMES`, in that order; any other CSV
    under its file stem),
 2. one sheet per summary table a notebook saved to ``reports/tables/*.csv``
-   under its title in :data:`helpers.labels.TABLE_TITLES` (the file stem when it has none),
+   under its title in :data:`helpers.present.labels.TABLE_TITLES` (the file stem when it has none),
 3. the data dictionary (``data_dictionary.csv``) as the last sheet 「データ辞書」.
 
-Column headers are the Japanese 項目名 of :data:`helpers.schema.SCHEMA` where
+Column headers are the Japanese 項目名 of :data:`helpers.read.schema.SCHEMA` where
 the column is known (the table's own 項目名 on a clean-table sheet), else a
 label from :data:`EXTRA_LABELS` / ``column_labels``, else the column name as
 is. Coded values are in the report's words (prior/actual/estimate → 前年度/実績/見込み),
@@ -46,10 +46,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import CLEAN_DATA_DIR, PROJ_ROOT, REPORTS_DIR
+from ..config import CLEAN_DATA_DIR, PROJ_ROOT, REPORTS_DIR
 from .labels import CODE_LABELS, COLUMN_LABELS, TABLE_TITLES
-from .outputs import OutputError, check_output_file, glob_escape, shown, unescape_csv_text, write_file_atomic
-from .schema import SCHEMA, TABLE_DESCRIPTIONS
+from ..outputs import OutputError, check_output_file, glob_escape, shown, unescape_csv_text, write_file_atomic
+from ..read.schema import SCHEMA, TABLE_DESCRIPTIONS
 from .tables import read_table
 
 __all__ = [
@@ -81,7 +81,7 @@ SHEET_NAMES = {  # clean tables: sheet names as analysts know them, in sheet ord
     "trends": "指標の推移",
     "grade_legend": "評価の指標",
     "source_lines": "出典行",
-    "reports": "報告書",  # the collection tables (helpers.collection, .link, .series)
+    "reports": "報告書",  # the collection tables (helpers.collect.collection, .link, .series)
     "links": "行の対応",
     "series": "年度別の数値",
 }
@@ -101,7 +101,7 @@ for _cols in SCHEMA.values():
     for _c in _cols:
         _JA.setdefault(_c.name, _c.name_ja)
 
-EXTRA_LABELS = COLUMN_LABELS  # kept under its old name; the labels live in helpers.labels
+EXTRA_LABELS = COLUMN_LABELS  # kept under its old name; the labels live in helpers.present.labels
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _MAX_WIDTH = 60  # Excel column width units (≈ characters of the default font)
@@ -115,7 +115,7 @@ def japanese_headers(
     Args:
         columns: column names (ASCII snake_case, or already Japanese).
         labels: extra ``name -> header`` labels (they win over :data:`EXTRA_LABELS`).
-        table: a :data:`~helpers.schema.SCHEMA` table whose 項目名 take precedence
+        table: a :data:`~helpers.read.schema.SCHEMA` table whose 項目名 take precedence
             (``grade`` is 評価 in ``initiatives`` but 報告書の評価 in ``trends``).
 
     Returns:
@@ -287,7 +287,7 @@ def write_workbook(
             a symlink, a name not ending in ``.xlsx``, or an existing file that this tool did
             not write (unless ``force``) is refused.
         column_labels: extra Japanese headers for columns the schema does not know.
-        schema_tables: sheet name → :data:`~helpers.schema.SCHEMA` table, for
+        schema_tables: sheet name → :data:`~helpers.read.schema.SCHEMA` table, for
             table-specific 項目名 (see :func:`japanese_headers`).
         header_overrides: sheet name → ``{column: header}`` that win over everything.
         contents: sheet name → ``(description, source)``; when given, a first sheet
@@ -473,7 +473,7 @@ _STATUS_ONLY = {"actual", "estimate"}
 
 
 def translate_codes(df: pd.DataFrame) -> pd.DataFrame:
-    """Coded values in the report's words (:data:`helpers.labels.CODE_LABELS`).
+    """Coded values in the report's words (:data:`helpers.present.labels.CODE_LABELS`).
 
     Columns named in ``CODE_LABELS`` are mapped; ``field`` (a column of ``initiatives``) gets its
     項目名; any other text column holding only ``actual``/``estimate`` gets 実績/見込み. Unknown
@@ -553,7 +553,7 @@ def build_report_workbook(
 
     Sheets: 「目次」 (every sheet, linked, with its description, rows and source file); the clean
     tables under :data:`SHEET_NAMES`; each ``reports/tables/*.csv`` under its title in
-    :data:`helpers.labels.TABLE_TITLES` (the file stem when it has none); the data dictionary
+    :data:`helpers.present.labels.TABLE_TITLES` (the file stem when it has none); the data dictionary
     「データ辞書」. Coded values are in the report's words (:func:`translate_codes`); a sheet
     with ``initiative_id`` carries 行番号 and 取り組み名 beside it (:func:`beside_id`).
 
@@ -616,7 +616,7 @@ def build_report_workbook(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.excel OUT.xlsx [--force]``: build the report workbook.
+    """``python -m helpers.present.excel OUT.xlsx [--force]``: build the report workbook.
 
     Exit codes: 0 written; 2 refused target, missing or malformed tables (one line, nothing
     written); 130 interrupted (the old workbook intact).
@@ -625,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     force = "--force" in args
     args = [a for a in args if a != "--force"]
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: python -m helpers.excel OUT.xlsx [--force]", file=sys.stderr)
+        print("usage: python -m helpers.present.excel OUT.xlsx [--force]", file=sys.stderr)
         return 2
     try:
         path = build_report_workbook(args[0], force=force)

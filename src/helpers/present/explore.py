@@ -42,7 +42,7 @@ def find_initiatives(tables, query, *, report: str | None = None) -> pd.DataFram
 def initiative_parts(tables, query, *, report: str | None = None) -> dict:
     """The pieces :func:`show_initiative` displays, for the first match (heading, series, comment, events, source)."""
     from .charts import period_label
-    from .events import covid_events
+    from ..analyse.events import covid_events
 
     rows = find_initiatives(tables, query, report=report)
     if rows.empty:

@@ -1,6 +1,6 @@
 """COVID impact as events: what happened to which activity, in which fiscal year, on which line.
 
-Keyword counts (``helpers.analysis.covid_impact``) say *that* a row mentions 中止; an analyst needs
+Keyword counts (``helpers.analyse.analysis.covid_impact``) say *that* a row mentions 中止; an analyst needs
 *what* was cancelled, how many sessions, in which year. :func:`covid_events` reads the period cells,
 the comment and the remarks of every row clause by clause and returns one row per event:
 

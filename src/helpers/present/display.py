@@ -4,8 +4,8 @@
 markup) with
 
 - Japanese headers: :data:`DISPLAY_LABELS` first (unambiguous words for "row of the table" and "line
-  of the text"), then the clean-table schema's 項目名, then :data:`helpers.labels.COLUMN_LABELS`;
-- coded values in the report's words (``estimate`` → 見込み, :data:`helpers.labels.CODE_LABELS`);
+  of the text"), then the clean-table schema's 項目名, then :data:`helpers.present.labels.COLUMN_LABELS`;
+- coded values in the report's words (``estimate`` → 見込み, :data:`helpers.present.labels.CODE_LABELS`);
 - integers without ``.0`` and with thousands separators, rates as ``73.5%``, booleans as ○ / blank;
 - missing values as ``—``;
 - long text wrapped in its cell.
@@ -59,7 +59,7 @@ def header(column: str) -> str:
     """
     if column in DISPLAY_LABELS:
         return DISPLAY_LABELS[column]
-    from .schema import SCHEMA
+    from ..read.schema import SCHEMA
 
     for cols in SCHEMA.values():
         for c in cols:

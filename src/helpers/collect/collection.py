@@ -10,12 +10,12 @@ Report id
 
 Series id
     Reports of one *series* (one ward's plan over the years) are linked row to
-    row by :mod:`helpers.link`; reports of different series are only ever
+    row by :mod:`helpers.collect.link`; reports of different series are only ever
     compared side by side.  The series is the sidecar's ``series`` key when it
     has one, else the file stem with its four-digit year removed
     (:func:`default_series`): ``…_hyoka_2021`` and ``…_hyoka_2022`` are one
     series whether or not each has a sidecar.  Two reports of one series for
-    the same fiscal year are an error (:class:`~helpers.extract.ReportError`,
+    the same fiscal year are an error (:class:`~helpers.read.extract.ReportError`,
     exit code 2) that names both files.
 
 Sidecar ``<stem>.meta.json`` (optional, next to the report)
@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .extract import ReportError
+from ..read.extract import ReportError
 
 __all__ = ["SIDECAR_SUFFIX", "SIDECAR_KEYS", "default_series", "sidecar_path", "read_sidecar", "reports_table", "add_collection"]
 
@@ -128,17 +128,17 @@ def _status(values: list) -> str:
 
 
 def reports_table(tables, paths: dict[str, Path]) -> pd.DataFrame:
-    """One row per report (columns: :func:`helpers.schema.columns_of` ``("reports")``).
+    """One row per report (columns: :func:`helpers.read.schema.columns_of` ``("reports")``).
 
     Args:
-        tables: the :class:`helpers.tidy.Tables` of the run (initiatives and accounting).
+        tables: the :class:`helpers.read.tidy.Tables` of the run (initiatives and accounting).
         paths: report id -> the file it was read from.
 
     Raises:
         ReportError: headers with several fiscal years in one report, a bad
             sidecar, or two reports of one series for the same fiscal year.
     """
-    from .tidy import _frame
+    from ..read.tidy import _frame
 
     ini = tables.initiatives
     lines = {a["report"]: a["lines_read"] for a in tables.accounting}
@@ -196,7 +196,7 @@ def reports_table(tables, paths: dict[str, Path]) -> pd.DataFrame:
 def add_collection(tables, paths: dict[str, Path], *, with_series: bool = True) -> None:
     """Add ``reports``, ``initiative_key`` + ``links`` and (with metrics) ``series`` to ``tables`` in place.
 
-    The overrides file :data:`helpers.link.OVERRIDES_FILE` is read from every
+    The overrides file :data:`helpers.collect.link.OVERRIDES_FILE` is read from every
     folder holding an input report (missing = no overrides).
     """
     from .link import OVERRIDES_FILE, link_collection, read_overrides
