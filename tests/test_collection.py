@@ -15,7 +15,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers.collect.collection import default_series, read_sidecar
+from helpers.collect.collection import default_series
+from helpers.read.sidecar import read_sidecar
 from helpers.read.extract import ReportError
 from helpers.pipeline import clean_reports
 

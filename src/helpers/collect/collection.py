@@ -35,20 +35,15 @@ Sidecar ``<stem>.meta.json`` (optional, next to the report)
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..read.extract import ReportError
+from ..read.sidecar import SIDECAR_SUFFIX, read_sidecar
 
-__all__ = ["SIDECAR_SUFFIX", "SIDECAR_KEYS", "default_series", "sidecar_path", "read_sidecar", "reports_table", "add_collection"]
-
-SIDECAR_SUFFIX = ".meta.json"
-#: sidecar key -> reports.csv column
-SIDECAR_KEYS = {"municipality": "municipality", "plan_name": "plan_name", "lg_code": "lg_code", "series": "series"}
-_LG_CODE_ALIASES = ("lg_code", "local_government_code")
+__all__ = ["default_series", "reports_table", "add_collection"]
 
 _YEAR_RE = re.compile(r"(?:(?<=[_\-.\s])|^)(?:19|20)\d{2}(?=$|[_\-.\s])")
 
@@ -74,40 +69,6 @@ def default_series(stem: str) -> str:
     elif after and after[0] in "_-. ":
         after = after[1:]
     return (before + after) or stem
-
-
-def sidecar_path(report_path: str | Path) -> Path:
-    """``data/raw/<stem>.meta.json`` for ``data/raw/<stem>.txt``."""
-    p = Path(report_path)
-    return p.with_name(p.stem + SIDECAR_SUFFIX)
-
-
-def read_sidecar(report_path: str | Path) -> dict[str, str | None]:
-    """The documented sidecar keys of one report (``None`` where absent).
-
-    Raises:
-        ReportError: the sidecar exists but is not a JSON object, or a key is not text.
-    """
-    path = sidecar_path(report_path)
-    out: dict[str, str | None] = {k: None for k in SIDECAR_KEYS}
-    out["sidecar"] = None
-    if not path.exists():
-        return out
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        line = getattr(e, "lineno", None)
-        raise ReportError(path, f"sidecar is not valid UTF-8 JSON ({e.__class__.__name__}: {getattr(e, 'msg', e)})", line) from None
-    if not isinstance(data, dict):
-        raise ReportError(path, "sidecar must be a JSON object {\"municipality\": …, \"plan_name\": …, \"lg_code\": …, \"series\": …}")
-    for key in SIDECAR_KEYS:
-        names = _LG_CODE_ALIASES if key == "lg_code" else (key,)
-        value = next((data[n] for n in names if data.get(n) not in (None, "")), None)
-        if value is not None and not isinstance(value, str):
-            raise ReportError(path, f"sidecar key '{key}' must be a string, got {type(value).__name__}")
-        out[key] = value.strip() if isinstance(value, str) and value.strip() else None
-    out["sidecar"] = path.name
-    return out
 
 
 def _file_facts(path: Path) -> tuple[str, int]:

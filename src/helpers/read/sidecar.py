@@ -1,0 +1,69 @@
+"""The report's sidecar ``<stem>.meta.json``: provenance and declarations kept next to the report.
+
+A sidecar is optional.  It is read once, by :func:`load_sidecar`; the collection stage takes the
+documented keys (:data:`SIDECAR_KEYS`, see :mod:`helpers.collect.collection`) from it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .extract import ReportError
+
+__all__ = ["SIDECAR_SUFFIX", "SIDECAR_KEYS", "sidecar_path", "load_sidecar", "read_sidecar"]
+
+SIDECAR_SUFFIX = ".meta.json"
+#: sidecar key -> reports.csv column
+SIDECAR_KEYS = {"municipality": "municipality", "plan_name": "plan_name", "lg_code": "lg_code", "series": "series"}
+_LG_CODE_ALIASES = ("lg_code", "local_government_code")
+
+
+def sidecar_path(report_path: str | Path) -> Path:
+    """``data/raw/<stem>.meta.json`` for ``data/raw/<stem>.txt``."""
+    p = Path(report_path)
+    return p.with_name(p.stem + SIDECAR_SUFFIX)
+
+
+def load_sidecar(report_path: str | Path) -> dict | None:
+    """The whole sidecar of one report as a JSON object, or ``None`` when the report has none.
+
+    The one place a sidecar file is read: every key (collection keys, a declared layout, …) is
+    taken from what this returns.
+
+    Raises:
+        ReportError: the sidecar exists but is not a UTF-8 JSON object.
+    """
+    path = sidecar_path(report_path)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        line = getattr(e, "lineno", None)
+        raise ReportError(path, f"sidecar is not valid UTF-8 JSON ({e.__class__.__name__}: {getattr(e, 'msg', e)})", line) from None
+    if not isinstance(data, dict):
+        raise ReportError(path, "sidecar must be a JSON object {\"municipality\": …, \"plan_name\": …, \"lg_code\": …, \"series\": …}")
+    return data
+
+
+def read_sidecar(report_path: str | Path) -> dict[str, str | None]:
+    """The documented sidecar keys of one report (``None`` where absent).
+
+    Raises:
+        ReportError: the sidecar exists but is not a JSON object, or a key is not text.
+    """
+    path = sidecar_path(report_path)
+    out: dict[str, str | None] = {k: None for k in SIDECAR_KEYS}
+    out["sidecar"] = None
+    data = load_sidecar(report_path)
+    if data is None:
+        return out
+    for key in SIDECAR_KEYS:
+        names = _LG_CODE_ALIASES if key == "lg_code" else (key,)
+        value = next((data[n] for n in names if data.get(n) not in (None, "")), None)
+        if value is not None and not isinstance(value, str):
+            raise ReportError(path, f"sidecar key '{key}' must be a string, got {type(value).__name__}")
+        out[key] = value.strip() if isinstance(value, str) and value.strip() else None
+    out["sidecar"] = path.name
+    return out
