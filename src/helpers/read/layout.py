@@ -42,11 +42,16 @@ __all__ = [
     "HEADER_MAX_LINES",
     "LayoutError",
     "Layout",
+    "HeaderSpan",
     "name_key",
     "parse_fiscal_year",
     "period_status",
     "is_period_label",
     "column_roles",
+    "header_words",
+    "header_names",
+    "find_headers",
+    "declared_layout",
 ]
 
 # --------------------------------------------------------------------------
@@ -408,3 +413,326 @@ def _fix_base(declared) -> dict:
     if isinstance(declared, Layout) and declared.header_first_line is not None:
         return {"header_first_line": declared.header_first_line}
     return {}
+
+
+# --------------------------------------------------------------------------
+# Where the column headers are
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HeaderSpan:
+    """One page's column header, as found in the text.
+
+    Attributes:
+        first: 1-based number of its first line.
+        last: 1-based number of its last line.
+        lines: the numbers of its non-blank lines (blank lines between them belong to it too).
+        names: the column names as printed, left to right (a period name joined from its words).
+        roles: the role of each name (:func:`column_roles`).
+    """
+
+    first: int
+    last: int
+    lines: tuple[int, ...]
+    names: tuple[str, ...]
+    roles: tuple[str, ...]
+
+
+_SEP_RE = re.compile(r"[ \t]+")
+_NOT_A_NAME_RE = re.compile(r"^[(〔【\[]|\d")  # a heading （１）…, the legend 〔評価の指標〕, a line with a figure
+
+
+def _known(token: str, known: Mapping[str, str]) -> bool:
+    key = name_key(token)
+    return key in known or key in _VOCABULARY_KEYS or is_period_label(token) or _is_status_word(token)
+
+
+def header_words(line: str, *, declared: "Layout | Mapping[str, str] | None" = None) -> list[str]:
+    """The words of one header line as printed, split where the columns are.
+
+    Words are separated by ASCII blanks (as the dump separates cells).  A word the reader does not
+    know is split at other blanks (U+3000) when all its parts are known, and joined with the
+    following words when together they are a known name (``具体的な 取り組み・事業``).
+
+    >>> header_words(" 目標 具体的な取り組み・事業 概要 担当部署 2020年度（実績） 2021年度計画")
+    ['目標', '具体的な取り組み・事業', '概要', '担当部署', '2020年度（実績）', '2021年度計画']
+    >>> header_words("評価\u3000コメント・課題等\u3000備考"), header_words("具体的な 取組・事業 概要")
+    (['評価', 'コメント・課題等', '備考'], ['具体的な取組・事業', '概要'])
+    """
+    known = _declared_keys(declared)
+    words = [w for w in _SEP_RE.split(line) if w]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if not _known(w, known):
+            parts = w.split()
+            if len(parts) > 1 and all(_known(p, known) for p in parts):
+                out += parts
+                i += 1
+                continue
+            for m in range(min(3, len(words) - 1 - i), 0, -1):
+                joined = "".join(words[i:i + m + 1])
+                if _known(joined, known):
+                    w, i = joined, i + m
+                    break
+        out.append(w)
+        i += 1
+    return out
+
+
+def header_names(words: list[str]) -> list[str]:
+    """Column names from a header's words in print order: a status word completes a period name.
+
+    A status word alone (``（見込み）``, ``実績``) goes to the first period name that says no
+    status yet (a two-row header prints the years above their statuses), or else continues the
+    period name just before it (``2021年度実績`` / ``（見込み）`` on the next line).
+
+    >>> header_names(["担当部署", "2020年度（実績）", "2021年度計画", "2021年度実績", "（見込み）", "評価"])
+    ['担当部署', '2020年度（実績）', '2021年度計画', '2021年度実績（見込み）', '評価']
+    >>> header_names(["令和2年度", "令和3年度", "令和3年度", "実績", "計画", "実績（見込み）"])
+    ['令和2年度実績', '令和3年度計画', '令和3年度実績（見込み）']
+    """
+    names: list[str] = []
+    pending: list[int] = []  # period names without a status word yet
+    for w in words:
+        if names and _is_status_word(w) and not is_period_label(w):
+            if pending:
+                names[pending.pop(0)] += w
+                continue
+            if is_period_label(names[-1]):
+                names[-1] += w
+                continue
+        names.append(w)
+        if is_period_label(w) and period_status(w) is None:
+            pending.append(len(names) - 1)
+    return names
+
+
+def _line_facts(line: str, known: Mapping[str, str]) -> tuple[list[str], int, int, set[str]] | None:
+    """(words, known words, period words, vocabulary roles) of a line that may belong to a header, else None."""
+    words = header_words(line, declared=known)
+    if not words:
+        return None
+    n_known = n_period = 0
+    roles: set[str] = set()
+    for w in words:
+        key = name_key(w)
+        role = known.get(key) or _VOCABULARY_KEYS.get(key)
+        if role is not None:
+            n_known += 1
+            if role in PERIOD_ROLES:
+                n_period += 1
+            else:
+                roles.add(role)
+        elif is_period_label(w):
+            n_known += 1
+            n_period += 1
+        elif _is_status_word(w):
+            n_known += 1
+    if n_known == 0 or 2 * n_known < len(words):
+        return None
+    return words, n_known, n_period, roles
+
+
+def _grow(lines: list[str], at: int, known: Mapping[str, str], *, up: bool, first_free: bool = False,
+          floor: int = 0) -> list[int]:
+    """0-based indices of the header lines around line ``at``: neighbours (at most
+    :data:`HEADER_MAX_GAP` blank lines apart) that name columns, no role twice, at most 3 periods,
+    the whole within :data:`HEADER_MAX_LINES` lines, none before ``floor``."""
+    facts = _line_facts(lines[at], known)
+    if facts is None:
+        if not first_free:
+            return []
+        facts = (header_words(lines[at], declared=known), 0, 0, set())
+    members = [at]
+    roles, periods = set(facts[3]), facts[2]
+    for step in ((-1, 1) if up else (1,)):
+        j = at
+        while True:
+            k, gap = j + step, 0
+            while floor <= k < len(lines) and not lines[k].strip() and gap <= HEADER_MAX_GAP:
+                k, gap = k + step, gap + 1
+            if not (floor <= k < len(lines)) or gap > HEADER_MAX_GAP:
+                break
+            if max(members + [k]) - min(members + [k]) >= HEADER_MAX_LINES:
+                break
+            f = _line_facts(lines[k], known)
+            if f is None or f[3] & roles or periods + f[2] > 3:
+                break
+            roles |= f[3]
+            periods += f[2]
+            members.append(k)
+            j = k
+    return sorted(members)
+
+
+def _neighbour_words(lines: list[str], members: list[int]) -> dict[int, list[str]]:
+    """Single-word lines right next to a header run (the header's words one per line, one of them
+    unforeseen): 0-based index -> its word.  Used to name them in a refusal."""
+    out = {}
+    for start, step in ((members[0], -1), (members[-1], 1)):
+        k, gap = start + step, 0
+        while 0 <= k < len(lines) and gap <= HEADER_MAX_GAP:
+            text = lines[k].strip()
+            if not text:
+                gap += 1
+            elif len(text) > 20 or any(c in text for c in " \t\u3000。") or _NOT_A_NAME_RE.search(name_key(text)):
+                break
+            else:
+                out[k] = [text]
+                gap = 0
+            k += step
+    return out
+
+
+def _read_span(lines: list[str], members: list[int], declared: "Layout | None") -> HeaderSpan:
+    """The header made of ``members``; LayoutError (at its first line) when its names cannot be read."""
+    words = [w for k in members for w in header_words(lines[k], declared=declared)]
+    names = header_names(words)
+    try:
+        roles = column_roles(names, declared=declared)
+    except LayoutError as e:
+        near = _neighbour_words(lines, members)
+        if near and e.fix is None:  # an unforeseen name on its own line next to the header: name it
+            rows = sorted([(k, header_words(lines[k], declared=declared)) for k in members] + list(near.items()))
+            try:
+                column_roles(header_names([w for _, ws in rows for w in ws]), declared=declared)
+            except LayoutError as e2:
+                if e2.fix is not None:
+                    raise e2.at(min(rows)[0] + 1) from None
+        raise e.at(members[0] + 1) from None
+    return HeaderSpan(members[0] + 1, members[-1] + 1, tuple(k + 1 for k in members), tuple(names), tuple(roles))
+
+
+def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[HeaderSpan]:
+    """Every page's column header: a line, or a run of lines, naming the period columns and a grade column.
+
+    A header line is a line of which at least half the words are column names (the vocabulary,
+    the declared names, period names such as ``2021年度計画`` and their status words such as
+    ``（見込み）``).  A header grows from a line naming a period column to the header lines
+    around it (at most :data:`HEADER_MAX_GAP` blank lines apart, no column named twice); it is a
+    header when it names a period column and a grade column (評価).  With a declared
+    ``header_first_line``, headers start exactly at the lines printing that text instead.
+
+    Args:
+        lines: the report's lines (:func:`helpers.read.extract.normalise_lines`).
+        declared: the layout declared in the sidecar, if any.
+
+    Returns:
+        The headers in file order (each checked by :func:`column_roles`).
+
+    Raises:
+        LayoutError: a header (or a run of lines that names period columns and other columns but
+            no grade column) whose names cannot be read, naming its first line; no header at all;
+            a declared first line that is not in the file, or a declared name in no header.
+
+    >>> lines = [" 目標 具体的な取り組み・事業 概要 担当部署 2020年度（実績） 2021年度計画", "2021年度実績",
+    ...          "（見込み）", "", "評価 コメント・課題等 備考", "", "（１）妊娠期からの切れ目ない支援"]
+    >>> [(h.first, h.last, h.lines) for h in find_headers(lines)]
+    [(1, 5, (1, 2, 3, 5))]
+    >>> find_headers(lines)[0].names[4:7]
+    ('2020年度（実績）', '2021年度計画', '2021年度実績（見込み）')
+    """
+    known = declared.keys() if declared is not None else {}
+    spans: list[HeaderSpan] = []
+    first_key = name_key(declared.header_first_line) if declared and declared.header_first_line else None
+    i = 0
+    declared_first = False
+    while i < len(lines):
+        line = lines[i]
+        at_declared = first_key is not None and bool(line) and name_key(line) == first_key
+        if at_declared:
+            members = _grow(lines, i, known, up=False, first_free=True)
+            declared_first = True
+        else:
+            if "年度" not in line:
+                i += 1
+                continue
+            facts = _line_facts(line, known)
+            if facts is None or facts[2] == 0:
+                i += 1
+                continue
+            members = _grow(lines, i, known, up=True, floor=spans[-1].last if spans else 0)
+        named = {r for k in members for r in (_line_facts(lines[k], known) or ((), 0, 0, set()))[3]}
+        n_period = sum((_line_facts(lines[k], known) or ((), 0, 0, set()))[2] for k in members)
+        if "grade" in named or at_declared:
+            spans.append(_read_span(lines, members, declared))
+        elif n_period and named:  # period columns and other columns, but no grade column: refused, not body text
+            _read_span(lines, members, declared)
+        i = members[-1] + 1
+    if first_key is not None and not declared_first:
+        raise LayoutError(f"the declared header_first_line {declared.header_first_line!r} is not a line of the file")
+    if not spans:
+        raise LayoutError("no evaluation table: no column header found (a line or run of lines naming three "
+                          "period columns such as 2021年度計画 and a grade column 評価)", fix=_header_hint(lines, known))
+    if declared is not None:
+        seen = {name_key(n) for h in spans for n in h.names}
+        missing = [n for n in declared.columns if name_key(n) not in seen]
+        if missing:
+            raise LayoutError(f"the sidecar's \"{LAYOUT_KEY}\" declares the column name{'s' if len(missing) > 1 else ''} "
+                              f"{', '.join(map(repr, missing))}, which {'are' if len(missing) > 1 else 'is'} in no column "
+                              f"header of the file (headers at lines {', '.join(str(h.first) for h in spans)})")
+    return spans
+
+
+def _header_hint(lines: list[str], known: Mapping[str, str]) -> dict | None:
+    """For a file without a header: the first line naming two or more columns, as a declaration to check."""
+    for line in lines[:10_000]:
+        if not line or len(line) > 300:
+            continue
+        words = header_words(line, declared=known)
+        if sum(_known(w, known) for w in words) >= 2:
+            return {"header_first_line": line.strip(), "columns": {w: "ROLE" for w in words if not _known(w, known)}}
+    return None
+
+
+# --------------------------------------------------------------------------
+# The declaration in the sidecar
+# --------------------------------------------------------------------------
+def declared_layout(sidecar: Mapping | None) -> Layout | None:
+    """The layout a report's sidecar declares under ``"layout"``, checked; ``None`` when it declares none.
+
+    ``"layout"`` is a JSON object with the keys of :data:`LAYOUT_KEYS`: ``"columns"`` (printed
+    column name → role, one of :data:`ROLES`) and ``"header_first_line"`` (the text of the column
+    header's first line).  Whether the declared names and line are in the report is checked when
+    the report is read (:func:`find_headers`).
+
+    Args:
+        sidecar: the whole sidecar object (:func:`helpers.read.sidecar.load_sidecar`), or ``None``.
+
+    Raises:
+        LayoutError: an unknown key, a role that is not one of :data:`ROLES`, or a value of the wrong type.
+
+    >>> declared_layout({"municipality": "新潟市南区", "layout": {"columns": {"施策": "initiative"}}})
+    Layout(columns={'施策': 'initiative'}, header_first_line=None)
+    >>> declared_layout({"layout": {"columns": {"施策": "initative"}}})
+    Traceback (most recent call last):
+    helpers.read.layout.LayoutError: "layout": declared column '施策' has the role 'initative', which is not a role; roles are: objective, initiative, summary, department, prior, plan, result, grade, comment, remarks
+    """
+    if not sidecar or LAYOUT_KEY not in sidecar:
+        return None
+    value = sidecar[LAYOUT_KEY]
+    where = f'"{LAYOUT_KEY}"'
+    if not isinstance(value, dict):
+        raise LayoutError(f'{where} must be a JSON object such as {{"columns": {{"施策": "initiative"}}}}, '
+                          f"got {type(value).__name__}")
+    extra = [k for k in value if k not in LAYOUT_KEYS]
+    if extra:
+        raise LayoutError(f"{where}: unknown key{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}; "
+                          f"the keys are: " + "; ".join(f"{k} ({v})" for k, v in LAYOUT_KEYS.items()))
+    columns = value.get("columns", {})
+    if not isinstance(columns, dict):
+        raise LayoutError(f'{where}: "columns" must be a JSON object {{printed name: role}}, got {type(columns).__name__}')
+    for name, role in columns.items():
+        if not isinstance(role, str):
+            raise LayoutError(f'{where}: the role of {name!r} must be a string, got {type(role).__name__}')
+        if not name_key(name):
+            raise LayoutError(f'{where}: an empty column name is declared (role {role!r})')
+    first = value.get("header_first_line")
+    if first is not None and (not isinstance(first, str) or not name_key(first)):
+        raise LayoutError(f'{where}: "header_first_line" must be the text of a line, got {first!r}')
+    try:
+        _declared_keys(columns)
+    except LayoutError as e:
+        raise LayoutError(f"{where}: {e.message}") from None
+    return Layout(columns=dict(columns), header_first_line=first)
