@@ -13,6 +13,7 @@ Spellings other than the report's (令和, 取組, 担当課 …) are the varian
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -202,3 +203,176 @@ def test_headers_the_reader_cannot_follow_are_refused(names, message):
 
 def test_roles_are_listed_in_print_order():
     assert ROLES == tuple(ALL_ROLES)
+
+
+# ---------------------------------------------------------------- the committed report, its header rewritten
+# Issue 13's variants (tests/layout_variants.py, SYNTHETIC): the committed report with its seven column
+# headers (lines 1-5, 213-217, 333-337, 544-548, 795-799, 916, 1110) rewritten and nothing else.  Each must
+# give the committed report's 56 rows (hand readings tests/data/reading_section1-4.json: 11 + 10 + 14 + 21)
+# cell for cell, with fiscal years 2020 (prior) and 2021 (plan, result) as the headers print them.
+from tests import layout_variants as V  # noqa: E402
+
+LABELS = ("prior_label", "plan_label", "result_label")
+LINES = ("source_first_line", "source_last_line")
+
+
+def _read(text: str, name: str = "synthetic_variant", layout=None) -> list[dict]:
+    from helpers.read.extract import extract_report, normalise_lines, split_lines
+    from helpers.read.tidy import tidy_extraction
+
+    ex = extract_report(text, path=f"{name}.txt", layout=layout)
+    assert ex.unplaced == [], [(f.line_no, f.text) for f in ex.unplaced]
+    return tidy_extraction(ex, report="r", lines=normalise_lines(split_lines(text))).initiatives
+
+
+@pytest.fixture(scope="module")
+def committed() -> list[dict]:
+    rows = _read(V.REAL.read_text(encoding="utf-8"))
+    assert len(rows) == 56
+    return rows
+
+
+def _without(rows: list[dict], *cols: str) -> list[dict]:
+    """The rows without ``cols``; without line numbers (LINES) the layout notes lose theirs too."""
+    shifted = set(LINES) <= set(cols)
+    return [{k: (re.sub(r"\d+", "#", v) if shifted and k == "layout_note" else v) for k, v in r.items() if k not in cols}
+            for r in rows]
+
+
+@pytest.mark.parametrize("name", list(V.VARIANTS))
+def test_each_header_variant_reads_the_56_rows(committed, name):
+    rows = _read(V.VARIANTS[name](), name)
+    assert len(rows) == 56
+    assert {(r["prior_year"], r["plan_year"], r["result_year"]) for r in rows} == {(2020, 2021, 2021)}
+    ignore = LABELS
+    if name == "words_on_own_lines":  # the headers take more lines: rows are shifted, not changed
+        ignore += LINES
+    if name == "no_remarks_column":  # the remarks cell (lines 1298-1299) was removed with the column
+        ignore += ("remarks", "source_last_line")
+        assert [r["remarks"] for r in rows] == [""] * 56
+        assert rows[55]["source_last_line"] == 1296  # row 4-4-03 now ends with its comment (lines 1293-1296)
+    assert _without(rows, *ignore) == _without(committed, *ignore)
+    if name not in ("era_years", "era_years_full_width", "mikomi_short"):
+        assert [tuple(r[k] for k in LABELS) for r in rows] == [tuple(r[k] for k in LABELS) for r in committed]
+
+
+def test_era_variants_keep_the_printed_labels(committed):
+    # sections 1-3 print 2020年度（実績）/2020年度実績, 2021年度計画, 2021年度実績（見込み）; section 4 prints
+    # 2020年度（見込み）, 2021年度計画, 2021年度実績 (lines 1-3, 333-335, 916)
+    era = {tuple(r[k] for k in LABELS) for r in _read(V.era_years())}
+    assert era == {("令和2年度（実績）", "令和3年度計画", "令和3年度実績（見込み）"),
+                   ("令和2年度実績", "令和3年度計画", "令和3年度実績（見込み）"),
+                   ("令和2年度（見込み）", "令和3年度計画", "令和3年度実績")}
+    full = {r["prior_label"] for r in _read(V.era_years(full_width=True))}
+    assert full == {"令和２年度（実績）", "令和２年度実績", "令和２年度（見込み）"}
+    short = {r["result_label"] for r in _read(V.VARIANTS["mikomi_short"]())}
+    assert short == {"2021年度実績（見込）", "2021年度実績"}
+    assert {r["result_status"] for r in _read(V.VARIANTS["mikomi_short"]())} == {r["result_status"] for r in committed}
+
+
+def test_words_on_own_lines_with_blank_lines_between(committed):
+    rows = _read(V.words_on_own_lines(blank_between=True))
+    assert _without(rows, *LINES) == _without(committed, *LINES)
+
+
+def test_two_row_header_years_above_their_statuses(committed):
+    # another common print: the years in one row, 実績 / 計画 / 実績（見込み） below them
+    def two_rows(block):
+        if len(block) == 1:
+            return block
+        first = block[0].replace("（実績）", "").replace("2020年度実績", "2020年度").replace("2021年度計画", "2021年度")
+        status = "（実績）" if "（実績）" in block[0] else "実績"
+        return [first + " 2021年度", f"{status} 計画 実績（見込み）", "", block[-1], ""][:len(block)]
+
+    rows = _read(V.rewrite_headers(two_rows))
+    assert _without(rows, *LABELS) == _without(committed, *LABELS)
+    assert rows[0]["prior_label"] == "2020年度（実績）" and rows[0]["result_label"] == "2021年度実績（見込み）"
+
+
+def test_remarks_text_without_a_remarks_column_is_unplaced():
+    # 備考 removed from the headers but the remarks cell (lines 1298-1299) kept: never silently remarks
+    from helpers.read.extract import extract_report
+
+    ex = extract_report(V.replace_in_headers(" 備考", ""), path="synthetic.txt")
+    assert [(f.line_no, f.text) for f in ex.unplaced] == [(1298, "警報以上の発令月"), (1299, "4～６，8～10，1～3")]
+    assert all(r.cells["remarks"] == [] for r in ex.rows)
+
+
+# ---------------------------------------------------------------- refusal -> sidecar -> tables
+def _refusal(text: str, layout=None) -> str:
+    from helpers.read.extract import ReportError, extract_report
+
+    with pytest.raises(ReportError) as e:
+        extract_report(text, path="data/raw/synthetic_x.txt", layout=layout)
+    return str(e.value)
+
+
+def _snippet(message: str) -> dict:
+    return json.loads(message.split("and rerun: ", 1)[1].split(" (roles:", 1)[0])
+
+
+@pytest.mark.parametrize("words_apart", [False, True])
+def test_unknown_column_name_refused_then_declared(committed, words_apart):
+    from helpers.read.layout import declared_layout
+
+    if words_apart:  # the same with every header word on its own line
+        text = V.rewrite_headers(lambda b: [("施策" if w == "具体的な取り組み・事業" else w)
+                                            for t in b for w in t.split(" ") if w])
+    else:
+        text = V.replace_in_headers("具体的な取り組み・事業", "施策")
+    message = _refusal(text)
+    assert message.startswith("data/raw/synthetic_x.txt:1: column header names '施策'")
+    assert "add this key to the report's sidecar data/raw/synthetic_x.meta.json" in message
+    fix = _snippet(message)
+    assert fix == {"layout": {"columns": {"施策": "initiative"}}}
+    rows = _read(text, layout=declared_layout(fix))
+    ignore = LINES if words_apart else ()
+    assert _without(rows, *ignore) == _without(committed, *ignore)
+
+
+def test_unknown_grade_spelling_on_its_own_line_is_named():
+    text = V.rewrite_headers(lambda b: [("達成度" if w == "評価" else w) for t in b for w in t.split(" ") if w])
+    assert _snippet(_refusal(text)) == {"layout": {"columns": {"達成度": "grade"}}}
+
+
+def test_no_header_at_all_points_to_the_declaration():
+    from tests.layout_variants import real_lines
+
+    text = "\n".join(t.replace("年度", "期") for t in real_lines())  # no fiscal year anywhere: no period column
+    message = _refusal(text)
+    assert "no evaluation table: no column header found" in message
+    assert _snippet(message)["layout"]["header_first_line"].startswith("目標 具体的な取り組み・事業 概要 担当部署")
+
+
+def test_declared_header_first_line_must_be_in_the_file():
+    from helpers.read.layout import Layout
+
+    message = _refusal(V.REAL.read_text(encoding="utf-8"), Layout(header_first_line="目標 施策"))
+    assert "declared header_first_line '目標 施策' is not a line of the file" in message
+
+
+def test_declared_name_must_be_in_a_header():
+    from helpers.read.layout import Layout
+
+    message = _refusal(V.REAL.read_text(encoding="utf-8"), Layout(columns={"施策": "initiative"}))
+    assert "declares the column name '施策', which is in no column header" in message
+
+
+def test_header_past_blank_lines_refused_then_declared(committed):
+    # the header's last line (評価 コメント・課題等 備考) printed 4 blank lines further down than in the report:
+    # the structure rule (at most 2 blank lines inside a header) sees a header without 評価; the refusal
+    # proposes where the header starts (its words before the first period column), and with it declared
+    # the header reads on past the blank lines
+    from helpers.read.layout import declared_layout
+
+    def spread(block):
+        return block if len(block) == 1 else block[:-1] + ["", "", "", ""] + block[-1:]
+
+    text = V.rewrite_headers(spread)
+    message = _refusal(text)
+    assert message.startswith("data/raw/synthetic_x.txt:1: column header names no grade column (評価), "
+                              "no comment column (コメント・課題等)")
+    fix = _snippet(message)
+    assert fix == {"layout": {"header_first_line": "目標 具体的な取り組み・事業 概要 担当部署"}}
+    rows = _read(text, layout=declared_layout(fix))
+    assert _without(rows, *LINES) == _without(committed, *LINES)

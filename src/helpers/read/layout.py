@@ -113,7 +113,8 @@ LAYOUT_KEY = "layout"
 #: keys of the declared layout: what each one declares
 LAYOUT_KEYS = {
     "columns": "printed column name -> role, for names the vocabulary does not know",
-    "header_first_line": "the text of the column header's first line, where the header is not found by itself",
+    "header_first_line": "the column header's first line as printed, or its beginning: every line beginning so "
+                         "starts a header, which reads on past blank lines",
 }
 #: a column header spans at most this many lines (blank lines included): every word on its own line
 #: with a blank line between words is 21 lines
@@ -538,7 +539,11 @@ def _grow(lines: list[str], at: int, known: Mapping[str, str], *, up: bool, firs
           floor: int = 0) -> list[int]:
     """0-based indices of the header lines around line ``at``: neighbours (at most
     :data:`HEADER_MAX_GAP` blank lines apart) that name columns, no role twice, at most 3 periods,
-    the whole within :data:`HEADER_MAX_LINES` lines, none before ``floor``."""
+    the whole within :data:`HEADER_MAX_LINES` lines, none before ``floor``.
+
+    ``first_free``: line ``at`` is a declared first line: it belongs to the header whatever its
+    words, and blank lines (any number within :data:`HEADER_MAX_LINES`) do not end the header."""
+    max_gap = HEADER_MAX_LINES if first_free else HEADER_MAX_GAP
     facts = _line_facts(lines[at], known)
     if facts is None:
         if not first_free:
@@ -550,9 +555,9 @@ def _grow(lines: list[str], at: int, known: Mapping[str, str], *, up: bool, firs
         j = at
         while True:
             k, gap = j + step, 0
-            while floor <= k < len(lines) and not lines[k].strip() and gap <= HEADER_MAX_GAP:
+            while floor <= k < len(lines) and not lines[k].strip() and gap <= max_gap:
                 k, gap = k + step, gap + 1
-            if not (floor <= k < len(lines)) or gap > HEADER_MAX_GAP:
+            if not (floor <= k < len(lines)) or gap > max_gap:
                 break
             if max(members + [k]) - min(members + [k]) >= HEADER_MAX_LINES:
                 break
@@ -600,8 +605,24 @@ def _read_span(lines: list[str], members: list[int], declared: "Layout | None") 
             except LayoutError as e2:
                 if e2.fix is not None:
                     raise e2.at(min(rows)[0] + 1) from None
+        if e.fix is None and e.message.startswith("column header names no "):
+            e.fix = {**_fix_base(declared), "header_first_line": _first_words(words),
+                     **({"columns": dict(declared.columns)} if declared is not None and declared.columns else {})}
+            e.message += (" (if the header goes on further down, past blank lines or other text, declare "
+                          "where it starts)")
+            e.args = (e.explain(),)
         raise e.at(members[0] + 1) from None
     return HeaderSpan(members[0] + 1, members[-1] + 1, tuple(k + 1 for k in members), tuple(names), tuple(roles))
+
+
+def _first_words(words: list[str]) -> str:
+    """The header's words before its first period column (they repeat on every page), else all of its first words."""
+    head = []
+    for w in words:
+        if is_period_label(w):
+            break
+        head.append(w)
+    return " ".join(head or words[:4])
 
 
 def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[HeaderSpan]:
@@ -612,7 +633,8 @@ def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[
     ``（見込み）``).  A header grows from a line naming a period column to the header lines
     around it (at most :data:`HEADER_MAX_GAP` blank lines apart, no column named twice); it is a
     header when it names a period column and a grade column (評価).  With a declared
-    ``header_first_line``, headers start exactly at the lines printing that text instead.
+    ``header_first_line``, a header also starts at every line beginning with that text (compared
+    by :func:`name_key`), takes that line whatever its words, and reads on past blank lines.
 
     Args:
         lines: the report's lines (:func:`helpers.read.extract.normalise_lines`).
@@ -640,7 +662,7 @@ def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[
     declared_first = False
     while i < len(lines):
         line = lines[i]
-        at_declared = first_key is not None and bool(line) and name_key(line) == first_key
+        at_declared = first_key is not None and bool(line) and name_key(line).startswith(first_key)
         if at_declared:
             members = _grow(lines, i, known, up=False, first_free=True)
             declared_first = True
@@ -682,7 +704,8 @@ def _header_hint(lines: list[str], known: Mapping[str, str]) -> dict | None:
             continue
         words = header_words(line, declared=known)
         if sum(_known(w, known) for w in words) >= 2:
-            return {"header_first_line": line.strip(), "columns": {w: "ROLE" for w in words if not _known(w, known)}}
+            unknown = {w: "ROLE" for w in words if not _known(w, known)}
+            return {"header_first_line": _first_words(words), **({"columns": unknown} if unknown else {})}
     return None
 
 
