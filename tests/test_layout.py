@@ -137,7 +137,7 @@ def test_an_unknown_name_is_refused_with_the_declaration_to_add():
         column_roles(names)
     assert "'施策'" in e.value.message and "initiative column" in e.value.message
     assert e.value.fix == {"columns": {"施策": "initiative"}}
-    snippet = str(e.value).split("rerun: ", 1)[1].split(" (roles:", 1)[0]
+    snippet = str(e.value).split("rerun: ", 1)[1].rsplit(" (", 1)[0]
     declared = json.loads(snippet)["layout"]["columns"]
     assert column_roles(names, declared=declared) == ALL_ROLES
 
@@ -308,7 +308,7 @@ def _refusal(text: str, layout=None) -> str:
 
 
 def _snippet(message: str) -> dict:
-    return json.loads(message.split("and rerun: ", 1)[1].split(" (roles:", 1)[0])
+    return json.loads(message.split("and rerun: ", 1)[1].rsplit(" (", 1)[0])
 
 
 @pytest.mark.parametrize("words_apart", [False, True])
@@ -376,3 +376,62 @@ def test_header_past_blank_lines_refused_then_declared(committed):
     assert fix == {"layout": {"header_first_line": "目標 具体的な取り組み・事業 概要 担当部署"}}
     rows = _read(text, layout=declared_layout(fix))
     assert _without(rows, *LINES) == _without(committed, *LINES)
+
+
+# ---------------------------------------------------------------- the worked example (docs/reading-rules.md), by the CLI
+def test_worked_example_refusal_sidecar_tables(tmp_path, capsys):
+    # a SYNTHETIC report whose header says 施策 for 具体的な取り組み・事業, with a sidecar that exists already
+    import pandas as pd
+
+    from helpers import cli
+
+    raw = tmp_path / "raw"
+    report = V.write_variant(raw, "shisaku", V.replace_in_headers("具体的な取り組み・事業", "施策"))
+    sidecar = raw / "synthetic_shisaku.meta.json"
+    sidecar.write_text(json.dumps({"municipality": "新潟市南区", "synthetic": True}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "clean"
+    assert cli.main(["clean", str(raw), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {report}:1: column header names '施策'") and "Traceback" not in err
+    assert f"add this key to the report's sidecar {sidecar}" in err
+    assert not out.exists()  # nothing written
+
+    meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    meta.update(_snippet(err.strip()))  # as the message says
+    sidecar.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert cli.main(["clean", str(raw), "--out", str(out), "-q"]) == 0
+    got = pd.read_csv(out / "initiatives.csv", encoding="utf-8-sig", keep_default_na=False)
+    want = pd.read_csv(V.ROOT / "data" / "clean" / "initiatives.csv", encoding="utf-8-sig", keep_default_na=False)
+    cells = ["row_no", "initiative", "summary", "prior_text", "plan_text", "result_text", "grade", "comment", "remarks",
+             "prior_year", "plan_year", "result_year", "prior_label", "plan_label", "result_label",
+             "source_first_line", "source_last_line"]
+    assert len(got) == 56
+    assert got[cells].equals(want[cells])
+    assert pd.read_csv(out / "reports.csv", encoding="utf-8-sig")["municipality"].tolist() == ["新潟市南区"]
+
+
+@pytest.mark.parametrize("layout, message", [
+    ({"columns": {"施策": "initative"}}, "declared column '施策' has the role 'initative', which is not a role"),
+    ({"colums": {"施策": "initiative"}}, "unknown key 'colums'"),
+    (["施策"], "must be a JSON object"),
+    ({"columns": {"施策": 1}}, "the role of '施策' must be a string"),
+    ({"header_first_line": ""}, "must be the text of a line"),
+])
+def test_a_bad_declaration_is_refused_naming_the_sidecar(tmp_path, capsys, layout, message):
+    from helpers import cli
+
+    raw = tmp_path / "raw"
+    V.write_variant(raw, "shisaku", V.replace_in_headers("具体的な取り組み・事業", "施策"))
+    sidecar = raw / "synthetic_shisaku.meta.json"
+    sidecar.write_text(json.dumps({"layout": layout}, ensure_ascii=False), encoding="utf-8")
+    assert cli.main(["clean", str(raw), "--out", str(tmp_path / "clean"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'error: {sidecar}: "layout"') and message in err and "Traceback" not in err
+
+
+def test_the_documented_vocabulary_is_the_vocabulary():
+    # docs/reading-rules.md lists every spelling of COLUMN_VOCABULARY in its role's row, and no other
+    doc = (V.ROOT / "docs" / "reading-rules.md").read_text(encoding="utf-8")
+    for role, spellings in COLUMN_VOCABULARY.items():
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{role}` |"))
+        assert row.split(" | ")[1].split(", ") == list(spellings), role

@@ -20,9 +20,13 @@ Vocabulary used below
 
 Layout rules (each one is a function below, each has a test):
 
-1. **Page furniture** — the column header (``目標 具体的な取り組み・事業 …`` up to
-   ``評価 コメント・課題等 備考``, possibly over several lines) starts a page and
-   names the three periods; ``〔評価の指標〕`` is the grade legend;
+1. **Page furniture** — the column header starts a page and names the three
+   periods.  It is read, not matched (:mod:`helpers.read.layout`): a line or run
+   of lines naming period columns (``2020年度（実績）``, ``令和3年度計画`` …) and a
+   grade column (評価), each printed name mapped to its role through one
+   vocabulary (``取組`` or ``具体的な取り組み・事業``, ``担当課`` or ``担当部署`` …),
+   or through the layout declared in the report's sidecar; a header without
+   備考 has no remarks (rule 7).  ``〔評価の指標〕`` is the grade legend;
    ``基本目標 …`` / ``分野別計画 …`` are footers naming the page's section. They
    may be printed before or after the body of their page.
 2. **Objective headings** ``（１）…`` start a new objective (目標).
@@ -47,7 +51,7 @@ Layout rules (each one is a function below, each has a test):
    the end of a page is either the *vertically merged initiative* of the rows
    on that page that print no initiative of their own (rows whose first line
    runs the full width of the summary column), or otherwise the remarks
-   (備考) of the page's last row.
+   (備考) of the page's last row — unplaced when the page's header names no 備考.
 
 Anything these rules cannot place is reported as *unplaced*, never dropped.
 

@@ -150,8 +150,9 @@ class LayoutError(ValueError):
         if self.fix is None:
             return self.message
         snippet = json.dumps({LAYOUT_KEY: self.fix}, ensure_ascii=False)
+        roles = f"roles: {', '.join(ROLES)}; " if "ROLE" in snippet else ""
         return (f"{self.message}. To read it, add this key to {sidecar} (or create the file with it) and rerun: "
-                f"{snippet} (roles: {', '.join(ROLES)}; see docs/reading-rules.md)")
+                f"{snippet} ({roles}see docs/reading-rules.md)")
 
     def at(self, line: int | None) -> "LayoutError":
         """The same error blamed on ``line`` (when it names none yet)."""
@@ -348,7 +349,7 @@ def column_roles(names: list[str], *, declared: "Layout | Mapping[str, str] | No
     ['initiative', 'summary', 'department', 'prior', 'plan', 'result', 'grade', 'comment']
     >>> column_roles(["目標", "施策", "概要", "担当部署", "R2年度実績", "R3年度計画", "R3年度実績", "評価", "コメント"])
     Traceback (most recent call last):
-    helpers.read.layout.LayoutError: column header names '施策', which is no column name the reader knows (it stands where the initiative column (具体的な取り組み・事業) is expected). To read it, add this key to the report's sidecar <stem>.meta.json (or create the file with it) and rerun: {"layout": {"columns": {"施策": "initiative"}}} (roles: objective, initiative, summary, department, prior, plan, result, grade, comment, remarks; see docs/reading-rules.md)
+    helpers.read.layout.LayoutError: column header names '施策', which is no column name the reader knows (it stands where the initiative column (具体的な取り組み・事業) is expected). To read it, add this key to the report's sidecar <stem>.meta.json (or create the file with it) and rerun: {"layout": {"columns": {"施策": "initiative"}}} (see docs/reading-rules.md)
     >>> column_roles(["目標", "施策", "概要", "担当部署", "R2年度実績", "R3年度計画", "R3年度実績", "評価", "コメント"],
     ...              declared={"施策": "initiative"})[:3]
     ['objective', 'initiative', 'summary']
