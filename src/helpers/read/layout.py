@@ -565,6 +565,13 @@ def header_names(words: list[str]) -> list[str]:
 
 def _line_facts(line: str, known: Mapping[str, str]) -> tuple[list[str], int, int, set[str]] | None:
     """(words, known words, period words, vocabulary roles) of a line that may belong to a header, else None."""
+    return _line_facts_cached(line, tuple(known.items()))
+
+
+@lru_cache(maxsize=4096)
+def _line_facts_cached(line: str, known_items: tuple) -> tuple[list[str], int, int, set[str]] | None:
+    """:func:`_line_facts`; a page header repeats the same lines page after page (callers do not modify the result)."""
+    known = dict(known_items)
     raw = [w for w in _SEP_RE.split(line) if w]
     if not raw or len(raw) > HEADER_MAX_WORDS or 2 * sum(map(_may_be_known, raw)) < len(raw) - 3 * sum(
             w in known for w in raw):
@@ -664,7 +671,7 @@ def _column_roles_cached(names: tuple[str, ...], declared: "Layout | None") -> l
 def _read_span(lines: list[str], members: list[int], declared: "Layout | None") -> HeaderSpan:
     """The header made of ``members``; LayoutError (at its first line) when its names cannot be read."""
     known = declared.keys() if declared is not None else {}
-    words = [w for k in members for w in _header_words(lines[k], known)]
+    words = [w for k in members for w in (_line_facts(lines[k], known) or (_header_words(lines[k], known),))[0]]
     names = header_names(words)
     try:
         roles = _column_roles_cached(tuple(names), declared)
@@ -730,25 +737,24 @@ def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[
     known = declared.keys() if declared is not None else {}
     spans: list[HeaderSpan] = []
     first_key = name_key(declared.header_first_line) if declared and declared.header_first_line else None
-    i = 0
     declared_first = False
     cache: dict[int, tuple | None] = {}  # line index -> _line_facts
-    floor = 0
-    while i < len(lines):
-        line = lines[i]
-        at_declared = first_key is not None and bool(line) and name_key(line).startswith(first_key)
+    floor = 0  # a later header starts after the last run read
+    # the lines a header can start from: a declared first line, or a line holding a year (…年度)
+    starts = {i for i, line in enumerate(lines) if "年度" in line and _YEAR_HINT_RE.search(line)}
+    firsts = {i for i, line in enumerate(lines) if line and name_key(line).startswith(first_key)} if first_key else set()
+    for i in sorted(starts | firsts):
+        if i < floor:
+            continue
+        at_declared = i in firsts
         if at_declared:
             members = _grow(lines, i, known, up=False, first_free=True, cache=cache)
             declared_first = True
         else:
-            if "年度" not in line or not _YEAR_HINT_RE.search(line):
-                i += 1
-                continue
             if i not in cache:
-                cache[i] = _line_facts(line, known)
+                cache[i] = _line_facts(lines[i], known)
             facts = cache[i]
             if facts is None or facts[2] == 0:
-                i += 1
                 continue
             members = _grow(lines, i, known, up=True, floor=floor, cache=cache)
         member_facts = [cache.get(k) or _line_facts(lines[k], known) or ((), 0, 0, set()) for k in members]
@@ -758,7 +764,7 @@ def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[
             spans.append(_read_span(lines, members, declared))
         elif n_period and named:  # period columns and other columns, but no grade column: refused, not body text
             _read_span(lines, members, declared)
-        i = floor = members[-1] + 1  # a later header starts after this run
+        floor = members[-1] + 1
     if first_key is not None and not declared_first:
         raise LayoutError(f"the declared header_first_line {declared.header_first_line!r} is not a line of the file")
     if not spans:
