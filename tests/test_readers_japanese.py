@@ -212,6 +212,23 @@ def test_no_html_page_shows_the_file_stem_where_the_sidecar_names_the_report():
         assert "新潟市南区「南区地域福祉計画 進捗状況評価」（2021年度）" in seen, page.name
 
 
+def test_csvs_write_whole_numbers_without_point_zero():
+    """Issue 15 §5: 12, not 12.0, in every CSV a reader may open (summary tables and clean tables)."""
+    paths = sorted((REPORTS_DIR / "tables").glob("*.csv")) + sorted(CLEAN_DATA_DIR.glob("*.csv"))
+    found = [f"{p.name}: {name}={v}" for p in paths for name, values in _csv_columns(p).items()
+             for v in values if re.fullmatch(r"-?\d+\.0+", v)]
+    assert found[:10] == []
+
+
+def test_the_csv_writer_drops_point_zero_in_mixed_columns():
+    import pandas as pd
+
+    from helpers.outputs import CSV_OPTIONS, csv_bytes
+
+    df = pd.DataFrame({"plan_value": pd.Series([54.0, None, 0.70371], dtype=object), "unit": ["回", "人", "%"]})
+    assert csv_bytes(df, **CSV_OPTIONS).decode("utf-8-sig") == "plan_value,unit\n54,回\n,人\n0.7037,%\n"
+
+
 # --- the checks can fail ---------------------------------------------------------------------------
 
 

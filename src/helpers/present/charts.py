@@ -57,7 +57,9 @@ def period_label(year, status: str | None) -> str:
     >>> period_label(2021, "estimate"), period_label(2020, "actual"), period_label(2021, "plan")
     ('2021年度 実績（見込み）', '2020年度 実績', '2021年度 計画')
     """
-    word = {"actual": "実績", "estimate": "実績（見込み）", "plan": "計画"}.get(status or "", str(status))
+    from .labels import code_labels
+
+    word = "実績（見込み）" if status == "estimate" else code_labels("status").get(status or "", str(status))
     return f"{int(year)}年度 {word}"
 
 
