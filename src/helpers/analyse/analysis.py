@@ -582,8 +582,8 @@ def _period_differs(tables, tr: pd.DataFrame) -> list[bool]:
     m = tables.metrics[tables.metrics["period"].isin(["prior", "result"]) & tables.metrics["value"].notna()]
     lines: dict[tuple[str, int], str] = {}
     s = getattr(tables, "source_lines", None)
-    if s is not None:
-        cells = s[s["role"].astype("string") == "cell"]
+    if s is not None:  # the period cells only: a comment on the next line is not the figure's note
+        cells = s[(s["role"].astype("string") == "cell") & s["field"].isin(["prior_text", "result_text"])]
         for (rid, no), g in cells.groupby(["initiative_id", "line_no"], sort=False):
             lines[(rid, int(no))] = "".join(g["text"].astype(str))
     partial = []
