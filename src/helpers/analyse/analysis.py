@@ -516,11 +516,11 @@ def indicator_status(tables) -> pd.DataFrame:
       (:func:`format_changes`), or the result prints it only in another unit (a 回 plan, a 人 result):
       it was held, but its figures are not counted as before (row 34 食育講座: 2回 planned, 271人 in
       individual consultations, lines 879–880, 888).
-    - ``held``: a result number is printed (and not marked 予定).
+    - ``held``: a result number above 0 is printed (and not marked 予定).
     - ``scheduled``: the result is only scheduled (``１回（予定）``, or a result cell naming the
       activity with 予定: ``講演会を3月27日に開催予定``, line 784): not held when the report was written,
       not failed either.
-    - ``not_held``: no result number (中止, 未実施, 開催なし, or nothing printed).
+    - ``not_held``: no result number (中止, 未実施, 開催なし, or nothing printed), or ``0回`` (line 769).
 
     ``period_differs`` is True when the prior-year or result figure covers part of a year only
     (``認知症カフェ（6月から再開し延べ参加者数 143人（1月開催まで））``, lines 740–742): its change
@@ -558,8 +558,10 @@ def indicator_status(tables) -> pd.DataFrame:
             status.append("changed_format")
         elif k in sched:
             status.append("scheduled")
-        elif pd.notna(r.result_value):
+        elif pd.notna(r.result_value) and r.result_value > 0:
             status.append("held")
+        elif pd.notna(r.result_value):
+            status.append("not_held")  # 0回 (line 769): printed, and nothing held
         elif any(_names_in(c, label) for c in res_lines.get(r.initiative_id, [])):
             status.append("scheduled")
         else:
@@ -659,7 +661,7 @@ def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format:
         if len(hit):
             planned.loc[hit.index, "unmatched"] = False  # the printed cancellation is its result
             continue
-        add.append({"initiative_id": rid, "indicator": q["indicator"], "unit": pd.NA, "plan_value": pd.NA,
+        add.append({"report": q["report"], "initiative_id": rid, "indicator": q["indicator"], "unit": pd.NA, "plan_value": pd.NA,
                     "result_value": pd.NA, "status": "not_held", "format_changed": False, "unmatched": False,
                     "row_no": tables.initiatives.set_index("initiative_id")["row_no"].get(rid)})
     if add:
@@ -671,6 +673,7 @@ def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format:
     held_ratio = ratio.where(planned["result_value"].notna(), 1.0)
     rate = pd.Series(0.0, index=planned.index, dtype="Float64")
     rate = rate.mask(st_ == "held", ratio)
+    rate = rate.mask((st_ == "not_held") & planned["result_value"].notna(), 0.0)  # 0回 printed
     rate = rate.mask(st_ == "changed_format", {"held": held_ratio, "zero": 0.0, "exclude": pd.NA}[changed_format]
                      if changed_format != "held" else held_ratio)
     rate = rate.mask(st_ == "scheduled", {"held": 1.0, "zero": 0.0, "exclude": pd.NA}[scheduled])
@@ -692,6 +695,11 @@ def _activities(df: pd.DataFrame) -> list[str]:
         same = [x for x in df.loc[df["initiative_id"] == rid, "indicator"].dropna() if same_activity(x, label)]
         out.append(min(same, key=lambda s: (len(activity_key(s)), s)) if same else (label if isinstance(label, str) else ""))
     return out
+
+
+def _loose(label: str) -> str:
+    """A label without the fillers a cell may add or drop (区だよりなどの掲載 / 区だより掲載, lines 1278, 1281)."""
+    return re.sub(r"など|等|の", "", activity_key(label))
 
 
 def row_items(tables) -> pd.DataFrame:
@@ -718,7 +726,8 @@ def row_items(tables) -> pd.DataFrame:
             if len(activity_key(label)) < 2 or activity_key(label).startswith("うち"):
                 unnamed = unnamed or not label
                 continue
-            if any(same_activity(label, n) or _names_in(texts.get(n, ""), label) for n in names):
+            if any(same_activity(label, n) or same_activity(_loose(label), _loose(n)) or _names_in(texts.get(n, ""), label)
+                   for n in names):
                 continue
             names.append(label)
             if r.period == "plan":

@@ -343,10 +343,10 @@ def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame, *, vague: bool =
     していたが…中止``, ``timing_of == "planned"``) is not. An event list counts activities: a collective
     noun (``行事等``, :func:`is_vague_activity`) is not one and is left out unless ``vague=True``; one
     activity printed in several rows (関係機関合同研修会, rows 13 and 18, lines 373 and 458) is one
-    activity, listed once with every row in ``rows``.
+    activity, listed once with every row in ``row_nos``.
 
     Returns the events rows that qualify (same columns as :func:`covid_events`; the first row of each
-    activity) plus ``rows`` (table rows joined by ``・``), ``also_prior_year`` (the same activity also
+    activity) plus ``row_nos`` (table rows joined by ``・``), ``also_prior_year`` (the same activity also
     cancelled / not held in the prior year) and ``vague``.
     """
     ev = events
@@ -372,7 +372,7 @@ def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame, *, vague: bool =
     key = cand["activity"].map(lambda a: _nfkc(a).replace(" ", ""))
     key = key.where(key != "", cand["initiative_id"])
     group = [cand["report"], cand["fiscal_year"], key]
-    cand["rows"] = cand.groupby(group, sort=False)["row_no"].transform(lambda r: "・".join(str(int(x)) for x in r))
+    cand["row_nos"] = cand.groupby(group, sort=False)["row_no"].transform(lambda r: "・".join(str(int(x)) for x in r))
     cand["also_prior_year"] = cand.groupby(group, sort=False)["also_prior_year"].transform("any")
     first = ~pd.DataFrame({"r": cand["report"], "y": cand["fiscal_year"], "k": key}).duplicated()
     return cand[first].reset_index(drop=True)

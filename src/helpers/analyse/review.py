@@ -341,7 +341,7 @@ def cancellation_followup(tables) -> pd.DataFrame:
     cancelled (介護教室: "2年連続の中止", line 648).
 
     Returns:
-        report, rows, activity, initiative, two_years, substitute (the clause, NFKC; '' when none),
+        report, row_nos, activity, initiative, two_years, substitute (the clause, NFKC; '' when none),
         next_step (the row's next-year statement, '' when none), source_lines, initiative_id.
     """
     ini = tables.initiatives
@@ -365,17 +365,17 @@ def cancellation_followup(tables) -> pd.DataFrame:
 
     out = []
     for f in full.itertuples():
-        ids = [row_id.get((f.report, int(r))) for r in str(f.rows).split("・")]
+        ids = [row_id.get((f.report, int(r))) for r in str(f.row_nos).split("・")]
         n_here = int(full["initiative_id"].isin(ids).sum())
         subs = adapted[adapted["initiative_id"].isin(ids) & adapted["activity"].isin(SUBSTITUTE_TERMS)]
         subs = [c for c in subs["clause"] if about(c, f.activity, ids, n_here)]
         steps = [x for x in nxt[nxt["initiative_id"].isin(ids)]["statement"] if about(x, f.activity, ids, n_here)]
-        out.append({"report": f.report, "rows": f.rows, "activity": f.activity, "initiative": f.initiative,
+        out.append({"report": f.report, "row_nos": f.row_nos, "activity": f.activity, "initiative": f.initiative,
                     "two_years": bool(f.also_prior_year),
                     "substitute": " ／ ".join(dict.fromkeys(_nfkc(c) for c in subs)),
                     "next_step": " ／ ".join(dict.fromkeys(steps)), "source_lines": f.source_lines,
                     "initiative_id": f.initiative_id})
-    cols = ["report", "rows", "activity", "initiative", "two_years", "substitute", "next_step", "source_lines",
+    cols = ["report", "row_nos", "activity", "initiative", "two_years", "substitute", "next_step", "source_lines",
             "initiative_id"]
     return pd.DataFrame(out, columns=cols)
 
@@ -449,7 +449,7 @@ def ward_queries(tables) -> pd.DataFrame:
     threshold; and the report's own context note (警報以上の発令月) that names no cause.
 
     Returns:
-        report, query_no, rows (``・``-joined), lines (``L<n>``), departments, topic, finding (what the report
+        report, query_no, row_nos (``・``-joined), lines (``L<n>``), departments, topic, finding (what the report
         prints), question (to ask the 課), rule (which rule surfaced it).
     """
     from .overview import same_figures_different_grades
@@ -464,7 +464,7 @@ def ward_queries(tables) -> pd.DataFrame:
     def add(report, rows, lines, topic, finding, question, rule):
         ids = [rid_of.get((report, int(r))) for r in rows]
         d = "・".join(dict.fromkeys(x for i in ids if i is not None for x in str(depts.get(i, "")).split("・") if x))
-        queries.append({"report": report, "rows": "・".join(str(int(r)) for r in sorted(set(rows))),
+        queries.append({"report": report, "row_nos": "・".join(str(int(r)) for r in sorted(set(rows))),
                         "lines": _fmt_lines(lines), "departments": d, "topic": topic, "finding": finding,
                         "question": question, "rule": rule})
 
@@ -501,7 +501,7 @@ def ward_queries(tables) -> pd.DataFrame:
         question += "同じ数字に違う評価が付いている理由は何か。" if others else ""
         add(report, rows, lines, f"{act}の実績と中止回数（再掲と元の行の食い違い）", finding, question, "relisted_figures_differ")
     # 2. the same activity with the same figures and different grades (not already asked above)
-    asked = {int(r) for q in queries for r in q["rows"].split("・")}
+    asked = {int(r) for q in queries for r in q["row_nos"].split("・")}
     for p in pairs.itertuples():
         if p.row_a in asked and p.row_b in asked:
             continue
@@ -573,7 +573,7 @@ def ward_queries(tables) -> pd.DataFrame:
         add(n.report, [n.row_no], [int(x) for x in str(n.source_lines).split(",") if x],
             "備考「警報以上の発令月」の意味", f"No.{n.row_no}（{by_id.at[rid_of[(n.report, n.row_no)], 'initiative']}）の備考: {n.printed_note}。原因は書かれていない。",
             "何の警報か（気象警報か、新型コロナの警戒レベルか）。防災訓練の実施率とどう関係するか。", "context_note")
-    out = pd.DataFrame(queries, columns=["report", "rows", "lines", "departments", "topic", "finding", "question", "rule"])
+    out = pd.DataFrame(queries, columns=["report", "row_nos", "lines", "departments", "topic", "finding", "question", "rule"])
     out.insert(1, "query_no", out.groupby("report").cumcount() + 1)
     return out.reset_index(drop=True)
 
