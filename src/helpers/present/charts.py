@@ -108,8 +108,9 @@ def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = 
     for g in GRADE_ORDER:
         bars = ax.barh(labels[::-1], data[g].iloc[::-1], left=left.iloc[::-1], color=GRADE_COLORS[g], label=g, height=0.6)
         raw = counts[g].iloc[::-1]
-        texts = [(f"{v:.0f}%" if share else f"{int(n)}") if v >= (8 if share else 0.6) else "" for v, n in
-                 zip(data[g].iloc[::-1], raw)]
+        # a segment is labelled only where its number fits inside it (a "1" beside "1件" reads as 11)
+        texts = [(f"{v:.0f}%" if share else f"{int(n)}") if v >= (8 if share else max(0.6, float(totals.max()) * 0.05)) else ""
+                 for v, n in zip(data[g].iloc[::-1], raw)]
         ax.bar_label(bars, labels=texts, label_type="center", fontsize=7, color="black")
         left += data[g]
     if label_totals:
