@@ -483,11 +483,15 @@ def _names_in(clause: str, label) -> bool:
 
 
 def _cell_lines(source_lines: pd.DataFrame | None, field: str) -> dict:
+    """{initiative_id: [(line_no, text), …]} of one field's cell lines, in reading order."""
     if source_lines is None:
         return {}
     cells = source_lines[(source_lines["role"].astype("string") == "cell") & (source_lines["field"] == field)]
-    cells = cells.sort_values(["line_no", "part"], kind="stable")
-    return {k: list(zip(g["line_no"].astype(int), g["text"].astype(str))) for k, g in cells.groupby("initiative_id", sort=False)}
+    out: dict[str, list] = {}
+    for rid, no, _, text in sorted(zip(cells["initiative_id"], cells["line_no"].astype(int), cells["part"].astype(int),
+                                       cells["text"].astype(str)), key=lambda x: (x[1], x[2])):
+        out.setdefault(rid, []).append((no, text))
+    return out
 
 
 def _item_text(lines: list[tuple[int, str]], start_line: int) -> str:
@@ -540,19 +544,18 @@ def indicator_status(tables) -> pd.DataFrame:
     q = m["qualifier"].astype("string")
     sched = set(key3(m[(m["period"] == "result") & (q == "予定")]))
     prior_plan = set(key3(m[(m["period"] == "prior") & (q == "予定")]))
-    changed = format_changes(tables.initiatives)
-    results = tr[tr["result_value"].notna()]
-    res_lines = {}
-    for rid, text in ini["result_text"].items():
-        res_lines[rid] = [c for c in _clauses_of(text) if SCHEDULED.search(c)]
+    said_by_row: dict[str, list[str]] = {}
+    for rid, clause in format_changes(tables.initiatives).itertuples(index=False):
+        said_by_row.setdefault(rid, []).append(clause)
+    result_units: dict[tuple[str, str], set] = {}
+    for rid, label, unit in key3(tr[tr["result_value"].notna()]):
+        result_units.setdefault((rid, label), set()).add(unit)
+    res_lines = {rid: [c for c in _clauses_of(text) if SCHEDULED.search(c)] for rid, text in ini["result_text"].items()}
     status, fmt = [], []
     for r, k in zip(tr.itertuples(), key3(tr)):
-        label = r.indicator if isinstance(r.indicator, str) else ""
-        said = changed[changed["initiative_id"] == r.initiative_id]["clause"]
-        in_other_unit = pd.isna(r.result_value) and bool(
-            ((results["initiative_id"] == r.initiative_id) & (results["indicator"].fillna("") == label)
-             & (results["unit"] != r.unit)).any()) and bool(label)
-        changed_here = any(_names_in(c, label) for c in said) or in_other_unit
+        label = k[1]
+        in_other_unit = bool(label) and pd.isna(r.result_value) and bool(result_units.get((k[0], label), set()) - {k[2]})
+        changed_here = any(_names_in(c, label) for c in said_by_row.get(k[0], [])) or in_other_unit
         fmt.append(changed_here)
         if changed_here:
             status.append("changed_format")
@@ -605,7 +608,8 @@ CHANGED_OPTIONS = ("held", "exclude", "zero")
 WEIGHT_OPTIONS = ("indicator", "activity")
 
 
-def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format: str = "held") -> pd.DataFrame:
+def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format: str = "held",
+                          _status: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every planned indicator with its status and achievement; the rules of :func:`measured_achievement`.
 
     An indicator is planned when the plan cell gives it a number (any unit). Its achievement is
@@ -634,7 +638,7 @@ def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format:
                                  ("changed_format", changed_format, CHANGED_OPTIONS)):
         if value not in allowed:
             raise ValueError(f"{name}={value!r}: expected one of {allowed}")
-    st = indicator_status(tables)
+    st = indicator_status(tables) if _status is None else _status  # _status: computed once by audit_sensitivity
     planned = st[st["plan_value"].notna() & (st["plan_value"] > 0)].copy()
     extra = st[st["plan_value"].isna() & st["result_value"].notna()]
     extra_keys = set(zip(extra["initiative_id"], extra["unit"].fillna("")))
@@ -690,9 +694,13 @@ def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format:
 
 def _activities(df: pd.DataFrame) -> list[str]:
     """One activity name per indicator of a row: labels naming the same activity share the shortest one."""
+    labels: dict[str, list[str]] = {}
+    for rid, label in zip(df["initiative_id"], df["indicator"]):
+        if isinstance(label, str):
+            labels.setdefault(rid, []).append(label)
     out = []
     for rid, label in zip(df["initiative_id"], df["indicator"]):
-        same = [x for x in df.loc[df["initiative_id"] == rid, "indicator"].dropna() if same_activity(x, label)]
+        same = [x for x in labels.get(rid, []) if same_activity(x, label)]
         out.append(min(same, key=lambda s: (len(activity_key(s)), s)) if same else (label if isinstance(label, str) else ""))
     return out
 
@@ -716,13 +724,17 @@ def row_items(tables) -> pd.DataFrame:
     """
     m = tables.metrics[tables.metrics["period"].isin(["plan", "result"])]
     plan_lines = _cell_lines(getattr(tables, "source_lines", None), "plan_text")
+    order = {"plan": 0, "result": 1}
+    recs: dict[str, list] = {}
+    for rid, period, item, label, line in zip(m["initiative_id"], m["period"].astype(str), m["item_no"].astype(int),
+                                              m["indicator"], m["source_line"]):
+        recs.setdefault(rid, []).append((order[period], item, period, label if isinstance(label, str) else "", line))
     rows = []
-    for rid, g in m.groupby("initiative_id", sort=False):
+    for rid, items in recs.items():
         names: list[str] = []
         texts: dict[str, str] = {}
         unnamed = False
-        for r in g.sort_values(["period", "item_no"], kind="stable").itertuples():
-            label = r.indicator if isinstance(r.indicator, str) else ""
+        for _, _, period, label, line in sorted(items, key=lambda x: (x[0], x[1])):
             if len(activity_key(label)) < 2 or activity_key(label).startswith("うち"):
                 unnamed = unnamed or not label
                 continue
@@ -730,14 +742,14 @@ def row_items(tables) -> pd.DataFrame:
                    for n in names):
                 continue
             names.append(label)
-            if r.period == "plan":
-                texts[label] = _item_text(plan_lines.get(rid, []), int(r.source_line))
+            if period == "plan":
+                texts[label] = _item_text(plan_lines.get(rid, []), int(line))
         rows.append({"initiative_id": rid, "items": len(names) + int(unnamed), "names": "・".join(names)})
     return pd.DataFrame(rows, columns=["initiative_id", "items", "names"])
 
 
 def measured_achievement(tables, *, scheduled: str = "exclude", changed_format: str = "held",
-                         weight: str = "indicator") -> pd.DataFrame:
+                         weight: str = "indicator", _pre: dict | None = None) -> pd.DataFrame:
     """Plan achievement per row over its measured planned indicators, saying which items it measured.
 
     The indicators and their statuses are those of :func:`indicator_achievement`. The row's
@@ -764,28 +776,37 @@ def measured_achievement(tables, *, scheduled: str = "exclude", changed_format: 
 
     if weight not in WEIGHT_OPTIONS:
         raise ValueError(f"weight={weight!r}: expected one of {WEIGHT_OPTIONS}")
-    planned = indicator_achievement(tables, scheduled=scheduled, changed_format=changed_format)
+    pre = _pre or {}
+    planned = indicator_achievement(tables, scheduled=scheduled, changed_format=changed_format, _status=pre.get("status"))
     rules = tables.grade_legend.to_dict("records")
-    items = row_items(tables).set_index("initiative_id")
+    items = (pre["items"] if "items" in pre else row_items(tables)).set_index("initiative_id")
+    groups: dict[str, list[dict]] = {}
+    for rec in planned[["initiative_id", "measured", "capped", "activity", "held", "scheduled_only", "status",
+                        "label"]].to_dict("records"):
+        groups.setdefault(rec["initiative_id"], []).append(rec)
     out = []
-    for rid, g in planned.groupby("initiative_id", sort=False):
-        used = g[g["measured"]]
-        if weight == "activity" and len(used):
-            mean = float(used.groupby("activity", sort=False)["capped"].mean().mean())
+    for rid, g in groups.items():  # plain Python: this runs once per reading of audit_sensitivity
+        used = [x for x in g if x["measured"]]
+        vals = [float(x["capped"]) for x in used]
+        if weight == "activity" and used:
+            acts: dict[str, list[float]] = {}
+            for x in used:
+                acts.setdefault(x["activity"], []).append(float(x["capped"]))
+            mean = sum(sum(v) / len(v) for v in acts.values()) / len(acts)
         else:
-            mean = float(used["capped"].mean()) if len(used) else float("nan")
-        have = len(used) > 0
+            mean = sum(vals) / len(vals) if vals else float("nan")
+        have = bool(used)
         out.append({
-            "initiative_id": rid, "planned": len(g), "with_result": int(g["held"].sum()),
-            "without_result": int((~g["held"]).sum()), "scheduled_only": int(g["scheduled_only"].sum()),
-            "changed_format": int((g["status"] == "changed_format").sum()), "measured": len(used),
-            "items": int(items["items"].get(rid, len(g))), "items_measured": int(used["activity"].nunique()),
+            "initiative_id": rid, "planned": len(g), "with_result": sum(bool(x["held"]) for x in g),
+            "without_result": sum(not x["held"] for x in g), "scheduled_only": sum(bool(x["scheduled_only"]) for x in g),
+            "changed_format": sum(x["status"] == "changed_format" for x in g), "measured": len(used),
+            "items": int(items["items"].get(rid, len(g))), "items_measured": len({x["activity"] for x in used}),
             "mean_achievement": round(mean, 4) if have else pd.NA,
-            "lowest": float(used["capped"].min()) if have else pd.NA, "highest": float(used["capped"].max()) if have else pd.NA,
+            "lowest": min(vals) if have else pd.NA, "highest": max(vals) if have else pd.NA,
             "rubric_grade": rubric_grade(round(mean, 4), rules) if have else "",
-            "status": "measured" if have else ("scheduled" if g["scheduled_only"].any() else "unmeasured"),
-            "missing_indicators": "・".join(g.loc[~g["held"], "label"]),
-            "unmeasured": "・".join(g.loc[~g["measured"], "label"]),
+            "status": "measured" if have else ("scheduled" if any(x["scheduled_only"] for x in g) else "unmeasured"),
+            "missing_indicators": "・".join(x["label"] for x in g if not x["held"]),
+            "unmeasured": "・".join(x["label"] for x in g if not x["measured"]),
         })
     per_row = pd.DataFrame(out)
     per_row["items"] = per_row[["items", "items_measured"]].max(axis=1)
@@ -818,11 +839,12 @@ def audit_sensitivity(tables, initiatives: pd.DataFrame | None = None) -> pd.Dat
         notebooks' reading), rows (measured), agree, disagree, agreement (share).
     """
     keep = None if initiatives is None else set(initiatives["initiative_id"])
+    pre = {"status": indicator_status(tables), "items": row_items(tables)}  # the same for every reading
     rows = []
     for s in SCHEDULED_OPTIONS:
         for c in CHANGED_OPTIONS:
             for w in WEIGHT_OPTIONS:
-                a = measured_achievement(tables, scheduled=s, changed_format=c, weight=w)
+                a = measured_achievement(tables, scheduled=s, changed_format=c, weight=w, _pre=pre)
                 if keep is not None:
                     a = a[a["initiative_id"].isin(keep)]
                 a = a[a["status"] == "measured"]
