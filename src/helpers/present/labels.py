@@ -139,7 +139,7 @@ COLUMN_LABELS.update({
 TABLE_TITLES.update({
     "01_ward_queries": "01 担当課への確認事項", "02_rates_per_session": "02 1回あたりの人数",
     "02_daily_averages": "02 1日平均と開館日数", "03_next_year_actions": "03 次年度への対応",
-    "03_cancelled_followup": "03 中止した活動のその後", "04_counting_rules": "04 再掲の数え方と評価",
+    "03_cancelled_followup": "03 中止した活動のその後",
     "04_grade_basis": "04 評価の根拠", "05_audit_sensitivity": "05 評価の検証の感度",
     "05_plan_ambition": "05 計画の水準", "05_plan_ambition_grades": "05 計画の水準と評価",
 })
