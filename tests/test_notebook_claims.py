@@ -87,4 +87,4 @@ def test_query_list_holds_the_contradictions():
     q = table("01_ward_queries")
     rows = set(q["row_nos"].astype(str))
     assert {"2・5・6・7", "13・18", "31", "34", "29", "56"} <= rows
-    assert q["lines"].str.match(r"^L\d+(, L\d+)*$").all() and q["question"].str.len().gt(5).all()
+    assert q["text_lines"].str.match(r"^L\d+(, L\d+)*$").all() and q["question"].str.len().gt(5).all()

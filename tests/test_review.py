@@ -136,13 +136,13 @@ def test_ward_queries(tables):
     # rows 2/5/7 (and row 6, same 54回→38回): lines of the results and the cancellation counts
     first = by_rows.loc["2・5・6・7"]
     for line in ("L64", "L74", "L151", "L161", "L201", "L202"):
-        assert line in first.lines.split(", ")
+        assert line in first.text_lines.split(", ")
     assert "No.5 の版だけが中止回数と合う" in first.question
-    assert "L373" in by_rows.loc["13・18", "lines"] and "L458" in by_rows.loc["13・18", "lines"]
-    assert by_rows.loc["31", "rule"] == "scheduled" and "L784" in by_rows.loc["31", "lines"]
-    assert by_rows.loc["34", "rule"] == "changed_format" and "L888" in by_rows.loc["34", "lines"]
-    assert by_rows.loc["29", "rule"] == "period_differs" and "L741" in by_rows.loc["29", "lines"]
-    assert by_rows.loc["56", "rule"] == "context_note" and by_rows.loc["56", "lines"] == "L1298, L1299"
+    assert "L373" in by_rows.loc["13・18", "text_lines"] and "L458" in by_rows.loc["13・18", "text_lines"]
+    assert by_rows.loc["31", "rule"] == "scheduled" and "L784" in by_rows.loc["31", "text_lines"]
+    assert by_rows.loc["34", "rule"] == "changed_format" and "L888" in by_rows.loc["34", "text_lines"]
+    assert by_rows.loc["29", "rule"] == "period_differs" and "L741" in by_rows.loc["29", "text_lines"]
+    assert by_rows.loc["56", "rule"] == "context_note" and by_rows.loc["56", "text_lines"] == "L1298, L1299"
     assert by_rows.loc["23", "rule"] == "a_below_legend"  # フォーラム中止 (L607) under an A (L610)
     assert q["question"].str.len().gt(5).all() and q["departments"].ne("").all()
     assert q["query_no"].tolist() == list(range(1, len(q) + 1))

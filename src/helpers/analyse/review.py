@@ -449,7 +449,7 @@ def ward_queries(tables) -> pd.DataFrame:
     threshold; and the report's own context note (警報以上の発令月) that names no cause.
 
     Returns:
-        report, query_no, row_nos (``・``-joined), lines (``L<n>``), departments, topic, finding (what the report
+        report, query_no, row_nos (``・``-joined), text_lines (``L<n>``), departments, topic, finding (what the report
         prints), question (to ask the 課), rule (which rule surfaced it).
     """
     from .overview import same_figures_different_grades
@@ -465,7 +465,7 @@ def ward_queries(tables) -> pd.DataFrame:
         ids = [rid_of.get((report, int(r))) for r in rows]
         d = "・".join(dict.fromkeys(x for i in ids if i is not None for x in str(depts.get(i, "")).split("・") if x))
         queries.append({"report": report, "row_nos": "・".join(str(int(r)) for r in sorted(set(rows))),
-                        "lines": _fmt_lines(lines), "departments": d, "topic": topic, "finding": finding,
+                        "text_lines": _fmt_lines(lines), "departments": d, "topic": topic, "finding": finding,
                         "question": question, "rule": rule})
 
     dec = relisted_decisions(ini, tables.departments)
@@ -573,7 +573,7 @@ def ward_queries(tables) -> pd.DataFrame:
         add(n.report, [n.row_no], [int(x) for x in str(n.source_lines).split(",") if x],
             "備考「警報以上の発令月」の意味", f"No.{n.row_no}（{by_id.at[rid_of[(n.report, n.row_no)], 'initiative']}）の備考: {n.printed_note}。原因は書かれていない。",
             "何の警報か（気象警報か、新型コロナの警戒レベルか）。防災訓練の実施率とどう関係するか。", "context_note")
-    out = pd.DataFrame(queries, columns=["report", "row_nos", "lines", "departments", "topic", "finding", "question", "rule"])
+    out = pd.DataFrame(queries, columns=["report", "row_nos", "text_lines", "departments", "topic", "finding", "question", "rule"])
     out.insert(1, "query_no", out.groupby("report").cumcount() + 1)
     return out.reset_index(drop=True)
 

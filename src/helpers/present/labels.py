@@ -131,7 +131,7 @@ COLUMN_LABELS.update({
     "basis": "評価の根拠", "basis_ja": "評価の根拠（説明）", "on_estimate": "実績が見込み", "scheduled_items": "予定のみの指標数",
     "horizon": "時期", "statement": "記述（コメント）", "two_years": "2年続けて中止", "substitute": "代わりの実施",
     "next_step": "次の対応（コメント）", "is_duplicate": "重複の再掲", "derived": "計算値", "check": "照合",
-    "query_no": "番号", "lines": "テキストの行", "topic": "論点", "finding": "報告書の記載", "question": "担当課への質問",
+    "query_no": "番号", "topic": "論点", "finding": "報告書の記載", "question": "担当課への質問",
     "rule": "見つけた規則", "agree": "一致", "disagree": "不一致", "agreement": "一致の割合", "weight": "重み",
     "partial": "一部だけ測れた行", "primary": "本文の読み方", "scheduled": "予定のみの扱い",
     "events": "出来事の数", "no_covid_cause": "コロナの原因が書かれていない",
@@ -157,3 +157,9 @@ CODE_LABELS.update({
     "partial": {"kept": "含む", "dropped": "除く"},
 })
 CODE_LABELS["scheduled"] = {"exclude": "除く", "held": "実施と数える", "zero": "0%と数える"}
+CODE_LABELS["rule"] = {  # 01_ward_queries: which rule surfaced a query
+    "relisted_figures_differ": "再掲と元の行の数字の食い違い", "same_figures_different_grades": "同じ数字で評価が違う",
+    "scheduled": "実績が予定のみ", "changed_format": "形を変えて実施", "period_differs": "期間が違う",
+    "plan_unmatched": "計画の数値と実績が対応しない", "each_unknown": "「各」で合計が出せない",
+    "a_below_legend": "計画の数値が未達の A", "context_note": "原因の書かれていない備考",
+}
