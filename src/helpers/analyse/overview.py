@@ -25,7 +25,8 @@ __all__ = ["OVERVIEW_COLUMNS", "initiatives_overview", "same_figures_different_g
 OVERVIEW_COLUMNS = [
     "report", "row_no", "section_no", "field_plan", "objective", "initiative", "departments", "grade",
     "is_relisted", "relisted_decision", "counts_as_initiative", "prior_year", "result_year", "result_status",
-    "planned_indicators", "indicators_with_result", "indicators_without_result", "items", "items_measured",
+    "planned_indicators", "indicators_with_result", "indicators_without_result", "indicators_changed_format",
+    "indicators_scheduled", "items", "items_measured",
     "achievement_status", "mean_achievement", "rubric_grade", "grade_agrees", "sessions_planned", "sessions_held",
     "sessions_scheduled", "sessions_note", "covid_events", "cancelled", "not_held",
     "scheduled_only", "postponed", "closed", "reduced", "adapted", "mentions_covid", "comment",
@@ -70,6 +71,9 @@ def initiatives_overview(tables) -> pd.DataFrame:
     out["planned_indicators"] = out["initiative_id"].map(a["planned"]).fillna(0).astype(int)
     out["indicators_with_result"] = out["initiative_id"].map(a["with_result"]).fillna(0).astype(int)
     out["indicators_without_result"] = out["initiative_id"].map(a["without_result"]).fillna(0).astype(int)
+    # a figure whose counting changed or that is only scheduled is marked beside the row's achievement
+    out["indicators_changed_format"] = out["initiative_id"].map(a["changed_format"]).fillna(0).astype(int)
+    out["indicators_scheduled"] = out["initiative_id"].map(a["scheduled_only"]).fillna(0).astype(int)
     out["mean_achievement"] = out["initiative_id"].map(a["mean_achievement"]).astype("Float64")
     out["rubric_grade"] = out["initiative_id"].map(a["rubric_grade"]).fillna("")
     out["grade_agrees"] = out["initiative_id"].map(a["agrees"].astype("boolean")).astype("boolean")

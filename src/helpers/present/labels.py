@@ -135,6 +135,7 @@ COLUMN_LABELS.update({
     "rule": "見つけた規則", "agree": "一致", "disagree": "不一致", "agreement": "一致の割合", "weight": "重み",
     "partial": "一部だけ測れた行", "primary": "本文の読み方", "scheduled": "予定のみの扱い",
     "events": "出来事の数", "no_covid_cause": "コロナの原因が書かれていない",
+    "indicators_changed_format": "形を変えて実施した指標数", "indicators_scheduled": "予定のみの指標数",
 })
 TABLE_TITLES.update({
     "01_ward_queries": "01 担当課への確認事項", "02_rates_per_session": "02 1回あたりの人数",
