@@ -15,10 +15,12 @@ import pandas as pd
 from .read import schema
 from .outputs import CSV_OPTIONS, MANIFEST, csv_bytes, write_output_folder
 from .read.extract import ReportError, extract_report
+from .read.layout import Layout, LayoutError, declared_layout
+from .read.sidecar import load_sidecar, sidecar_path
 from .read.text import expand_inputs, read_report
 from .read.tidy import Tables, build_tables, tidy_extraction, validate_tables
 
-__all__ = ["clean_reports", "write_tables", "table_files"]
+__all__ = ["clean_reports", "report_layout", "write_tables", "table_files"]
 
 def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with_metrics: bool = True,
                   max_bytes: int | None = None) -> Tables:
@@ -46,7 +48,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
         if rep.name in names:
             raise ReportError(path, f"another input has the same name '{rep.name}' ({names[rep.name]}); report names must be unique")
         names[rep.name] = path
-        ex = extract_report(rep.text, path=path)
+        ex = extract_report(rep.text, path=path, layout=report_layout(path))
         ex.encoding = rep.encoding
         parts.append(tidy_extraction(ex, report=rep.name, lines=rep.lines))
         texts[rep.name] = rep.lines
@@ -59,6 +61,18 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
             raise ReportError(names.get(e.path, e.path), e.message, e.line) from None
     _add_collection(tables, names, with_series=with_metrics)
     return tables
+
+
+def report_layout(path: str | Path) -> Layout | None:
+    """The layout declared in the report's sidecar (``"layout"`` in ``<stem>.meta.json``), checked; or None.
+
+    Raises:
+        ReportError: naming the sidecar, when its declaration cannot be used.
+    """
+    try:
+        return declared_layout(load_sidecar(path))
+    except LayoutError as e:
+        raise ReportError(sidecar_path(path), e.message) from None
 
 
 def _add_metrics(tables: Tables) -> None:
