@@ -12,9 +12,14 @@ import pytest
 
 from helpers import load_tables
 from helpers.cli import main
-from helpers.outputs import MANIFEST, write_output_folder
+from helpers.outputs import LOCK_NAME, MANIFEST, write_output_folder
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def listing(folder: Path) -> list[str]:
+    """The folder's entries without the writer's lock file (issue 17: one run at a time per folder)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != LOCK_NAME)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -31,7 +36,7 @@ def test_clean_places_every_line(raw_path, tmp_path):
     names = [
         "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "helpers-manifest.json",
         "initiatives.csv", "links.csv", "metrics.csv", "reports.csv", "series.csv", "source_lines.csv", "trends.csv"]
-    assert sorted(p.name for p in out.iterdir()) == names
+    assert listing(out) == names
     # "wrote N files" lists every one of the N, the data dictionary, README and manifest included
     listed = [line.split()[1] for line in r.stdout.splitlines() if line.startswith(f"wrote {out}/")]
     assert sorted(Path(x).name for x in listed) == names
@@ -68,7 +73,7 @@ def existing_out(tmp_path):
 
 def untouched(out: Path) -> bool:
     return (
-        sorted(p.name for p in out.iterdir()) == ["helpers-manifest.json", "initiatives.csv", "keep.txt"]
+        listing(out) == ["helpers-manifest.json", "initiatives.csv", "keep.txt"]
         and (out / "initiatives.csv").read_bytes() == b"previous run"
         and (out / "keep.txt").read_text() == "the user's notes"
         and not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
@@ -141,7 +146,7 @@ def test_files_of_the_old_manifest_no_longer_written_are_removed(raw_path, tmp_p
     assert (out / "edited.csv").read_text() == "changed by the user since"  # no longer the tool's: kept
     assert "kept edited.csv" in capsys.readouterr().err
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(manifest["files"]) == sorted(p.name for p in out.iterdir() if p.name not in (MANIFEST, "edited.csv"))
+    assert sorted(manifest["files"]) == [n for n in listing(out) if n not in (MANIFEST, "edited.csv")]
 
 
 @pytest.mark.parametrize("where", ["same", "parent"])
@@ -208,20 +213,18 @@ def test_a_file_with_a_table_name_not_in_the_manifest_is_refused(raw_path, exist
     assert (existing_out / "metrics.csv").read_text() == "the user's own metrics"
 
 
-def test_stale_temp_folders_of_crashed_runs_are_cleaned(raw_path, tmp_path):
+def test_staging_folder_of_a_crashed_run_is_cleaned_and_siblings_left_alone(raw_path, tmp_path):
     out = tmp_path / "out"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(dead.stdout)  # a process that has ended
-    stale = tmp_path / ".out.tmp-crashed"
+    write_output_folder({"initiatives.csv": b"previous run"}, out)
+    stale = out / ".helpers-staging-999999999"  # a run killed while staging (no run holds the lock now)
     stale.mkdir()
-    (stale / ".helpers-tmp").write_text(json.dumps({"tool": "minami-welfare-eval helpers", "pid": dead_pid}))
     (stale / "initiatives.csv").write_text("partial")
-    foreign = tmp_path / ".out.tmp-someone-else"  # same pattern, no marker: not ours, kept
-    foreign.mkdir()
-    (foreign / "x").write_text("x")
+    sibling = tmp_path / ".out.tmp-someone-else"  # beside the folder: never the tool's to remove
+    sibling.mkdir()
+    (sibling / "x").write_text("x")
     assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
     assert not stale.exists()
-    assert (foreign / "x").read_text() == "x"
+    assert (sibling / "x").read_text() == "x"
 
 
 @pytest.mark.parametrize("when", ["writing the temporary copy", "building the tables"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .read import schema
-from .outputs import CSV_OPTIONS, MANIFEST, csv_bytes, write_output_folder
+from .outputs import CSV_OPTIONS, MANIFEST, OutputDir, csv_bytes, write_output_folder
 from .read.extract import ReportError, extract_report
 from .read.text import expand_inputs, read_report
 from .read.tidy import Tables, build_tables, tidy_extraction, validate_tables
@@ -105,9 +105,12 @@ class WrittenFiles(list):
 
     ``kept`` names files of the previous manifest that this run no longer writes but that were
     changed since the tool wrote them: they are no longer the tool's and are left alone.
+    ``overwritten`` names the files ``force`` replaced although they were not the tool's or had
+    been changed since it wrote them.
     """
 
     kept: list[str]
+    overwritten: list[str]
 
 
 def table_files(tables: Tables) -> dict[str, bytes]:
@@ -125,7 +128,7 @@ def table_files(tables: Tables) -> dict[str, bytes]:
 
 
 def write_tables(
-    tables: Tables, out_dir: str | Path, *, inputs: list[str | Path] | tuple = (), force: bool = False
+    tables: Tables, out_dir: str | Path | OutputDir, *, inputs: list[str | Path] | tuple = (), force: bool = False
 ) -> WrittenFiles:
     """Write every table as CSV (+ data dictionary, README, manifest) into ``out_dir``.
 
@@ -136,7 +139,8 @@ def write_tables(
 
     Args:
         tables: the clean tables.
-        out_dir: the output folder (created if missing).
+        out_dir: the output folder (created if missing), or the locked
+            :class:`~helpers.outputs.OutputDir` of :func:`helpers.outputs.open_output_folder`.
         inputs: the input files/folders (an output folder containing one is refused).
         force: accept a non-empty folder without manifest (files with other names are kept).
 
@@ -144,7 +148,9 @@ def write_tables(
         helpers.outputs.OutputError: refused target; nothing was changed.
         OSError: a failed write.
     """
-    written, kept = write_output_folder(table_files(tables), out_dir, inputs=inputs, force=force)
+    done = write_output_folder(table_files(tables), out_dir, inputs=inputs, force=force)
+    written, kept = done
     result = WrittenFiles(written)
     result.kept = kept
+    result.overwritten = done.overwritten
     return result

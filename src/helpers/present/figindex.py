@@ -45,11 +45,28 @@ def index_markdown(rows: list[dict]) -> str:
 
 
 def write_index(folder: Path = FIGURES_DIR) -> Path:
-    path = Path(folder) / "README.md"
-    path.write_text(index_markdown(figure_rows(folder)), encoding="utf-8")
-    return path
+    """Write ``folder/README.md`` through the one writer (:func:`helpers.outputs.write_file`)."""
+    from ..outputs import write_file
+
+    return write_file(Path(folder) / "README.md", index_markdown(figure_rows(folder)).encode("utf-8"))
+
+
+def main() -> int:
+    """``python -m helpers.present.figindex``: exit 0 written, 2 refused (one line), 130 interrupted."""
+    from ..outputs import InterruptedAfterWrite, OutputError, shown
+
+    try:
+        p = write_index()
+    except OutputError as e:
+        print(f"error: {e}; the figure index was not written", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as e:
+        print("interrupted: " + ("the figure index was written" if isinstance(e, InterruptedAfterWrite)
+                                 else "the figure index is unchanged"), file=sys.stderr)
+        return 130
+    print(f"wrote {shown(p.relative_to(REPORTS_DIR.parent))}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
-    p = write_index()
-    print(f"wrote {p.relative_to(REPORTS_DIR.parent)}", file=sys.stderr)
+    sys.exit(main())
