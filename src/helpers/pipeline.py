@@ -40,12 +40,14 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
     """
     paths = expand_inputs(inputs)
     names: dict[str, Path] = {}
+    facts: dict[str, tuple[str, int]] = {}  # sha256 and size of the bytes read: each file is read once
     parts, texts = [], {}
     for path in paths:
         rep = read_report(path, encoding=encoding, max_bytes=max_bytes)
         if rep.name in names:
             raise ReportError(path, f"another input has the same name '{rep.name}' ({names[rep.name]}); report names must be unique")
         names[rep.name] = path
+        facts[rep.name] = (rep.sha256, rep.size)
         ex = extract_report(rep.text, path=path)
         ex.encoding = rep.encoding
         parts.append(tidy_extraction(ex, report=rep.name, lines=rep.lines))
@@ -57,7 +59,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
             _add_metrics(tables)
         except ReportError as e:  # raised with the report's name: name its file instead
             raise ReportError(names.get(e.path, e.path), e.message, e.line) from None
-    _add_collection(tables, names, with_series=with_metrics)
+    _add_collection(tables, names, with_series=with_metrics, facts=facts)
     return tables
 
 
@@ -67,11 +69,11 @@ def _add_metrics(tables: Tables) -> None:
     add_metrics(tables)
 
 
-def _add_collection(tables: Tables, paths: dict[str, Path], *, with_series: bool) -> None:
+def _add_collection(tables: Tables, paths: dict[str, Path], *, with_series: bool, facts=None) -> None:
     """reports.csv, initiative_key + links.csv, series.csv (helpers.collect.collection, .link, .series)."""
     from .collect.collection import add_collection
 
-    add_collection(tables, paths, with_series=with_series)
+    add_collection(tables, paths, with_series=with_series, facts=facts)
 
 
 def _readme(tables: dict[str, pd.DataFrame]) -> str:
