@@ -195,7 +195,7 @@ def test_lab_command(lab_args):
     assert r.returncode == 0, r.stderr
     cmd = " ".join(ln.rstrip("\\").strip() for ln in r.stdout.splitlines()[-2:])
     assert f"{sys.prefix}/bin/jupyter lab" in cmd
-    assert f'--ServerApp.root_dir="{ROOT}"' in cmd
+    assert f"--ServerApp.root_dir='{ROOT}'" in cmd  # quoted for the shell: a folder name is never evaluated
     assert "--LabApp.default_url=/lab/tree/notebooks" in cmd
     assert ("--allow-root" in cmd) == (os.getuid() == 0)
     assert cmd.endswith(lab_args)
