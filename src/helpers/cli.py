@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
+from pathlib import Path
 
 from .read.extract import ReportError
 from .outputs import (MANIFEST, InterruptedAfterWrite, OutputError, discard_output_folder, open_output_folder,
@@ -202,7 +203,7 @@ def _clean_into(args: argparse.Namespace, out) -> int:
         return 2
     args.written = True
     for name in written.overwritten:
-        print(f"overwrote {shown(name)} (--force: it was changed since this tool wrote it, or not written by it)", file=err)
+        print(f"overwrote {shown(Path(args.out) / name)} (--force: it was changed since this tool wrote it, or not written by it)", file=err)
     for name in written.kept:
         print(f"kept {shown(name)}: written by an earlier run but changed since, so no longer the tool's", file=err)
     for line in link_summary(tables.links, only_to_review=args.quiet):  # -q: only pairs that need a person

@@ -282,13 +282,17 @@ def read_csv_rows(text: str, path: str | Path, *, limit: int = MAX_TEXT_CHARS) -
         if len(line) > limit * 8 + 64:
             raise ReportError(path, f"line of {len(line):,} characters; a row holds at most 8 fields of {limit:,}", no)
     reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
     try:
         header = [check_value(h.strip(), path, line=1, name="a column name", limit=200) for h in next(reader, [])]
         rows = []
+        line = reader.line_num + 1  # the line where the next row starts (a quoted field may span lines)
         for rec in reader:
-            line = reader.line_num
-            values = [check_value(v.strip(), path, line=line, name=f"column {k + 1}", limit=limit) for k, v in enumerate(rec)]
+            values = [check_value(v.strip(), path, line=line, limit=limit,
+                                  name=f"column {k + 1}" + (f" ({header[k]})" if k < len(header) else ""))
+                      for k, v in enumerate(rec)]
             rows.append((line, dict(zip(header, values))))
+            line = reader.line_num + 1
     except csv.Error as e:
-        raise ReportError(path, f"cannot read the row as CSV ({e})", reader.line_num) from None
+        raise ReportError(path, f"cannot read the row as CSV ({e})", line) from None
     return header, rows
