@@ -141,9 +141,10 @@ reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(ENV_REA
 	@mkdir -p $(call shq,$(@D)) && touch $(call shq,$@)
 
 # Readers' HTML (helpers.present.export): no code, lang="ja", the notebook's title as page title, figures
-# with alt text, cells tagged `widget` left out, no MathJax (report text never becomes maths or a link);
+# with alt text, cells tagged `widget` left out, the page title naming the reports of data/clean by their
+# display names (helpers.present.pagetitle.PageTitle), no MathJax (report text never becomes maths or a link);
 # written by the one writer (helpers.outputs: atomic, recorded in reports/html/helpers-manifest.json).
-reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done
+reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done $(CLEAN_CSV)
 	$(VENV_PY) -m helpers.present.export $(call shq,$<) --out reports/html
 
 $(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(SUMMARY_CSV) $(HELPERS_PY) $(ENV_READY)

@@ -241,6 +241,33 @@ def unescape_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd
     return out
 
 
+def _floats_in_text_columns(df: pd.DataFrame, float_format) -> pd.DataFrame:
+    """Floats held in an object column (a merge of int and missing values) written with ``float_format``.
+
+    pandas applies ``float_format`` to float columns only; ``12.0`` in an object column would be
+    written as ``12.0`` (issue 15: whole numbers without ``.0`` in every CSV).
+
+    >>> _floats_in_text_columns(pd.DataFrame({"n": pd.Series([12.0, None, "x"], dtype=object)}), format_float)["n"].tolist()
+    ['12', None, 'x']
+    """
+    if float_format is None:
+        return df
+    if isinstance(float_format, str):
+        float_format = float_format.__mod__
+    out = df
+    for i in range(df.shape[1]):
+        s = df.iloc[:, i]
+        if s.dtype != object:
+            continue
+        values = s.tolist()
+        if any(isinstance(v, float) and not isinstance(v, bool) and v == v for v in values):
+            if out is df:
+                out = df.copy()
+            out.isetitem(i, pd.Series([float_format(v) if isinstance(v, float) and v == v else v for v in values],
+                                      index=s.index, dtype=object))
+    return out
+
+
 def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     """``df`` as CSV bytes with the injection rule applied: the one CSV writer of the project.
 
@@ -253,7 +280,7 @@ def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     """
     options = dict(options)
     encoding = options.pop("encoding", "utf-8")
-    escaped = escape_frame(df)
+    escaped = _floats_in_text_columns(escape_frame(df), options.get("float_format"))
     for i in range(escaped.shape[1]):  # Python's csv module leaves a lone CR unquoted: readers split the row there
         s = escaped.iloc[:, i]
         if _is_text_column(s) and not isinstance(s.dtype, pd.CategoricalDtype):
@@ -1029,10 +1056,11 @@ def release_edits(folders: Iterable[str | Path]) -> list[Path]:
     """``make ... FORCE=1``: accept the current bytes of changed files so the next write replaces them.
 
     For every folder (and its subfolders) holding a manifest of this tool, a file the manifest
-    lists whose bytes changed since the tool wrote it is recorded with its current hash: the
-    writers then overwrite it. Returns (and prints) the files concerned.
+    lists whose bytes changed since the tool wrote it, and a file it does not list (not hidden, not
+    a folder or a link), is recorded with its current hash: the writers then overwrite it if the run
+    writes a file of that name (they never remove one). Returns (and prints) the files concerned.
     """
-    released: list[Path] = []
+    released: list[tuple[Path, str]] = []
     for top in folders:
         top = Path(top)
         if not top.is_dir() or top.is_symlink():
@@ -1048,20 +1076,23 @@ def release_edits(folders: Iterable[str | Path]) -> list[Path]:
                     continue
                 files = dict(manifest.files)
                 changed = False
-                for name in sorted(files):
+                for name in d.names():
+                    if name == MANIFEST or name.startswith(".") or _is_scratch(name):
+                        continue
                     st = d.lstat(name)
                     if st is None or not stat.S_ISREG(st.st_mode):
                         continue
                     current = d.sha256(name)
                     if not manifest.accepts(name, current):
+                        note = "changed since this tool wrote it" if name in files else "not recorded as written by this tool"
                         files[name] = current
-                        released.append(Path(root) / name)
+                        released.append((Path(root) / name, note))
                         changed = True
                 if changed:
                     d.write(MANIFEST, _manifest_bytes(files, manifest.note or NOTE_REPORTS))
-    for path in released:
-        print(f"will overwrite {shown(path)} (FORCE=1: it was changed since this tool wrote it)", file=sys.stderr)
-    return released
+    for path, note in released:
+        print(f"will overwrite {shown(path)} if the run writes it (FORCE=1: {note})", file=sys.stderr)
+    return [path for path, _ in released]
 
 
 def main(argv: list[str] | None = None) -> int:

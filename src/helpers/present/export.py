@@ -1,7 +1,7 @@
 """The readers' HTML page of each notebook: ``python -m helpers.present.export NOTEBOOK... --out reports/html``.
 
 One page per notebook, as ``make report`` builds them: no code (``--no-input``), ``lang="ja"``, the
-notebook's title as page title, figures with their alt text (the classic template writes what
+notebook's title and the reports' display names as page title (:class:`helpers.present.pagetitle.PageTitle`), figures with their alt text (the classic template writes what
 :func:`helpers.present.style.show_figure` stores), cells tagged ``widget`` left out (a page has no
 kernel to drive them), and **no MathJax**: the page loads no script that could turn report text
 such as ``$\\href{…}{…}$`` into maths or a link (template ``templates/reader``: nbconvert's classic
@@ -47,6 +47,7 @@ def _exporter():
     c.TemplateExporter.exclude_output_prompt = True
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = {"widget"}
+    c.HTMLExporter.preprocessors = ["helpers.present.pagetitle.PageTitle"]  # reports named by display name
     exporter = HTMLExporter(config=c)
     exporter.log.addFilter(_QuietAltText())
     return exporter
