@@ -76,3 +76,24 @@ def test_every_notebook_renders_sentences_with_the_escaping_markdown():
             assert "from helpers.present.display import Markdown" in code, nb.name
             assert "from IPython.display import Markdown" not in code, nb.name
         assert "to_csv(" not in code and "write_text(" not in code and "write_bytes(" not in code, nb.name  # one writer
+
+
+def test_a_template_built_line_by_line_keeps_only_its_own_markup():
+    """Template: pieces are the notebook's text (markup kept), values are text; one name in several pieces."""
+    from helpers.present.display import Template
+
+    md = Markdown("**{report}**（{n} 件）", report="**R**", n=2)  # with values, Markdown is a Template
+    assert isinstance(md, Template)
+    for name in ["`A`", "- B **b**"]:
+        md = md.line("- {name}: **{name}**", name=name)
+    out = md.add("。{x}", x="\n- 行頭").paragraph("次 `{c}`", c="<i>").html
+    assert out == ('<div class="report-text tex2jax_ignore mathjax_ignore"><p><strong>**R**</strong>（2 件）</p>\n'
+                   "<ul><li>`A`: <strong>`A`</strong></li><li>- B **b**: <strong>- B **b**</strong>。\n- 行頭</li></ul>\n"
+                   "<p>次 <code>&lt;i&gt;</code></p></div>")
+    assert Template("数値は **ない**。").html.endswith("<p>数値は <strong>ない</strong>。</p></div>")  # no values, markup kept
+    assert "**ない**" in Markdown("数値は **ない**。")._repr_html_()  # Markdown without values: all literal
+    assert Markdown(md) is md and repr(md) == "<helpers sentence>"  # stable text/plain for nbval
+
+
+def test_a_heading_line_then_bullets_is_a_paragraph_then_a_list():
+    assert sentence_html("見出し {x}\n- a\n- b\n後の行", {"x": 1}) == "<p>見出し 1</p>\n<ul><li>a</li><li>b</li></ul>\n<p>後の行</p>"

@@ -28,6 +28,7 @@ The output is a plain ``IPython.display.HTML`` object, so a stored notebook hold
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 import string
@@ -38,7 +39,7 @@ from .labels import READER_LABELS, column_label, is_rate, label_codes
 
 _PLAIN = re.compile(r"year|row|line|_no$|^part$")
 
-__all__ = ["DISPLAY_LABELS", "Markdown", "Sentence", "sentence_html", "md_safe", "named", "header", "formatted",
+__all__ = ["DISPLAY_LABELS", "Markdown", "Sentence", "Template", "sentence_html", "md_safe", "named", "header", "formatted",
            "show_table", "table_html", "IGNORE_MATH"]
 
 DISPLAY_LABELS = READER_LABELS  # kept under its old name; the labels live in helpers.present.labels
@@ -115,20 +116,22 @@ _SLOT = re.compile("\ue000(\\d+)\ue001")
 
 
 def _lines_html(text: str, inline) -> str:
-    """Paragraphs (blank lines) of lines (``<br>``); ``inline`` turns one escaped line into HTML."""
+    """Paragraphs (blank lines) of lines (``<br>``); ``inline`` turns one escaped line into HTML.
+
+    With ``inline`` (a template), each run of ``- `` lines is a list (``<ul>``), also right after a
+    paragraph's first lines (a heading line followed by bullets, as Markdown renders it).
+    """
     out = []
     for para in re.split(r"\n[ \t\u3000]*\n", text.strip("\n")):
         lines = para.split("\n")
-        if inline is not None and lines and all(line.startswith("- ") for line in lines):
-            out.append("<ul>" + "".join(f"<li>{inline(line[2:])}</li>" for line in lines) + "</ul>")
+        if inline is None:
+            out.append("<p>" + "<br>\n".join(html.escape(line, quote=False) for line in lines) + "</p>")
             continue
-        parts = []
-        for line in lines:
-            if inline is not None and line.startswith("- "):
-                parts.append("・" + inline(line[2:]))
+        for is_item, run in itertools.groupby(lines, key=lambda line: line.startswith("- ")):
+            if is_item:
+                out.append("<ul>" + "".join(f"<li>{inline(line[2:])}</li>" for line in run) + "</ul>")
             else:
-                parts.append(inline(line) if inline is not None else html.escape(line, quote=False))
-        out.append("<p>" + "<br>\n".join(parts) + "</p>")
+                out.append("<p>" + "<br>\n".join(inline(line) for line in run) + "</p>")
     return "\n".join(out)
 
 
@@ -137,6 +140,28 @@ def _template_inline(line: str) -> str:
     line = html.escape(line, quote=False)
     line = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", line)
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", line)
+
+
+def _fill(template: str, values: dict, slots: list[str]) -> str:
+    """``template`` with each ``{field}`` replaced by a slot mark; its formatted, escaped value goes to ``slots``."""
+    formatter = string.Formatter()
+    parts = []
+    for literal, field, spec, conversion in formatter.parse(str(template)):
+        parts.append(literal.replace("\ue000", "").replace("\ue001", ""))
+        if field is None:
+            continue
+        obj, _ = formatter.get_field(field, (), values)
+        obj = formatter.convert_field(obj, conversion)
+        slots.append(html.escape(formatter.format_field(obj, spec or ""), quote=False))
+        parts.append(f"\ue000{len(slots) - 1}\ue001")
+    return "".join(parts)
+
+
+def _template_html(pieces) -> str:
+    """HTML of ``(template, values)`` pieces joined as they are: the templates' markup, the values as text."""
+    slots: list[str] = []
+    text = "".join(_fill(template, values, slots) for template, values in pieces)
+    return _SLOT.sub(lambda m: slots[int(m.group(1))], _lines_html(text, _template_inline))
 
 
 def sentence_html(template: str, values: dict | None = None) -> str:
@@ -156,18 +181,7 @@ def sentence_html(template: str, values: dict | None = None) -> str:
     """
     if not values:
         return _lines_html(str(template), None)
-    formatter = string.Formatter()
-    parts, slots = [], []
-    for literal, field, spec, conversion in formatter.parse(str(template)):
-        parts.append(literal.replace("\ue000", "").replace("\ue001", ""))
-        if field is None:
-            continue
-        obj, _ = formatter.get_field(field, (), values)
-        obj = formatter.convert_field(obj, conversion)
-        slots.append(html.escape(formatter.format_field(obj, spec or ""), quote=False))
-        parts.append(f"\ue000{len(slots) - 1}\ue001")
-    rendered = _lines_html("".join(parts), _template_inline)
-    return _SLOT.sub(lambda m: slots[int(m.group(1))], rendered)
+    return _template_html(((template, values),))
 
 
 class Sentence:
@@ -218,15 +232,70 @@ def named(text: str) -> str:
     return text
 
 
+class Template(Sentence):
+    r"""Notebook text in the template form, built piece by piece: the notebook's markup kept, values as text.
+
+    ``Template("…**{x}**…", x=value)`` is ``Markdown("…**{x}**…", x=value)``; unlike ``Markdown``, a
+    template without values keeps its markup too (``Template("数値は **ない**。")``). Each
+    :meth:`line` starts a new line (a ``- `` line is a list item), :meth:`paragraph` a new
+    paragraph and :meth:`add` continues the current line, each piece with its own values (the
+    same name may be used in every piece), so a list of bullet lines is built in a loop without
+    joining f-strings. Pieces are templates, never report text: pass report text as values. Every
+    call returns a new object.
+
+    >>> t = Template("**{report}**", report="南区")
+    >>> for name, n in [("子育て広場 **A**", 3), ("`相談会`", 1200)]:
+    ...     t = t.line("- {name}: {n}件", name=name, n=f"{n:,}")
+    >>> t.add("（{n}行）", n=2).html
+    '<div class="report-text tex2jax_ignore mathjax_ignore"><p><strong>南区</strong></p>\n<ul><li>子育て広場 **A**: 3件</li><li>`相談会`: 1,200件（2行）</li></ul></div>'
+    >>> Template("- {a}\n- 計 **{n}** 件", a="x", n=1).paragraph("次の段落").html
+    '<div class="report-text tex2jax_ignore mathjax_ignore"><ul><li>x</li><li>計 <strong>1</strong> 件</li></ul>\n<p>次の段落</p></div>'
+    """
+
+    def __init__(self, template: str = "", /, **values):
+        self.pieces: tuple[tuple[str, dict], ...] = (_named_piece(template, values),)
+
+    def _then(self, template: str, values: dict) -> Template:
+        new = object.__new__(Template)
+        new.pieces = self.pieces + (_named_piece(template, values),)
+        return new
+
+    def line(self, template: str = "", /, **values) -> Template:
+        """A new line (``- `` at its start makes a list item; an empty line ends a paragraph)."""
+        return self._then("\n" + template, values)
+
+    def paragraph(self, template: str = "", /, **values) -> Template:
+        """A new paragraph (after a blank line)."""
+        return self._then("\n\n" + template, values)
+
+    def add(self, template: str, /, **values) -> Template:
+        """More of the current line."""
+        return self._then(template, values)
+
+    @property
+    def html(self) -> str:
+        """The rendered ``<div>``."""
+        return f'<div class="report-text {IGNORE_MATH}">{_template_html(self.pieces)}</div>'
+
+
+def _named_piece(template: str, values: dict) -> tuple[str, dict]:
+    """A template and its values with reports by their display names (:func:`named`)."""
+    return named(str(template)), {k: named(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
 def Markdown(text: str, /, **values) -> Sentence:  # noqa: N802 - a drop-in for IPython.display.Markdown
     """A notebook sentence with report text in it, rendered so that report text is never markup.
 
     ``Markdown(f"…{x}…")`` shows the whole sentence as literal text (no tag, link, autolink,
     emphasis, code span or maths from anything in it, the notebook's own ``**`` included).
     ``Markdown("…**{x}**…", x=value)`` keeps the template's ``**bold**``, ``code`` and ``- `` list
-    lines and shows ``value`` as literal text. The result is HTML (no Markdown renderer and no
-    MathJax ever reads it); see :func:`sentence_html`. Reports are named by their display names
-    (:func:`named`), never by file stem.
+    lines and shows ``value`` as literal text (a :class:`Template`: more lines can follow with
+    :meth:`Template.line`). The result is HTML (no Markdown renderer and no MathJax ever reads
+    it); see :func:`sentence_html`. Reports are named by their display names (:func:`named`),
+    never by file stem.
     """
-    values = {k: named(v) if isinstance(v, str) else v for k, v in values.items()}
-    return Sentence(named(text), values or None)
+    if values:
+        return Template(text, **values)
+    if isinstance(text, Sentence):
+        return text  # already rendered (a Template built piece by piece)
+    return Sentence(named(text))
