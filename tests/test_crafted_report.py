@@ -171,3 +171,17 @@ def test_svg_figures_and_markdown_files_hold_no_live_markup(built):
         text = md.read_text(encoding="utf-8")
         assert "evil.example" not in text or not re.search(r"\]\(https?://evil|<https?://evil|(?<!\\)https?://evil", text), md.name
         assert "<script" not in text, md.name
+
+
+def test_html_pages_show_the_reports_own_markup_but_none_of_the_notebooks(built):
+    """tests/test_html_export.py's markup check on the crafted build: the crafted ``**太字MARK**`` and
+    backticks are report text (printed in the crafted data/raw file, so exempt) and show as printed;
+    no ``**``, backtick or ``- `` line of a notebook sentence reaches a page."""
+    from .test_html_export import _squeezed, markup_leaks
+
+    texts = [_squeezed(p.read_text(encoding="utf-8", errors="replace"))
+             for p in sorted((built / "data" / "raw").glob("*")) if p.suffix in (".txt", ".json")]
+    pages = outputs(built, ".html")
+    assert len(pages) >= 6
+    assert {p.name: leaks for p in pages if (leaks := markup_leaks(p.read_text(encoding="utf-8"), texts))} == {}
+    assert any("**太字MARK**" in p.read_text(encoding="utf-8") for p in pages)  # the exemption was needed
