@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .extract import _CONTROL_RE, ReportError, decode_report, normalise_lines, split_lines
 
-__all__ = ["Report", "read_report", "expand_inputs", "DEFAULT_MAX_BYTES", "MAX_BYTES_ENV", "max_bytes_limit"]
+__all__ = ["Report", "read_report", "read_bytes", "expand_inputs", "REPORT_SUFFIXES", "DEFAULT_MAX_BYTES", "MAX_BYTES_ENV", "max_bytes_limit"]
 
 
 @dataclass
@@ -32,6 +32,8 @@ class Report:
 #: ``HELPERS_MAX_BYTES`` environment variable override it.
 DEFAULT_MAX_BYTES = 10_000_000
 MAX_BYTES_ENV = "HELPERS_MAX_BYTES"
+#: what a folder given as input stands for: its text dumps and PDFs (helpers.read.pdf)
+REPORT_SUFFIXES = (".txt", ".pdf")
 
 
 def max_bytes_limit(max_bytes: int | None = None) -> int:
@@ -57,13 +59,27 @@ _KIND = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_I
 def read_report(path: str | Path, *, encoding: str | None = None, max_bytes: int | None = None) -> Report:
     """Read and decode one report file (UTF-8 with/without BOM, CP932; CRLF or LF).
 
+    The file is read by :func:`read_bytes` (regular files only, size cap).
+
+    Raises:
+        ReportError: not a regular file, too large, unreadable, empty, binary or undecodable
+            file, or a line :func:`helpers.read.extract.normalise_lines` refuses.
+    """
+    path = Path(path)
+    data = read_bytes(path, max_bytes=max_bytes)
+    text, enc = decode_report(data, path=path, encoding=encoding)
+    return Report(path, path.stem, text, enc, normalise_lines(split_lines(text), path=path))
+
+
+def read_bytes(path: str | Path, *, max_bytes: int | None = None) -> bytes:
+    """The bytes of one input file (text or PDF): the one place an input file is opened.
+
     Only a regular file (or a symlink to one) of at most :func:`max_bytes_limit` bytes is read;
     a FIFO, device or folder is refused before anything is read from it (it is opened
     non-blocking, so a FIFO with no writer does not hang the run).
 
     Raises:
-        ReportError: not a regular file, too large, unreadable, empty, binary or undecodable
-            file, or a line :func:`helpers.read.extract.normalise_lines` refuses.
+        ReportError: not a regular file, too large, unreadable, or a control character in the name.
     """
     path = Path(path)
     limit = max_bytes_limit(max_bytes)
@@ -89,12 +105,11 @@ def read_report(path: str | Path, *, encoding: str | None = None, max_bytes: int
         os.close(fd)
     if len(data) > limit:  # grew while we read it
         raise ReportError(path, f"the file has more than {limit:,} bytes (raise the limit with --max-bytes or {MAX_BYTES_ENV})")
-    text, enc = decode_report(data, path=path, encoding=encoding)
-    return Report(path, path.stem, text, enc, normalise_lines(split_lines(text), path=path))
+    return data
 
 
 def expand_inputs(inputs: list[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the ``*.txt`` files in it (sorted).
+    """Files as given; a folder stands for the ``*.txt`` and ``*.pdf`` reports in it (sorted).
 
     In a folder, the suffix is matched case-insensitively (``R.TXT`` is read) and hidden
     entries (``.notes.txt``, macOS ``._r.txt``) are skipped.  Anything that is not a regular
@@ -104,9 +119,9 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found = sorted(c for c in p.iterdir() if c.suffix.lower() == ".txt" and not c.name.startswith("."))
+            found = sorted(c for c in p.iterdir() if c.suffix.lower() in REPORT_SUFFIXES and not c.name.startswith("."))
             if not found:
-                raise ReportError(p, "folder holds no *.txt report")
+                raise ReportError(p, "folder holds no *.txt or *.pdf report")
             out += found
         else:
             out.append(p)

@@ -1,0 +1,1161 @@
+"""Stage 1 — the PDF reader: a published evaluation report (PDF) → the same rows of cells as the text reader.
+
+Municipalities publish these evaluations as PDF made from a spreadsheet: the table's cells are
+ruled, so the cell boundaries are in the file.  This module reads them directly and hands
+:mod:`helpers.read.tidy` the *same structure* the text reader (:mod:`helpers.read.extract`) does —
+an :class:`~helpers.read.extract.Extraction` whose rows are
+:class:`~helpers.read.extract.RawRow` objects with cells as lists of
+:class:`~helpers.read.extract.Fragment` — so everything after reading (tidy, the checks, the
+amounts, the collection) is one pipeline for both.
+
+Vocabulary
+    *run*   a character run: the characters of one printed line inside one cell of a page's table,
+            or one printed line outside the table (legend, footer).  A run is what a *line* is
+            for the text reader: runs are numbered from 1 through the document (page by page;
+            on a page, text above the table, then the table's cells row by row and left to
+            right, each cell's lines top to bottom, then the rest) and that number is the
+            ``line_no`` of ``source_lines.csv`` and of every ``source_*line*`` column.
+            ``source_cells.csv`` tells, for each number, the page, the cell and the position.
+    *grid*  the rows and columns made by every rule (drawn line or rectangle edge) of the page's
+            table; a *cell* is one or more grid boxes not separated by a rule (a merged cell).
+
+Reading rules (each a function below):
+
+1. **Rules → cells** (:func:`page_cells`): horizontal and vertical rules are snapped and joined;
+   the largest connected set of rules is the table; grid boxes with no rule between them are
+   one (merged) cell.  A character belongs to the cell holding its centre; a cell's characters
+   are grouped into printed lines by height, left to right; ASCII spaces at either end of a line
+   are layout (as for the text reader), all other characters are kept as printed.
+2. **Header → columns** (:func:`header_columns`): the top grid row(s) of the table name the
+   columns; each name gets its role (initiative, summary, …, three periods, grade …), and the three
+   period names are read as the text reader reads its column header
+   (:func:`helpers.read.extract.parse_period_header`).
+3. **Rows**: each cell of the 評価 column is one table row; the cells of the other columns
+   inside its height are that row's cells.  A 目標 cell is the objective heading （１）… of the
+   rows it spans (an empty one at the top of a page continues the objective of the page before);
+   a 具体的な取り組み・事業 cell spanning several rows is that initiative for each of them
+   (``initiative_merged``).  Any other cell spanning rows is refused.
+4. **Rows broken across a page**: a first row on a page without a grade continues the last row
+   of the page before (its cells are appended column by column), and so does a last row
+   without a grade continued by the first row of the next page.
+5. **Page furniture**: the column header, the grade legend 〔評価の指標〕 (one or more lines, equal
+   on every page), the footers 基本目標 / 分野別計画 (one of each per table page, naming the
+   page's section).  Every other run that fits no table row is reported as unplaced, never dropped.
+
+Refused with one message naming the page (``ReportError``, exit code 2): not a PDF, truncated or
+damaged, encrypted with a password, more pages than :data:`MAX_PAGES`, a page that draws more than the
+limits below (content bytes, paths, characters, XObjects), a page with only an image (a scan:
+no text layer, OCR is out of scope), characters without Unicode (``(cid:…)``), no page with the
+table's ruled header.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from .extract import (
+    _CONTROL_RE,
+    _OBJECTIVE_RE,
+    FOOTER_GOAL,
+    FOOTER_PLAN,
+    GRADES,
+    LEGEND_MARK,
+    PERIOD_KEYS,
+    Extraction,
+    Fragment,
+    Period,
+    RawRow,
+    ReportError,
+    _is_grade,
+    _nfkc,
+    _printed_span,
+    _refuse_repeated_rows,
+    escape_text,
+    parse_grade_legend,
+    parse_period_header,
+)
+
+__all__ = [
+    "Cell",
+    "Run",
+    "PdfReport",
+    "read_pdf",
+    "extract_pdf",
+    "is_pdf",
+    "page_cells",
+    "header_columns",
+    "MAX_PAGES",
+]
+
+# --------------------------------------------------------------------------------- limits
+# Each limit is far above what a report page needs (the fixture's densest page, tests/make_pdf_report.py:
+# 42 KB of content, 440 paths, 2,177 characters) and keeps a hostile page's cost bounded (pdfminer reads
+# about 8 µs per content byte).
+MAX_PAGES = 300  # a report has tens of pages
+MAX_PAGE_CONTENT_BYTES = 1_000_000  # decoded content streams of one page (its forms included)
+MAX_STREAM_BYTES = 16_000_000  # any font or CMap stream, decoded
+MAX_DOCUMENT_CONTENT_BYTES = 30_000_000  # all pages' content together
+MAX_PAGE_PATHS = 10_000  # lines, rectangles, curves drawn on one page
+MAX_PAGE_CHARS = 30_000
+MAX_PAGE_XOBJECTS = 500  # forms and images drawn on one page (a form drawing forms counts each)
+MAX_RULES = 4_000  # separate rules on a page after joining
+MAX_GRID_BOXES = 200_000  # grid rows × grid columns of a page's table
+
+SNAP = 1.5  # rules this close (pt) are one rule
+JOIN = 2.5  # collinear pieces with a gap this small are one rule; grid lines this close are one
+THIN = 2.0  # a rectangle thinner than this is a rule, not a box
+HEADER_MAX_GRID_ROWS = 3  # the column header spans at most this many grid rows
+
+ROLE_NAMES = {  # role -> how the column is named in messages
+    "objective": "目標", "initiative": "具体的な取り組み・事業", "summary": "概要", "department": "担当部署",
+    "prior": "第1期間", "plan": "計画", "result": "第3期間", "grade": "評価", "comment": "コメント・課題等",
+    "remarks": "備考",
+}
+REQUIRED_ROLES = ("initiative", "summary", "department", "prior", "plan", "result", "grade")
+#: roles whose cells may span several rows (merged): filled to every row they span
+MERGEABLE = ("objective", "initiative")
+_CID_RE = re.compile(r"\(cid:\d+\)")
+
+
+# --------------------------------------------------------------------------------- data
+@dataclass(frozen=True)
+class Cell:
+    """A cell of a page's table: grid rows ``row``…``row + row_span - 1`` and columns likewise (0-based)."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass
+class Run:
+    """A character run: one printed line in one cell, or one printed line outside the table."""
+
+    page: int  # 1-based
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    cell: Cell | None = None  # None: outside the table
+    line_in_cell: int = 1  # 1-based
+    line_no: int = 0  # 1-based number through the document (set by _number_runs)
+
+
+@dataclass
+class _Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    runs: list[Run]  # in reading order
+    cells: list[Cell]
+    n_grid_rows: int = 0
+    n_grid_cols: int = 0
+
+
+@dataclass
+class PdfReport:
+    """One PDF read: its runs (the document's "lines"), the rows, and where each run is."""
+
+    path: Path
+    name: str
+    lines: list[str]  # run texts; lines[n - 1] is run n
+    runs: list[Run]
+    extraction: Extraction
+    pages: int
+
+    def where(self, line_no: int | None) -> str:
+        """Run ``line_no`` as a place a reader can find in the PDF: page, table row and column."""
+        if not line_no or not 0 < line_no <= len(self.runs):
+            return ""
+        return _where(self.runs[line_no - 1])
+
+    def source_cells(self) -> list[dict]:
+        """Records of ``source_cells.csv``: every run with its page, cell and position."""
+        out = []
+        for r in self.runs:
+            c = r.cell
+            out.append({
+                "report": self.name, "line_no": r.line_no, "page": r.page,
+                "table_row": c.row + 1 if c else None, "table_col": c.col + 1 if c else None,
+                "row_span": c.row_span if c else None, "col_span": c.col_span if c else None,
+                "line_in_cell": r.line_in_cell if c else None,
+                "x0": round(r.x0, 2), "top": round(r.top, 2), "x1": round(r.x1, 2), "bottom": round(r.bottom, 2),
+                "text": r.text,
+            })
+        return out
+
+
+def _where(run: Run) -> str:
+    if run.cell is None:
+        return f"page {run.page}, outside the table (x {run.x0:.0f} pt, y {run.top:.0f} pt from the top)"
+    return f"page {run.page}, table row {run.cell.row + 1}, column {run.cell.col + 1}, line {run.line_in_cell} of the cell"
+
+
+# --------------------------------------------------------------------------------- reading the file
+def is_pdf(path: str | Path, head: bytes | None = None) -> bool:
+    """A PDF by its name (``.pdf``, any case) or by its first bytes (``%PDF-``).
+
+    >>> is_pdf("r.PDF"), is_pdf("r.txt", b"%PDF-1.7\\n"), is_pdf("r.txt", "目標".encode())
+    (True, True, False)
+    """
+    return Path(path).suffix.lower() == ".pdf" or (head is not None and b"%PDF-" in head[:1024])
+
+
+def read_pdf(path: str | Path, *, max_bytes: int | None = None) -> PdfReport:
+    """Read one PDF report (size cap and file checks as for text: :func:`helpers.read.text.read_bytes`)."""
+    from .text import read_bytes
+
+    path = Path(path)
+    return extract_pdf(read_bytes(path, max_bytes=max_bytes), path=path)
+
+
+def extract_pdf(data: bytes, *, path: str | Path = "<pdf>") -> PdfReport:
+    """The rows of the evaluation table of a PDF report (see the module docstring for the rules).
+
+    Raises:
+        ReportError: the PDF cannot be read as the report (one message naming the page).
+    """
+    path = Path(path)
+    pdf = _open(data, path)
+    pages = []
+    budget = [MAX_DOCUMENT_CONTENT_BYTES]
+    for number, page_obj in _page_objects(pdf, path):
+        pages.append(_read_page(pdf, page_obj, number, path, budget))
+    if not any(p.runs for p in pages):
+        raise ReportError(path, f"the PDF holds no text on any of its {len(pages)} page(s)")
+    runs = _number_runs(pages)
+    lines = [r.text for r in runs]
+    report = PdfReport(path, path.stem, lines, runs, None, len(pages))  # type: ignore[arg-type]
+    try:
+        report.extraction = _extract(pages, runs, path)
+    except ReportError as e:
+        if e.line is None:
+            raise
+        raise ReportError(path, f"{report.where(e.line)}: {e.message}") from None
+    return report
+
+
+def _open(data: bytes, path: Path):
+    """The pdfplumber document, or one clear refusal (not a PDF, truncated, damaged, password)."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    if b"%PDF-" not in data[:1024]:
+        raise ReportError(path, "not a PDF (the file does not start with %PDF-)")
+    if b"%%EOF" not in data[-2048:]:
+        raise ReportError(path, "the PDF is cut short (no %%EOF at its end): the file looks truncated; download it again")
+    try:
+        pdf = pdfplumber.PDF(BytesIO(data))
+        pdf.doc.catalog  # noqa: B018 (touch: a damaged trailer fails here)
+    except Exception as e:  # pdfminer raises many kinds on damaged input
+        cause = e.args[0] if type(e).__name__ == "PdfminerException" and e.args else e
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise ReportError(path, "the PDF is encrypted with a password (it asks for one to open): "
+                                    "open it in a PDF viewer with the password and save or print an "
+                                    "unprotected copy, then read that copy") from None
+        if isinstance(cause, PDFEncryptionError):
+            raise ReportError(path, f"the PDF uses an encryption this reader cannot open ({_short(cause)}): "
+                                    "save or print an unprotected copy and read that") from None
+        raise ReportError(path, f"the PDF is damaged and cannot be read ({_short(cause)}): "
+                                "download it again or save it anew from a PDF viewer") from None
+    return pdf
+
+
+def _short(e: BaseException) -> str:
+    text = str(e) or type(e).__name__
+    return f"{type(e).__name__}: {escape_text(text, 120)[1:-1]}" if str(e) else type(e).__name__
+
+
+def _page_objects(pdf, path: Path):
+    """(page number, pdfminer page) for every page, refusing more than :data:`MAX_PAGES` before reading them."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:  # an odd page tree: count while walking it
+        count = None
+    if isinstance(count, int) and count > MAX_PAGES:
+        raise ReportError(path, f"the PDF declares {count:,} pages, more than the {MAX_PAGES:,} this reader takes "
+                                "(an evaluation report has tens of pages): split it, or print the table pages to a new PDF")
+    n = 0
+    try:
+        for page_obj in PDFPage.create_pages(pdf.doc):
+            n += 1
+            if n > MAX_PAGES:
+                raise ReportError(path, f"the PDF has more than {MAX_PAGES:,} pages (this reader's limit): split it, "
+                                        "or print the table pages to a new PDF")
+            yield n, page_obj
+    except ReportError:
+        raise
+    except (Exception, RecursionError) as e:
+        raise ReportError(path, f"the PDF's page {n + 1} cannot be found in the file ({_short(e)}): the file is damaged; "
+                                "download it again") from None
+    if n == 0:
+        raise ReportError(path, "the PDF has no pages")
+
+
+# --------------------------------------------------------------------------------- one page
+class _PageTooBusy(Exception):
+    pass
+
+
+def _bounded_device_class():
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    class BoundedDevice(PDFPageAggregatorWithMarkedContent):
+        """pdfplumber's page aggregator that stops once a page draws more than the limits allow."""
+
+        paths = chars = xobjects = 0
+
+        def paint_path(self, *args, **kwargs):
+            self.paths += 1
+            if self.paths > MAX_PAGE_PATHS:
+                raise _PageTooBusy(f"draws more than {MAX_PAGE_PATHS:,} lines and shapes")
+            return super().paint_path(*args, **kwargs)
+
+        def render_char(self, *args, **kwargs):
+            self.chars += 1
+            if self.chars > MAX_PAGE_CHARS:
+                raise _PageTooBusy(f"draws more than {MAX_PAGE_CHARS:,} characters")
+            return super().render_char(*args, **kwargs)
+
+        def begin_figure(self, *args, **kwargs):
+            self.xobjects += 1
+            if self.xobjects > MAX_PAGE_XOBJECTS:
+                raise _PageTooBusy(f"draws more than {MAX_PAGE_XOBJECTS:,} forms or images (XObjects)")
+            return super().begin_figure(*args, **kwargs)
+
+    return BoundedDevice
+
+
+def _read_page(pdf, page_obj, number: int, path: Path, budget: list[int]) -> _Page:
+    """Interpret one page within the limits; its runs, placed in the cells of its table."""
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage
+    from pdfminer.pdfinterp import PDFPageInterpreter
+
+    try:
+        used = _check_streams(page_obj, number, path)
+    except ReportError:
+        raise
+    except (Exception, RecursionError) as e:
+        raise ReportError(path, f"page {number}: its content cannot be read ({_short(e)}): the file is damaged") from None
+    budget[0] -= used
+    if budget[0] < 0:
+        raise ReportError(path, f"page {number}: the pages so far draw more than {MAX_DOCUMENT_CONTENT_BYTES:,} bytes "
+                                "of content together (this reader's limit): split the PDF")
+    device = _bounded_device_class()(pdf.rsrcmgr, pageno=number, laparams=None)
+    try:
+        PDFPageInterpreter(pdf.rsrcmgr, device).process_page(page_obj)
+    except _PageTooBusy as e:
+        raise ReportError(path, f"page {number} {e} (this reader's limit for a page of a report): not a report "
+                                "table; print the table pages to a new PDF") from None
+    except RecursionError:
+        raise ReportError(path, f"page {number}: its drawing is nested too deeply to read: the file is damaged or crafted") from None
+    except Exception as e:
+        raise ReportError(path, f"page {number}: its content cannot be read ({_short(e)}): the file is damaged") from None
+    layout = device.get_result()
+    height = layout.height
+    chars, h_rules, v_rules, images = [], [], [], 0
+    stack = [layout]
+    while stack:
+        for obj in stack.pop():
+            if isinstance(obj, LTChar):
+                chars.append(obj)
+            elif isinstance(obj, LTCurve):
+                _add_rules(obj, height, h_rules, v_rules)
+            elif isinstance(obj, LTImage):
+                images += 1
+            elif isinstance(obj, LTFigure):
+                stack.append(obj)
+    if not chars:
+        if images:
+            raise ReportError(path, f"page {number} has no text layer, only an image (a scanned page?): its text cannot "
+                                    "be read without OCR, which this tool does not do. Use the municipality's PDF with "
+                                    "text, or a text dump of the report (.txt)")
+        return _Page(number, layout.width, height, [], [])
+    cells, grid = page_cells(h_rules, v_rules, path=path, page=number)
+    runs = _page_runs(chars, cells, grid, number, height, path)
+    return _Page(number, layout.width, height, runs, cells, len(grid[1]) - 1 if grid else 0, len(grid[0]) - 1 if grid else 0)
+
+
+def _check_streams(page_obj, number: int, path: Path) -> int:
+    """Decoded size of the page's content (forms included), checked against the limits before pdfminer decodes it.
+
+    A FlateDecode stream is inflated in pieces and abandoned past the limit, so a compression bomb
+    costs no memory; fonts and CMaps reachable from the page are checked the same way.
+    """
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    total = 0
+    seen: set[int] = set()
+
+    def size(stream, limit: int) -> int:
+        key = id(stream) if stream.objid is None else stream.objid
+        if key in seen:
+            return 0
+        seen.add(key)
+        n = _decoded_size(stream, limit)
+        if n is None:
+            raise ReportError(path, f"page {number}: a stream of the page decodes to more than {limit:,} bytes "
+                                    "(this reader's limit): the file is crafted or not a report")
+        return n
+
+    contents = page_obj.contents or []
+    for s in contents:
+        s = resolve1(s)
+        if isinstance(s, PDFStream):
+            total += size(s, MAX_PAGE_CONTENT_BYTES)
+    todo = [(resolve1(page_obj.resources) or {}, 0)]
+    visited = 0
+    while todo:
+        res, depth = todo.pop()
+        visited += 1
+        if visited > MAX_PAGE_XOBJECTS or depth > 20:
+            raise ReportError(path, f"page {number}: its resources nest more than this reader follows "
+                                    f"({MAX_PAGE_XOBJECTS} forms, 20 levels): the file is crafted or not a report")
+        if not isinstance(res, dict):
+            continue
+        for obj in (resolve1(res.get("XObject")) or {}).values() if isinstance(resolve1(res.get("XObject")), dict) else ():
+            x = resolve1(obj)
+            if isinstance(x, PDFStream) and x.get("Subtype") is not None and getattr(x.get("Subtype"), "name", "") == "Form":
+                total += size(x, MAX_PAGE_CONTENT_BYTES)
+                todo.append((resolve1(x.get("Resources")) or {}, depth + 1))
+        fonts = resolve1(res.get("Font"))
+        for font in (fonts.values() if isinstance(fonts, dict) else ()):
+            for s in _font_streams(resolve1(font)):
+                size(s, MAX_STREAM_BYTES)
+        if total > MAX_PAGE_CONTENT_BYTES:
+            break
+    if total > MAX_PAGE_CONTENT_BYTES:
+        raise ReportError(path, f"page {number} draws {total:,} bytes of content, more than the {MAX_PAGE_CONTENT_BYTES:,} "
+                                "this reader takes for one page of a report: the page is not a report table, or "
+                                "crafted; print the table pages to a new PDF")
+    return total
+
+
+def _font_streams(font) -> list:
+    """The streams pdfminer decodes for a font: ToUnicode, embedded font programs (descendants included)."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    out = []
+    if not isinstance(font, dict):
+        return out
+    fonts = [font] + [resolve1(d) for d in (resolve1(font.get("DescendantFonts")) or [])
+                      if isinstance(resolve1(font.get("DescendantFonts")), list)][:4]
+    for f in fonts:
+        if not isinstance(f, dict):
+            continue
+        desc = resolve1(f.get("FontDescriptor"))
+        for s in [f.get("ToUnicode"), f.get("Encoding")] + (
+                [desc.get(k) for k in ("FontFile", "FontFile2", "FontFile3")] if isinstance(desc, dict) else []):
+            s = resolve1(s)
+            if isinstance(s, PDFStream):
+                out.append(s)
+    return out
+
+
+def _decoded_size(stream, limit: int) -> int | None:
+    """The decoded length of a PDF stream, or None when it exceeds ``limit`` (checked without decoding it all)."""
+    from pdfminer.pdftypes import resolve1
+
+    raw = stream.rawdata if stream.rawdata is not None else stream.data
+    if raw is None:
+        return 0
+    filters = resolve1(stream.get("Filter"))
+    names = [getattr(f, "name", str(f)) for f in (filters if isinstance(filters, list) else [filters] if filters else [])]
+    if not names:
+        return len(raw) if len(raw) <= limit else None
+    if names == ["FlateDecode"] or names == ["Fl"]:
+        d = zlib.decompressobj()
+        n, chunk = 0, raw
+        try:
+            while chunk:
+                out = d.decompress(chunk, 1 << 20)
+                n += len(out)
+                if n > limit:
+                    return None
+                chunk = d.unconsumed_tail
+            return n
+        except zlib.error:
+            return len(raw)  # pdfminer reports the damage itself
+    # other filters (ASCII85, ASCIIHex, RunLength, LZW …) are rare in these files: small ones only
+    return len(raw) * 128 if len(raw) * 128 <= limit else None
+
+
+def _add_rules(obj, height: float, h_rules: list, v_rules: list) -> None:
+    """Horizontal and vertical rules (in top-down page coordinates) drawn by a line, rectangle or path."""
+    from pdfminer.layout import LTLine, LTRect
+
+    if isinstance(obj, LTRect):
+        x0, y0, x1, y1 = obj.x0, obj.y0, obj.x1, obj.y1
+        top, bottom = height - y1, height - y0
+        if bottom - top <= THIN and x1 - x0 > bottom - top:
+            h_rules.append(((top + bottom) / 2, x0, x1))
+        elif x1 - x0 <= THIN:
+            v_rules.append(((x0 + x1) / 2, top, bottom))
+        else:
+            h_rules += [(top, x0, x1), (bottom, x0, x1)]
+            v_rules += [(x0, top, bottom), (x1, top, bottom)]
+        return
+    pts = obj.pts if not isinstance(obj, LTLine) else obj.pts[:2]
+    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        if abs(ay - by) <= 0.5 and abs(ax - bx) > 0.5:
+            h_rules.append((height - (ay + by) / 2, min(ax, bx), max(ax, bx)))
+        elif abs(ax - bx) <= 0.5 and abs(ay - by) > 0.5:
+            v_rules.append(((ax + bx) / 2, height - max(ay, by), height - min(ay, by)))
+
+
+# --------------------------------------------------------------------------------- rules -> cells
+def _snap(values: list[float], tol: float) -> list[float]:
+    """Cluster sorted coordinates closer than ``tol``; each value mapped to its cluster's mean.
+
+    >>> _snap([10.0, 10.4, 30.0], 1.5)
+    [10.2, 10.2, 30.0]
+    """
+    order = sorted(range(len(values)), key=values.__getitem__)
+    out = [0.0] * len(values)
+    group: list[int] = []
+    for i in order + [None]:
+        if i is not None and group and values[i] - values[group[-1]] <= tol:
+            group.append(i)
+            continue
+        if group:
+            mean = round(sum(values[g] for g in group) / len(group), 3)
+            for g in group:
+                out[g] = mean
+        group = [i] if i is not None else []
+    return out
+
+
+def _join(rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Snap rules to common coordinates and join collinear pieces that touch (gap ≤ :data:`JOIN`)."""
+    if not rules:
+        return []
+    snapped = _snap([r[0] for r in rules], SNAP)
+    by_pos: dict[float, list[tuple[float, float]]] = {}
+    for pos, (_, a, b) in zip(snapped, rules):
+        by_pos.setdefault(pos, []).append((a, b))
+    out = []
+    for pos in sorted(by_pos):
+        spans = sorted(by_pos[pos])
+        a, b = spans[0]
+        for c, d in spans[1:]:
+            if c <= b + JOIN:
+                b = max(b, d)
+            else:
+                out.append((pos, a, b))
+                a, b = c, d
+        out.append((pos, a, b))
+    return out
+
+
+def _largest_table(h: list, v: list) -> tuple[list, list]:
+    """The rules of the largest connected set of crossing rules (the page's table)."""
+    import numpy as np
+
+    if not h or not v:
+        return [], []
+    H, V = np.array(h), np.array(v)
+    t = JOIN
+    cross = ((H[:, 1:2] - t <= V[None, :, 0]) & (V[None, :, 0] <= H[:, 2:3] + t)
+             & (V[None, :, 1] - t <= H[:, 0:1]) & (H[:, 0:1] <= V[None, :, 2] + t))
+    seen_h = np.zeros(len(h), bool)
+    seen_v = np.zeros(len(v), bool)
+    best: tuple[int, list[int], list[int]] = (0, [], [])
+    for start in range(len(h)):
+        if seen_h[start]:
+            continue
+        comp_h, comp_v = [start], []
+        seen_h[start] = True
+        frontier_h, frontier_v = [start], []
+        while frontier_h or frontier_v:
+            if frontier_h:
+                hit = np.nonzero(cross[frontier_h].any(axis=0) & ~seen_v)[0].tolist()
+                seen_v[hit] = True
+                comp_v += hit
+                frontier_v, frontier_h = hit, []
+            else:
+                hit = np.nonzero(cross[:, frontier_v].any(axis=1) & ~seen_h)[0].tolist()
+                seen_h[hit] = True
+                comp_h += hit
+                frontier_h, frontier_v = hit, []
+        n_cross = int(cross[np.ix_(comp_h, comp_v)].sum()) if comp_v else 0
+        if n_cross > best[0]:
+            best = (n_cross, comp_h, comp_v)
+    _, hs, vs = best
+    return [h[i] for i in hs], [v[i] for i in vs]
+
+
+def _grid_lines(positions: list[float]) -> list[float]:
+    """Distinct grid coordinates: positions closer than :data:`JOIN` are one line.
+
+    >>> _grid_lines([5.0, 100.0, 101.2, 200.0])
+    [5.0, 100.6, 200.0]
+    """
+    out: list[list[float]] = []
+    for p in sorted(positions):
+        if out and p - out[-1][-1] <= JOIN:
+            out[-1].append(p)
+        else:
+            out.append([p])
+    return [round(sum(g) / len(g), 3) for g in out]
+
+
+def page_cells(h_rules: list[tuple[float, float, float]], v_rules: list[tuple[float, float, float]], *,
+               path: str | Path = "<pdf>", page: int = 1) -> tuple[list[Cell], tuple[list[float], list[float]] | None]:
+    """Rule 1: the cells of a page's table from its rules.
+
+    Args:
+        h_rules: horizontal rules ``(y, x0, x1)``, top-down coordinates (pt).
+        v_rules: vertical rules ``(x, top, bottom)``.
+
+    Returns:
+        The cells (merged cells as one, row-major order) and the grid ``(xs, ys)``; no table: ``([], None)``.
+
+    A 2 × 2 grid whose lower row is one merged cell:
+
+    >>> h = [(0, 0, 20), (10, 0, 20), (20, 0, 20)]
+    >>> v = [(0, 0, 20), (10, 0, 10), (20, 0, 20)]
+    >>> cells, _ = page_cells(h, v)
+    >>> [(c.row, c.col, c.row_span, c.col_span) for c in cells]
+    [(0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 2)]
+    """
+    h, v = _join(h_rules), _join(v_rules)
+    if len(h) + len(v) > MAX_RULES:
+        raise ReportError(path, f"page {page} draws {len(h) + len(v):,} separate rules, more than the {MAX_RULES:,} "
+                                "of any report table: not a table this reader understands")
+    h, v = _largest_table(h, v)
+    xs, ys = _grid_lines([r[0] for r in v]), _grid_lines([r[0] for r in h])
+    if len(xs) < 2 or len(ys) < 2:
+        return [], None
+    if (len(xs) - 1) * (len(ys) - 1) > MAX_GRID_BOXES:
+        raise ReportError(path, f"page {page}: its rules make a grid of {len(ys) - 1:,} × {len(xs) - 1:,} boxes, "
+                                "more than any report table: not a table this reader understands")
+    nr, nc = len(ys) - 1, len(xs) - 1
+    h_at = _rules_at(h, ys)
+    v_at = _rules_at(v, xs)
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i in range(nr):
+        ym = (ys[i] + ys[i + 1]) / 2
+        for j in range(nc):
+            xm = (xs[j] + xs[j + 1]) / 2
+            if j + 1 < nc and not _covered(v_at[j + 1], ym):
+                parent[find(i * nc + j)] = find(i * nc + j + 1)
+            if i + 1 < nr and not _covered(h_at[i + 1], xm):
+                parent[find(i * nc + j)] = find((i + 1) * nc + j)
+    boxes: dict[int, list[int]] = {}
+    for i in range(nr):
+        for j in range(nc):
+            r = find(i * nc + j)
+            b = boxes.setdefault(r, [i, j, i, j])
+            b[0], b[1], b[2], b[3] = min(b[0], i), min(b[1], j), max(b[2], i), max(b[3], j)
+    cells = sorted((Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
+                    for r0, c0, r1, c1 in boxes.values()), key=lambda c: (c.row, c.col))
+    return cells, (xs, ys)
+
+
+def _rules_at(rules: list[tuple[float, float, float]], grid: list[float]) -> list[list[tuple[float, float]]]:
+    """For each grid line, the spans of the rules lying on it."""
+    out: list[list[tuple[float, float]]] = [[] for _ in grid]
+    for pos, a, b in rules:
+        k = min(range(len(grid)), key=lambda g: abs(grid[g] - pos)) if len(grid) < 64 else _nearest(grid, pos)
+        if abs(grid[k] - pos) <= JOIN + SNAP:
+            out[k].append((a, b))
+    return out
+
+
+def _nearest(grid: list[float], pos: float) -> int:
+    k = bisect_right(grid, pos)
+    cands = [i for i in (k - 1, k) if 0 <= i < len(grid)]
+    return min(cands, key=lambda i: abs(grid[i] - pos))
+
+
+def _covered(spans: list[tuple[float, float]], at: float) -> bool:
+    return any(a - SNAP <= at <= b + SNAP for a, b in spans)
+
+
+# --------------------------------------------------------------------------------- chars -> runs
+def _page_runs(chars: list, cells: list[Cell], grid, page: int, height: float, path: Path) -> list[Run]:
+    """The page's runs: each cell's characters in printed lines, then the lines outside the table."""
+    by_cell: dict[Cell, list] = {}
+    outside: list = []
+    if grid:
+        xs, ys = grid
+        nc = len(xs) - 1
+        cell_of: dict[tuple[int, int], Cell] = {}
+        for c in cells:
+            for i in range(c.row, c.row + c.row_span):
+                for j in range(c.col, c.col + c.col_span):
+                    cell_of[(i, j)] = c
+    for ch in chars:
+        text = ch.get_text()
+        cx, cy = (ch.x0 + ch.x1) / 2, height - (ch.y0 + ch.y1) / 2
+        if grid and xs[0] < cx < xs[-1] and ys[0] < cy < ys[-1]:
+            j = min(bisect_right(xs, cx) - 1, nc - 1)
+            i = min(bisect_right(ys, cy) - 1, len(ys) - 2)
+            by_cell.setdefault(cell_of[(i, j)], []).append((cx, cy, ch, text))
+        else:
+            outside.append((cx, cy, ch, text))
+    runs: list[Run] = []
+    table_top = grid[1][0] if grid else height
+    above = [r for r in _lines(outside, height, page, None) if r.bottom <= table_top]
+    below = [r for r in _lines(outside, height, page, None) if r.bottom > table_top]
+    runs += above
+    for c in sorted(by_cell, key=lambda c: (c.row, c.col)):
+        runs += _lines(by_cell[c], height, page, c)
+    runs += below
+    for r in runs:
+        if _CID_RE.search(r.text):
+            raise ReportError(path, f"{_where(r)}: characters without Unicode ({escape_text(r.text, 40)}): the PDF's "
+                                    "font does not say which characters it draws; export the PDF again with its "
+                                    "fonts' Unicode (or use a text dump of the report)")
+        m = _CONTROL_RE.search(r.text)
+        if m:
+            raise ReportError(path, f"{_where(r)}: control character U+{ord(m.group()):04X} in the text "
+                                    f"({escape_text(r.text, 40)}); a report holds text only")
+    return runs
+
+
+def _lines(items: list, height: float, page: int, cell: Cell | None) -> list[Run]:
+    """Characters grouped into printed lines (by vertical centre), each sorted left to right.
+
+    Outside the table, a gap wider than 8 characters splits a line into two runs.
+    """
+    if not items:
+        return []
+    items = sorted(items, key=lambda t: (t[1], t[0]))
+    lines: list[list] = []
+    for it in items:
+        size = it[2].y1 - it[2].y0 or 1.0
+        if lines and abs(it[1] - lines[-1][0][1]) <= 0.5 * size:
+            lines[-1].append(it)
+        else:
+            lines.append([it])
+    out: list[Run] = []
+    k = 0
+    for line in lines:
+        line.sort(key=lambda t: t[2].x0)
+        pieces = [[line[0]]]
+        if cell is None:
+            for prev, it in zip(line, line[1:]):
+                if it[2].x0 - prev[2].x1 > 8 * (prev[2].y1 - prev[2].y0 or 1.0):
+                    pieces.append([])
+                pieces[-1].append(it)
+        else:
+            pieces = [line]
+        for piece in pieces:
+            text = "".join(t[3] for t in piece)
+            stripped = text.strip(" ")
+            if not stripped.strip(" \t\u3000") and not stripped:
+                continue
+            if not stripped:
+                continue
+            lead = len(text) - len(text.lstrip(" "))
+            body = piece[lead: lead + len(stripped)] if len(text) == len(piece) else piece
+            k += 1
+            out.append(Run(page, stripped, min(t[2].x0 for t in body), height - max(t[2].y1 for t in body),
+                           max(t[2].x1 for t in body), height - min(t[2].y0 for t in body), cell, k))
+    return out
+
+
+def _number_runs(pages: list[_Page]) -> list[Run]:
+    runs = [r for p in pages for r in p.runs]
+    for n, r in enumerate(runs, start=1):
+        r.line_no = n
+    return runs
+
+
+# --------------------------------------------------------------------------------- header -> columns
+def _column_roles(names: list[str]) -> list[str | None]:
+    """TEMPORARY until helpers.read.layout.column_roles (branch i13-layout) is merged: role of each header name.
+
+    >>> _column_roles(["目標", "具体的な取り組み・事業", "概要", "担当部署", "2020年度（実績）", "2021年度計画",
+    ...                "2021年度実績（見込み）", "評価", "コメント・課題等", "備考"])
+    ['objective', 'initiative', 'summary', 'department', 'prior', 'plan', 'result', 'grade', 'comment', 'remarks']
+    """
+    out: list[str | None] = []
+    periods = iter(PERIOD_KEYS)
+    for name in names:
+        n = re.sub(r"\s", "", _nfkc(name))
+        role: str | None = None
+        if n == "目標":
+            role = "objective"
+        elif "取り組み" in n or "取組" in n:
+            role = "initiative"
+        elif n == "概要":
+            role = "summary"
+        elif "担当" in n:
+            role = "department"
+        elif "年度" in n:
+            role = next(periods, None)
+        elif n == "評価":
+            role = "grade"
+        elif "コメント" in n or "課題" in n:
+            role = "comment"
+        elif n == "備考":
+            role = "remarks"
+        out.append(role)
+    return out
+
+
+@dataclass
+class _Columns:
+    header_rows: int  # grid rows of the header
+    role_of_col: list[str | None]  # grid column -> role
+    names: dict[str, str]  # role -> header text as printed
+    periods: tuple[Period, Period, Period]
+    header_cells: list[Cell] = field(default_factory=list)
+
+
+def header_columns(cells: list[Cell], texts: dict[Cell, str], n_cols: int, *, path: str | Path = "<pdf>",
+                   line: int | None = None) -> _Columns | None:
+    """Rule 2: the header rows of a page's table and the role of each grid column (None: not the report's table).
+
+    Args:
+        cells: the page's cells; texts: each cell's text (its runs joined).
+        n_cols: grid columns of the table.
+    """
+    for h in range(1, HEADER_MAX_GRID_ROWS + 1):
+        in_header = [c for c in cells if c.row < h]
+        if any(c.row + c.row_span > h for c in in_header):
+            continue  # a cell crosses the header's lower edge
+        names = []
+        for j in range(n_cols):
+            parts = [texts.get(c, "") for c in sorted(in_header, key=lambda c: c.row) if c.col <= j < c.col + c.col_span]
+            names.append("".join(parts))
+        roles = _column_roles(names)
+        if all(r in roles for r in REQUIRED_ROLES):
+            by_role: dict[str, str] = {}
+            for r, n in zip(roles, names):
+                if r is not None:
+                    by_role.setdefault(r, n)
+            header = " ".join(by_role[k] for k in PERIOD_KEYS)
+            periods = parse_period_header(header, path=path, line=line)
+            return _Columns(h, roles, by_role, periods, in_header)
+    return None
+
+
+# --------------------------------------------------------------------------------- rows
+@dataclass
+class _Row:
+    """A table row being read: cells by role, with the page and cells it came from."""
+
+    page: int  # 1-based
+    cells: dict[str, list[Fragment]]
+    grade_cell: Cell | None
+    first_at_top: bool  # the first body row of its page
+    last_at_bottom: bool  # the last body row of its page
+    objective: tuple[int, str, int] | None = None  # no, title, line_no (when a heading starts here)
+    merged_initiative: tuple[int, int] | None = None  # (page, cell id) of a merged initiative cell
+    notes: list[str] = field(default_factory=list)
+    periods: tuple[Period, Period, Period] | None = None
+    section: tuple[str, str] | None = None
+    runs: list[Run] = field(default_factory=list)
+
+    def has_text(self) -> bool:
+        return any(self.cells.values())
+
+    def grade(self) -> str:
+        return "".join(f.text for f in self.cells.get("grade", []))
+
+
+def _frag(r: Run) -> Fragment:
+    return Fragment(r.line_no, 0, r.text, 1)
+
+
+def _extract(pages: list[_Page], runs: list[Run], path: Path) -> Extraction:
+    """Rules 2–5 over all pages: the rows, the furniture, the unplaced runs."""
+    boiler: dict[int, str] = {}
+    unplaced: list[Run] = []
+    legend_by_page: dict[int, list[Run]] = {}
+    table_rows: list[_Row] = []
+    periods_by_page: list[tuple[Period, Period, Period]] = []
+    sections_of_page: dict[int, tuple[str, str]] = {}
+    found_table = False
+    for page in pages:
+        cell_runs: dict[Cell, list[Run]] = {}
+        outside: list[Run] = []
+        for r in page.runs:
+            (cell_runs.setdefault(r.cell, []) if r.cell is not None else outside).append(r)
+        texts = {c: "".join(r.text for r in rs) for c, rs in cell_runs.items()}
+        cols = None
+        if page.cells:
+            first_header_run = next((r for c in page.cells if c.row == 0 for r in cell_runs.get(c, [])), None)
+            cols = header_columns(page.cells, texts, page.n_grid_cols, path=path,
+                                  line=first_header_run.line_no if first_header_run else None)
+        # furniture outside the table (and full-width cells): legend, footers
+        section = _furniture(outside, boiler, legend_by_page, unplaced, page.number, path)
+        if cols is None:  # no report table on this page: its text fits no row
+            for c, rs in cell_runs.items():
+                unplaced += [r for r in rs if not _furniture_run(r, boiler, legend_by_page, page.number)]
+            continue
+        found_table = True
+        if section is None:
+            raise ReportError(path, f"page {page.number} names no basic goal and field plan in footers "
+                                    f"({FOOTER_GOAL} … / {FOOTER_PLAN} …), expected one of each")
+        sections_of_page[page.number] = section
+        periods_by_page.append(cols.periods)
+        for c in cols.header_cells:
+            for r in cell_runs.get(c, []):
+                boiler[r.line_no] = "header"
+        table_rows += _page_rows(page, cols, cell_runs, boiler, legend_by_page, unplaced, section, path)
+    if not found_table:
+        raise ReportError(path, "no evaluation table: no page has a ruled table whose header names the columns "
+                                "(具体的な取り組み・事業, 概要, 担当部署, three …年度 periods, 評価); this reader needs the "
+                                "table's drawn cell borders — for a PDF without them, use a text dump of the report (.txt)")
+    rows, more_unplaced = _join_broken_rows(table_rows)
+    unplaced += more_unplaced
+    raw_rows, sections = _raw_rows(rows, path)
+    _refuse_repeated_rows(raw_rows, str(path))
+    legend = _legend(legend_by_page, path)
+    return Extraction(
+        path=str(path),
+        n_lines=len(runs),
+        rows=raw_rows,
+        boilerplate=dict(sorted(boiler.items())),
+        unplaced=sorted({_frag(r) for r in unplaced}, key=lambda f: f.line_no),
+        legend=legend,
+        periods_by_page=periods_by_page,
+        sections=sections,
+        encoding="pdf",
+    )
+
+
+def _furniture_run(r: Run, boiler: dict[int, str], legend_by_page: dict[int, list[Run]], page: int) -> bool:
+    """A legend line (or its continuation) outside the rows: recorded as furniture."""
+    norm = _nfkc(r.text)
+    if LEGEND_MARK in r.text or _nfkc(LEGEND_MARK) in norm:
+        boiler[r.line_no] = "legend"
+        legend_by_page.setdefault(page, []).append(r)
+        return True
+    if legend_by_page.get(page) and re.match(r"^[A-D]\.", norm.strip()):
+        boiler[r.line_no] = "legend"  # the legend wrapped onto a further line
+        legend_by_page[page].append(r)
+        return True
+    return False
+
+
+def _footer(text: str) -> tuple[str, str] | None:
+    """('goal'|'plan', value as printed) for a footer line.
+
+    >>> _footer("基本目標　安心して産み子育てできるまち"), _footer("分野別計画子ども・子育て支援"), _footer("概要")
+    (('goal', '安心して産み子育てできるまち'), ('plan', '子ども・子育て支援'), None)
+    """
+    norm = _nfkc(text).strip()
+    for kind, mark in (("goal", FOOTER_GOAL), ("plan", FOOTER_PLAN)):
+        if norm.startswith(mark):
+            value = _printed_span(text, norm[len(mark):].strip(" :："))
+            return (kind, value) if value else None
+    return None
+
+
+def _furniture(outside: list[Run], boiler: dict[int, str], legend_by_page: dict[int, list[Run]],
+               unplaced: list[Run], page: int, path: Path) -> tuple[str, str] | None:
+    """Rule 5 outside the table: legend and footers recorded, the rest unplaced; the page's section (or None)."""
+    goals: dict[str, Run] = {}
+    plans: dict[str, Run] = {}
+    for r in outside:
+        if _furniture_run(r, boiler, legend_by_page, page):
+            continue
+        f = _footer(r.text)
+        if f:
+            boiler[r.line_no] = "footer"
+            (goals if f[0] == "goal" else plans).setdefault(f[1], r)
+        else:
+            unplaced.append(r)
+    if not goals and not plans:
+        return None
+    if len(goals) != 1 or len(plans) != 1:
+        raise ReportError(path, f"page {page} names {len(goals)} basic goals ({FOOTER_GOAL}) and {len(plans)} field "
+                                f"plans ({FOOTER_PLAN}) in its footers, expected one each")
+    return next(iter(goals)), next(iter(plans))
+
+
+def _page_rows(page: _Page, cols: _Columns, cell_runs: dict[Cell, list[Run]], boiler: dict[int, str],
+               legend_by_page: dict[int, list[Run]], unplaced: list[Run], section: tuple[str, str],
+               path: Path) -> list[_Row]:
+    """Rule 3: the body rows of one page's table, each cell's runs under its column's role."""
+    role_of_col = cols.role_of_col
+    grade_cols = {j for j, r in enumerate(role_of_col) if r == "grade"}
+    body = [c for c in page.cells if c.row >= cols.header_rows]
+    anchors = sorted({c for c in body if any(c.col <= j < c.col + c.col_span for j in grade_cols)}, key=lambda c: c.row)
+    last_row = page.n_grid_rows - 1
+    rows: list[_Row] = []
+    for k, a in enumerate(anchors):
+        r0, r1 = a.row, a.row + a.row_span - 1
+        full_width = a.col == 0 and a.col_span == page.n_grid_cols
+        row = _Row(page.number, {k2: [] for k2 in ROLE_NAMES if k2 != "objective"}, a,
+                   first_at_top=k == 0, last_at_bottom=r1 == last_row, periods=cols.periods, section=section)
+        if full_width:  # a heading row across the whole table
+            rs = cell_runs.get(a, [])
+            if not rs:
+                continue
+            m = _OBJECTIVE_RE.match(_nfkc("".join(r.text for r in rs)))
+            if m:
+                for r in rs:
+                    boiler[r.line_no] = "objective"
+                row.objective = (int(m.group("no")), _printed_span("".join(r.text for r in rs), m.group("title")), rs[0].line_no)
+                row.cells = {}
+                rows.append(row)
+            else:
+                unplaced += [r for r in rs if not _furniture_run(r, boiler, legend_by_page, page.number)]
+            continue
+        for c in body:
+            if not (c.row <= r1 and c.row + c.row_span - 1 >= r0):
+                continue
+            roles = {role_of_col[j] for j in range(c.col, c.col + c.col_span)} - {None}
+            rs = cell_runs.get(c, [])
+            if c is not a and not roles:
+                unplaced += rs
+                continue
+            role = "grade" if c is a else (roles.pop() if len(roles) == 1 else None)
+            if role is None:
+                if rs:
+                    unplaced += rs
+                    row.notes.append(f"a cell across columns {', '.join(sorted(ROLE_NAMES[x] for x in roles))} on page {page.number}")
+                continue
+            inside = c.row >= r0 and c.row + c.row_span - 1 <= r1
+            if role == "objective":
+                if c.row >= r0:  # the cell starts at this row: its text is the heading
+                    if rs:
+                        text = "".join(r.text for r in rs)
+                        m = _OBJECTIVE_RE.match(_nfkc(text))
+                        if not m:
+                            raise ReportError(path, f"the 目標 cell reads {escape_text(text, 40)}, expected an objective "
+                                                    "heading such as （１）…", rs[0].line_no)
+                        for r in rs:
+                            boiler[r.line_no] = "objective"
+                        row.objective = (int(m.group("no")), _printed_span(text, m.group("title")), rs[0].line_no)
+                continue
+            if not inside:
+                if role not in MERGEABLE:
+                    raise ReportError(
+                        path, f"the {ROLE_NAMES[role]} cell spans {c.row_span} grid rows, across table rows "
+                              f"(only 目標 and 具体的な取り組み・事業 cells may be merged)", rs[0].line_no if rs else None)
+                row.merged_initiative = (page.number, c.row, c.col)
+            if rs and row.cells[role]:
+                row.notes.append(f"the {ROLE_NAMES[role]} cell is ruled in parts (page {page.number}); joined top to bottom")
+            row.cells[role] += [_frag(r) for r in rs]
+            row.runs += rs
+        rows.append(row)
+    return rows
+
+
+def _join_broken_rows(rows: list[_Row]) -> tuple[list[_Row], list[Run]]:
+    """Rule 4: a row broken across a page is one row; any other row without a grade is unplaced.
+
+    An objective heading printed in such a row is kept (as a heading-only row) for the rows after it.
+    """
+    out: list[_Row] = []
+    for row in rows:
+        if row.cells and not row.has_text() and row.objective is None:
+            continue  # an empty row
+        prev = out[-1] if out and out[-1].cells else None
+        broken = (row.cells and prev is not None and row.first_at_top and prev.page < row.page
+                  and (not row.grade() or (not prev.grade() and prev.last_at_bottom)))
+        if broken:
+            for k, frags in row.cells.items():
+                prev.cells[k] += frags
+            prev.runs += row.runs
+            prev.notes.append(f"row broken across pages {prev.page}–{row.page}")
+            if row.objective is not None:  # a heading printed in the continuation: for the rows after it
+                out.append(_Row(row.page, {}, None, False, False, objective=row.objective, section=row.section))
+            continue
+        out.append(row)
+    final: list[_Row] = []
+    unplaced: list[Run] = []
+    for row in out:
+        if row.cells and not row.grade():
+            unplaced += row.runs
+            if row.objective is None:
+                continue
+            row = _Row(row.page, {}, None, False, False, objective=row.objective, section=row.section)
+        final.append(row)
+    return final, unplaced
+
+
+def _raw_rows(rows: list[_Row], path: Path) -> tuple[list[RawRow], list[tuple[str, str]]]:
+    """The rows as :class:`~helpers.read.extract.RawRow` (objectives carried down, merged initiatives filled)."""
+    out: list[RawRow] = []
+    sections: list[tuple[str, str]] = []
+    objective: tuple[int, str, int] | None = None
+    objective_section: tuple[str, str] | None = None
+    merged: dict[tuple[int, int, int], list[RawRow]] = {}
+    page_index: dict[int, int] = {}
+    prev: tuple[_Row, RawRow] | None = None
+    alias: dict = {}  # a merged cell continued on the next page -> the cell it continues
+    for row in rows:
+        if row.section is not None and row.section not in sections:
+            sections.append(row.section)
+        if row.objective is not None:
+            objective, objective_section = row.objective, row.section
+        if not row.cells:
+            continue
+        if objective is None or objective_section != row.section:
+            first = next((f for fr in row.cells.values() for f in fr), None)
+            raise ReportError(path, "table row before any objective heading （１）… of its section",
+                              first.line_no if first else None)
+        page_index.setdefault(row.page, len(page_index))
+        raw = RawRow(
+            page=page_index[row.page],
+            section_key=row.section,  # type: ignore[arg-type]
+            objective_no=objective[0],
+            objective=objective[1],
+            objective_line=objective[2],
+            periods=row.periods,  # type: ignore[arg-type]
+            cells={k: list(v) for k, v in row.cells.items()},
+            layout_notes=list(row.notes),
+        )
+        key = alias.get(row.merged_initiative, row.merged_initiative)
+        if (not raw.cells["initiative"] and row.first_at_top and prev is not None and prev[0].page < row.page
+                and prev[0].last_at_bottom and prev[0].merged_initiative is not None):
+            # a merged initiative cell cut by the page break: printed on the page before, empty here
+            key = alias.get(prev[0].merged_initiative, prev[0].merged_initiative)
+            if row.merged_initiative is not None:
+                alias[row.merged_initiative] = key
+        if key is not None:
+            merged.setdefault(key, []).append(raw)
+        out.append(raw)
+        prev = (row, raw)
+    for group in merged.values():
+        if len(group) < 2:
+            continue
+        frags = next((r.cells["initiative"] for r in group if r.cells["initiative"]), [])
+        for r in group:
+            r.cells["initiative"] = list(frags)
+            r.initiative_merged = True
+            r.layout_notes.append(f"initiative in a vertically merged cell over {len(group)} rows")
+    return out, sections
+
+
+def _legend(legend_by_page: dict[int, list[Run]], path: Path) -> list[dict]:
+    """The grade legend: one text per page (its lines joined), equal on every page, defining A–D."""
+    texts = {p: "".join(r.text for r in rs) for p, rs in legend_by_page.items()}
+    parsed = {p: parse_grade_legend(t) for p, t in texts.items()}
+    norm = {tuple((r["grade"], r["meaning"], r["min_achievement_pct"]) for r in v) for v in parsed.values()}
+    if len(norm) > 1:
+        raise ReportError(path, "the grade legend (〔評価の指標〕) differs between pages")
+    first = parsed[min(parsed)] if parsed else []
+    if parsed and [r["grade"] for r in first] != list(GRADES):
+        raise ReportError(path, "the grade legend does not define grades A–D")
+    return [dict(r) for r in first]
