@@ -39,7 +39,7 @@ else
 ENV_READY = | check-env
 endif
 
-RAW_TXT = $(wildcard data/raw/*.txt)
+RAW_TXT = $(wildcard data/raw/*.txt data/raw/*.pdf)
 HELPERS_PY = $(wildcard src/helpers/*.py src/helpers/*/*.py)
 CLEAN_CSV = data/clean/initiatives.csv
 NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))

@@ -169,14 +169,16 @@ def objective_text(no: int, title: str) -> str:
     return f"（{_fullwidth_digits(no)}）{title}"
 
 
-def load_rows() -> tuple[list[dict], list[Row]]:
-    """The readings' sections and rows, cells as printed lines."""
+def load_rows(sections_wanted: tuple[int, ...] | None = None) -> tuple[list[dict], list[Row]]:
+    """The readings' sections and rows (all, or only ``sections_wanted``, numbered 1–4), cells as printed lines."""
     _register_font()
     width = dict(COLUMNS)
     sections, rows = [], []
     for s, path in enumerate(READINGS, start=1):
         doc = json.loads(path.read_text(encoding="utf-8"))
         sections.append(doc["section"])
+        if sections_wanted is not None and s not in sections_wanted:
+            continue
         for r in doc["rows"]:
             texts = {
                 "initiative": r["initiative"] + ("（再掲）" if r["relisted"] else ""),
@@ -213,9 +215,9 @@ def header_height(headers: dict[str, str]) -> float:
     return 2 * PAD_Y + LEADING * max(len(v) for v in _header_lines(headers).values())
 
 
-def layout(*, scan_page: int | None = None) -> Layout:
+def layout(*, scan_page: int | None = None, sections: tuple[int, ...] | None = None) -> Layout:
     """Place the rows on pages: sections start a page, rows break across pages when they must."""
-    sections, rows = load_rows()
+    sections, rows = load_rows(sections)
     legend = RAW.read_text(encoding="utf-8").split("\n")[LEGEND_LINE - 1].strip(" ")
     obj_width = dict(COLUMNS)["objective"] - 2 * PAD_X
     pages: list[Page] = []
@@ -377,13 +379,20 @@ def _scan_image():
     return img
 
 
-def render_pdf(path: str | Path, *, scan_page: int | None = None, user_password: str | None = None,
-               owner_password: str | None = None) -> Layout:
-    """Write the fixture PDF to ``path``; return its :class:`Layout` (pages, broken rows)."""
+def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, scan_page: int | None = None,
+               user_password: str | None = None, owner_password: str | None = None) -> Layout:
+    """Write the fixture PDF to ``path``; return its :class:`Layout` (pages, broken rows).
+
+    Args:
+        sections: only these sections of the report (1–4), e.g. ``(2,)`` for a small two-page PDF.
+        scan_page: this page (1-based) is an image only, without text.
+        user_password / owner_password: encrypt (a user password must be typed to open the file;
+            an owner password alone only restricts copying, as many published PDFs do).
+    """
     from reportlab.pdfgen import canvas
 
     _register_font()
-    lay = layout(scan_page=scan_page)
+    lay = layout(scan_page=scan_page, sections=sections)
     encrypt = None
     if user_password is not None or owner_password is not None:
         from reportlab.lib.pdfencrypt import StandardEncryption

@@ -51,8 +51,8 @@ table's ruled header.
 
 from __future__ import annotations
 
+import numbers
 import re
-import unicodedata
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -88,6 +88,7 @@ __all__ = [
     "read_pdf",
     "extract_pdf",
     "is_pdf",
+    "describe_place",
     "page_cells",
     "header_columns",
     "MAX_PAGES",
@@ -98,14 +99,15 @@ __all__ = [
 # 42 KB of content, 440 paths, 2,177 characters) and keeps a hostile page's cost bounded (pdfminer reads
 # about 8 µs per content byte).
 MAX_PAGES = 300  # a report has tens of pages
-MAX_PAGE_CONTENT_BYTES = 1_000_000  # decoded content streams of one page (its forms included)
+MAX_PAGE_CONTENT_BYTES = 500_000  # decoded content streams of one page (its forms included)
 MAX_STREAM_BYTES = 16_000_000  # any font or CMap stream, decoded
 MAX_DOCUMENT_CONTENT_BYTES = 30_000_000  # all pages' content together
-MAX_PAGE_PATHS = 10_000  # lines, rectangles, curves drawn on one page
+MAX_PAGE_PATHS = 10_000  # path pieces built on one page (m, l, c, v, y, re: a ruled line is 2, a box 1)
 MAX_PAGE_CHARS = 30_000
 MAX_PAGE_XOBJECTS = 500  # forms and images drawn on one page (a form drawing forms counts each)
 MAX_RULES = 4_000  # separate rules on a page after joining
 MAX_GRID_BOXES = 200_000  # grid rows × grid columns of a page's table
+MAX_NESTING = 100  # arrays / dictionaries inside each other (PDF readers stop at 28)
 
 SNAP = 1.5  # rules this close (pt) are one rule
 JOIN = 2.5  # collinear pieces with a gap this small are one rule; grid lines this close are one
@@ -198,9 +200,22 @@ class PdfReport:
 
 
 def _where(run: Run) -> str:
-    if run.cell is None:
-        return f"page {run.page}, outside the table (x {run.x0:.0f} pt, y {run.top:.0f} pt from the top)"
-    return f"page {run.page}, table row {run.cell.row + 1}, column {run.cell.col + 1}, line {run.line_in_cell} of the cell"
+    c = run.cell
+    return describe_place(run.page, c.row + 1 if c else None, c.col + 1 if c else None, run.line_in_cell, run.x0, run.top)
+
+
+def describe_place(page: int, table_row: int | None, table_col: int | None, line_in_cell: int | None,
+                   x0: float, top: float) -> str:
+    """Where a run is, in words a reader of the PDF can follow (from a ``source_cells`` record).
+
+    >>> describe_place(3, 5, 2, 1, 84.0, 120.5)
+    'page 3, table row 5, column 2, line 1 of the cell'
+    >>> describe_place(1, None, None, None, 28.0, 40.2)
+    'page 1, outside the table (x 28 pt, y 40 pt from the top)'
+    """
+    if not isinstance(table_row, numbers.Integral):  # None / NA: outside the table
+        return f"page {page}, outside the table (x {x0:.0f} pt, y {top:.0f} pt from the top)"
+    return f"page {page}, table row {table_row}, column {table_col}, line {line_in_cell} of the cell"
 
 
 # --------------------------------------------------------------------------------- reading the file
@@ -228,6 +243,7 @@ def extract_pdf(data: bytes, *, path: str | Path = "<pdf>") -> PdfReport:
         ReportError: the PDF cannot be read as the report (one message naming the page).
     """
     path = Path(path)
+    _prescan(data, path)
     pdf = _open(data, path)
     pages = []
     budget = [MAX_DOCUMENT_CONTENT_BYTES]
@@ -247,20 +263,28 @@ def extract_pdf(data: bytes, *, path: str | Path = "<pdf>") -> PdfReport:
     return report
 
 
-def _open(data: bytes, path: Path):
-    """The pdfplumber document, or one clear refusal (not a PDF, truncated, damaged, password)."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+@dataclass
+class _Document:
+    doc: object  # pdfminer.pdfdocument.PDFDocument
+    rsrcmgr: object  # pdfminer.pdfinterp.PDFResourceManager (fonts shared by the pages)
+
+
+def _open(data: bytes, path: Path) -> _Document:
+    """The pdfminer document, or one clear refusal (not a PDF, truncated, damaged, password)."""
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdfparser import PDFParser
 
     if b"%PDF-" not in data[:1024]:
         raise ReportError(path, "not a PDF (the file does not start with %PDF-)")
     if b"%%EOF" not in data[-2048:]:
         raise ReportError(path, "the PDF is cut short (no %%EOF at its end): the file looks truncated; download it again")
     try:
-        pdf = pdfplumber.PDF(BytesIO(data))
-        pdf.doc.catalog  # noqa: B018 (touch: a damaged trailer fails here)
-    except Exception as e:  # pdfminer raises many kinds on damaged input
-        cause = e.args[0] if type(e).__name__ == "PdfminerException" and e.args else e
+        # an empty password opens a PDF that is only restricted (copying, printing), as viewers do
+        doc = PDFDocument(PDFParser(BytesIO(data)), password="")
+        if not isinstance(doc.catalog, dict) or "Pages" not in doc.catalog:
+            raise ValueError("no page tree in the document catalog")
+    except (Exception, RecursionError) as cause:  # pdfminer raises many kinds on damaged input
         if isinstance(cause, PDFPasswordIncorrect):
             raise ReportError(path, "the PDF is encrypted with a password (it asks for one to open): "
                                     "open it in a PDF viewer with the password and save or print an "
@@ -270,7 +294,49 @@ def _open(data: bytes, path: Path):
                                     "save or print an unprotected copy and read that") from None
         raise ReportError(path, f"the PDF is damaged and cannot be read ({_short(cause)}): "
                                 "download it again or save it anew from a PDF viewer") from None
-    return pdf
+    return _Document(doc, PDFResourceManager(caching=True))
+
+
+_STREAM_BODY_RE = re.compile(rb"stream\r?\n.*?endstream", re.S)
+_COUNT_RE = re.compile(rb"/Count\s+(\d{1,12})")
+_KIDS_RE = re.compile(rb"/Kids\s*\[")
+_PAGES_TYPE_RE = re.compile(rb"/Type\s*/Pages(?![A-Za-z0-9])")
+
+
+def _prescan(data: bytes, path: Path) -> None:
+    """Refuse, before any PDF parsing, a page tree declaring too many pages and objects nested too deeply.
+
+    pdfminer parses a nested array one level at a time (tens of µs each) and walks a page tree's every
+    kid; both are checked here on the raw bytes (stream bodies left out), in C-speed passes.
+
+    >>> _prescan(b"%PDF-1.7 << /Type /Pages /Count 3 /Kids [[1] [2]] >>", Path("ok.pdf"))
+    >>> _prescan(b"%PDF-1.7 << /Type /Pages /Count 90000 >>", Path("big.pdf"))
+    Traceback (most recent call last):
+    helpers.read.extract.ReportError: big.pdf: the PDF declares 90,000 pages, more than the 300 this reader takes (an evaluation report has tens of pages): split it, or print the table pages to a new PDF
+    """
+    import numpy as np
+
+    for m in _COUNT_RE.finditer(data):  # a /Count of a page tree node (not of an outline)
+        n = int(m.group(1))
+        if n <= MAX_PAGES:
+            continue
+        start, end = data.rfind(b"<<", 0, m.start()), data.find(b">>", m.end())
+        if _PAGES_TYPE_RE.search(data, max(start, 0), end if end >= 0 else len(data)):
+            raise ReportError(path, f"the PDF declares {n:,} pages, more than the {MAX_PAGES:,} this reader takes "
+                                    "(an evaluation report has tens of pages): split it, or print the table pages to a new PDF")
+    for m in _KIDS_RE.finditer(data):  # one page tree node with more kids than the limit
+        end = data.find(b"]", m.end())
+        kids = data.count(b"R", m.end(), end if end >= 0 else len(data))
+        if kids > MAX_PAGES:
+            raise ReportError(path, f"the PDF's page tree lists {kids:,} pages in one node, more than the {MAX_PAGES:,} "
+                                    "this reader takes: split it, or print the table pages to a new PDF")
+    syntax = _STREAM_BODY_RE.sub(b"stream endstream", data).replace(b"<<", b"\x01").replace(b">>", b"\x02")
+    arr = np.frombuffer(syntax, dtype=np.uint8)
+    step = ((arr == ord("[")) | (arr == 1)).astype(np.int32) - ((arr == ord("]")) | (arr == 2)).astype(np.int32)
+    depth = int(np.cumsum(step).max()) if len(step) else 0
+    if depth > MAX_NESTING:
+        raise ReportError(path, f"the PDF nests arrays or dictionaries {depth:,} levels deep (PDF readers stop at 28; "
+                                f"this reader at {MAX_NESTING}): the file is crafted or damaged")
 
 
 def _short(e: BaseException) -> str:
@@ -313,18 +379,12 @@ class _PageTooBusy(Exception):
 
 
 def _bounded_device_class():
-    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+    from pdfminer.converter import PDFPageAggregator
 
-    class BoundedDevice(PDFPageAggregatorWithMarkedContent):
-        """pdfplumber's page aggregator that stops once a page draws more than the limits allow."""
+    class BoundedDevice(PDFPageAggregator):
+        """pdfminer's page aggregator (no layout analysis) that stops once a page draws more than the limits allow."""
 
-        paths = chars = xobjects = 0
-
-        def paint_path(self, *args, **kwargs):
-            self.paths += 1
-            if self.paths > MAX_PAGE_PATHS:
-                raise _PageTooBusy(f"draws more than {MAX_PAGE_PATHS:,} lines and shapes")
-            return super().paint_path(*args, **kwargs)
+        paths = chars = xobjects = 0  # paths: counted by the interpreter as they are built
 
         def render_char(self, *args, **kwargs):
             self.chars += 1
@@ -341,10 +401,51 @@ def _bounded_device_class():
     return BoundedDevice
 
 
+def _bounded_interpreter_class():
+    from pdfminer.pdfinterp import PDFPageInterpreter
+
+    class BoundedInterpreter(PDFPageInterpreter):
+        """pdfminer's interpreter counting path construction (m, l, c, v, y, re) against the page's limit.
+
+        One painted path may hold any number of sub-paths: counted here as they are built, so that
+        a path of 100,000 rectangles stops at the limit rather than after it is built.
+        """
+
+        def _count(self) -> None:
+            self.device.paths += 1
+            if self.device.paths > MAX_PAGE_PATHS:
+                raise _PageTooBusy(f"draws more than {MAX_PAGE_PATHS:,} lines and shapes")
+
+        def do_m(self, x, y):
+            self._count()
+            return super().do_m(x, y)
+
+        def do_l(self, x, y):
+            self._count()
+            return super().do_l(x, y)
+
+        def do_c(self, x1, y1, x2, y2, x3, y3):
+            self._count()
+            return super().do_c(x1, y1, x2, y2, x3, y3)
+
+        def do_v(self, x2, y2, x3, y3):
+            self._count()
+            return super().do_v(x2, y2, x3, y3)
+
+        def do_y(self, x1, y1, x3, y3):
+            self._count()
+            return super().do_y(x1, y1, x3, y3)
+
+        def do_re(self, x, y, w, h):
+            self._count()
+            return super().do_re(x, y, w, h)
+
+    return BoundedInterpreter
+
+
 def _read_page(pdf, page_obj, number: int, path: Path, budget: list[int]) -> _Page:
     """Interpret one page within the limits; its runs, placed in the cells of its table."""
     from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage
-    from pdfminer.pdfinterp import PDFPageInterpreter
 
     try:
         used = _check_streams(page_obj, number, path)
@@ -358,7 +459,7 @@ def _read_page(pdf, page_obj, number: int, path: Path, budget: list[int]) -> _Pa
                                 "of content together (this reader's limit): split the PDF")
     device = _bounded_device_class()(pdf.rsrcmgr, pageno=number, laparams=None)
     try:
-        PDFPageInterpreter(pdf.rsrcmgr, device).process_page(page_obj)
+        _bounded_interpreter_class()(pdf.rsrcmgr, device).process_page(page_obj)
     except _PageTooBusy as e:
         raise ReportError(path, f"page {number} {e} (this reader's limit for a page of a report): not a report "
                                 "table; print the table pages to a new PDF") from None
@@ -402,22 +503,23 @@ def _check_streams(page_obj, number: int, path: Path) -> int:
     total = 0
     seen: set[int] = set()
 
-    def size(stream, limit: int) -> int:
+    def size(stream, limit: int, what: str) -> int:
         key = id(stream) if stream.objid is None else stream.objid
         if key in seen:
             return 0
         seen.add(key)
         n = _decoded_size(stream, limit)
         if n is None:
-            raise ReportError(path, f"page {number}: a stream of the page decodes to more than {limit:,} bytes "
-                                    "(this reader's limit): the file is crafted or not a report")
+            raise ReportError(path, f"page {number}: {what} decodes to more than {limit:,} bytes (this reader's limit "
+                                    "for a page of a report): the page is not a report table, or the file is crafted; "
+                                    "print the table pages to a new PDF")
         return n
 
     contents = page_obj.contents or []
     for s in contents:
         s = resolve1(s)
         if isinstance(s, PDFStream):
-            total += size(s, MAX_PAGE_CONTENT_BYTES)
+            total += size(s, MAX_PAGE_CONTENT_BYTES, "its content")
     todo = [(resolve1(page_obj.resources) or {}, 0)]
     visited = 0
     while todo:
@@ -428,15 +530,16 @@ def _check_streams(page_obj, number: int, path: Path) -> int:
                                     f"({MAX_PAGE_XOBJECTS} forms, 20 levels): the file is crafted or not a report")
         if not isinstance(res, dict):
             continue
-        for obj in (resolve1(res.get("XObject")) or {}).values() if isinstance(resolve1(res.get("XObject")), dict) else ():
+        xobjects = resolve1(res.get("XObject"))
+        for obj in (xobjects.values() if isinstance(xobjects, dict) else ()):
             x = resolve1(obj)
-            if isinstance(x, PDFStream) and x.get("Subtype") is not None and getattr(x.get("Subtype"), "name", "") == "Form":
-                total += size(x, MAX_PAGE_CONTENT_BYTES)
+            if isinstance(x, PDFStream) and getattr(resolve1(x.get("Subtype")), "name", None) == "Form":
+                total += size(x, MAX_PAGE_CONTENT_BYTES, "a form it draws")
                 todo.append((resolve1(x.get("Resources")) or {}, depth + 1))
         fonts = resolve1(res.get("Font"))
         for font in (fonts.values() if isinstance(fonts, dict) else ()):
             for s in _font_streams(resolve1(font)):
-                size(s, MAX_STREAM_BYTES)
+                size(s, MAX_STREAM_BYTES, "a font it uses")
         if total > MAX_PAGE_CONTENT_BYTES:
             break
     if total > MAX_PAGE_CONTENT_BYTES:
@@ -453,8 +556,8 @@ def _font_streams(font) -> list:
     out = []
     if not isinstance(font, dict):
         return out
-    fonts = [font] + [resolve1(d) for d in (resolve1(font.get("DescendantFonts")) or [])
-                      if isinstance(resolve1(font.get("DescendantFonts")), list)][:4]
+    descendants = resolve1(font.get("DescendantFonts"))
+    fonts = [font] + ([resolve1(d) for d in descendants[:4]] if isinstance(descendants, list) else [])
     for f in fonts:
         if not isinstance(f, dict):
             continue
@@ -468,31 +571,41 @@ def _font_streams(font) -> list:
 
 
 def _decoded_size(stream, limit: int) -> int | None:
-    """The decoded length of a PDF stream, or None when it exceeds ``limit`` (checked without decoding it all)."""
+    """The decoded length of a PDF stream, or None when it exceeds ``limit`` (checked without decoding it all).
+
+    ASCII85 / ASCIIHex stages (which only shrink) are decoded; a final FlateDecode is inflated in
+    pieces and abandoned past the limit.  Other filters (LZW, RunLength …), rare in these files, are
+    taken only for small streams.
+    """
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
     from pdfminer.pdftypes import resolve1
 
     raw = stream.rawdata if stream.rawdata is not None else stream.data
     if raw is None:
         return 0
     filters = resolve1(stream.get("Filter"))
-    names = [getattr(f, "name", str(f)) for f in (filters if isinstance(filters, list) else [filters] if filters else [])]
+    names = [getattr(resolve1(f), "name", str(f)) for f in (filters if isinstance(filters, list) else [filters] if filters else [])]
+    data = raw
+    try:
+        while names and names[0] in ("ASCII85Decode", "A85", "ASCIIHexDecode", "AHx"):
+            data = ascii85decode(data) if names.pop(0) in ("ASCII85Decode", "A85") else asciihexdecode(data)
+    except Exception:
+        return len(raw)  # pdfminer reports the damage itself
     if not names:
-        return len(raw) if len(raw) <= limit else None
-    if names == ["FlateDecode"] or names == ["Fl"]:
+        return len(data) if len(data) <= limit else None
+    if names in (["FlateDecode"], ["Fl"]):
         d = zlib.decompressobj()
-        n, chunk = 0, raw
+        n, chunk = 0, data
         try:
             while chunk:
-                out = d.decompress(chunk, 1 << 20)
-                n += len(out)
+                n += len(d.decompress(chunk, 1 << 20))
                 if n > limit:
                     return None
                 chunk = d.unconsumed_tail
             return n
         except zlib.error:
-            return len(raw)  # pdfminer reports the damage itself
-    # other filters (ASCII85, ASCIIHex, RunLength, LZW …) are rare in these files: small ones only
-    return len(raw) * 128 if len(raw) * 128 <= limit else None
+            return len(data)  # pdfminer reports the damage itself
+    return len(data) * 128 if len(data) * 128 <= limit else None
 
 
 def _add_rules(obj, height: float, h_rules: list, v_rules: list) -> None:
