@@ -380,7 +380,7 @@ def _scan_image():
 
 
 def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, scan_page: int | None = None,
-               user_password: str | None = None, owner_password: str | None = None) -> Layout:
+               user_password: str | None = None, owner_password: str | None = None, title: str | None = None) -> Layout:
     """Write the fixture PDF to ``path``; return its :class:`Layout` (pages, broken rows).
 
     Args:
@@ -388,6 +388,7 @@ def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, sca
         scan_page: this page (1-based) is an image only, without text.
         user_password / owner_password: encrypt (a user password must be typed to open the file;
             an owner password alone only restricts copying, as many published PDFs do).
+        title: a line printed at the top left of page 1 (text that is neither a cell nor furniture).
     """
     from reportlab.pdfgen import canvas
 
@@ -403,6 +404,9 @@ def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, sca
     c.setTitle("SYNTHETIC test fixture: 南区地域福祉計画 進捗状況評価の表（テスト用に生成）")
     for n, page in enumerate(lay.pages, start=1):
         _draw_page(c, page, lay, n)
+        if title and n == 1:
+            c.setFont(FONT, 10)
+            c.drawString(MARGIN_X, PAGE_H - 30, title)
         c.showPage()
     c.save()
     return lay
