@@ -80,6 +80,9 @@ def test_period_headers_match_reading(tables):
         assert set(sec["prior_status"]) == {status(h["fy2020"])}
         assert set(sec["result_status"]) == {status(h["fy2021_actual"])}
         assert set(sec["prior_year"]) == {int(unicodedata.normalize("NFKC", h["fy2020"])[:4])}
+        # the labels as printed (issue 13): the hand reading's header text, page by page the same
+        assert (set(sec["prior_label"]), set(sec["plan_label"]), set(sec["result_label"])) == (
+            {h["fy2020"]}, {h["fy2021_plan"]}, {h["fy2021_actual"]})
 
 
 def test_one_row_in_full(tables):

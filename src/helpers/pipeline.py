@@ -15,11 +15,13 @@ import pandas as pd
 from .read import schema
 from .outputs import CSV_OPTIONS, MANIFEST, csv_bytes, write_output_folder
 from .read.extract import ReportError, extract_report
+from .read.layout import Layout, LayoutError, declared_layout
 from .read.pdf import PdfReport, is_pdf, read_pdf
+from .read.sidecar import load_sidecar, sidecar_path
 from .read.text import expand_inputs, read_report
 from .read.tidy import Tables, _frame, build_tables, tidy_extraction, validate_tables
 
-__all__ = ["clean_reports", "write_tables", "table_files"]
+__all__ = ["clean_reports", "report_layout", "write_tables", "table_files"]
 
 def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with_metrics: bool = True,
                   max_bytes: int | None = None) -> Tables:
@@ -47,13 +49,13 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
         if path.stem in names:
             raise ReportError(path, f"another input has the same name '{path.stem}' ({names[path.stem]}); report names must be unique")
         if is_pdf(path):  # the PDF reader hands tidy the same rows of cells as the text reader
-            doc = read_pdf(path, max_bytes=max_bytes)
+            doc = read_pdf(path, max_bytes=max_bytes, layout=report_layout(path))
             name, ex, lines = doc.name, doc.extraction, doc.lines
             pdfs[name] = doc
         else:
             rep = read_report(path, encoding=encoding, max_bytes=max_bytes)
             name, lines = rep.name, rep.lines
-            ex = extract_report(rep.text, path=path)
+            ex = extract_report(rep.text, path=path, layout=report_layout(path))
             ex.encoding = rep.encoding
         names[name] = path
         parts.append(tidy_extraction(ex, report=name, lines=lines))
@@ -71,6 +73,18 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
             raise ReportError(names.get(e.path, e.path), e.message, e.line) from None
     _add_collection(tables, names, with_series=with_metrics)
     return tables
+
+
+def report_layout(path: str | Path) -> Layout | None:
+    """The layout declared in the report's sidecar (``"layout"`` in ``<stem>.meta.json``), checked; or None.
+
+    Raises:
+        ReportError: naming the sidecar, when its declaration cannot be used.
+    """
+    try:
+        return declared_layout(load_sidecar(path))
+    except LayoutError as e:
+        raise ReportError(sidecar_path(path), e.message) from None
 
 
 def _add_metrics(tables: Tables) -> None:

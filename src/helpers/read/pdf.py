@@ -27,9 +27,9 @@ Reading rules (each a function below):
    are grouped into printed lines by height, left to right; ASCII spaces at either end of a line
    are layout (as for the text reader), all other characters are kept as printed.
 2. **Header → columns** (:func:`header_columns`): the top grid row(s) of the table name the
-   columns; each name gets its role (initiative, summary, …, three periods, grade …), and the three
-   period names are read as the text reader reads its column header
-   (:func:`helpers.read.extract.parse_period_header`).
+   columns (a header is 1–3 grid rows naming three period columns and a 評価 column); the names
+   get their roles from :func:`helpers.read.layout.column_roles` — the same vocabulary, era years
+   and sidecar declarations (``"layout": {"columns": …}``) as the text reader's header.
 3. **Rows**: each cell of the 評価 column is one table row; the cells of the other columns
    inside its height are that row's cells.  A 目標 cell is the objective heading （１）… of the
    rows it spans (an empty one at the top of a page continues the objective of the page before);
@@ -72,14 +72,15 @@ from .extract import (
     Period,
     RawRow,
     ReportError,
-    _is_grade,
     _nfkc,
+    _periods,
     _printed_span,
     _refuse_repeated_rows,
+    _sidecar_name,
     escape_text,
     parse_grade_legend,
-    parse_period_header,
 )
+from .layout import COLUMN_VOCABULARY, Layout, LayoutError, column_roles, is_period_label, name_key
 
 __all__ = [
     "Cell",
@@ -119,7 +120,6 @@ ROLE_NAMES = {  # role -> how the column is named in messages
     "prior": "第1期間", "plan": "計画", "result": "第3期間", "grade": "評価", "comment": "コメント・課題等",
     "remarks": "備考",
 }
-REQUIRED_ROLES = ("initiative", "summary", "department", "prior", "plan", "result", "grade")
 #: roles whose cells may span several rows (merged): filled to every row they span
 MERGEABLE = ("objective", "initiative")
 _CID_RE = re.compile(r"\(cid:\d+\)")
@@ -228,16 +228,21 @@ def is_pdf(path: str | Path, head: bytes | None = None) -> bool:
     return Path(path).suffix.lower() == ".pdf" or (head is not None and b"%PDF-" in head[:1024])
 
 
-def read_pdf(path: str | Path, *, max_bytes: int | None = None) -> PdfReport:
-    """Read one PDF report (size cap and file checks as for text: :func:`helpers.read.text.read_bytes`)."""
+def read_pdf(path: str | Path, *, max_bytes: int | None = None, layout: Layout | None = None) -> PdfReport:
+    """Read one PDF report (size cap and file checks as for text: :func:`helpers.read.text.read_bytes`).
+
+    ``layout``: the layout declared in the report's sidecar (:func:`helpers.pipeline.report_layout`).
+    """
     from .text import read_bytes
 
     path = Path(path)
-    return extract_pdf(read_bytes(path, max_bytes=max_bytes), path=path)
+    return extract_pdf(read_bytes(path, max_bytes=max_bytes), path=path, layout=layout)
 
 
-def extract_pdf(data: bytes, *, path: str | Path = "<pdf>") -> PdfReport:
+def extract_pdf(data: bytes, *, path: str | Path = "<pdf>", layout: Layout | None = None) -> PdfReport:
     """The rows of the evaluation table of a PDF report (see the module docstring for the rules).
+
+    ``layout``: column names the vocabulary does not know, declared in the report's sidecar.
 
     Raises:
         ReportError: the PDF cannot be read as the report (one message naming the page).
@@ -255,7 +260,7 @@ def extract_pdf(data: bytes, *, path: str | Path = "<pdf>") -> PdfReport:
     lines = [r.text for r in runs]
     report = PdfReport(path, path.stem, lines, runs, None, len(pages))  # type: ignore[arg-type]
     try:
-        report.extraction = _extract(pages, runs, path)
+        report.extraction = _extract(pages, runs, path, layout)
     except ReportError as e:
         if e.line is None:
             raise
@@ -899,38 +904,6 @@ def _number_runs(pages: list[_Page]) -> list[Run]:
 
 
 # --------------------------------------------------------------------------------- header -> columns
-def _column_roles(names: list[str]) -> list[str | None]:
-    """TEMPORARY until helpers.read.layout.column_roles (branch i13-layout) is merged: role of each header name.
-
-    >>> _column_roles(["目標", "具体的な取り組み・事業", "概要", "担当部署", "2020年度（実績）", "2021年度計画",
-    ...                "2021年度実績（見込み）", "評価", "コメント・課題等", "備考"])
-    ['objective', 'initiative', 'summary', 'department', 'prior', 'plan', 'result', 'grade', 'comment', 'remarks']
-    """
-    out: list[str | None] = []
-    periods = iter(PERIOD_KEYS)
-    for name in names:
-        n = re.sub(r"\s", "", _nfkc(name))
-        role: str | None = None
-        if n == "目標":
-            role = "objective"
-        elif "取り組み" in n or "取組" in n:
-            role = "initiative"
-        elif n == "概要":
-            role = "summary"
-        elif "担当" in n:
-            role = "department"
-        elif "年度" in n:
-            role = next(periods, None)
-        elif n == "評価":
-            role = "grade"
-        elif "コメント" in n or "課題" in n:
-            role = "comment"
-        elif n == "備考":
-            role = "remarks"
-        out.append(role)
-    return out
-
-
 @dataclass
 class _Columns:
     header_rows: int  # grid rows of the header
@@ -940,32 +913,60 @@ class _Columns:
     header_cells: list[Cell] = field(default_factory=list)
 
 
-def header_columns(cells: list[Cell], texts: dict[Cell, str], n_cols: int, *, path: str | Path = "<pdf>",
-                   line: int | None = None) -> _Columns | None:
+def _header_names(cells: list[Cell], texts: dict[Cell, str], n_cols: int, h: int) -> list[tuple[str, list[int]]]:
+    """The column names of a header of ``h`` grid rows: (name, grid columns) left to right.
+
+    Grid columns under the same stack of header cells are one column; a name is its stack's texts
+    top to bottom (``2021年度`` over ``計画`` reads ``2021年度計画``).
+    """
+    out: list[tuple[str, list[int]]] = []
+    prev: tuple | None = None
+    for j in range(n_cols):
+        stack = tuple(sorted((c for c in cells if c.row < h and c.col <= j < c.col + c.col_span), key=lambda c: c.row))
+        if stack == prev:
+            out[-1][1].append(j)
+            continue
+        prev = stack
+        out.append(("".join(texts.get(c, "") for c in stack), [j]))
+    return out
+
+
+def header_columns(cells: list[Cell], texts: dict[Cell, str], n_cols: int, *, layout: Layout | None = None,
+                   sidecar: str = "the report's sidecar <stem>.meta.json") -> _Columns | None:
     """Rule 2: the header rows of a page's table and the role of each grid column (None: not the report's table).
+
+    A header is the top 1–3 grid rows whose cells name three period columns and a 評価 column
+    (:func:`helpers.read.layout.is_period_label`); its names are then read by
+    :func:`helpers.read.layout.column_roles` (with the sidecar's declared names, if any), as the
+    text reader reads a text header.
 
     Args:
         cells: the page's cells; texts: each cell's text (its runs joined).
         n_cols: grid columns of the table.
+        layout: the layout declared in the report's sidecar.
+
+    Raises:
+        LayoutError: a header the reader cannot place (message with the sidecar declaration to add).
     """
     for h in range(1, HEADER_MAX_GRID_ROWS + 1):
-        in_header = [c for c in cells if c.row < h]
-        if any(c.row + c.row_span > h for c in in_header):
+        if any(c.row < h < c.row + c.row_span for c in cells):
             continue  # a cell crosses the header's lower edge
-        names = []
-        for j in range(n_cols):
-            parts = [texts.get(c, "") for c in sorted(in_header, key=lambda c: c.row) if c.col <= j < c.col + c.col_span]
-            names.append("".join(parts))
-        roles = _column_roles(names)
-        if all(r in roles for r in REQUIRED_ROLES):
-            by_role: dict[str, str] = {}
-            for r, n in zip(roles, names):
-                if r is not None:
-                    by_role.setdefault(r, n)
-            header = " ".join(by_role[k] for k in PERIOD_KEYS)
-            periods = parse_period_header(header, path=path, line=line)
-            return _Columns(h, roles, by_role, periods, in_header)
+        named = [(n, cols) for n, cols in _header_names(cells, texts, n_cols, h) if n]
+        names = [n for n, _ in named]
+        if sum(map(is_period_label, names)) != 3 or "grade" not in {_role_word(n) for n in names}:
+            continue
+        roles = column_roles(names, declared=layout)
+        role_of_col: list[str | None] = [None] * n_cols
+        for role, (_, cols) in zip(roles, named):
+            for j in cols:
+                role_of_col[j] = role
+        periods = _periods(names, roles)
+        return _Columns(h, role_of_col, dict(zip(roles, names)), periods, [c for c in cells if c.row < h])
     return None
+
+
+def _role_word(name: str) -> str | None:
+    return "grade" if name_key(name) in {name_key(x) for x in COLUMN_VOCABULARY["grade"]} else None
 
 
 # --------------------------------------------------------------------------------- rows
@@ -996,7 +997,7 @@ def _frag(r: Run) -> Fragment:
     return Fragment(r.line_no, 0, r.text, 1)
 
 
-def _extract(pages: list[_Page], runs: list[Run], path: Path) -> Extraction:
+def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | None = None) -> Extraction:
     """Rules 2–5 over all pages: the rows, the furniture, the unplaced runs."""
     boiler: dict[int, str] = {}
     unplaced: list[Run] = []
@@ -1013,9 +1014,10 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path) -> Extraction:
         texts = {c: "".join(r.text for r in rs) for c, rs in cell_runs.items()}
         cols = None
         if page.cells:
-            first_header_run = next((r for c in page.cells if c.row == 0 for r in cell_runs.get(c, [])), None)
-            cols = header_columns(page.cells, texts, page.n_grid_cols, path=path,
-                                  line=first_header_run.line_no if first_header_run else None)
+            try:
+                cols = header_columns(page.cells, texts, page.n_grid_cols, layout=layout)
+            except LayoutError as e:
+                raise ReportError(path, f"page {page.number}, column header: {e.explain(_sidecar_name(str(path)))}") from None
         # furniture outside the table (and full-width cells): legend, footers
         section = _furniture(outside, boiler, legend_by_page, unplaced, page.number, path)
         if cols is None:  # no report table on this page: its text fits no row
