@@ -215,7 +215,8 @@ def header_height(headers: dict[str, str]) -> float:
     return 2 * PAD_Y + LEADING * max(len(v) for v in _header_lines(headers).values())
 
 
-def layout(*, scan_page: int | None = None, sections: tuple[int, ...] | None = None) -> Layout:
+def layout(*, scan_page: int | None = None, sections: tuple[int, ...] | None = None,
+           headers: dict[str, str] | None = None) -> Layout:
     """Place the rows on pages: sections start a page, rows break across pages when they must."""
     sections, rows = load_rows(sections)
     legend = RAW.read_text(encoding="utf-8").split("\n")[LEGEND_LINE - 1].strip(" ")
@@ -225,10 +226,11 @@ def layout(*, scan_page: int | None = None, sections: tuple[int, ...] | None = N
 
     def new_page(section: int) -> tuple[Page, float]:
         sec = sections[section - 1]["period_headers"]
-        headers = {**FIXED_HEADERS, "prior": sec["fy2020"], "plan": sec["fy2021_plan"], "result": sec["fy2021_actual"]}
-        page = Page(section, headers)
+        names = {**FIXED_HEADERS, "prior": sec["fy2020"], "plan": sec["fy2021_plan"], "result": sec["fy2021_actual"],
+                 **(headers or {})}
+        page = Page(section, names)
         pages.append(page)
-        return page, TABLE_TOP + header_height(headers)
+        return page, TABLE_TOP + header_height(names)
 
     page, y = None, 0.0
     i = 0
@@ -380,7 +382,8 @@ def _scan_image():
 
 
 def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, scan_page: int | None = None,
-               user_password: str | None = None, owner_password: str | None = None, title: str | None = None) -> Layout:
+               user_password: str | None = None, owner_password: str | None = None, title: str | None = None,
+               headers: dict[str, str] | None = None) -> Layout:
     """Write the fixture PDF to ``path``; return its :class:`Layout` (pages, broken rows).
 
     Args:
@@ -389,11 +392,12 @@ def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, sca
         user_password / owner_password: encrypt (a user password must be typed to open the file;
             an owner password alone only restricts copying, as many published PDFs do).
         title: a line printed at the top left of page 1 (text that is neither a cell nor furniture).
+        headers: column names printed instead of the report's (field -> name), e.g. ``{"initiative": "施策"}``.
     """
     from reportlab.pdfgen import canvas
 
     _register_font()
-    lay = layout(scan_page=scan_page, sections=sections)
+    lay = layout(scan_page=scan_page, sections=sections, headers=headers)
     encrypt = None
     if user_password is not None or owner_password is not None:
         from reportlab.lib.pdfencrypt import StandardEncryption

@@ -240,6 +240,32 @@ def test_the_same_report_as_text_and_pdf_is_refused(small, tmp_path):
         clean_reports([tmp_path])
 
 
+def test_era_years_and_other_spellings_in_a_pdf_header(small, tmp_path):
+    """The PDF header goes through the same vocabulary and era table as the text header (read/layout.py)."""
+    path = tmp_path / "small.pdf"
+    render_pdf(path, sections=(2,), headers={"prior": "令和２年度実績", "plan": "令和３年度計画", "result": "R3年度実績（見込み）",
+                                             "initiative": "具体的な取組・事業", "department": "担当課"})
+    got = clean_reports([path]).initiatives
+    want = small[1].initiatives
+    cols = ["initiative_id", "initiative", "prior_year", "plan_year", "result_year", "prior_status", "result_status",
+            "prior_text", "grade"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    assert got["prior_label"].unique().tolist() == ["令和２年度実績"]
+
+
+def test_unknown_column_name_refused_with_the_sidecar_declaration_then_read(small, tmp_path, capsys):
+    path = tmp_path / "small.pdf"
+    render_pdf(path, sections=(2,), headers={"initiative": "施策"})
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "page 1, column header: column header names '施策'" in err
+    fix = '{"layout": {"columns": {"施策": "initiative"}}}'
+    assert fix in err and str(tmp_path / "small.meta.json") in err
+    (tmp_path / "small.meta.json").write_text(fix, encoding="utf-8")
+    got = clean_reports([path]).initiatives
+    pd.testing.assert_series_equal(got["initiative"], small[1].initiatives["initiative"])
+
+
 def test_make_data_takes_pdfs():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "RAW_TXT = $(wildcard data/raw/*.txt data/raw/*.pdf)" in makefile
