@@ -96,8 +96,8 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------- limits
-# Each limit is far above what a report page needs (the fixture's densest page, tests/make_pdf_report.py:
-# 42 KB of content, 440 paths, 2,177 characters) and keeps a hostile page's cost bounded (pdfminer reads
+# Each limit is far above what a report page needs (the fixture's densest pages, tests/make_pdf_report.py:
+# 53 KB of content, 890 path pieces, 2,177 characters) and keeps a hostile page's cost bounded (pdfminer reads
 # about 8 µs per content byte).
 MAX_PAGES = 300  # a report has tens of pages
 MAX_PAGE_CONTENT_BYTES = 500_000  # decoded content streams of one page (its forms included)
