@@ -107,7 +107,7 @@ MAX_PAGE_PATHS = 10_000  # path pieces built on one page (m, l, c, v, y, re: a r
 MAX_PAGE_CHARS = 30_000
 MAX_PAGE_XOBJECTS = 500  # forms and images drawn on one page (a form drawing forms counts each)
 MAX_RULES = 4_000  # separate rules on a page after joining
-MAX_GRID_BOXES = 200_000  # grid rows × grid columns of a page's table
+MAX_GRID_BOXES = 20_000  # grid rows × grid columns of a page's table (a report page: about 11 × 60)
 MAX_NESTING = 100  # arrays / dictionaries inside each other (PDF readers stop at 28)
 
 SNAP = 1.5  # rules this close (pt) are one rule
@@ -345,8 +345,8 @@ def _prescan(data: bytes, path: Path) -> None:
 
 
 def _short(e: BaseException) -> str:
-    text = str(e) or type(e).__name__
-    return f"{type(e).__name__}: {escape_text(text, 120)[1:-1]}" if str(e) else type(e).__name__
+    """An exception from pdfminer, for a message: its kind and its text (escaped, cut)."""
+    return f"{type(e).__name__}: {escape_text(str(e), 120)}" if str(e) else type(e).__name__
 
 
 def _page_objects(pdf, path: Path):
@@ -948,10 +948,11 @@ def header_columns(cells: list[Cell], texts: dict[Cell, str], n_cols: int, *, la
     Raises:
         LayoutError: a header the reader cannot place (message with the sidecar declaration to add).
     """
+    top = [c for c in cells if c.row < HEADER_MAX_GRID_ROWS]
     for h in range(1, HEADER_MAX_GRID_ROWS + 1):
-        if any(c.row < h < c.row + c.row_span for c in cells):
+        if any(c.row < h < c.row + c.row_span for c in top):
             continue  # a cell crosses the header's lower edge
-        named = [(n, cols) for n, cols in _header_names(cells, texts, n_cols, h) if n]
+        named = [(n, cols) for n, cols in _header_names(top, texts, n_cols, h) if n]
         names = [n for n, _ in named]
         if sum(map(is_period_label, names)) != 3 or "grade" not in {_role_word(n) for n in names}:
             continue
@@ -1114,6 +1115,10 @@ def _page_rows(page: _Page, cols: _Columns, cell_runs: dict[Cell, list[Run]], bo
     grade_cols = {j for j, r in enumerate(role_of_col) if r == "grade"}
     body = [c for c in page.cells if c.row >= cols.header_rows]
     anchors = sorted({c for c in body if any(c.col <= j < c.col + c.col_span for j in grade_cols)}, key=lambda c: c.row)
+    by_row: dict[int, list[Cell]] = {}  # grid row -> the body cells it crosses (left to right)
+    for c in body:
+        for i in range(c.row, c.row + c.row_span):
+            by_row.setdefault(i, []).append(c)
     last_row = page.n_grid_rows - 1
     rows: list[_Row] = []
     for k, a in enumerate(anchors):
@@ -1135,9 +1140,8 @@ def _page_rows(page: _Page, cols: _Columns, cell_runs: dict[Cell, list[Run]], bo
             else:
                 unplaced += [r for r in rs if not _furniture_run(r, boiler, legend_by_page, page.number)]
             continue
-        for c in body:
-            if not (c.row <= r1 and c.row + c.row_span - 1 >= r0):
-                continue
+        crossing = list(dict.fromkeys(c for i in range(r0, r1 + 1) for c in by_row.get(i, [])))
+        for c in sorted(crossing, key=lambda c: (c.row, c.col)):
             roles = {role_of_col[j] for j in range(c.col, c.col + c.col_span)} - {None}
             rs = cell_runs.get(c, [])
             if c is not a and not roles:
