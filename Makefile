@@ -189,7 +189,7 @@ lock: ## Regenerate requirements.lock from requirements.in (temporary venv, Pyth
 	mv requirements.lock.tmp requirements.lock
 	@echo "requirements.lock regenerated; run 'make test' (the venv is rebuilt from it), and .ci/run for every Python."
 
-readme: ## Regenerate the README's targets list and layout tree (scripts/readme_sync.py)
+readme: ## Regenerate the generated blocks of docs/development.md: targets list, layout tree (scripts/readme_sync.py)
 	$(if $(wildcard $(VENV_PY)),$(VENV_PY),$(or $(PYTHON),python3)) scripts/readme_sync.py
 
 clean-venv: ## Remove the virtualenv (.venv, or VENV=...) if make created it

@@ -1,6 +1,8 @@
-"""Keep the README's generated blocks in step with the Makefile and the repository.
+"""Keep the documentation's generated blocks in step with the Makefile and the repository.
 
-Two blocks of README.md are generated, each between a pair of marker comments:
+Two blocks are generated, each between a pair of marker comments, in whichever page of the
+documentation (README.md or docs/*.md) holds the markers; each pair appears in exactly one page
+(today both are in docs/development.md):
 
 * ``<!-- targets:start -->`` ... ``<!-- targets:end -->``: the make targets (every
   ``target: ... ## what it does`` line of the Makefile, the same lines ``make help`` prints)
@@ -15,7 +17,7 @@ Usage::
     python scripts/readme_sync.py           # rewrite the blocks in place (make readme)
     python scripts/readme_sync.py --check   # exit 1 and say which block is stale (tests do this)
 
-Only the text between the markers is touched; the rest of README.md is left byte for byte.
+Only the text between the markers is touched; the rest of each page is left byte for byte.
 Standard library only, so it runs before the venv exists.
 """
 
@@ -29,7 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 MAKEFILE = ROOT / "Makefile"
+BLOCKS = ("targets", "tree")
 
 # One line of description per path shown in the tree (folders end without "/").
 NOTES: dict[str, str] = {
@@ -37,7 +41,7 @@ NOTES: dict[str, str] = {
     ".ci/run": "make test on every supported Python present (one venv each)",
     ".gitignore": "venvs, caches, reports/.executed/ (make's bookkeeping)",
     "Makefile": "make help lists the targets (table above)",
-    "README.md": "this file",
+    "README.md": "start here: what it is, the two commands, where each question is answered",
     "environment.yml": "the direct pins for conda (conda-forge); see conda users",
     "pyproject.toml": "package helpers (src layout), requires-python, pytest settings",
     "requirements.in": "direct dependencies, exact pins",
@@ -45,7 +49,13 @@ NOTES: dict[str, str] = {
     "data": "",
     "data/raw": "original report text, immutable (+ .meta.json provenance)",
     "data/clean": "tidy tables made by code (make data); committed",
-    "docs": "design notes",
+    "docs": "reference pages, each linked from the README",
+    "docs/outputs.md": "outputs and columns",
+    "docs/safety.md": "safety and limits: inputs refused, output folders, Excel and CSV",
+    "docs/reading-rules.md": "reading rules, layout decisions, measured amounts",
+    "docs/collections.md": "collections and linking; adding next year's report",
+    "docs/development.md": "Python versions, conda, make targets, this tree, tests, timings",
+    "docs/report_infrastructure.md": "figures, workbook, reproducible notebooks",
     "notebooks": "JupyterLab notebooks; outputs stored and checked by nbval",
     "reports": "generated report artefacts (make report); committed",
     "reports/figures": "charts, PNG and SVG",
@@ -56,7 +66,11 @@ NOTES: dict[str, str] = {
     "scripts/bench.py": "make bench",
     "scripts/readme_sync.py": "make readme: regenerates this tree and the targets list",
     "src": "",
-    "src/helpers": "the package: parsing, tidying, CLI (python -m helpers)",
+    "src/helpers": "the package: pipeline, CLI (python -m helpers), outputs, config",
+    "src/helpers/read": "stage 1: a report file -> rows of cells -> typed, checked tables",
+    "src/helpers/collect": "stage 2: the reports of a run as a collection (links, series)",
+    "src/helpers/analyse": "stage 3: analysis verbs the notebooks share",
+    "src/helpers/present": "stage 4: tables, charts, sentences, workbook",
     "src/helpers/config.py": "project paths (PROJ_ROOT, RAW_DATA_DIR, CLEAN_DATA_DIR, ...)",
     "tests": "pytest tests (doctests in src/helpers run too)",
     "tests/data": "hand readings of the report (expected values) and test fixtures",
@@ -168,40 +182,64 @@ def tree_block(files: list[str], notes: dict[str, str] = NOTES) -> str:
     return "\n".join(["```", *lines, "```"])
 
 
-def replace_block(text: str, name: str, body: str) -> str:
+def doc_pages(root: Path = ROOT) -> list[Path]:
+    """The documentation: README.md and every docs/*.md page, in a stable order."""
+    return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+
+
+def page_with_block(pages: dict[str, str], name: str) -> str:
+    """The one page (a key of ``pages``) that holds the markers of block ``name``.
+
+    >>> page_with_block({"README.md": "x", "docs/d.md": "<!-- tree:start -->"}, "tree")
+    'docs/d.md'
+    """
+    holders = [p for p, text in pages.items() if f"<!-- {name}:start -->" in text]
+    if len(holders) != 1:
+        raise SyncError(f"need the <!-- {name}:start --> block in exactly one page, found it in {holders or 'none'}")
+    return holders[0]
+
+
+def replace_block(text: str, name: str, body: str, page: str = "README.md") -> str:
     """Replace what lies between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
-        raise SyncError(f"README.md: need exactly one {start} followed by one {end}")
+        raise SyncError(f"{page}: need exactly one {start} followed by one {end}")
     a = text.index(start) + len(start)
     b = text.index(end)
     return text[:a] + "\n" + body + "\n" + text[b:]
 
 
-def synced_readme(readme: str, makefile: str, files: list[str]) -> str:
-    """README text with both generated blocks brought up to date."""
-    readme = replace_block(readme, "targets", targets_block(makefile))
-    return replace_block(readme, "tree", tree_block(files))
+def synced_pages(pages: dict[str, str], makefile: str, files: list[str]) -> dict[str, str]:
+    """The pages (name -> text) with both generated blocks brought up to date where they live."""
+    new = dict(pages)
+    bodies = {"targets": targets_block(makefile), "tree": tree_block(files)}
+    for name in BLOCKS:
+        page = page_with_block(new, name)
+        new[page] = replace_block(new[page], name, bodies[name], page)
+    return new
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Regenerate the README's targets list and layout tree.")
+    parser = argparse.ArgumentParser(description="Regenerate the documentation's targets list and layout tree.")
     parser.add_argument("--check", action="store_true", help="only report whether the blocks are up to date")
     args = parser.parse_args(argv)
     try:
-        current = README.read_text(encoding="utf-8")
-        new = synced_readme(current, MAKEFILE.read_text(encoding="utf-8"), tracked_files())
+        paths = {p.relative_to(ROOT).as_posix(): p for p in doc_pages()}
+        current = {name: p.read_text(encoding="utf-8") for name, p in paths.items()}
+        new = synced_pages(current, MAKEFILE.read_text(encoding="utf-8"), tracked_files())
     except SyncError as e:
         print(f"readme_sync: {e}", file=sys.stderr)
         return 2
-    if new == current:
-        print("README.md: generated blocks are up to date")
+    stale = [name for name in paths if new[name] != current[name]]
+    if not stale:
+        print("generated blocks are up to date")
         return 0
     if args.check:
-        print("README.md: generated blocks are stale; run `make readme`", file=sys.stderr)
+        print(f"generated blocks are stale in {', '.join(stale)}; run `make readme`", file=sys.stderr)
         return 1
-    README.write_text(new, encoding="utf-8")
-    print("README.md: targets list and layout tree regenerated")
+    for name in stale:
+        paths[name].write_text(new[name], encoding="utf-8")
+    print(f"targets list and layout tree regenerated in {', '.join(stale)}")
     return 0
 
 

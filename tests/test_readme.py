@@ -1,8 +1,9 @@
-"""The README says nothing that is not true about the repository.
+"""The documentation (README.md and docs/*.md) says nothing that is not true about the repository.
 
 * The targets/variables table and the layout tree are generated (scripts/readme_sync.py,
-  ``make readme``); a test fails when either is stale.
-* Every path the README names in backticks, and every entry of the layout tree, exists.
+  ``make readme``) in whichever page holds their markers; a test fails when either is stale.
+* Every path a page names in backticks, every relative link, and every entry of the layout tree,
+  exists; every docs/ page is linked from the README; the README stays short.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ _spec = importlib.util.spec_from_file_location("readme_sync", ROOT / "scripts" /
 readme_sync = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(readme_sync)
 
+#: Every page of the documentation, by its path relative to the repository root.
+PAGES = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in readme_sync.doc_pages(ROOT)}
+ALL_DOCS = "\n".join(PAGES.values())
+#: The README is the front page; the reference lives in docs/ (issue 16 §3).
+README_MAX_LINES = 200
+
 needs_git = pytest.mark.skipif(
     shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout"
 )
@@ -42,23 +49,37 @@ def test_readme_sync_doctests():
 
 def test_targets_block_is_up_to_date():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert readme_sync.replace_block(README, "targets", readme_sync.targets_block(makefile)) == README, (
-        "README targets list is stale: run `make readme`"
+    page = readme_sync.page_with_block(PAGES, "targets")
+    text = PAGES[page]
+    assert readme_sync.replace_block(text, "targets", readme_sync.targets_block(makefile), page) == text, (
+        f"{page}: targets list is stale: run `make readme`"
     )
 
 
 @needs_git
 def test_tree_block_is_up_to_date():
     tree = readme_sync.tree_block(readme_sync.tracked_files())
-    assert readme_sync.replace_block(README, "tree", tree) == README, "README layout tree is stale: run `make readme`"
+    page = readme_sync.page_with_block(PAGES, "tree")
+    text = PAGES[page]
+    assert readme_sync.replace_block(text, "tree", tree, page) == text, f"{page}: layout tree is stale: run `make readme`"
 
 
-def test_every_target_in_the_makefile_is_in_the_readme():
+def test_every_target_in_the_makefile_is_documented():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     targets = re.findall(r"^([a-z][a-z0-9-]*):.*## ", makefile, re.M)
     assert {"venv", "notebooks", "lab", "readme"} <= set(targets)
     for t in targets:
-        assert f"`make {t}`" in README, f"README does not list make {t}"
+        assert f"`make {t}`" in ALL_DOCS, f"no page of the documentation lists make {t}"
+
+
+def test_readme_is_short_and_links_every_docs_page():
+    lines = README.count("\n")
+    assert lines <= README_MAX_LINES, f"README.md has {lines} lines (at most {README_MAX_LINES}): move reference text to docs/"
+    for page in PAGES:
+        if page.startswith("docs/"):
+            assert f"]({page})" in README, f"README does not link {page}"
+    # the two commands stay on the front page
+    assert re.search(r"^make report +# ", README, re.M) and re.search(r"^make test +# ", README, re.M)
 
 
 def backticked_paths(text: str) -> list[str]:
@@ -79,6 +100,10 @@ def backticked_paths(text: str) -> list[str]:
 NOT_IN_REPOSITORY = {
     "data/raw/link_overrides.csv": "optional hand-kept overrides file; absent until a link needs forcing or forbidding",
     "niigata-minami_chiiki-fukushi-keikaku_hyoka_2022.txt": "next year's report, the example of the collection how-to",
+    "docProps/core.xml": "a member inside the workbook's zip file, not a file of the repository",
+    "text/html": "a MIME type nbval compares",
+    "text/plain": "a MIME type nbval compares",
+    "[]:*?/\\": "the characters Excel forbids in sheet names",
 }
 
 
@@ -103,11 +128,69 @@ def exists(word: str) -> bool:
     return False
 
 
-def test_backticked_paths_exist():
-    words = backticked_paths(README)
-    assert "requirements.lock" in words and "scripts/readme_sync.py" in words  # the extractor works
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_backticked_paths_exist(page):
+    words = backticked_paths(PAGES[page])
     missing = sorted({w for w in words if not exists(w)})
-    assert not missing, f"README names paths that do not exist: {missing}"
+    assert not missing, f"{page} names paths that do not exist: {missing}"
+
+
+def test_backticked_paths_are_found():
+    words = backticked_paths(ALL_DOCS)
+    assert "requirements.lock" in words and "scripts/readme_sync.py" in words  # the extractor works
+    assert "src/helpers/collect/link.py" in words
+
+
+def markdown_links(text: str) -> list[str]:
+    """Targets of Markdown links and images that point into the repository (no URL, no anchor-only).
+
+    >>> markdown_links("see [a](docs/a.md#x), ![f](r/f.png), [w](https://x.org) and [s](#here)")
+    ['docs/a.md', 'r/f.png']
+    """
+    found = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if "://" in target or target.startswith(("#", "mailto:")):
+            continue
+        found.append(target.split("#", 1)[0])
+    return found
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_relative_links_resolve(page):
+    base = (ROOT / page).parent
+    missing = sorted({t for t in markdown_links(PAGES[page]) if not (base / t).exists()})
+    assert not missing, f"{page} links to files that do not exist (relative to {base.relative_to(ROOT) or '.'}): {missing}"
+
+
+def heading_anchors(text: str) -> set[str]:
+    r"""The anchors GitHub gives a page's headings (lower case, punctuation dropped, spaces as -).
+
+    >>> sorted(heading_anchors("# Safety and limits\n## Measured amounts: `metrics.csv`\n```\n# not a heading\n```"))
+    ['measured-amounts-metricscsv', 'safety-and-limits']
+    """
+    anchors, fenced = set(), False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"^#{1,6} +(.*?) *$", line)):
+            anchors.add(re.sub(r"[^\w\- ]", "", m.group(1).lower()).replace(" ", "-"))
+    return anchors
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_links_to_sections_resolve(page):
+    base = (ROOT / page).parent
+    bad = []
+    for target in re.findall(r"\]\(([^)\s]+\.md)#([^)\s]+)\)", PAGES[page]):
+        path = base / target[0]
+        if not path.exists() or target[1] not in heading_anchors(path.read_text(encoding="utf-8")):
+            bad.append("#".join(target))
+    assert not bad, f"{page} links to sections that do not exist: {bad}"
+
+
+def test_relative_link_check_can_fail():
+    assert markdown_links("[x](docs/nope.md#a)") == ["docs/nope.md"]
+    assert not (ROOT / "docs" / "docs/outputs.md").exists()  # a README-relative link inside docs/ would fail
 
 
 def test_backticked_path_check_can_fail():
@@ -132,7 +215,7 @@ def tree_paths(text: str) -> list[str]:
 
 
 def test_tree_entries_exist():
-    paths = tree_paths(README)
+    paths = tree_paths(PAGES[readme_sync.page_with_block(PAGES, "tree")])
     assert {"Makefile", ".ci/run", "reports/html", "reports/tables", "tests/data", "src/helpers/config.py"} <= set(paths)
     assert "reports/minami_welfare_eval.xlsx" in paths
     missing = [p for p in paths if not (ROOT / p).exists()]
@@ -140,6 +223,7 @@ def test_tree_entries_exist():
 
 
 def test_readme_quotes_no_stale_test_counts():
-    """Counts of tests go stale with every new test: the README says how to get them instead."""
-    assert not re.search(r"\b\d+ (unit )?tests\b", README), "README quotes a test count"
+    """Counts of tests go stale with every new test: the documentation says how to get them instead."""
+    for page, text in PAGES.items():
+        assert not re.search(r"\b\d+ (unit )?tests\b", text), f"{page} quotes a test count"
     assert "pytest --collect-only -q" in README
