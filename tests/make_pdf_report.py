@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -429,10 +428,6 @@ def render_text_only_pdf(path: str | Path) -> None:
         c.drawString(MARGIN_X, PAGE_H - 90 - 14 * k, line)
     c.showPage()
     c.save()
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "FW" else 1 for ch in text)
 
 
 if __name__ == "__main__":

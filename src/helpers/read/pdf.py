@@ -66,7 +66,6 @@ from .extract import (
     FOOTER_PLAN,
     GRADES,
     LEGEND_MARK,
-    PERIOD_KEYS,
     Extraction,
     Fragment,
     Period,
