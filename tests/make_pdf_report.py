@@ -25,7 +25,8 @@ What the PDF shows, with the committed report's line numbers:
   of lines 71, 158 and 330;
 * a row that does not fit at the bottom of a page is broken across the page (the rest of its
   cells continue in the first row of the next page, under the repeated header), as a word
-  processor's "allow row to break across pages" does (:attr:`Layout.broken_rows` lists them).
+  processor's "allow row to break across pages" does (:attr:`Layout.broken_rows` lists them);
+* the page number ``- n -`` centred at the bottom of every page.
 
 Variants for the failure tests: ``scan_page`` (one page is an image only, no text layer), encryption
 (``user_password`` / ``owner_password``), :func:`render_text_only_pdf` (text, no ruled table).
@@ -149,6 +150,7 @@ class Page:
     headers: dict[str, str]
     parts: list[Part] = field(default_factory=list)
     scanned: bool = False
+    has_header: bool = True  # the column header printed at the top of this page
 
 
 @dataclass
@@ -157,6 +159,8 @@ class Layout:
     legend: str
     sections: list[dict]
     broken_rows: list[tuple[int, int, int]] = field(default_factory=list)  # (section, seq, first page 1-based)
+    page_numbers: bool = True  # "- n -" centred below the footers
+    bold_header: bool = False
 
 
 def _fullwidth_digits(n: int) -> str:
@@ -215,7 +219,7 @@ def header_height(headers: dict[str, str]) -> float:
 
 
 def layout(*, scan_page: int | None = None, sections: tuple[int, ...] | None = None,
-           headers: dict[str, str] | None = None) -> Layout:
+           headers: dict[str, str] | None = None, repeat_header: bool = True) -> Layout:
     """Place the rows on pages: sections start a page, rows break across pages when they must."""
     sections, rows = load_rows(sections)
     legend = RAW.read_text(encoding="utf-8").split("\n")[LEGEND_LINE - 1].strip(" ")
@@ -227,9 +231,10 @@ def layout(*, scan_page: int | None = None, sections: tuple[int, ...] | None = N
         sec = sections[section - 1]["period_headers"]
         names = {**FIXED_HEADERS, "prior": sec["fy2020"], "plan": sec["fy2021_plan"], "result": sec["fy2021_actual"],
                  **(headers or {})}
-        page = Page(section, names)
+        first_of_section = not pages or pages[-1].section != section
+        page = Page(section, names, has_header=repeat_header or first_of_section)
         pages.append(page)
-        return page, TABLE_TOP + header_height(names)
+        return page, TABLE_TOP + (header_height(names) if page.has_header else 0.0)
 
     page, y = None, 0.0
     i = 0
@@ -314,15 +319,19 @@ def _draw_page(c, page: Page, lay: Layout, page_no: int) -> None:
     c.drawString(MARGIN_X, 32, f"基本目標\u3000{sec['basic_goal']}")
     c.drawString(MARGIN_X, 22, "分野別計画")
     c.drawString(MARGIN_X + 48, 22, sec["field_plan"])
+    if lay.page_numbers:
+        c.drawString((PAGE_W - _width(f"- {page_no} -")) / 2, 10, f"- {page_no} -")
     # column header: shaded, ruled cells (rectangles)
     hh = header_height(page.headers)
     hl = _header_lines(page.headers)
-    for k, _ in COLUMNS:
+    for k, _ in COLUMNS if page.has_header else ():
         x0, x1 = col[k]
         c.setFillGray(0.85)
         c.rect(x0, PAGE_H - TABLE_TOP - hh, x1 - x0, hh, stroke=1, fill=1)
         c.setFillGray(0)
         _draw_lines(c, hl[k], x0, TABLE_TOP, x1 - x0, hh, align="center", valign="middle")
+        if lay.bold_header:  # simulated bold: every glyph printed again 0.3 pt to the right
+            _draw_lines(c, hl[k], x0 + 0.3, TABLE_TOP, x1 - x0, hh, align="center", valign="middle")
     # body cells
     parts = page.parts
     k = 0
@@ -382,7 +391,8 @@ def _scan_image():
 
 def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, scan_page: int | None = None,
                user_password: str | None = None, owner_password: str | None = None, title: str | None = None,
-               headers: dict[str, str] | None = None) -> Layout:
+               headers: dict[str, str] | None = None, repeat_header: bool = True, page_numbers: bool = True,
+               bold_header: bool = False) -> Layout:
     """Write the fixture PDF to ``path``; return its :class:`Layout` (pages, broken rows).
 
     Args:
@@ -392,11 +402,15 @@ def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, sca
             an owner password alone only restricts copying, as many published PDFs do).
         title: a line printed at the top left of page 1 (text that is neither a cell nor furniture).
         headers: column names printed instead of the report's (field -> name), e.g. ``{"initiative": "施策"}``.
+        repeat_header: print the column header on every page (else only on each section's first page).
+        page_numbers: print ``- n -`` at the bottom of each page.
+        bold_header: print the header's glyphs twice, 0.3 pt apart (a simulated bold).
     """
     from reportlab.pdfgen import canvas
 
     _register_font()
-    lay = layout(scan_page=scan_page, sections=sections, headers=headers)
+    lay = layout(scan_page=scan_page, sections=sections, headers=headers, repeat_header=repeat_header)
+    lay.page_numbers, lay.bold_header = page_numbers, bold_header
     encrypt = None
     if user_password is not None or owner_password is not None:
         from reportlab.lib.pdfencrypt import StandardEncryption

@@ -162,11 +162,14 @@ def test_every_run_is_in_a_cell_or_furniture(pdf_tables, fixture_pdf_rendered):
     assert (acc["unplaced"], acc["missing"], acc["blank"], acc["rows"]) == (0, [], 0, 56)
     src, cells = pdf_tables.source_lines, pdf_tables.source_cells
     assert sorted(set(src["line_no"])) == cells["line_no"].tolist() == list(range(1, len(cells) + 1))
-    roles = src.drop_duplicates("line_no").merge(cells, on=["report", "line_no"])
+    roles = src.drop_duplicates("line_no").merge(cells, on=["report", "line_no"], suffixes=("", "_pdf"))
     per_page = roles.groupby(["page", "role"]).size().unstack(fill_value=0)
     n_pages = len(layout.pages)
     assert per_page.index.tolist() == list(range(1, n_pages + 1))
-    assert (per_page["legend"] == 1).all() and (per_page["footer"] == 2).all()  # 〔評価の指標〕; 基本目標, 分野別計画
+    assert (per_page["legend"] == 1).all()  # 〔評価の指標〕
+    assert (per_page["footer"] == 3).all()  # 基本目標 …, 分野別計画 …, and the page number - n -
+    numbers = roles[(roles["role"] == "footer") & roles["text"].str.startswith("- ")]
+    assert numbers["text"].tolist() == [f"- {n} -" for n in range(1, n_pages + 1)]
     assert (per_page["header"] >= 10).all()  # ten column names, some wrapped over two lines
     assert roles[roles["role"] == "cell"]["table_row"].notna().all()
     assert roles[roles["role"].isin(["legend", "footer"])]["table_row"].isna().all()
@@ -224,6 +227,30 @@ def test_text_that_fits_no_cell_is_listed_with_its_page(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and not (tmp_path / "out").exists()
     assert "unplaced: titled: page 1, outside the table (x 28 pt, y 21 pt from the top): 南区地域福祉計画　進捗状況評価" in err
+
+
+def test_header_printed_only_on_a_sections_first_page(tmp_path):
+    """A page without its own header continues the table above it when its column lines are the same."""
+    plain, bare = tmp_path / "s3.pdf", tmp_path / "bare" / "s3.pdf"
+    bare.parent.mkdir()
+    lay = render_pdf(plain, sections=(3,))
+    bare_lay = render_pdf(bare, sections=(3,), repeat_header=False)
+    assert len(bare_lay.pages) == len(lay.pages) >= 2 and not bare_lay.pages[1].has_header
+    got, want = clean_reports([bare]), clean_reports([plain])
+    cells = ["initiative_id", "initiative", "summary", "prior_text", "plan_text", "result_text", "grade", "comment",
+             "prior_year", "result_status", "initiative_merged"]
+    pd.testing.assert_frame_equal(got.initiatives[cells], want.initiatives[cells])
+    assert got.accounting[0]["unplaced"] == 0
+
+
+def test_a_glyph_printed_twice_is_read_once(small, tmp_path):
+    """A simulated bold header (each glyph printed again 0.3 pt to the right) reads as the plain header."""
+    path = tmp_path / "small.pdf"
+    render_pdf(path, sections=(2,), bold_header=True)
+    got = clean_reports([path])
+    src = got.source_lines.merge(got.source_cells, on=["report", "line_no"], suffixes=("", "_pdf"))
+    assert "具体的な取り組み・事業" in src[(src["role"] == "header") & (src["page"] == 1)]["text"].tolist()
+    pd.testing.assert_frame_equal(got.initiatives, small[1].initiatives)
 
 
 def test_a_folder_stands_for_its_text_and_pdf_reports(tmp_path):

@@ -113,6 +113,7 @@ SNAP = 1.5  # rules this close (pt) are one rule
 JOIN = 2.5  # collinear pieces with a gap this small are one rule; grid lines this close are one
 THIN = 2.0  # a rectangle thinner than this is a rule, not a box
 HEADER_MAX_GRID_ROWS = 3  # the column header spans at most this many grid rows
+DUPLICATE_TOLERANCE = 1.0  # pt: the same glyph printed again this close is one character (simulated bold)
 
 ROLE_NAMES = {  # role -> how the column is named in messages
     "objective": "目標", "initiative": "具体的な取り組み・事業", "summary": "概要", "department": "担当部署",
@@ -163,6 +164,7 @@ class _Page:
     cells: list[Cell]
     n_grid_rows: int = 0
     n_grid_cols: int = 0
+    xs: list[float] = field(default_factory=list)  # the grid's column lines (pt from the left)
 
 
 @dataclass
@@ -493,7 +495,8 @@ def _read_page(pdf, page_obj, number: int, path: Path, budget: list[int]) -> _Pa
         return _Page(number, layout.width, height, [], [])
     cells, grid = page_cells(h_rules, v_rules, path=path, page=number)
     runs = _page_runs(chars, cells, grid, number, height, path)
-    return _Page(number, layout.width, height, runs, cells, len(grid[1]) - 1 if grid else 0, len(grid[0]) - 1 if grid else 0)
+    return _Page(number, layout.width, height, runs, cells, len(grid[1]) - 1 if grid else 0, len(grid[0]) - 1 if grid else 0,
+                 list(grid[0]) if grid else [])
 
 
 def _check_streams(page_obj, number: int, path: Path) -> int:
@@ -854,9 +857,11 @@ def _page_runs(chars: list, cells: list[Cell], grid, page: int, height: float, p
 
 
 def _lines(items: list, height: float, page: int, cell: Cell | None) -> list[Run]:
-    """Characters grouped into printed lines (by vertical centre), each sorted left to right.
+    """Characters grouped into printed lines (by vertical centre), each read left to right.
 
-    Outside the table, a gap wider than 8 characters splits a line into two runs.
+    A character printed twice on the same spot (a simulated bold: the same glyph offset by less
+    than :data:`DUPLICATE_TOLERANCE`) is one character.  Outside the table, a gap wider than 8
+    characters splits a line into two runs.  ASCII spaces at either end of a run are layout.
     """
     if not items:
         return []
@@ -871,7 +876,7 @@ def _lines(items: list, height: float, page: int, cell: Cell | None) -> list[Run
     out: list[Run] = []
     k = 0
     for line in lines:
-        line.sort(key=lambda t: t[2].x0)
+        line = _dedupe(sorted(line, key=lambda t: t[2].x0))
         pieces = [[line[0]]]
         if cell is None:
             for prev, it in zip(line, line[1:]):
@@ -883,15 +888,26 @@ def _lines(items: list, height: float, page: int, cell: Cell | None) -> list[Run
         for piece in pieces:
             text = "".join(t[3] for t in piece)
             stripped = text.strip(" ")
-            if not stripped.strip(" \t\u3000") and not stripped:
-                continue
             if not stripped:
-                continue
+                continue  # a line of spaces only is blank
             lead = len(text) - len(text.lstrip(" "))
             body = piece[lead: lead + len(stripped)] if len(text) == len(piece) else piece
             k += 1
             out.append(Run(page, stripped, min(t[2].x0 for t in body), height - max(t[2].y1 for t in body),
                            max(t[2].x1 for t in body), height - min(t[2].y0 for t in body), cell, k))
+    return out
+
+
+def _dedupe(line: list) -> list:
+    """A line's characters (sorted left to right) without the second print of a glyph printed twice."""
+    out: list = []
+    for it in line:
+        if out:
+            prev = out[-1][2]
+            if (out[-1][3] == it[3] and abs(it[2].x0 - prev.x0) <= DUPLICATE_TOLERANCE
+                    and abs(it[2].y0 - prev.y0) <= DUPLICATE_TOLERANCE):
+                continue
+        out.append(it)
     return out
 
 
@@ -1004,8 +1020,8 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
     legend_by_page: dict[int, list[Run]] = {}
     table_rows: list[_Row] = []
     periods_by_page: list[tuple[Period, Period, Period]] = []
-    sections_of_page: dict[int, tuple[str, str]] = {}
     found_table = False
+    last: tuple[_Columns, list[float]] | None = None  # the last header read, and its page's column lines
     for page in pages:
         cell_runs: dict[Cell, list[Run]] = {}
         outside: list[Run] = []
@@ -1018,6 +1034,11 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
                 cols = header_columns(page.cells, texts, page.n_grid_cols, layout=layout)
             except LayoutError as e:
                 raise ReportError(path, f"page {page.number}, column header: {e.explain(_sidecar_name(str(path)))}") from None
+            if cols is not None:
+                last = (cols, page.xs)
+            elif last is not None and _same_columns(page.xs, last[1]):
+                # a page without a header of its own continues the table of the page before (same column lines)
+                cols = _Columns(0, last[0].role_of_col, last[0].names, last[0].periods, [])
         # furniture outside the table (and full-width cells): legend, footers
         section = _furniture(outside, boiler, legend_by_page, unplaced, page.number, path)
         if cols is None:  # no report table on this page: its text fits no row
@@ -1028,7 +1049,6 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
         if section is None:
             raise ReportError(path, f"page {page.number} names no basic goal and field plan in footers "
                                     f"({FOOTER_GOAL} … / {FOOTER_PLAN} …), expected one of each")
-        sections_of_page[page.number] = section
         periods_by_page.append(cols.periods)
         for c in cols.header_cells:
             for r in cell_runs.get(c, []):
@@ -1056,6 +1076,15 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
     )
 
 
+def _same_columns(xs: list[float], other: list[float]) -> bool:
+    """The same column lines (within :data:`JOIN` + :data:`SNAP`): the same table on another page.
+
+    >>> _same_columns([28.0, 84.0, 164.1], [28.0, 84.2, 164.0]), _same_columns([28.0, 84.0], [28.0, 90.0])
+    (True, False)
+    """
+    return len(xs) == len(other) and all(abs(a - b) <= JOIN + SNAP for a, b in zip(xs, other))
+
+
 def _furniture_run(r: Run, boiler: dict[int, str], legend_by_page: dict[int, list[Run]], page: int) -> bool:
     """A legend line (or its continuation) outside the rows: recorded as furniture."""
     norm = _nfkc(r.text)
@@ -1068,6 +1097,18 @@ def _furniture_run(r: Run, boiler: dict[int, str], legend_by_page: dict[int, lis
         legend_by_page[page].append(r)
         return True
     return False
+
+
+_PAGE_NUMBER_RE = re.compile(r"[-‐‑–—―ー\s]*(?:\d{1,4}|\d{1,4}\s*/\s*\d{1,4}|p\.?\s*\d{1,4})[-‐‑–—―ー\s]*", re.I)
+
+
+def is_page_number(text: str) -> bool:
+    """A page number printed outside the table: ``- 3 -``, ``３``, ``3/12``, ``P.3``.
+
+    >>> [is_page_number(t) for t in ["- 3 -", "３", "3 / 12", "P.3", "―１２―", "2021年度", "評価"]]
+    [True, True, True, True, True, False, False]
+    """
+    return bool(_PAGE_NUMBER_RE.fullmatch(_nfkc(text).strip()))
 
 
 def _footer(text: str) -> tuple[str, str] | None:
@@ -1096,6 +1137,8 @@ def _furniture(outside: list[Run], boiler: dict[int, str], legend_by_page: dict[
         if f:
             boiler[r.line_no] = "footer"
             (goals if f[0] == "goal" else plans).setdefault(f[1], r)
+        elif is_page_number(r.text):
+            boiler[r.line_no] = "footer"  # the page number: footer furniture too
         else:
             unplaced.append(r)
     if not goals and not plans:
