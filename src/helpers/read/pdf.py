@@ -29,7 +29,8 @@ Reading rules (each a function below):
 2. **Header → columns** (:func:`header_columns`): the top grid row(s) of the table name the
    columns (a header is 1–3 grid rows naming three period columns and a 評価 column); the names
    get their roles from :func:`helpers.read.layout.column_roles` — the same vocabulary, era years
-   and sidecar declarations (``"layout": {"columns": …}``) as the text reader's header.
+   and sidecar declarations (``"layout": {"columns": …}``) as the text reader's header.  A page
+   whose table has no header continues the table of the page before when its column lines match.
 3. **Rows**: each cell of the 評価 column is one table row; the cells of the other columns
    inside its height are that row's cells.  A 目標 cell is the objective heading （１）… of the
    rows it spans (an empty one at the top of a page continues the objective of the page before);
@@ -40,7 +41,8 @@ Reading rules (each a function below):
    without a grade continued by the first row of the next page.
 5. **Page furniture**: the column header, the grade legend 〔評価の指標〕 (one or more lines, equal
    on every page), the footers 基本目標 / 分野別計画 (one of each per table page, naming the
-   page's section).  Every other run that fits no table row is reported as unplaced, never dropped.
+   page's section) and a page number (role ``footer``).  Every other run that fits no table row
+   is reported as unplaced, never dropped.
 
 Refused with one message naming the page (``ReportError``, exit code 2): not a PDF, truncated or
 damaged, encrypted with a password, more pages than :data:`MAX_PAGES`, a page that draws more than the
