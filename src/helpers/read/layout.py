@@ -28,6 +28,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping
 
 __all__ = [
@@ -121,11 +122,16 @@ LAYOUT_KEYS = {
 HEADER_MAX_LINES = 24
 #: blank lines allowed between two lines of one header (the committed report has 1)
 HEADER_MAX_GAP = 2
+#: a line of more words than this is no header line (the report's headers name 10 columns)
+HEADER_MAX_WORDS = 40
 
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _YEAR = r"(?:(?P<era{n}>令和|平成|昭和|[RHSrhs])(?P<eno{n}>元|\d{{1,2}})|(?P<west{n}>\d{{4}}))"
 _FISCAL_YEAR_RE = re.compile(_YEAR.format(n=1) + r"(?:\(" + _YEAR.format(n=2) + r"\))?年度")
 _OPEN, _CLOSE = "([〔【「『", ")]〕】」』"
+# cheap test on a printed line before it is read word by word: a digit (or 元) just before 年度
+_YEAR_HINT_RE = re.compile(r"[0-9０-９元][\s)）]*年度")
+_MAYBE_RE = re.compile(r"[0-9０-９元][\s)）]*年度|実績|計画|見込|予定|[\u200b\u200c\u200d\u2060\ufeff]")
 _STATUS_WORDS = tuple(w for words in PERIOD_STATUS.values() for w in words)
 _STATUS_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _STATUS_WORDS), key=len, reverse=True)) + ")+")
 
@@ -173,6 +179,9 @@ class Layout:
     columns: dict[str, str] = field(default_factory=dict)
     header_first_line: str | None = None
 
+    def __hash__(self) -> int:  # frozen, but holds a dict: hashed by its items
+        return hash((tuple(self.columns.items()), self.header_first_line))
+
     def keys(self) -> dict[str, str]:
         """:func:`name_key` of each declared name -> role."""
         return {name_key(k): v for k, v in self.columns.items()}
@@ -184,6 +193,11 @@ def name_key(text: str) -> str:
     >>> name_key("具体的な取組・事業"), name_key("担当\u3000部署"), name_key("２０２１年度（実績）")
     ('具体的な取組・事業', '担当部署', '2021年度(実績)')
     """
+    return _name_key(text)
+
+
+@lru_cache(maxsize=8192)
+def _name_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if _ZERO_WIDTH_RE.search(text):
         text = _ZERO_WIDTH_RE.sub("", text)
@@ -258,8 +272,18 @@ def period_status(label: str, *, role: str | None = None) -> str | None:
     return "plan" if role == "plan" else "actual"
 
 
+_BRACKETS = {ord(c): None for c in _OPEN + _CLOSE}
+
+
 def _strip_brackets(key: str) -> str:
-    return key.translate({ord(c): None for c in _OPEN + _CLOSE})
+    return key.translate(_BRACKETS)
+
+
+@lru_cache(maxsize=8192)
+def _word_class(word: str) -> tuple[str, str | None, bool, bool]:
+    """(name_key, vocabulary role or None, is a period name, is a status word) of one printed word."""
+    key = name_key(word)
+    return key, _VOCABULARY_KEYS.get(key), is_period_label(word), _is_status_word(word)
 
 
 def is_period_label(name: str) -> bool:
@@ -286,6 +310,8 @@ def _is_status_word(name: str) -> bool:
 # Column names -> roles
 # --------------------------------------------------------------------------
 _VOCABULARY_KEYS = {name_key(s): role for role, spellings in COLUMN_VOCABULARY.items() for s in spellings}
+# proper beginnings of the known names: only a word that begins one is tried joined with the next words
+_VOCABULARY_PREFIXES = {k[:n] for k in _VOCABULARY_KEYS for n in range(1, len(k))}
 
 
 def _role_of(name: str, declared: Mapping[str, str]) -> str | None:
@@ -444,8 +470,8 @@ _NOT_A_NAME_RE = re.compile(r"^[(〔【\[]|\d")  # a heading （１）…, the l
 
 
 def _known(token: str, known: Mapping[str, str]) -> bool:
-    key = name_key(token)
-    return key in known or key in _VOCABULARY_KEYS or is_period_label(token) or _is_status_word(token)
+    key, role, period, status = _word_class(token)
+    return role is not None or period or status or key in known
 
 
 def header_words(line: str, *, declared: "Layout | Mapping[str, str] | None" = None) -> list[str]:
@@ -460,8 +486,27 @@ def header_words(line: str, *, declared: "Layout | Mapping[str, str] | None" = N
     >>> header_words("評価\u3000コメント・課題等\u3000備考"), header_words("具体的な 取組・事業 概要")
     (['評価', 'コメント・課題等', '備考'], ['具体的な取組・事業', '概要'])
     """
-    known = _declared_keys(declared)
+    return _header_words(line, _declared_keys(declared))
+
+
+def _may_be_known(word: str) -> bool:
+    """Cheap (no NFKC) test that a printed word may be a column name, a period name or a status word.
+
+    False only for a word that is NFKC-normalised, no known spelling nor the beginning of one, and
+    holds no year, status word or zero-width character: such a word is not read as a column name.
+    """
+    return (word in _VOCABULARY_KEYS or word in _VOCABULARY_PREFIXES or bool(_MAYBE_RE.search(word))
+            or not unicodedata.is_normalized("NFKC", word))
+
+
+def _begins_a_name(key: str, known: Mapping[str, str]) -> bool:
+    return key in _VOCABULARY_PREFIXES or any(k.startswith(key) and k != key for k in known)
+
+
+def _header_words(line: str, known: Mapping[str, str]) -> list[str]:
     words = [w for w in _SEP_RE.split(line) if w]
+    if len(words) > HEADER_MAX_WORDS:
+        return words
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -472,11 +517,18 @@ def header_words(line: str, *, declared: "Layout | Mapping[str, str] | None" = N
                 out += parts
                 i += 1
                 continue
-            for m in range(min(3, len(words) - 1 - i), 0, -1):
-                joined = "".join(words[i:i + m + 1])
-                if _known(joined, known):
-                    w, i = joined, i + m
+            # a name printed with blanks inside (具体的な 取り組み・事業): join while the words still
+            # begin a known name, keep the longest join that is one
+            joined, key, best = w, _word_class(w)[0], None
+            for m in range(1, min(4, len(words) - i)):
+                if not _begins_a_name(key, known):
                     break
+                joined += words[i + m]
+                key = _word_class(joined)[0]
+                if _known(joined, known):
+                    best = (joined, m)
+            if best is not None:
+                w, i = best[0], i + best[1]
         out.append(w)
         i += 1
     return out
@@ -497,39 +549,49 @@ def header_names(words: list[str]) -> list[str]:
     names: list[str] = []
     pending: list[int] = []  # period names without a status word yet
     for w in words:
-        if names and _is_status_word(w) and not is_period_label(w):
+        _, _, period, status = _word_class(w)
+        if names and status and not period:
             if pending:
                 names[pending.pop(0)] += w
                 continue
-            if is_period_label(names[-1]):
+            if _word_class(names[-1])[2]:
                 names[-1] += w
                 continue
         names.append(w)
-        if is_period_label(w) and period_status(w) is None:
+        if period and period_status(w) is None:
             pending.append(len(names) - 1)
     return names
 
 
 def _line_facts(line: str, known: Mapping[str, str]) -> tuple[list[str], int, int, set[str]] | None:
     """(words, known words, period words, vocabulary roles) of a line that may belong to a header, else None."""
-    words = header_words(line, declared=known)
-    if not words:
-        return None
+    return _line_facts_cached(line, tuple(known.items()))
+
+
+@lru_cache(maxsize=4096)
+def _line_facts_cached(line: str, known_items: tuple) -> tuple[list[str], int, int, set[str]] | None:
+    """:func:`_line_facts`; a page header repeats the same lines page after page (callers do not modify the result)."""
+    known = dict(known_items)
+    raw = [w for w in _SEP_RE.split(line) if w]
+    if not raw or len(raw) > HEADER_MAX_WORDS or 2 * sum(map(_may_be_known, raw)) < len(raw) - 3 * sum(
+            w in known for w in raw):
+        return None  # most words cannot be column names: not a header line (checked before any NFKC)
+    words = _header_words(line, known)
     n_known = n_period = 0
     roles: set[str] = set()
     for w in words:
-        key = name_key(w)
-        role = known.get(key) or _VOCABULARY_KEYS.get(key)
+        key, role, period, status = _word_class(w)
+        role = known.get(key) or role
         if role is not None:
             n_known += 1
             if role in PERIOD_ROLES:
                 n_period += 1
             else:
                 roles.add(role)
-        elif is_period_label(w):
+        elif period:
             n_known += 1
             n_period += 1
-        elif _is_status_word(w):
+        elif status:
             n_known += 1
     if n_known == 0 or 2 * n_known < len(words):
         return None
@@ -537,7 +599,7 @@ def _line_facts(line: str, known: Mapping[str, str]) -> tuple[list[str], int, in
 
 
 def _grow(lines: list[str], at: int, known: Mapping[str, str], *, up: bool, first_free: bool = False,
-          floor: int = 0) -> list[int]:
+          floor: int = 0, cache: dict | None = None) -> list[int]:
     """0-based indices of the header lines around line ``at``: neighbours (at most
     :data:`HEADER_MAX_GAP` blank lines apart) that name columns, no role twice, at most 3 periods,
     the whole within :data:`HEADER_MAX_LINES` lines, none before ``floor``.
@@ -545,12 +607,21 @@ def _grow(lines: list[str], at: int, known: Mapping[str, str], *, up: bool, firs
     ``first_free``: line ``at`` is a declared first line: it belongs to the header whatever its
     words, and blank lines (any number within :data:`HEADER_MAX_LINES`) do not end the header."""
     max_gap = HEADER_MAX_LINES if first_free else HEADER_MAX_GAP
-    facts = _line_facts(lines[at], known)
+
+    def facts_of(k: int):
+        if cache is None:
+            return _line_facts(lines[k], known)
+        if k not in cache:
+            cache[k] = _line_facts(lines[k], known)
+        return cache[k]
+
+    facts = facts_of(at)
     if facts is None:
         if not first_free:
             return []
-        facts = (header_words(lines[at], declared=known), 0, 0, set())
+        facts = (_header_words(lines[at], known), 0, 0, set())
     members = [at]
+    lo = hi = at
     roles, periods = set(facts[3]), facts[2]
     for step in ((-1, 1) if up else (1,)):
         j = at
@@ -560,15 +631,15 @@ def _grow(lines: list[str], at: int, known: Mapping[str, str], *, up: bool, firs
                 k, gap = k + step, gap + 1
             if not (floor <= k < len(lines)) or gap > max_gap:
                 break
-            if max(members + [k]) - min(members + [k]) >= HEADER_MAX_LINES:
+            if max(hi, k) - min(lo, k) >= HEADER_MAX_LINES:
                 break
-            f = _line_facts(lines[k], known)
+            f = facts_of(k)
             if f is None or f[3] & roles or periods + f[2] > 3:
                 break
             roles |= f[3]
             periods += f[2]
             members.append(k)
-            j = k
+            lo, hi, j = min(lo, k), max(hi, k), k
     return sorted(members)
 
 
@@ -591,12 +662,19 @@ def _neighbour_words(lines: list[str], members: list[int]) -> dict[int, list[str
     return out
 
 
+@lru_cache(maxsize=256)
+def _column_roles_cached(names: tuple[str, ...], declared: "Layout | None") -> list[str]:
+    """:func:`column_roles` of a header printed again on the next page (a LayoutError is not cached)."""
+    return column_roles(list(names), declared=declared)
+
+
 def _read_span(lines: list[str], members: list[int], declared: "Layout | None") -> HeaderSpan:
     """The header made of ``members``; LayoutError (at its first line) when its names cannot be read."""
-    words = [w for k in members for w in header_words(lines[k], declared=declared)]
+    known = declared.keys() if declared is not None else {}
+    words = [w for k in members for w in (_line_facts(lines[k], known) or (_header_words(lines[k], known),))[0]]
     names = header_names(words)
     try:
-        roles = column_roles(names, declared=declared)
+        roles = _column_roles_cached(tuple(names), declared)
     except LayoutError as e:
         near = _neighbour_words(lines, members)
         if near and e.fix is None:  # an unforeseen name on its own line next to the header: name it
@@ -659,30 +737,34 @@ def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[
     known = declared.keys() if declared is not None else {}
     spans: list[HeaderSpan] = []
     first_key = name_key(declared.header_first_line) if declared and declared.header_first_line else None
-    i = 0
     declared_first = False
-    while i < len(lines):
-        line = lines[i]
-        at_declared = first_key is not None and bool(line) and name_key(line).startswith(first_key)
+    cache: dict[int, tuple | None] = {}  # line index -> _line_facts
+    floor = 0  # a later header starts after the last run read
+    # the lines a header can start from: a declared first line, or a line holding a year (…年度)
+    starts = {i for i, line in enumerate(lines) if "年度" in line and _YEAR_HINT_RE.search(line)}
+    firsts = {i for i, line in enumerate(lines) if line and name_key(line).startswith(first_key)} if first_key else set()
+    for i in sorted(starts | firsts):
+        if i < floor:
+            continue
+        at_declared = i in firsts
         if at_declared:
-            members = _grow(lines, i, known, up=False, first_free=True)
+            members = _grow(lines, i, known, up=False, first_free=True, cache=cache)
             declared_first = True
         else:
-            if "年度" not in line:
-                i += 1
-                continue
-            facts = _line_facts(line, known)
+            if i not in cache:
+                cache[i] = _line_facts(lines[i], known)
+            facts = cache[i]
             if facts is None or facts[2] == 0:
-                i += 1
                 continue
-            members = _grow(lines, i, known, up=True, floor=spans[-1].last if spans else 0)
-        named = {r for k in members for r in (_line_facts(lines[k], known) or ((), 0, 0, set()))[3]}
-        n_period = sum((_line_facts(lines[k], known) or ((), 0, 0, set()))[2] for k in members)
+            members = _grow(lines, i, known, up=True, floor=floor, cache=cache)
+        member_facts = [cache.get(k) or _line_facts(lines[k], known) or ((), 0, 0, set()) for k in members]
+        named = {r for f in member_facts for r in f[3]}
+        n_period = sum(f[2] for f in member_facts)
         if "grade" in named or at_declared:
             spans.append(_read_span(lines, members, declared))
         elif n_period and named:  # period columns and other columns, but no grade column: refused, not body text
             _read_span(lines, members, declared)
-        i = members[-1] + 1
+        floor = members[-1] + 1
     if first_key is not None and not declared_first:
         raise LayoutError(f"the declared header_first_line {declared.header_first_line!r} is not a line of the file")
     if not spans:
@@ -698,10 +780,15 @@ def find_headers(lines: list[str], *, declared: "Layout | None" = None) -> list[
     return spans
 
 
+HINT_LINES = 1_000  # a refusal proposes a header_first_line from the first lines of the file only
+_VOCABULARY_RE = re.compile("|".join(sorted((re.escape(s) for v in COLUMN_VOCABULARY.values() for s in v),
+                                            key=len, reverse=True)))
+
+
 def _header_hint(lines: list[str], known: Mapping[str, str]) -> dict | None:
     """For a file without a header: the first line naming two or more columns, as a declaration to check."""
-    for line in lines[:10_000]:
-        if not line or len(line) > 300:
+    for line in lines[:HINT_LINES]:
+        if not line or len(line) > 300 or not _VOCABULARY_RE.search(line):
             continue
         words = header_words(line, declared=known)
         if sum(_known(w, known) for w in words) >= 2:
