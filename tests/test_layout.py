@@ -416,6 +416,8 @@ def test_worked_example_refusal_sidecar_tables(tmp_path, capsys):
     (["施策"], "must be a JSON object"),
     ({"columns": {"施策": 1}}, "the role of '施策' must be a string"),
     ({"header_first_line": ""}, "must be the text of a line"),
+    ({"header_first_line": "目標" * 600}, "must be the text of a line (at most 1000 characters)"),
+    ({"columns": {f"列{i}": "remarks" for i in range(101)}}, "declares 101 names"),
 ])
 def test_a_bad_declaration_is_refused_naming_the_sidecar(tmp_path, capsys, layout, message):
     from helpers import cli
@@ -435,3 +437,23 @@ def test_the_documented_vocabulary_is_the_vocabulary():
     for role, spellings in COLUMN_VOCABULARY.items():
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{role}` |"))
         assert row.split(" | ")[1].split(", ") == list(spellings), role
+
+
+def test_report_error_from_layout_names_the_sidecar():
+    # the one way a reader (text dump, PDF) refuses a header it cannot read
+    from helpers.read.extract import ReportError
+
+    with pytest.raises(LayoutError) as e:
+        column_roles([("施策" if n == "具体的な取り組み・事業" else n) for n in HEADER_1])
+    err = ReportError.from_layout("data/raw/minami_2022.pdf", e.value, line=3)
+    assert str(err).startswith("data/raw/minami_2022.pdf:3: column header names '施策'")
+    assert "add this key to the report's sidecar data/raw/minami_2022.meta.json" in str(err)
+
+
+@pytest.mark.parametrize("line", ["2021年度計画", "2021年度計画 評価", "具体的な " * 30 + "2021年度"])
+def test_crafted_header_like_lines_get_one_refusal(line):
+    # 20,000 copies of a line that looks like part of a header: one clear refusal naming a line, no traceback
+    from helpers.read.extract import ReportError, extract_report
+
+    with pytest.raises(ReportError, match="column header|no evaluation table"):
+        extract_report("\n".join([line] * 20_000), path="synthetic.txt")

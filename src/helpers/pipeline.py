@@ -8,6 +8,7 @@ half-written and no file the tool did not write is ever touched (:mod:`helpers.o
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -122,6 +123,7 @@ def _readme(tables: dict[str, pd.DataFrame]) -> str:
         desc = schema.TABLE_DESCRIPTIONS.get(name, "")
         lines.append(f"| {name}.csv | {len(df)} | {desc} |")
     lines.append("| data_dictionary.csv | | 各表の列の定義（項目名・型・単位・説明） |")
+    lines.append("| datapackage.json | | Frictionless データパッケージ（型・単位・キー・出典の SHA-256。`frictionless validate` で検証できる） |")
     lines.append(f"| {MANIFEST} | | このフォルダにツールが書いたファイルの一覧（SHA-256） |")
     return "\n".join(lines) + "\n"
 
@@ -137,7 +139,8 @@ class WrittenFiles(list):
 
 
 def table_files(tables: Tables) -> dict[str, bytes]:
-    """Every file of a clean-tables folder as bytes: one CSV per table, the data dictionary, the README.
+    """Every file of a clean-tables folder as bytes: one CSV per table, the data dictionary, the
+    Frictionless data package ``datapackage.json`` (:func:`helpers.read.schema.datapackage`), the README.
 
     All CSVs go through :func:`helpers.outputs.csv_bytes` (the CSV-injection rule).
     """
@@ -146,8 +149,25 @@ def table_files(tables: Tables) -> dict[str, bytes]:
     dd = pd.DataFrame(schema.dictionary_rows())
     dd = dd[dd["table"].isin(list(frames))]
     files["data_dictionary.csv"] = csv_bytes(dd, **CSV_OPTIONS)
+    package = schema.datapackage([t for t in schema.SCHEMA if t in frames], sources=_sources(frames.get("reports")))
+    files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files["README.md"] = _readme(frames).encode("utf-8")
     return files
+
+
+def _sources(reports: pd.DataFrame | None) -> list[dict]:
+    """The reports read, for the data package: display name, file, SHA-256 and size, the sidecar's municipality."""
+    from .present.names import display_name
+
+    out = []
+    for r in ([] if reports is None else reports.to_dict("records")):
+        src = {"title": display_name(r), "path": f"data/raw/{r['source_file']}", "hash": f"sha256:{r['sha256']}",
+               "bytes": int(r["bytes"])}
+        for key in ("municipality", "lg_code", "sidecar"):
+            if isinstance(r.get(key), str) and r[key]:
+                src[key] = r[key]
+        out.append(src)
+    return out
 
 
 def write_tables(

@@ -1,8 +1,9 @@
 """Chart builders shared by the notebooks (colours, widths and fonts come from :mod:`helpers.present.style`).
 
-Every builder draws at a layout width (:data:`helpers.present.style.WIDTHS`), puts values on bars with
-their bases, keeps legends off the labels, and leaves the source line to the caller
-(:func:`helpers.present.style.add_source`), who knows the report and years.
+Every builder draws at a layout's fixed size (:data:`helpers.present.style.SIZES`) with constrained layout
+(never ``tight_layout``, never cropped afterwards), puts values on bars with their bases, keeps legends off the
+labels, and leaves the source line to the caller (:func:`helpers.present.style.add_source` with
+:func:`source_line`), who knows the report and years.
 """
 
 from __future__ import annotations
@@ -56,16 +57,28 @@ def period_label(year, status: str | None) -> str:
     >>> period_label(2021, "estimate"), period_label(2020, "actual"), period_label(2021, "plan")
     ('2021年度 実績（見込み）', '2020年度 実績', '2021年度 計画')
     """
-    word = {"actual": "実績", "estimate": "実績（見込み）", "plan": "計画"}.get(status or "", str(status))
+    from .labels import code_labels
+
+    word = "実績（見込み）" if status == "estimate" else code_labels("status").get(status or "", str(status))
     return f"{int(year)}年度 {word}"
 
 
-def source_line(initiatives: pd.DataFrame, reports=None, *, note: str = "") -> str:
-    """``出典: 進捗評価報告書 <report>（2020年度 実績・2021年度 計画・2021年度 見込み）`` for the reports shown.
+def source_line(initiatives: pd.DataFrame, reports=None, *, note: str = "", names: pd.DataFrame | None = None) -> str:
+    """``出典：新潟市南区「南区地域福祉計画 進捗状況評価」（2021年度）。期間列：2020年度 実績・2021年度 計画・2021年度 見込み``.
 
-    The years and the actual/estimate status are read from the rows (their column headers), so the
-    caveat follows the data.
+    The report is named by :func:`helpers.present.names.report_name` (its sidecar's municipality,
+    title and fiscal year; the file stem only when there is no sidecar). The years and the
+    actual/estimate status are read from the rows (their column headers), so the caveat follows
+    the data.
+
+    Args:
+        initiatives: the initiatives table (years and statuses per report).
+        reports: the report ids shown (all in ``initiatives`` when None).
+        note: a sentence appended after the line.
+        names: the ``reports.csv`` table for the names (default: the one :func:`helpers.load_tables` loaded).
     """
+    from .names import report_name
+
     ini = initiatives if reports is None else initiatives[initiatives["report"].isin(list(reports))]
     parts = []
     for report, g in ini.groupby("report", sort=True):
@@ -73,9 +86,9 @@ def source_line(initiatives: pd.DataFrame, reports=None, *, note: str = "") -> s
         def st(col):
             s = set(g[col].astype(str))
             return "実績" if s == {"actual"} else "見込み" if s == {"estimate"} else "分野により実績または見込み"
-        parts.append(f"{report}（{py}年度 {st('prior_status')}・{ly}年度 計画・{ry}年度 {st('result_status')}）")
-    # the report is named by its file (the municipality is not in the clean tables: no guess)
-    return "出典: 進捗評価報告書 " + "、".join(parts) + (f"。{note}" if note else "")
+        parts.append(f"{report_name(report, names)}。期間列：{py}年度 {st('prior_status')}・{ly}年度 計画・"
+                     f"{ry}年度 {st('result_status')}")
+    return "出典：" + "／".join(parts) + (f"。{note}" if note else "")
 
 
 def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = False, label_totals: bool = True,
@@ -93,14 +106,14 @@ def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = 
     Returns:
         The matplotlib Figure.
     """
-    from .style import GRADE_COLORS, WIDTHS
+    from .style import GRADE_COLORS, SIZES
 
     data = counts[GRADE_ORDER].astype(float)
     totals = counts[GRADE_ORDER].sum(axis=1)
     if share:
         data = data.div(data.sum(axis=1), axis=0) * 100
     if ax is None:
-        fig, ax = plt.subplots(figsize=(WIDTHS[layout], 0.42 * len(data) + 1.3))
+        fig, ax = plt.subplots(figsize=SIZES[layout], layout="constrained")
     else:
         fig = ax.figure
     labels = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in data.index]
@@ -119,15 +132,14 @@ def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = 
     ax.set_title(title, fontsize=10)
     ax.legend(title="評価", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     ax.set_xlim(0, (100 if share else left.max()) * 1.15)
-    fig.tight_layout()
     return fig
 
 
 def plot_grade_counts_and_shares(counts: pd.DataFrame, *, title: str):
     """Counts (left) and shares in % (right) of grades per group, side by side, one legend."""
-    from .style import FULL_WIDTH, GRADE_COLORS
+    from .style import FULL_SIZE, GRADE_COLORS
 
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 0.42 * len(counts) + 1.5), sharey=True)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=FULL_SIZE, sharey=True, layout="constrained")
     for ax, share in ((a1, False), (a2, True)):
         data = counts[GRADE_ORDER].astype(float)
         if share:
@@ -149,7 +161,6 @@ def plot_grade_counts_and_shares(counts: pd.DataFrame, *, title: str):
     a2.set_title("割合", fontsize=9)
     fig.suptitle(title, fontsize=10)
     a2.legend(title="評価", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
-    fig.tight_layout()
     return fig
 
 
@@ -161,10 +172,10 @@ def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "fie
     (a deterministic beeswarm), never hidden by jitter. Values above ``cap`` are drawn at the cap
     with their value printed.
     """
-    from .style import FULL_WIDTH, PALETTE
+    from .style import FULL_SIZE, PALETTE
 
     groups = list(dict.fromkeys(points[group]))
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.95 * len(groups) + 1.4))
+    fig, ax = plt.subplots(figsize=FULL_SIZE, layout="constrained")
     for gi, gname in enumerate(groups[::-1]):
         sub = points[points[group] == gname].sort_values("achievement_rate", kind="stable")
         binned = (sub["achievement_rate"].clip(upper=cap) * 100 / 4).round().astype(int)  # 4 % bins share a stack
@@ -187,10 +198,9 @@ def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "fie
         ax.axvline(pct, color=PALETTE[8], linestyle="--", linewidth=0.7, zorder=1)
     ax.set_yticks(range(len(groups)), [str(g) for g in groups[::-1]], fontsize=8)
     ax.set_xlim(-5, cap * 100 + 12)
-    ax.set_xlabel("指標ごとの計画達成率（実績 ÷ 計画、%）。破線は凡例の目安、点の上の数字は重なった点の数", fontsize=8)
+    ax.set_xlabel("指標ごとの計画達成率（実績 ÷ 計画、%）\n破線は凡例の目安、点の上の数字は重なった点の数", fontsize=8)
     ax.set_title(title, fontsize=10)
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.28), ncol=2, frameon=False, fontsize=8)
-    fig.tight_layout()
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2, frameon=False, fontsize=8)
     return fig
 
 
@@ -200,12 +210,12 @@ def plot_change_bars(df: pd.DataFrame, *, title: str, unit_col: str = "unit"):
     ``df`` needs ``label``, ``prior_value``, ``result_value`` and ``change_rate`` (NA when the result
     is missing; such rows are drawn as "中止・実績なし" at -100 %).
     """
-    from .style import DECREASE_COLOR, FULL_WIDTH, INCREASE_COLOR, PALETTE
+    from .style import DECREASE_COLOR, FULL_SIZE, INCREASE_COLOR, PALETTE
 
     d = df.copy()
     d["rate"] = d["change_rate"].astype("Float64").fillna(-1.0).astype(float) * 100
     d = d.sort_values("rate", kind="stable")
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.3 * len(d) + 1.3))
+    fig, ax = plt.subplots(figsize=FULL_SIZE, layout="constrained")
     colors = [INCREASE_COLOR if r >= 0 else DECREASE_COLOR for r in d["rate"]]
     hatch = [pd.isna(v) for v in d["result_value"]]
     bars = ax.barh(d["label"], d["rate"], color=colors, height=0.6)
@@ -226,14 +236,18 @@ def plot_change_bars(df: pd.DataFrame, *, title: str, unit_col: str = "unit"):
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("前年度比の増減（%）")
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
     return fig
 
 
-def report_caption(initiatives: pd.DataFrame, report: str) -> str:
-    """``<report>（2020〜2021年度）``: which report and fiscal years a chart shows (for its title)."""
-    g = initiatives[initiatives["report"] == report]
-    return f"{report}（{int(g['prior_year'].min())}〜{int(g['result_year'].max())}年度）"
+def report_caption(initiatives: pd.DataFrame, report: str, *, names: pd.DataFrame | None = None) -> str:
+    """The report a chart shows, for its title: its display name (:func:`helpers.present.names.report_name`).
+
+    ``新潟市南区「南区地域福祉計画 進捗状況評価」（2021年度）``; the file stem only for a report without
+    a sidecar. (``initiatives`` is kept for the callers; the years shown are in the 出典 line.)
+    """
+    from .names import report_name
+
+    return report_name(report, names)
 
 
 # Notebook 06 (year over year): figures over fiscal years, grade transitions between reports.
@@ -242,12 +256,12 @@ def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str]
     """Small multiples: one panel per figure, x = fiscal year; actual ● / estimate ○ joined per report, plan ×."""
     from matplotlib.ticker import MaxNLocator
 
-    from .style import FULL_WIDTH, PERIOD_COLORS
+    from .style import FULL_SIZE, PERIOD_COLORS
 
     figs = list(dict.fromkeys(rows["_order"]))
-    ncols = 2
+    ncols = 3 if len(figs) > 4 else 2
     nrows = max(1, -(-len(figs) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, 2.3 * nrows + 0.6), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=FULL_SIZE, squeeze=False, layout="constrained")
     # one colour per report, from the project palette (the result colour first, then the prior's grey)
     colors = [PERIOD_COLORS["result"], "#E69F00", "#999999", "#009E73", "#CC79A7", "#56B4E9"]
     reports = list(dict.fromkeys(rows["report"]))
@@ -268,7 +282,8 @@ def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str]
         first = d.iloc[0]
         name = str(names.get(first["initiative_id"], ""))
         ind = first["indicator"] or "（指標名なし）"
-        ax.set_title(f"{name[:20]}{'…' if len(name) > 20 else ''}\n{ind[:20]}・{first['unit']}", fontsize=8)
+        cut = 20 if ncols == 2 else 14  # characters that fit a panel's width at 8 pt
+        ax.set_title(f"{name[:cut]}{'…' if len(name) > cut else ''}\n{ind[:cut]}・{first['unit']}", fontsize=8)
         years = sorted(set(d["fiscal_year"].astype(int)))
         ax.set_xticks(years)
         ax.set_xticklabels([f"{y}" for y in years])
@@ -282,10 +297,9 @@ def plot_figures(rows: pd.DataFrame, *, names: pd.Series, labels: dict[str, str]
     handles += [Line2D([], [], marker="o", color="#999999", ls="", label="実績"),
                 Line2D([], [], marker="o", color="#999999", markerfacecolor="white", ls="", label="見込み"),
                 Line2D([], [], marker="x", color="#999999", ls="", label="計画")]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False, fontsize=8,
-               bbox_to_anchor=(0.5, 0.0))
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    # the legend sits under the title at the top (the bottom edge holds the 出典 line), the title as its heading
+    fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), frameon=False, fontsize=8,
+               title=title, title_fontsize=10)
     return fig
 
 
@@ -294,13 +308,13 @@ def plot_grade_transitions(transitions: pd.DataFrame, *, title: str, labels: dic
 
     ``labels`` maps report ids to short axis labels (default: the ids).
     """
-    from .style import FULL_WIDTH
+    from .style import FULL_SIZE
 
     labels = labels or {}
     pairs = list(dict.fromkeys(zip(transitions["previous_report"], transitions["report"])))
     ncols = min(2, max(1, len(pairs)))
     nrows = max(1, -(-len(pairs) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, 3.2 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=FULL_SIZE, squeeze=False, layout="constrained")
     for ax, (a, b) in zip(axes.flat, pairs):
         t = transitions[(transitions["previous_report"] == a) & (transitions["report"] == b)]
         m = t.pivot_table(index="grade_before", columns="grade_after", values="initiatives", aggfunc="sum", fill_value=0)
@@ -318,5 +332,4 @@ def plot_grade_transitions(transitions: pd.DataFrame, *, title: str, labels: dic
     for ax in list(axes.flat)[len(pairs):]:
         ax.axis("off")
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
     return fig

@@ -137,6 +137,20 @@ class ReportError(Exception):
         where = f"{shown}:{line}" if line else shown  # a file name is echoed escaped, like report text
         super().__init__(f"{where}: {message}")
 
+    @classmethod
+    def from_layout(cls, path: str | Path, error: LayoutError, line: int | None = None) -> "ReportError":
+        """The refusal of a report whose column header (or declared layout) cannot be read.
+
+        Names the report's sidecar in the way forward (the ``"layout"`` JSON to add); every
+        reader (text dump, PDF) refuses a header the same way.
+
+        Args:
+            path: the report file.
+            error: what :mod:`helpers.read.layout` raised.
+            line: the line (or page) to blame when the error names none.
+        """
+        return cls(path, error.explain(_sidecar_name(str(path))), error.line or line)
+
 
 @dataclass(frozen=True)
 class Fragment:
@@ -779,7 +793,7 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
         spans = find_headers(lines, declared=layout)
         periods_by_page = [_periods_cached(h.names, h.roles) for h in spans]
     except LayoutError as e:
-        raise ReportError(path, e.explain(_sidecar_name(path)), e.line) from None
+        raise ReportError.from_layout(path, e) from None
     items, boiler, headers = _classify(lines, path, spans)
     first_header = headers[0].first
     unplaced: list[Fragment] = [it for it in items if isinstance(it, Fragment) and it.line_no < first_header]

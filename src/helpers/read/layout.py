@@ -117,6 +117,9 @@ LAYOUT_KEYS = {
     "header_first_line": "the column header's first line as printed, or its beginning: every line beginning so "
                          "starts a header, which reads on past blank lines",
 }
+#: bounds of a declaration: a table has a dozen columns, a header line a few dozen characters
+MAX_DECLARED_COLUMNS = 100
+MAX_DECLARED_CHARS = 1_000
 #: a column header spans at most this many lines (blank lines included): every word on its own line
 #: with a blank line between words is 21 lines
 HEADER_MAX_LINES = 24
@@ -834,14 +837,21 @@ def declared_layout(sidecar: Mapping | None) -> Layout | None:
     columns = value.get("columns", {})
     if not isinstance(columns, dict):
         raise LayoutError(f'{where}: "columns" must be a JSON object {{printed name: role}}, got {type(columns).__name__}')
+    if len(columns) > MAX_DECLARED_COLUMNS:
+        raise LayoutError(f'{where}: "columns" declares {len(columns):,} names; a table has a dozen columns '
+                          f"(at most {MAX_DECLARED_COLUMNS} are read)")
     for name, role in columns.items():
+        if len(name) > MAX_DECLARED_CHARS:
+            raise LayoutError(f'{where}: a declared column name of {len(name):,} characters (at most {MAX_DECLARED_CHARS})')
         if not isinstance(role, str):
             raise LayoutError(f'{where}: the role of {name!r} must be a string, got {type(role).__name__}')
         if not name_key(name):
             raise LayoutError(f'{where}: an empty column name is declared (role {role!r})')
     first = value.get("header_first_line")
-    if first is not None and (not isinstance(first, str) or not name_key(first)):
-        raise LayoutError(f'{where}: "header_first_line" must be the text of a line, got {first!r}')
+    if first is not None and (not isinstance(first, str) or len(first) > MAX_DECLARED_CHARS or not name_key(first)):
+        shown = first[:60] + "…" if isinstance(first, str) and len(first) > 60 else first
+        raise LayoutError(f'{where}: "header_first_line" must be the text of a line (at most {MAX_DECLARED_CHARS} '
+                          f"characters), got {shown!r}")
     try:
         _declared_keys(columns)
     except LayoutError as e:
