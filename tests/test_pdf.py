@@ -10,6 +10,7 @@ No timing is asserted: ``make bench`` prints the PDF route's time per page.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -184,6 +185,20 @@ def test_amounts_point_to_their_page_and_cell(pdf_tables):
     assert (at["page"], at["text"]) == (1, "股関節検診　2回（中止期間中")
     headers = cells[cells["line_no"].isin(src[src["role"] == "header"]["line_no"]) & (cells["page"] == 1)]
     assert headers[headers["table_col"] == at["table_col"]]["text"].tolist() == ["2020年度（実績）"]
+
+
+def test_a_pdfs_clean_folder_is_a_valid_data_package(pdf_tables, tmp_path):
+    """source_cells is a resource of datapackage.json (key report + line_no) and the package validates."""
+    from frictionless import Package
+
+    from helpers.pipeline import write_tables
+
+    write_tables(pdf_tables, tmp_path / "clean")
+    package = json.loads((tmp_path / "clean" / "datapackage.json").read_text(encoding="utf-8"))
+    cells = next(r for r in package["resources"] if r["path"] == "source_cells.csv")
+    assert cells["schema"]["primaryKey"] == ["report", "line_no"]
+    report = Package(str(tmp_path / "clean" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["type", "note"])[:10]
 
 
 def test_fixture_bytes_are_deterministic(fixture_pdf, tmp_path):

@@ -299,7 +299,8 @@ def dictionary_rows() -> list[dict]:
 
 #: Japanese title of each clean table (the workbook's sheet names)
 TABLE_TITLES_JA = {
-    "initiatives": "取り組み", "departments": "担当部署", "source_lines": "出典行", "grade_legend": "評価の指標",
+    "initiatives": "取り組み", "departments": "担当部署", "source_lines": "出典行", "source_cells": "出典の位置（PDF）",
+    "grade_legend": "評価の指標",
     "metrics": "数値", "trends": "指標の推移", "reports": "報告書", "links": "行の対応", "series": "年度別の数値",
 }
 
@@ -323,6 +324,7 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "initiatives": ["initiative_id"],
     "departments": ["initiative_id", "department_no"],
     "source_lines": ["report", "line_no", "part"],
+    "source_cells": ["report", "line_no"],
     "grade_legend": ["grade"],
     "metrics": ["initiative_id", "period", "item_no"],
     "reports": ["report"],
@@ -340,6 +342,7 @@ FOREIGN_KEYS: list[tuple[str, list[str], str, list[str]]] = [
     ("departments", ["report"], *_TO_REPORT),
     ("source_lines", ["report"], *_TO_REPORT),
     ("source_lines", ["initiative_id"], *_TO_INITIATIVE),
+    ("source_cells", ["report"], *_TO_REPORT),
     ("metrics", ["initiative_id"], *_TO_INITIATIVE),
     ("metrics", ["report"], *_TO_REPORT),
     ("trends", ["initiative_id"], *_TO_INITIATIVE),
