@@ -18,7 +18,7 @@ from ..read.schema import GRADE_ORDER
 
 __all__ = ["display_label", "plot_grade_bars", "plot_grade_counts_and_shares", "plot_achievement_dots",
            "plot_change_bars", "period_label", "source_line", "report_caption",
-           "plot_figures", "plot_grade_transitions"]
+           "plot_figures", "plot_grade_transitions", "plot_achievement_vs_grade", "plot_sensitivity"]
 
 
 def display_label(indicator, *, fallback: str = "", row_no=None, width: int = 22) -> str:
@@ -121,8 +121,9 @@ def plot_grade_bars(counts: pd.DataFrame, *, title: str, ax=None, share: bool = 
     for g in GRADE_ORDER:
         bars = ax.barh(labels[::-1], data[g].iloc[::-1], left=left.iloc[::-1], color=GRADE_COLORS[g], label=g, height=0.6)
         raw = counts[g].iloc[::-1]
-        texts = [(f"{v:.0f}%" if share else f"{int(n)}") if v >= (8 if share else 0.6) else "" for v, n in
-                 zip(data[g].iloc[::-1], raw)]
+        # a segment is labelled only where its number fits inside it (a "1" beside "1件" reads as 11)
+        texts = [(f"{v:.0f}%" if share else f"{int(n)}") if v >= (8 if share else max(0.6, float(totals.max()) * 0.05)) else ""
+                 for v, n in zip(data[g].iloc[::-1], raw)]
         ax.bar_label(bars, labels=texts, label_type="center", fontsize=7, color="black")
         left += data[g]
     if label_totals:
@@ -204,37 +205,46 @@ def plot_achievement_dots(points: pd.DataFrame, *, title: str, group: str = "fie
     return fig
 
 
-def plot_change_bars(df: pd.DataFrame, *, title: str, unit_col: str = "unit"):
+def plot_change_bars(df: pd.DataFrame, *, title: str, unit_col: str = "unit", note_col: str = "rank_note"):
     """Horizontal bars of change rate (%) with the base and result printed: ``5→10人 +100%``.
 
-    ``df`` needs ``label``, ``prior_value``, ``result_value`` and ``change_rate`` (NA when the result
-    is missing; such rows are drawn as "中止・実績なし" at -100 %).
+    ``df`` needs ``label``, ``prior_value``, ``result_value`` and ``change_rate``. A row with a note
+    in ``note_col`` (a figure left out of the ranking: not held, only scheduled, counted differently,
+    another period, printed twice) gets no bar: its figures and the note are written at the zero line,
+    so it is shown, never drawn as a change (a missing result is not −100 %). Ranked rows come first,
+    in order of change.
     """
     from .style import DECREASE_COLOR, FULL_SIZE, INCREASE_COLOR, PALETTE
 
     d = df.copy()
-    d["rate"] = d["change_rate"].astype("Float64").fillna(-1.0).astype(float) * 100
-    d = d.sort_values("rate", kind="stable")
+    notes = d[note_col].fillna("").astype(str) if note_col in d.columns else pd.Series("", index=d.index)
+    notes = notes.where(notes != "", "")
+    notes = notes.where(~(d["result_value"].isna() & (notes == "")), "実績なし")
+    d["note"] = notes
+    d["rate"] = d["change_rate"].astype("Float64").astype(float) * 100
+    d["ranked"] = d["note"] == ""
+    d = pd.concat([d[~d["ranked"]].sort_values("label", kind="stable").iloc[::-1],
+                   d[d["ranked"]].sort_values(["rate", "label"], kind="stable")])
     fig, ax = plt.subplots(figsize=FULL_SIZE, layout="constrained")
-    colors = [INCREASE_COLOR if r >= 0 else DECREASE_COLOR for r in d["rate"]]
-    hatch = [pd.isna(v) for v in d["result_value"]]
-    bars = ax.barh(d["label"], d["rate"], color=colors, height=0.6)
-    for b, h in zip(bars, hatch):
-        if h:
-            b.set_facecolor("white"); b.set_edgecolor(DECREASE_COLOR); b.set_hatch("///")
-    texts = []
-    for p, r, u, rate in zip(d["prior_value"], d["result_value"], d[unit_col], d["rate"]):
-        base = f"{float(p):,.0f}→" + ("実績なし" if pd.isna(r) else f"{float(r):,.0f}{u}")
-        texts.append(f"{base} {rate:+.0f}%" if not pd.isna(r) else base)
-    for b, t, rate in zip(bars, texts, d["rate"]):
-        # values right of the bar (increase) or right of the zero line (decrease): never over the labels
-        x = b.get_width() + 2 if rate >= 0 else 2
-        ax.text(x, b.get_y() + b.get_height() / 2, t, va="center", ha="left", fontsize=7)
-    lo, hi = min(d["rate"].min(), 0), max(d["rate"].max(), 0)
-    ax.set_xlim(lo - 10, hi + 110)
+    widths = d["rate"].where(d["ranked"], 0.0).fillna(0.0)
+    colors = [INCREASE_COLOR if r >= 0 else DECREASE_COLOR for r in widths]
+    bars = ax.barh(d["label"], widths, color=colors, height=0.6)
+    for b, p, r, u, rate, note in zip(bars, d["prior_value"], d["result_value"], d[unit_col], widths, d["note"]):
+        base = f"{float(p):,.0f}→" + ("数値なし" if pd.isna(r) else f"{float(r):,.0f}{u}")
+        text = f"{base} {rate:+.0f}%" if not note else f"{base}（順位なし: {note}）"
+        # values right of the bar (increase) or right of the zero line (decrease, unranked): never over the labels
+        x = b.get_width() + 2 if rate >= 0 and not note else 2
+        ax.text(x, b.get_y() + b.get_height() / 2, text, va="center", ha="left", fontsize=7,
+                color="black" if not note else PALETTE[10])
+    ranked = widths[d["ranked"]]
+    lo, hi = min(ranked.min() if len(ranked) else 0, 0), max(ranked.max() if len(ranked) else 0, 0)
+    ax.set_xlim(lo - 10, hi + 150)
     ax.axvline(0, color=PALETTE[11], linewidth=0.8)
+    n_out = int((~d["ranked"]).sum())
+    if n_out and d["ranked"].any():
+        ax.axhline(n_out - 0.5, color=PALETTE[9], linewidth=0.8)
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_xlabel("前年度比の増減（%）")
+    ax.set_xlabel("前年度比の増減（%）。灰色の文字は順位に入れない数字（理由を併記）")
     ax.set_title(title, fontsize=10)
     return fig
 
@@ -332,4 +342,100 @@ def plot_grade_transitions(transitions: pd.DataFrame, *, title: str, labels: dic
     for ax in list(axes.flat)[len(pairs):]:
         ax.axis("off")
     fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_achievement_vs_grade(audit: pd.DataFrame, *, legend_pcts, title: str):
+    """Row achievement (x, %) against the printed grade (y), every row visible, the same bytes every run.
+
+    ``audit`` needs row_no, grade, mean_achievement (measured rows only) and agrees. Rows closer than
+    2.5 % in one grade share a stack; each stack gets its own spacing (a small stack of D rows at 0 %
+    is spread as widely as it needs, however tall the stack of A rows at 100 % is), and a stack of more
+    than six rows prints how many it holds. Rows whose grade differs from the legend's are labelled
+    with their table row numbers, one label per stack. Positions come from rounded values and a stable
+    order by (grade, stack, row), so neither the order of the input nor float noise in the last digit
+    changes a pixel.
+    """
+    from .style import FULL_SIZE, GRADE_COLORS, PALETTE
+
+    a = audit[["row_no", "grade", "mean_achievement", "agrees"]].copy()
+    a["x"] = (a["mean_achievement"].astype(float) * 100).round(2)
+    a["bin"] = (a["x"] / 2.5).round().astype(int)
+    a["row_no"] = a["row_no"].astype(int)
+    a = a.sort_values(["grade", "bin", "row_no"], kind="stable").reset_index(drop=True)
+    a["k"] = a.groupby(["grade", "bin"], sort=True).cumcount()
+    a["n"] = a.groupby(["grade", "bin"], sort=True)["row_no"].transform("size")
+    a["step"] = (0.8 / a["n"]).clip(upper=0.17).round(4)
+    ypos = {g: i for i, g in enumerate(GRADE_ORDER[::-1])}
+    a["y"] = (a["grade"].map(ypos) + (a["k"] - (a["n"] - 1) / 2) * a["step"]).round(4)
+    fig, ax = plt.subplots(figsize=FULL_SIZE, layout="constrained")
+    for g in GRADE_ORDER:
+        sub = a[a["grade"] == g]
+        ax.scatter(sub["x"], sub["y"], color=GRADE_COLORS[g], s=26, edgecolor="white", linewidth=0.4, zorder=3)
+        off = sub[~sub["agrees"].astype(bool)]
+        ax.scatter(off["x"], off["y"], facecolor="none", edgecolor=PALETTE[0], s=46, linewidth=0.6, zorder=4)
+    for (g, b), grp in a.groupby(["grade", "bin"], sort=True):
+        if len(grp) > 6:
+            ax.annotate(f"{len(grp)}行", (float(grp["x"].mean().round(2)), ypos[g] + 0.44), ha="center", fontsize=6,
+                        color=PALETTE[10])
+    # one label per cluster of rows that disagree (points within 10 % of each other in one grade)
+    for g, grp in a[~a["agrees"].astype(bool)].groupby("grade", sort=True):
+        grp = grp.sort_values(["x", "row_no"], kind="stable")
+        clusters: list[list] = []
+        for r in grp.itertuples():
+            if clusters and r.x - clusters[-1][0].x <= 10:
+                clusters[-1].append(r)
+            else:
+                clusters.append([r])
+        for c in clusters:
+            label = "No." + "・".join(str(r.row_no) for r in c)
+            ax.annotate(label, (c[0].x, max(r.y for r in c)), xytext=(-2, 7), textcoords="offset points", fontsize=6.5,
+                        va="bottom", ha="left", color=PALETTE[11])
+    for pct in sorted(float(p) for p in legend_pcts):
+        ax.axvline(pct, color=PALETTE[8], linestyle="--", linewidth=0.8, zorder=1)
+    ax.set_yticks(list(ypos.values()), list(ypos.keys()))
+    ax.set_ylim(-0.7, 3.75)
+    ax.set_xlim(-6, 118)
+    ax.set_ylabel("報告書の評価")
+    ax.set_xlabel("行の計画達成率（%、指標ごとに100%で頭打ちにした平均。実績なしは0%、予定のみは除く）。\n"
+                  "黒い輪は凡例と評価が違う行", fontsize=7.5)
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_sensitivity(sens: pd.DataFrame, *, title: str):
+    """Agreement (%) by reading of the audit: for each choice, the range over every other choice.
+
+    ``sens`` is :func:`helpers.analyse.analysis.audit_sensitivity` for one report. One line per choice
+    (予定の扱い, 形式を変えた実施の扱い, 重み, 一部だけ測れた行): its dots are the readings that make that
+    choice, the line their range; the notebooks' reading is ringed, the full range shaded.
+    """
+    from .style import FULL_SIZE, PALETTE
+
+    dims = [("scheduled", "予定のみの実績", {"exclude": "除く", "held": "実施と数える", "zero": "0%と数える"}),
+            ("changed_format", "形を変えた実施", {"held": "実施と数える", "exclude": "除く", "zero": "0%と数える"}),
+            ("weight", "行の中の重み", {"indicator": "指標ごとに同じ", "activity": "活動ごとに同じ"}),
+            ("partial", "一部の項目だけ測れた行", {"kept": "含む", "dropped": "除く"})]
+    d = sens.assign(pct=(sens["agreement"].astype(float) * 100).round(2))
+    labels, y = [], 0
+    fig, ax = plt.subplots(figsize=FULL_SIZE, layout="constrained")
+    ax.axvspan(float(d["pct"].min()), float(d["pct"].max()), color=PALETTE[9], alpha=0.35, zorder=0, linewidth=0)
+    prim = d[d["primary"].astype(bool)]
+    for col, name, values in dims:
+        for code, word in values.items():
+            sub = d[d[col] == code].sort_values("pct", kind="stable")
+            ax.plot([sub["pct"].min(), sub["pct"].max()], [y, y], color=PALETTE[8], linewidth=1.2, zorder=1)
+            ax.scatter(sub["pct"], [y] * len(sub), s=12, color=PALETTE[5], zorder=3)
+            p = prim[prim[col] == code]
+            if len(p):
+                ax.scatter(p["pct"], [y] * len(p), s=55, facecolor="none", edgecolor=PALETTE[6], linewidth=1.0, zorder=4)
+            ax.text(float(sub["pct"].max()) + 0.5, y, f"{sub['pct'].min():.0f}〜{sub['pct'].max():.0f}%", fontsize=6.5,
+                    va="center", color=PALETTE[10])
+            labels.append(f"{name}: {word}")
+            y += 1
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(float(d["pct"].min()) - 4, float(d["pct"].max()) + 8)
+    ax.set_xlabel("報告書の評価と凡例による評価が一致する行の割合（%）。\n赤い輪はこの notebook の読み方、網掛けは全体の幅", fontsize=7.5)
+    ax.set_title(title, fontsize=10)
     return fig

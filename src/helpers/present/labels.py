@@ -359,3 +359,58 @@ def empty_reason(stem: str, *, one_report_per_series: bool) -> str:
     """
     single, several = EMPTY_REASONS.get(stem, ("該当する行はない", "該当する行はない"))
     return single if one_report_per_series else several
+
+# --- issue 18 (one status per activity, the reviewer's analyses, the ward's query list) -----------
+COLUMN_LABELS.update({
+    "status_ja": "状態", "format_changed": "形を変えて実施", "period_differs": "期間が違う（年度の一部）",
+    "ranked": "順位に入れる", "rank_note": "順位に入れない理由", "same_as_row": "同じ数字の行",
+    "measured": "測れた指標数", "items": "項目数（計画・実績に印刷された活動）", "items_measured": "測れた項目数",
+    "unmeasured": "測れなかった指標", "changed_format": "形を変えて実施した指標数", "achievement_status": "達成率の状態",
+    "sessions_scheduled": "予定の回数", "sessions_note": "回数の注記", "shared_items": "共通の項目数",
+    "items_a": "項目数A", "items_b": "項目数B", "share_a": "共通の割合A", "share_b": "共通の割合B",
+    "same_items": "項目がすべて同じ", "row_nos": "表の行番号（複数）", "cancelled_derived": "中止回数は計算値",
+    "timing_of": "時期の意味", "vague": "活動名ではない（…等）", "plan_vs_prior": "計画の前年度比",
+    "below_prior": "計画が前年度を下回る", "prior_people": "前年度の人数", "prior_sessions": "前年度の回数",
+    "prior_per_session_derived": "前年度の1回あたり（計算値）", "plan_people": "計画の人数", "plan_sessions": "計画の回数",
+    "plan_per_session_derived": "計画の1回あたり（計算値）", "result_people": "実績の人数", "result_sessions": "実績の回数",
+    "result_per_session_derived": "実績の1回あたり（計算値）", "change_per_session_derived": "1回あたりの増減率（計算値）",
+    "facility": "施設", "result_per_day": "実績の1日平均（印刷）", "comparison": "前年度との比較（印刷）",
+    "prior_per_day_derived": "前年度の1日平均（計算値）", "prior_total": "前年度の延べ人数", "result_total": "実績の延べ人数",
+    "total_change": "延べ人数の増減率", "per_day_change_derived": "1日平均の増減率（印刷から）",
+    "prior_open_days_derived": "前年度の開館日数（計算値）", "result_open_days_derived": "実績の開館日数（計算値）",
+    "basis": "評価の根拠", "basis_ja": "評価の根拠（説明）", "on_estimate": "実績が見込み", "scheduled_items": "予定のみの指標数",
+    "horizon": "時期", "statement": "記述（コメント）", "two_years": "2年続けて中止", "substitute": "代わりの実施",
+    "next_step": "次の対応（コメント）", "is_duplicate": "重複の再掲", "derived": "計算値", "check": "照合",
+    "query_no": "番号", "topic": "論点", "finding": "報告書の記載", "question": "担当課への質問",
+    "rule": "見つけた規則", "agree": "一致", "disagree": "不一致", "agreement": "一致の割合", "weight": "重み",
+    "partial": "一部だけ測れた行", "primary": "本文の読み方", "scheduled": "予定のみの扱い",
+    "events": "出来事の数", "no_covid_cause": "コロナの原因が書かれていない",
+    "indicators_changed_format": "形を変えて実施した指標数", "indicators_scheduled": "予定のみの指標数",
+})
+TABLE_TITLES.update({
+    "01_ward_queries": "01 担当課への確認事項", "02_rates_per_session": "02 1回あたりの人数",
+    "02_daily_averages": "02 1日平均と開館日数", "03_next_year_actions": "03 次年度への対応",
+    "03_cancelled_followup": "03 中止した活動のその後",
+    "04_grade_basis": "04 評価の根拠", "05_audit_sensitivity": "05 評価の検証の感度",
+    "05_plan_ambition": "05 計画の水準", "05_plan_ambition_grades": "05 計画の水準と評価",
+})
+CODE_LABELS["status"].update({"held": "実施", "changed_format": "形を変えて実施", "scheduled": "予定のみ",
+                              "not_held": "実績なし"})
+CODE_LABELS.update({
+    "achievement_status": {"measured": "測れた", "scheduled": "予定のみ", "unmeasured": "測れない", "no_plan": "計画に数値なし"},
+    "basis": {"measured": "計画の数値で測れる", "scheduled": "予定のみ", "plan_unmeasurable": "計画の数値が実績と対応しない",
+              "no_numeric_plan": "計画に数値なし"},
+    "check": {"agrees": "合う", "differs": "合わない", "derived": "計算値（照合にならない）", "no_plan": "計画の回数なし"},
+    "timing_of": {"event": "出来事の時期", "planned": "予定していた時期"},
+    "counting": {"printed": "印刷どおり（再掲を含む）", "counted": "重複の再掲を除く", "no_relisted": "再掲をすべて除く"},
+    "changed_format": {"held": "実施と数える", "exclude": "除く", "zero": "0%と数える"},
+    "weight": {"indicator": "指標ごとに同じ", "activity": "活動ごとに同じ"},
+    "partial": {"kept": "含む", "dropped": "除く"},
+})
+CODE_LABELS["scheduled"] = {"exclude": "除く", "held": "実施と数える", "zero": "0%と数える"}
+CODE_LABELS["rule"] = {  # 01_ward_queries: which rule surfaced a query
+    "relisted_figures_differ": "再掲と元の行の数字の食い違い", "same_figures_different_grades": "同じ数字で評価が違う",
+    "scheduled": "実績が予定のみ", "changed_format": "形を変えて実施", "period_differs": "期間が違う",
+    "plan_unmatched": "計画の数値と実績が対応しない", "each_unknown": "「各」で合計が出せない",
+    "a_below_legend": "計画の数値が未達の A", "context_note": "原因の書かれていない備考",
+}
