@@ -244,7 +244,7 @@ def plot_change_bars(df: pd.DataFrame, *, title: str, unit_col: str = "unit", no
     if n_out and d["ranked"].any():
         ax.axhline(n_out - 0.5, color=PALETTE[9], linewidth=0.8)
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_xlabel("前年度比の増減（%）。灰色の文字は順位に入れない数字（理由を併記）")
+    ax.set_xlabel("前年度比の増減（%）\n灰色の文字は順位に入れない数字（理由を併記）", fontsize=8)
     ax.set_title(title, fontsize=10)
     return fig
 
