@@ -310,7 +310,7 @@ def test_unknown_column_name_refused_with_the_sidecar_declaration_then_read(smal
 
 def test_make_data_takes_pdfs():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "RAW_TXT = $(wildcard data/raw/*.txt data/raw/*.pdf)" in makefile
+    assert "RAW_TXT = $(call make_safe,$(wildcard $(RAW_DIR)/*.txt $(RAW_DIR)/*.pdf))" in makefile
 
 
 # ---------------------------------------------------------------------------------- refusals

@@ -53,6 +53,7 @@ table's ruled header.
 
 from __future__ import annotations
 
+import hashlib
 import numbers
 import re
 import zlib
@@ -179,6 +180,8 @@ class PdfReport:
     runs: list[Run]
     extraction: Extraction
     pages: int
+    sha256: str = ""  # of the bytes read (reports.csv)
+    size: int = 0
 
     def where(self, line_no: int | None) -> str:
         """Run ``line_no`` as a place a reader can find in the PDF: page, table row and column."""
@@ -239,7 +242,10 @@ def read_pdf(path: str | Path, *, max_bytes: int | None = None, layout: Layout |
     from .text import read_bytes
 
     path = Path(path)
-    return extract_pdf(read_bytes(path, max_bytes=max_bytes), path=path, layout=layout)
+    data = read_bytes(path, max_bytes=max_bytes)
+    report = extract_pdf(data, path=path, layout=layout)
+    report.sha256, report.size = hashlib.sha256(data).hexdigest(), len(data)
+    return report
 
 
 def extract_pdf(data: bytes, *, path: str | Path = "<pdf>", layout: Layout | None = None) -> PdfReport:

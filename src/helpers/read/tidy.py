@@ -124,6 +124,8 @@ class Tables:
     series: pd.DataFrame | None = None
     # where each line of a PDF input is (helpers.read.pdf); None when every input is text
     source_cells: pd.DataFrame | None = None
+    # what the run did not apply and says so (e.g. an override naming a report not read this time)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
         out = {
