@@ -23,6 +23,7 @@ The rules (README, "Safety and limits"):
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
@@ -229,6 +230,9 @@ def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     """
     options = dict(options)
     encoding = options.pop("encoding", "utf-8")
+    fast = _plain_csv_text(df, options)
+    if fast is not None:
+        return fast.encode(encoding)
     escaped = escape_frame(df)
     for i in range(escaped.shape[1]):  # Python's csv module leaves a lone CR unquoted: readers split the row there
         s = escaped.iloc[:, i]
@@ -242,6 +246,67 @@ def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     buffer = io.StringIO()
     escaped.to_csv(buffer, **options)
     return buffer.getvalue().encode(encoding)
+
+
+#: What :func:`_plain_csv_text` writes for each dtype (by ``dtype.kind`` / name); anything else
+#: goes through pandas' ``to_csv``.
+_PLAIN_OPTIONS = {"index", "lineterminator", "float_format"}
+
+
+def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
+    """The text ``escape_frame(df).to_csv(**options)`` writes, built column by column; None when unsure.
+
+    Five times faster than pandas for the clean tables (issue 16): each column is turned into a list
+    of fields once (text escaped by :func:`escape_csv_text`, numbers formatted like ``to_csv``: missing
+    values empty, integers as ``str``, floats through ``float_format``, booleans ``True``/``False``)
+    and the rows go through :mod:`csv` with pandas' quoting (``QUOTE_MINIMAL``, ``"`` doubled).
+    Only frames without index (``index=False``), with flat string column names and columns of
+    the dtypes listed below take this path; everything else (and any other option) returns
+    None and pandas writes it. ``tests/test_outputs.py`` compares both writers byte for byte.
+
+    Raises:
+        OutputError: a text value holding a CR (as the pandas path does).
+    """
+    if set(options) - _PLAIN_OPTIONS or options.get("index", True) is not False:
+        return None
+    if df.shape[1] == 0 or isinstance(df.columns, pd.MultiIndex) or not all(isinstance(c, str) for c in df.columns):
+        return None
+    float_format = options.get("float_format")
+    if not callable(float_format):
+        return None
+    columns = []
+    for i in range(df.shape[1]):
+        s = df.iloc[:, i]
+        dtype = s.dtype
+        if isinstance(dtype, pd.StringDtype) or dtype == object:
+            values = s.tolist()
+            if not all(isinstance(v, str) or v is None or (isinstance(v, float) and v != v) for v in values):
+                return None  # mixed objects: pandas decides how to print them
+            field = []
+            for k, v in enumerate(values):
+                if v is None or not isinstance(v, str):
+                    field.append("")
+                    continue
+                if "\r" in v:
+                    raise OutputError(
+                        f"column {shown(escape_csv_text(df.columns[i]))}, row {k + 1}: the text holds a carriage "
+                        "return (CR), which would split the CSV row"
+                    )
+                field.append("'" + v if v and v[0] in DANGEROUS_FIRST else v)
+        elif isinstance(dtype, pd.BooleanDtype) or dtype == bool:
+            field = ["" if v is pd.NA else ("True" if v else "False") for v in s.tolist()]
+        elif isinstance(dtype, pd.Int64Dtype) or dtype == "int64":
+            field = ["" if v is pd.NA else str(v) for v in s.tolist()]
+        elif isinstance(dtype, pd.Float64Dtype) or dtype == "float64":
+            field = ["" if v is pd.NA or v != v else float_format(v) for v in s.tolist()]
+        else:
+            return None
+        columns.append(field)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=options.get("lineterminator", os.linesep), quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([escape_csv_text(c) for c in df.columns])
+    writer.writerows(zip(*columns))
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------
