@@ -136,8 +136,13 @@ def read_overrides(path: str | Path) -> list[Override]:
 
 
 def _features(ini: pd.DataFrame, departments: pd.DataFrame) -> pd.DataFrame:
-    dep = (departments.sort_values(["initiative_id", "department_no"])
-           .groupby("initiative_id", sort=False)["department"].agg(lambda s: "・".join(s)))
+    # the departments of each row in print order, joined (one pass in Python: a groupby with a
+    # lambda costs a DataFrame slice per row)
+    names: dict[str, list[str]] = {}
+    for rid, _, name in sorted(zip(departments["initiative_id"].tolist(), departments["department_no"].tolist(),
+                                   departments["department"].tolist()), key=lambda t: (t[0], t[1])):
+        names.setdefault(rid, []).append(name)
+    dep = {rid: "・".join(v) for rid, v in names.items()}
     f = pd.DataFrame({
         "initiative_id": ini["initiative_id"].tolist(),
         "row_no": ini["row_no"].astype(int).tolist(),
@@ -302,8 +307,12 @@ def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = (
     from ..read.tidy import ValidationError, _frame
 
     ini = tables.initiatives
-    feats = _features(ini, tables.departments)
-    by_report = {r: idx for r, idx in feats.groupby(ini["report"].to_numpy(), sort=False).groups.items()}
+    # features only for the reports that have a neighbour in their series (the others are never compared)
+    sizes = reports["series"].value_counts()
+    linked = set(reports.loc[reports["series"].map(sizes) > 1, "report"].tolist())
+    sub = ini[ini["report"].isin(linked)].reset_index(drop=True)
+    feats = _features(sub, tables.departments)
+    by_report = {r: idx for r, idx in feats.groupby(sub["report"].to_numpy(), sort=False).groups.items()}
     suffix = {rid: rid.split(":", 1)[1] if ":" in rid else rid for rid in ini["initiative_id"].tolist()}
     keys: dict[str, str] = {}
     links: list[dict] = []
@@ -314,21 +323,30 @@ def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = (
             continue  # not part of this run
         if (o.report_a, o.report_b) not in pairs:
             raise ReportError(o.path, f"'{o.report_a}' → '{o.report_b}' are not consecutive reports of one series", o.line)
+    ids_of: dict[str, list[str]] = {}
+    for rep, rid in zip(ini["report"].tolist(), ini["initiative_id"].tolist()):
+        ids_of.setdefault(rep, []).append(rid)
+
+    def features_of(report: str) -> pd.DataFrame:
+        return feats.loc[by_report.get(report, [])].reset_index(drop=True)
+
     for series, group in reports.groupby("series", sort=True):
         used: set[str] = set()
         prev = None
+        fa = None  # the previous report's features, built only when a series has two reports or more
         for report, year in zip(group["report"].tolist(), group["fiscal_year"].tolist()):
-            fb = feats.loc[by_report.get(report, [])].reset_index(drop=True)
             inherited: dict[str, str] = {}
             if prev is not None:
-                fa = feats.loc[by_report.get(prev, [])].reset_index(drop=True)
+                fa = features_of(prev) if fa is None else fa
+                fb = features_of(report)
                 mine = [o for o in overrides if o.report_a == prev and o.report_b == report]
                 recs = link_rows(series, prev, fa, report, fb, mine)
                 for r in recs:
                     if r["status"] == "accepted":
                         inherited[r["initiative_id_b"]] = keys[r["initiative_id_a"]]
                 links += recs
-            for rid in fb["initiative_id"].tolist():
+                fa = fb
+            for rid in ids_of.get(report, []):
                 if rid in inherited:
                     keys[rid] = inherited[rid]
                     continue
