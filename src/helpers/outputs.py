@@ -280,25 +280,39 @@ def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
         dtype = s.dtype
         if isinstance(dtype, pd.StringDtype) or dtype == object:
             values = s.tolist()
-            if not all(isinstance(v, str) or v is None or (isinstance(v, float) and v != v) for v in values):
+            if isinstance(dtype, pd.StringDtype):  # str or a missing value (NaN / None / NA)
+                if s.hasnans:
+                    values = [v if v.__class__ is str else "" for v in values]
+            elif all(v.__class__ is str for v in values):
+                pass
+            elif all(isinstance(v, str) or v is None or (isinstance(v, float) and v != v) for v in values):
+                values = [v if isinstance(v, str) else "" for v in values]
+            else:
                 return None  # mixed objects: pandas decides how to print them
-            field = []
-            for k, v in enumerate(values):
-                if v is None or not isinstance(v, str):
-                    field.append("")
-                    continue
-                if "\r" in v:
-                    raise OutputError(
-                        f"column {shown(escape_csv_text(df.columns[i]))}, row {k + 1}: the text holds a carriage "
-                        "return (CR), which would split the CSV row"
-                    )
-                field.append("'" + v if v and v[0] in DANGEROUS_FIRST else v)
+            if "\r" in "".join(values):
+                k = next(k for k, v in enumerate(values) if "\r" in v)
+                raise OutputError(
+                    f"column {shown(escape_csv_text(df.columns[i]))}, row {k + 1}: the text holds a carriage "
+                    "return (CR), which would split the CSV row"
+                )
+            field = ["'" + v if v[:1] in DANGEROUS_FIRST else v for v in values]
         elif isinstance(dtype, pd.BooleanDtype) or dtype == bool:
             field = ["" if v is pd.NA else ("True" if v else "False") for v in s.tolist()]
         elif isinstance(dtype, pd.Int64Dtype) or dtype == "int64":
             field = ["" if v is pd.NA else str(v) for v in s.tolist()]
         elif isinstance(dtype, pd.Float64Dtype) or dtype == "float64":
-            field = ["" if v is pd.NA or v != v else float_format(v) for v in s.tolist()]
+            memo: dict[float, str] = {}  # amounts repeat: format each distinct value once
+            field = []
+            for v in s.tolist():
+                if v is pd.NA or v != v:
+                    field.append("")
+                else:
+                    text = memo.get(v) if v else None  # 0.0 and -0.0 are one key: never memoised
+                    if text is None:
+                        text = float_format(v)
+                        if v:
+                            memo[v] = text
+                    field.append(text)
         else:
             return None
         columns.append(field)
