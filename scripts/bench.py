@@ -19,6 +19,15 @@ message.  Each should end in well under a second with sane tables or one clear
 refusal.
 
     make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5] [--only adversarial|scaling|collection]
+    .venv/bin/python scripts/bench.py --only scaling --against main   # before/after in one run
+
+Targets (issue 16): at N = 100, a full clean with the CSVs written costs at most 20 ms per
+report and extract at most 5 ms (measured on the idle 2-core machine before the work: 51 ms and
+7.5 ms).  The scaling section prints each stage's ratio to its target.  Machines are noisy, so
+``--against REV`` also times the code of git revision REV (its ``src/`` unpacked into a temporary
+folder, run in a child process right after each stage of this code) and prints this code's time
+as a ratio to REV's, measured in the same run; that ratio times the idle "before" figure is the
+estimate to compare with the target when the machine is busy.
 """
 
 from __future__ import annotations
@@ -38,7 +47,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+# BENCH_SRC: the src/ folder whose helpers are timed (set by --against for the child process)
+sys.path.insert(0, os.environ.get("BENCH_SRC") or str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from helpers.config import RAW_DATA_DIR  # noqa: E402
@@ -50,6 +60,48 @@ from helpers.read.text import expand_inputs, read_report  # noqa: E402
 def extract_only(paths):
     for p in expand_inputs(paths):
         extract_report(read_report(p).text, path=p)
+
+
+#: per-report targets at N = 100 (ms) and the idle figures measured before the work (issue 16)
+TARGET_MS = {"extract only (text -> rows)": 5.0, "…and write CSVs": 20.0}
+BEFORE_IDLE_MS = {"extract only (text -> rows)": 7.5, "…and write CSVs": 51.0}
+
+
+def scaling_stages(work: Path) -> dict:
+    """label -> function of a list of input paths (the scaling section's stages)."""
+    return {
+        "extract only (text -> rows)": extract_only,
+        "without metrics/trends": lambda paths: clean_reports(paths, with_metrics=False),
+        "full clean (+metrics/trends)": lambda paths: clean_reports(paths),
+        "…and write CSVs": lambda paths: write_tables(clean_reports(paths), work / "out"),
+    }
+
+
+def stage_child(spec: dict) -> None:
+    """Time one scaling stage (the helpers of BENCH_SRC) in this fresh process; print the times as JSON."""
+    folder, work = Path(spec["folder"]), Path(spec["work"])
+    clean_reports([next(iter(sorted(folder.glob("*.txt"))))])  # warm-up, as in the parent
+    fn = scaling_stages(work)[spec["label"]]
+    print(json.dumps(timed(lambda: fn([folder]), spec["repeat"])))
+
+
+def baseline_src(rev: str, work: Path) -> Path:
+    """The src/ folder of git revision ``rev``, unpacked under ``work``."""
+    dest = work / f"src-{rev.replace('/', '_')}"
+    dest.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
+
+
+def baseline_times(src: Path, label: str, folder: Path, work: Path, repeat: int) -> list[float]:
+    spec = {"label": label, "folder": str(folder), "work": str(work / "out-baseline"), "repeat": repeat}
+    env = {**os.environ, "BENCH_SRC": str(src)}
+    r = subprocess.run([sys.executable, __file__, "--stage-child", json.dumps(spec)], env=env,
+                       capture_output=True, text=True, timeout=3600)
+    if r.returncode:
+        raise SystemExit(f"baseline run failed: {r.stderr.strip()[-500:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -192,10 +244,15 @@ def main() -> None:
     ap.add_argument("--collection-sizes", default="10,100", help="N for the collection section ('' to skip)")
     ap.add_argument("--only-collection", action="store_true", help="run only the collection section")
     ap.add_argument("--only", choices=["scaling", "adversarial", "collection"], default=None)
+    ap.add_argument("--against", default=None, metavar="REV",
+                    help="also time git revision REV's helpers, stage by stage in the same run (scaling section)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--stage-child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
         return child(json.loads(args.child))
+    if args.stage_child is not None:
+        return stage_child(json.loads(args.stage_child))
     if args.only == "collection":
         args.only_collection = True
     if args.only not in ("scaling", "collection") and not args.only_collection:
@@ -208,17 +265,13 @@ def main() -> None:
     try:
         # warm-up (imports, pandas' first-call costs)
         clean_reports([raw])
-        stages = {
-            "extract only (text -> rows)": extract_only,
-            "without metrics/trends": lambda paths: clean_reports(paths, with_metrics=False),
-            "full clean (+metrics/trends)": lambda paths: clean_reports(paths),
-            "…and write CSVs": lambda paths: write_tables(clean_reports(paths), work / "out"),
-        }
-        if args.only_collection:
-            stages = {}
+        stages = {} if args.only_collection else scaling_stages(work)
+        before = baseline_src(args.against, work) if args.against and stages else None
         print(f"report: {raw.name} ({raw.stat().st_size:,} bytes); median of {args.repeat} runs\n")
         if stages:
-            print(f"{'stage':32s} {'N':>4s} {'median s':>9s} {'min…max s':>15s} {'ms/report':>10s} {'× N=1 per report':>17s}")
+            extra = f" {'÷ target':>9s}" + (f" {args.against + ' ms':>10s} {'÷ before':>9s} {'≈ idle ms':>9s}" if before else "")
+            print(f"{'stage':32s} {'N':>4s} {'median s':>9s} {'min…max s':>15s} {'ms/report':>10s} {'× N=1 per report':>17s}{extra}")
+        targets = []
         for label, fn in stages.items():
             base = None
             for n in sizes:
@@ -231,7 +284,26 @@ def main() -> None:
                 med = statistics.median(times)
                 per = med / n * 1000
                 base = base or per
-                print(f"{label:32s} {n:4d} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {per:10.2f} {per / base:17.2f}")
+                line = f"{label:32s} {n:4d} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {per:10.2f} {per / base:17.2f}"
+                target = TARGET_MS.get(label) if n == 100 else None
+                line += f" {per / target:9.2f}" if target else f" {'':9s}"
+                if before is not None:
+                    old = statistics.median(baseline_times(before, label, folder, work, args.repeat)) / n * 1000
+                    idle = per / old * BEFORE_IDLE_MS[label] if label in BEFORE_IDLE_MS and n == 100 else None
+                    line += f" {old:10.2f} {per / old:9.2f}" + (f" {idle:9.1f}" if idle else "")
+                    if target:
+                        targets.append((label, per, target, per / old, idle))
+                elif target:
+                    targets.append((label, per, target, None, None))
+                print(line.rstrip())
+            print()
+        for label, per, target, ratio, idle in targets:
+            said = f"{label} at N=100: {per:.1f} ms/report, target {target:g} ms (÷ target {per / target:.2f})"
+            if ratio is not None:
+                said += (f"; {ratio:.2f} × {args.against} in this run, ≈ {idle:.1f} ms on the idle machine "
+                         f"({BEFORE_IDLE_MS[label]:g} ms before)")
+            print(said)
+        if targets:
             print()
         if args.collection_sizes:
             bench_collection(args.repeat, [int(x) for x in args.collection_sizes.split(",")], work)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
@@ -265,3 +266,36 @@ def test_pairing_with_unrelated_labels_at_the_cap():
     assert all(len(v) == MAX_AMOUNTS_PER_CELL for v in cells.values())
     trends = pair_trends(cells)
     assert len(trends) == 3 * MAX_AMOUNTS_PER_CELL
+
+
+def test_pairing_score_is_similar_where_it_matters():
+    """The cheap pairing score (issue 17 §3) equals _similar wherever _similar reaches the threshold, else 0.
+
+    Checked on every pair of indicator labels the committed report prints (metrics.csv), plus
+    crafted near-misses: one character changed, containment, different lengths, repeated characters.
+    """
+    from helpers.read.quantities import PAIR_THRESHOLD, _pairing_score, _similar, normalise_label
+    from helpers.config import CLEAN_DATA_DIR
+
+    labels = pd.read_csv(CLEAN_DATA_DIR / "metrics.csv", dtype=str)["indicator"].dropna().unique().tolist()
+    keys = sorted({normalise_label(x) for x in labels} | {
+        "就職実積率", "就職実績率", "白根つくし園", "白根つくし園利用者数", "項目一帀", "項目一币", "ああああい",
+        "ああああ", "いああああ", "ab", "abc", "abcd", "abdc", "x", ""})
+    assert len(keys) > 100
+    counts = {}
+    reached = 0
+    for a in keys:
+        for b in keys:
+            s = _similar(a, b)
+            want = s if s >= PAIR_THRESHOLD else 0.0
+            assert _pairing_score(a, b, counts) == want, (a, b)
+            reached += want > 0
+    assert reached > len(keys)  # the check covers pairs above the threshold, not only misses
+
+
+@given(st.text(alphabet="項目一二人数回あいう", max_size=8), st.text(alphabet="項目一二人数回あいう", max_size=8))
+def test_pairing_score_matches_similar_on_any_labels(a, b):
+    from helpers.read.quantities import PAIR_THRESHOLD, _pairing_score, _similar
+
+    s = _similar(a, b)
+    assert _pairing_score(a, b, {}) == (s if s >= PAIR_THRESHOLD else 0.0)

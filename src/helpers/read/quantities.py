@@ -38,6 +38,7 @@ import difflib
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
@@ -142,21 +143,25 @@ class _Cell:
         self.lines = list(lines)
         self.printed = "".join(self.lines)
         norm_chars, self.origin, self.line_of = [], [], []
+        self._bounds: dict[int, tuple[int, int]] = {}  # line -> NFKC positions [start, end), lines with text only
         pos = 0
         for li, line in enumerate(self.lines):
+            first = len(self.line_of)
             whole = _nfkc(line)
             if len(whole) == len(line):  # the usual case: one character for one
                 norm_chars.append(whole)
                 self.origin += range(pos, pos + len(line))
                 self.line_of += [li] * len(line)
                 pos += len(line)
-                continue
-            for ch in line:
-                n = _nfkc(ch)
-                norm_chars.append(n)
-                self.origin += [pos] * len(n)
-                self.line_of += [li] * len(n)
-                pos += 1
+            else:
+                for ch in line:
+                    n = _nfkc(ch)
+                    norm_chars.append(n)
+                    self.origin += [pos] * len(n)
+                    self.line_of += [li] * len(n)
+                    pos += 1
+            if len(self.line_of) > first:
+                self._bounds[li] = (first, len(self.line_of))
         self.norm = "".join(norm_chars)
         self.origin.append(pos)
         self.line_start = []
@@ -171,13 +176,7 @@ class _Cell:
 
     def norm_line_bounds(self, li: int) -> tuple[int, int]:
         """NFKC positions [start, end) of printed line ``li``."""
-        if not hasattr(self, "_bounds"):
-            self._bounds: dict[int, list[int]] = {}
-            for i, l in enumerate(self.line_of):
-                b = self._bounds.setdefault(l, [i, i + 1])
-                b[1] = i + 1
-        b = self._bounds.get(li)
-        return (b[0], b[1]) if b else (0, 0)
+        return self._bounds.get(li, (0, 0))
 
 
 def _excluded_reason(norm: str, start: int, end: int) -> str | None:
@@ -202,7 +201,12 @@ def _excluded_reason(norm: str, start: int, end: int) -> str | None:
 
 
 def _bracket_balance(text: str) -> int:
-    return sum(text.count(c) for c in "（(【「") - sum(text.count(c) for c in "）)】」")
+    return (text.count("（") + text.count("(") + text.count("【") + text.count("「")
+            - text.count("）") - text.count(")") - text.count("】") - text.count("」"))
+
+
+_OPEN_BRACKETS, _CLOSE_BRACKETS = frozenset("（(【「"), frozenset("）)】」")
+_LABEL_MARKERS = ("延べ", "各館", "各", "計", "約", "の", "は")
 
 
 def _clean_label(text: str) -> str:
@@ -215,12 +219,13 @@ def _clean_label(text: str) -> str:
     while before != text:
         before = text
         text = text.strip(" \u3000：:、,，。・")
-        for marker in ("延べ", "各館", "各", "計", "約", "の", "は"):
-            if text.endswith(marker):
-                text = text[: -len(marker)]
-        if text[:1] in "（(【「" and _bracket_balance(text) > 0:
+        if text.endswith(_LABEL_MARKERS):  # one test for the usual case: no marker at the end
+            for marker in _LABEL_MARKERS:
+                if text.endswith(marker):
+                    text = text[: -len(marker)]
+        if text and text[0] in _OPEN_BRACKETS and _bracket_balance(text) > 0:
             text = text[1:]
-        if text[-1:] in "）)】」" and _bracket_balance(text) < 0:
+        if text and text[-1] in _CLOSE_BRACKETS and _bracket_balance(text) < 0:
             text = text[:-1]
     return text
 
@@ -342,6 +347,8 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
 def _qualitative(cell: _Cell) -> list[Quantity]:
     out = []
     for term in QUALITATIVE_TERMS:
+        if term not in cell.norm:  # the usual case: one substring test instead of a regex scan
+            continue
         for m in re.finditer(term, cell.norm):
             if term == "中止" and cell.norm[m.end(): m.end() + 2] == "期間":
                 continue  # 中止期間中: a period, not an entry
@@ -443,9 +450,13 @@ def normalise_label(label: str) -> str:
     'BP'
     """
     norm = _nfkc(label)
-    norm = re.sub(r"\([^)]*\)?", "", norm)
+    norm = _BRACKETED_RE.sub("", norm)
     norm = norm.replace("延べ", "")
-    return re.sub(r"[\s・:：、,]", "", norm)
+    return _LABEL_PUNCT_RE.sub("", norm)
+
+
+_BRACKETED_RE = re.compile(r"\([^)]*\)?")
+_LABEL_PUNCT_RE = re.compile(r"[\s・:：、,]")
 
 
 def _similar(a: str, b: str) -> float:
@@ -461,6 +472,42 @@ def _similar(a: str, b: str) -> float:
     if sm.real_quick_ratio() < PAIR_THRESHOLD or sm.quick_ratio() < PAIR_THRESHOLD:
         return sm.quick_ratio()  # an upper bound already below the threshold: no need for the exact ratio
     return sm.ratio()
+
+
+def _pairing_score(a: str, b: str, counts: dict[str, Counter]) -> float:
+    """:func:`_similar` where it can reach :data:`PAIR_THRESHOLD`, else 0.0 (cheap tests first).
+
+    Pairing only ever uses a score of at least :data:`PAIR_THRESHOLD`, so a lower score is
+    reported as 0.0 without building a ``SequenceMatcher``: two labels of very different length
+    (difflib's ``real_quick_ratio``) or with too few characters in common (its ``quick_ratio``,
+    from ``counts``, one :class:`collections.Counter` per label) cannot reach it.  Equal labels,
+    containment and the exact ratio are :func:`_similar`'s.
+
+    >>> memo = {}
+    >>> [_pairing_score(a, b, memo) for a, b in [("就職実積率", "就職実績率"), ("白根つくし園", "白根つくし園利用者数"),
+    ...                                          ("項目一帀", "項目一币"), ("子育て広場", "子育て広場")]]
+    [0.8, 0.9, 0.0, 1.0]
+    """
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 2 and short in long_:
+        return 0.9
+    total = len(a) + len(b)
+    if 2.0 * len(short) / total < PAIR_THRESHOLD:
+        return 0.0
+    ca = counts.get(a)
+    if ca is None:
+        ca = counts[a] = Counter(a)
+    cb = counts.get(b)
+    if cb is None:
+        cb = counts[b] = Counter(b)
+    if 2.0 * sum((ca & cb).values()) / total < PAIR_THRESHOLD:
+        return 0.0
+    score = difflib.SequenceMatcher(None, a, b).ratio()
+    return score if score >= PAIR_THRESHOLD else 0.0
 
 
 PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
@@ -573,6 +620,7 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
         ``{period}_text`` for prior/plan/result (None when absent).
     """
     groups: list[dict] = []
+    counts: dict[str, Counter] = {}  # character counts of each label, for the cheap pairing tests
     for period in ("prior", "plan", "result"):
         ordinal: dict[str, int] = {}
         for q in cells.get(period, []):
@@ -587,11 +635,13 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                 if g["unit"] != unit or period in g["members"]:
                     continue
                 if key or g["key"]:
-                    score = _similar(key, g["key"])
+                    score = _pairing_score(key, g["key"], counts)
                 else:
                     score = 1.0 if g["ordinal"] == k else 0.0
                 if score > best_score:
                     best, best_score = g, score
+                    if score == 1.0:  # nothing scores higher, and a later tie never wins
+                        break
             if best is not None and best_score >= PAIR_THRESHOLD:
                 best["members"][period] = q
                 if len(q.indicator) > len(best["indicator"]):
