@@ -68,7 +68,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from ..read.extract import ReportError
+from ..read.extract import ReportError, nfkc
 
 __all__ = ["WEIGHTS", "ACCEPT", "REVIEW", "OVERRIDES_FILE", "Override", "read_overrides", "link_rows", "link_collection"]
 
@@ -100,7 +100,7 @@ class Override:
 def _norm(text) -> str:
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+    return "".join(nfkc(str(text)).split())
 
 
 def read_overrides(path: str | Path) -> list[Override]:

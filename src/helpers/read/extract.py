@@ -286,7 +286,8 @@ def is_blank(line: str) -> bool:
     >>> [is_blank(t) for t in ["", " \t", "\u3000", "\u00a0", "\u200b\ufeff", "A"]]
     [True, True, True, True, True, False]
     """
-    return not line or bool(_BLANK_RE.fullmatch(line))
+    # a line whose first character is neither whitespace nor zero-width is not blank: no regex needed
+    return not line or ((line[0].isspace() or line[0] in ZERO_WIDTH) and bool(_BLANK_RE.fullmatch(line)))
 
 
 def normalise_lines(lines: list[str], *, path: str | Path = "<text>") -> list[str]:
@@ -331,9 +332,25 @@ def normalise_lines(lines: list[str], *, path: str | Path = "<text>") -> list[st
     return out
 
 
+#: Full-width ASCII (U+FF01–U+FF5E) and the ideographic space (U+3000) to what NFKC makes of them.
+#: Each maps to one ASCII character that NFKC keeps as it is, so translating first gives the same
+#: NFKC text; a report line, full of full-width digits, spaces and brackets, then usually passes
+#: ``unicodedata``'s quick check instead of a full normalisation (issue 16: 5 µs -> 0.6 µs a line).
+_FULLWIDTH_TO_ASCII = {0x3000: 0x20, **{cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}}
+
+
+def nfkc(text: str) -> str:
+    r"""``unicodedata.normalize("NFKC", text)``, faster on Japanese report text (same result).
+
+    >>> nfkc("子育て広場　３８回（延べ）ｾﾝﾀｰ") == unicodedata.normalize("NFKC", "子育て広場　３８回（延べ）ｾﾝﾀｰ")
+    True
+    """
+    return unicodedata.normalize("NFKC", text.translate(_FULLWIDTH_TO_ASCII))
+
+
 def _nfkc(text: str) -> str:
     """Comparison form: NFKC, zero-width characters (ZWSP, BOM …) removed."""
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     return _ZERO_WIDTH_RE.sub("", text) if _ZERO_WIDTH_RE.search(text) else text
 
 
@@ -398,9 +415,12 @@ def _printed_span(printed: str, nfkc_seg: str) -> str:
     >>> _printed_span("担当部署 2020年度（実績） 2021年度計画", "2020年度(実績)")
     '2020年度（実績）'
     """
+    parts = [_nfkc(ch) for ch in printed]
+    if nfkc_seg and len(parts) == sum(map(len, parts)) and all(parts):  # one character for one (the usual case)
+        at = "".join(parts).find(nfkc_seg)
+        return nfkc_seg if at < 0 else printed[at: at + len(nfkc_seg)]
     norm, origin = [], []
-    for i, ch in enumerate(printed):
-        n = _nfkc(ch)
+    for i, n in enumerate(parts):
         norm.append(n)
         origin += [i] * len(n)
     at = "".join(norm).find(nfkc_seg)
@@ -776,7 +796,12 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
     if not headers:
         raise ReportError(path, f"no evaluation table: column header '{HEADER_START} …' not found")
     first_header = headers[0][0]
-    unplaced: list[Fragment] = [it for it in items if isinstance(it, Fragment) and it.line_no < first_header]
+    unplaced: list[Fragment] = []
+    for it in items:  # items are in line order: stop at the first header
+        if it.line_no >= first_header:
+            break
+        if isinstance(it, Fragment):
+            unplaced.append(it)
 
     periods_by_page = [_period_header_cached(h, path, no) for no, h in headers]
     page_sections = _page_sections(lines, boiler, headers, path)

@@ -42,6 +42,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
+from .extract import nfkc
+
 __all__ = [
     "UNITS",
     "QUALITATIVE_TERMS",
@@ -98,7 +100,7 @@ _AFTER_Q_RE = re.compile(rf"[ \u3000]*(?:の|\(|（)?({'|'.join(AFTER_QUALIFIERS
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return nfkc(text)
 
 
 def parse_number(text: str) -> int | float:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .extract import Extraction, Fragment, RawRow, split_departments
 from .extract import _nfkc as _nfkc_key
+from .extract import nfkc
 from .schema import SCHEMA, columns_of
 
 __all__ = [
@@ -81,7 +82,7 @@ def strip_relisted(initiative: str) -> tuple[str, bool]:
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return nfkc(text)
 
 
 def department_key(name: str) -> str:
