@@ -209,19 +209,3 @@ def test_text_without_table():
     with pytest.raises(ReportError, match="no evaluation table"):
         extract_report("新潟市南区\n地域福祉計画\n", path="memo.txt")
 
-
-def test_fast_nfkc_equals_unicodedata_for_every_character_and_combining_sequence():
-    """nfkc translates full-width ASCII and U+3000 before NFKC (issue 16 §2): the result must not change."""
-    import unicodedata
-
-    from helpers.read.extract import nfkc
-
-    chars = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
-    assert [c for c in chars if nfkc(c) != unicodedata.normalize("NFKC", c)] == []
-    marks = [c for c in chars[:0x20000] if unicodedata.combining(c)]
-    assert len(marks) > 500
-    translated = [chr(0x3000)] + [chr(cp) for cp in range(0xFF01, 0xFF5F)]
-    odd = [a + b for a in translated for b in marks if nfkc(a + b) != unicodedata.normalize("NFKC", a + b)]
-    assert odd == []
-    line = "子育て広場　３８回（延べ）ｾﾝﾀｰ\u200b"
-    assert nfkc(line) == unicodedata.normalize("NFKC", line) == "子育て広場 38回(延べ)センター\u200b"
