@@ -163,6 +163,88 @@ def bench_collection(repeat: int, sizes: list[int], work: Path) -> None:
         print()
 
 
+# ---------------------------------------------------------------------------
+# large inputs under the caps (issue 17 §3): time and memory must grow linearly
+
+#: row 1-1-02 of the committed report: lines 42–84 (initiative 42–43, summary 45–47, department 49,
+#: period cells 51–55 / 57–62 / 64–69, grade 71, comment 73–83, blank 84); more rows go after it
+ROW_FIRST, ROW_LAST = 42, 84
+CELLS = ((51, 55), (57, 62), (64, 69))  # first and last line of the prior, plan and result cells of that row
+
+
+def _row_block(lines: list[str], k: int, *, amounts: int = 0, reworded: bool = False) -> list[str]:
+    """Row 1-1-02 as the ``k``-th of many: one character appended to its initiative (U+4E00 + k), its
+    summary reworded (``reworded``: 提供する → 提供している, so no row is an exact match), and with
+    ``amounts``, each period cell replaced by that many labelled amounts (tests/hostile_cases.py labels)."""
+    import tests.hostile_cases as H
+
+    block = list(lines[ROW_FIRST - 1: ROW_LAST])
+    if block[1] != "ワークづくり" or not block[5].endswith("提供する。"):
+        raise ValueError("data/raw: row 1-1-02 is not where scripts/bench.py expects it")
+    block[1] += chr(0x4E00 + k)
+    if reworded:
+        block[5] = block[5].replace("提供する。", "提供している。")
+    if amounts:
+        for (first, last), offset in zip(reversed(CELLS), (13, 7, 0)):
+            block[first - ROW_FIRST: last - ROW_FIRST + 1] = H._labels(amounts, offset)
+    return block
+
+
+def report_with_rows(n: int, *, years: int = 0, amounts: int = 0, reworded: bool = False) -> str:
+    """The committed report with ``n`` more rows like 1-1-02 in its first section (SYNTHETIC, for the bench)."""
+    from tests.make_synthetic_report import REAL, next_year_text
+
+    lines = REAL.read_text(encoding="utf-8").split("\n")
+    extra = [x for k in range(n) for x in _row_block(lines, k, amounts=amounts, reworded=reworded)]
+    text = "\n".join(lines[:ROW_LAST] + extra + lines[ROW_LAST:])
+    return next_year_text(text, years=years, edits=False)
+
+
+def large_cases(work: Path, scale: int = 1) -> list[tuple[str, list[str], int]]:
+    """(label, CLI arguments, size in bytes): the two slow cases of issue 17 at three sizes each."""
+    out = []
+    for n in (1000 * scale, 2000 * scale, 4000 * scale):
+        folder = work / f"rows{n}"
+        folder.mkdir()
+        a = folder / "bench_rows_2021.txt"
+        b = folder / "bench_rows_2022.txt"
+        a.write_text(report_with_rows(n), encoding="utf-8")
+        b.write_text(report_with_rows(n, years=1, reworded=True), encoding="utf-8")
+        out.append((f"2 reports, {n:,} near-identical rows a section", [str(folder)], a.stat().st_size + b.stat().st_size))
+    for n in (1300 * scale, 2600 * scale, 5200 * scale):
+        p = work / f"amounts{n}.txt"
+        p.write_text(report_with_rows(n, amounts=29), encoding="utf-8")
+        out.append((f"{n:,} rows × 3 cells × 29 amounts", [str(p)], p.stat().st_size))
+    return out
+
+
+def large_inputs(scale: int = 1) -> None:
+    """Each large case in a fresh process: exit, seconds, peak memory, s/MB, and the growth from the first size."""
+    work = Path(tempfile.mkdtemp(prefix="bench-large-"))
+    try:
+        print("large inputs under the caps (issue 17 §3): each in a fresh process; time excludes imports\n")
+        print(f"{'case':46s} {'MB':>6s} {'exit':>4s} {'s':>7s} {'peak MB':>8s} {'s/MB':>6s} {'× s':>6s} {'× MB in':>8s}  message")
+        first: dict[str, tuple] = {}
+        for label, args, size in large_cases(work, scale):
+            r = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
+                               capture_output=True, text=True, timeout=3600)
+            try:
+                res = json.loads(r.stdout.strip().splitlines()[-1])
+            except (IndexError, ValueError):
+                print(f"{label:46s} child failed: {r.stderr.strip()[-200:]}")
+                continue
+            kind = label.split(",")[0] if label.startswith("2 reports") else "amounts"
+            mb = size / 1e6
+            base = first.setdefault(kind, (res["seconds"], mb))
+            msg = res["message"].replace(str(work) + "/", "")
+            msg = msg if len(msg) <= 60 else msg[:60] + "…"
+            print(f"{label:46s} {mb:6.2f} {res['exit']!s:>4s} {res['seconds']:7.2f} {res['peak_mb']:8.0f} "
+                  f"{res['seconds'] / mb:6.2f} {res['seconds'] / base[0]:6.2f} {mb / base[1]:8.2f}  {msg}")
+        print()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def adversarial_cases(work: Path) -> list[tuple[str, list[str]]]:
     """(label, CLI arguments) of every hostile case; input files are written under ``work``."""
     import tests.hostile_cases as H
@@ -248,7 +330,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--collection-sizes", default="10,100", help="N for the collection section ('' to skip)")
     ap.add_argument("--only-collection", action="store_true", help="run only the collection section")
-    ap.add_argument("--only", choices=["scaling", "adversarial", "collection"], default=None)
+    ap.add_argument("--only", choices=["scaling", "adversarial", "collection", "large"], default=None)
+    ap.add_argument("--large-scale", type=int, default=1, help="multiply the sizes of the large-input cases")
     ap.add_argument("--against", default=None, metavar="REV",
                     help="also time git revision REV's helpers, stage by stage in the same run (scaling section)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
@@ -266,9 +349,11 @@ def main() -> None:
         return stage_child(json.loads(args.stage_child))
     if args.only == "collection":
         args.only_collection = True
-    if args.only not in ("scaling", "collection") and not args.only_collection:
+    if args.only not in ("scaling", "collection", "large") and not args.only_collection:
         adversarial()
-    if args.only == "adversarial":
+    if args.only not in ("scaling", "collection", "adversarial") and not args.only_collection:
+        large_inputs(args.large_scale)
+    if args.only in ("adversarial", "large"):
         return
     raw = sorted(RAW_DATA_DIR.glob("*.txt"))[0]
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -476,14 +477,15 @@ def _similar(a: str, b: str) -> float:
     return sm.ratio()
 
 
-def _pairing_score(a: str, b: str, counts: dict[str, Counter]) -> float:
+def _pairing_score(a: str, b: str, counts: dict[str, tuple[frozenset, Counter]]) -> float:
     """:func:`_similar` where it can reach :data:`PAIR_THRESHOLD`, else 0.0 (cheap tests first).
 
     Pairing only ever uses a score of at least :data:`PAIR_THRESHOLD`, so a lower score is
     reported as 0.0 without building a ``SequenceMatcher``: two labels of very different length
     (difflib's ``real_quick_ratio``) or with too few characters in common (its ``quick_ratio``,
-    from ``counts``, one :class:`collections.Counter` per label) cannot reach it.  Equal labels,
-    containment and the exact ratio are :func:`_similar`'s.
+    from ``counts``, the character set and :class:`collections.Counter` of each label; the sets
+    first give an upper bound without counting) cannot reach it.  Equal labels, containment and
+    the exact ratio are :func:`_similar`'s.
 
     >>> memo = {}
     >>> [_pairing_score(a, b, memo) for a, b in [("就職実積率", "就職実績率"), ("白根つくし園", "白根つくし園利用者数"),
@@ -500,16 +502,94 @@ def _pairing_score(a: str, b: str, counts: dict[str, Counter]) -> float:
     total = len(a) + len(b)
     if 2.0 * len(short) / total < PAIR_THRESHOLD:
         return 0.0
-    ca = counts.get(a)
-    if ca is None:
-        ca = counts[a] = Counter(a)
-    cb = counts.get(b)
-    if cb is None:
-        cb = counts[b] = Counter(b)
-    if 2.0 * sum((ca & cb).values()) / total < PAIR_THRESHOLD:
+    sa, ca = counts.get(a) or counts.setdefault(a, (frozenset(a), Counter(a)))
+    sb, cb = counts.get(b) or counts.setdefault(b, (frozenset(b), Counter(b)))
+    # characters in common, at most: each distinct character of a that b lacks costs a one (and vice versa)
+    common = len(sa & sb)
+    if 2.0 * min(len(a) - len(sa) + common, len(b) - len(sb) + common) / total < PAIR_THRESHOLD:
+        return 0.0
+    if 2.0 * sum((ca & cb).values()) / total < PAIR_THRESHOLD:  # difflib's quick_ratio
         return 0.0
     score = difflib.SequenceMatcher(None, a, b).ratio()
     return score if score >= PAIR_THRESHOLD else 0.0
+
+
+class _LabelIndex:
+    """The groups a label can pair with: every group that may score :data:`PAIR_THRESHOLD` or more.
+
+    Pairing compared each amount with every group of its unit: 29 amounts a cell gave 2,500
+    label comparisons a row (issue 17 §3: 69.5 s for a 9.8 MB report).  This index returns a
+    superset of the groups that can reach the threshold, in creation order, looking up a few
+    keys per label instead:
+
+    * the same label (score 1.0);
+    * containment (score 0.9; the shorter label has two characters or more): the contained label's
+      rarest bigram is a bigram of the other, so a label is looked up under its own rarest bigram
+      among all groups' bigrams, and under each of its bigrams among the groups' rarest ones;
+    * difflib's ratio of at least the threshold needs its ``real_quick_ratio`` (lengths within
+      2:3) and ``quick_ratio`` (characters in common, with repeats) there too, i.e. at least
+      ``t = ⌈0.4 · (l + ⌈2l/3⌉)⌉`` characters in common for a label of length ``l``.  Two labels
+      with ``t`` characters in common share one of the first ``l - t + 1`` of each label's
+      characters sorted rarest first (the prefix filter of similarity joins), so each group is
+      indexed under that prefix.  (The scores are compared as floats; for labels this short the
+      float and the exact comparison with 4/5 agree.)
+
+    Rarity is counted over all labels of the row (``keys``) before any lookup, so the order is
+    fixed.  Labels without text pair by position (all groups without a label of the unit).
+    """
+
+    def __init__(self, keys: Sequence[str]):
+        self.chars: Counter = Counter()
+        self.bigrams: Counter = Counter()
+        for key in keys:
+            self.chars.update(key)
+            self.bigrams.update(self._bigrams(key))
+        self.lists: dict[tuple, list[int]] = {}
+
+    @staticmethod
+    def _bigrams(key: str) -> list[str]:
+        return [key[i: i + 2] for i in range(len(key) - 1)]
+
+    def _rarest(self, bigrams: list[str]) -> str:
+        return min(bigrams, key=lambda b: (self.bigrams[b], b))
+
+    def _prefix(self, key: str) -> list[tuple[str, int]]:
+        seen: Counter = Counter()
+        tokens = []
+        for ch in key:
+            tokens.append((ch, seen[ch]))
+            seen[ch] += 1
+        tokens.sort(key=lambda t: (self.chars[t[0]], t[0], t[1]))
+        n = len(key)
+        t = -(-2 * (n - (-2 * n // 3)) // 5)  # ⌈0.4 · (n + ⌈2n/3⌉)⌉ in integers
+        return tokens[: max(1, n - t + 1)]
+
+    def add(self, gi: int, unit: str, key: str) -> None:
+        """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``."""
+        if not key:
+            self.lists.setdefault(("empty", unit), []).append(gi)
+            return
+        entries = [("eq", unit, key)] + [("pre", unit, tok) for tok in self._prefix(key)]
+        bigrams = self._bigrams(key)
+        if bigrams:
+            entries.append(("rare", unit, self._rarest(bigrams)))
+            entries += [("bg", unit, b) for b in dict.fromkeys(bigrams)]
+        for entry in entries:
+            self.lists.setdefault(entry, []).append(gi)
+
+    def candidates(self, unit: str, key: str) -> list[int]:
+        """Group numbers (ascending) that may pair with label ``key`` of ``unit``."""
+        if not key:
+            return self.lists.get(("empty", unit), [])
+        found = set(self.lists.get(("eq", unit, key), ()))
+        for tok in self._prefix(key):
+            found.update(self.lists.get(("pre", unit, tok), ()))
+        bigrams = self._bigrams(key)
+        if bigrams:
+            found.update(self.lists.get(("bg", unit, self._rarest(bigrams)), ()))  # key inside a group's label
+            for b in dict.fromkeys(bigrams):
+                found.update(self.lists.get(("rare", unit, b), ()))  # a group's label inside key
+        return sorted(found)
 
 
 PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
@@ -536,14 +616,31 @@ def _merge_complementary(groups: list[dict]) -> None:
         a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
         if not a or not b:
             return True
+        if (a, b) not in memo and len(a) < 200 and len(b) < 200:
+            # a common prefix is a matching block, so difflib's ratio is at least 2·prefix/(la+lb)
+            # (no "popular" junk below 200 characters): enough to say yes without difflib
+            prefix = len(os.path.commonprefix((a, b)))
+            if 2.0 * prefix / (len(a) + len(b)) >= MERGE_THRESHOLD:
+                memo[(a, b)] = True
         if (a, b) not in memo:
             sm = difflib.SequenceMatcher(None, a, b)
             memo[(a, b)] = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
         return memo[(a, b)]
 
+    spans: dict[int, tuple[float, float] | None] = {}  # id(group) -> (min, max) of its positive values
+
+    def span(g) -> tuple[float, float] | None:
+        if id(g) not in spans:
+            values = [q.value for q in g["members"].values() if q.value > 0]
+            spans[id(g)] = (min(values), max(values)) if values else None
+        return spans[id(g)]
+
     def comparable(g, h) -> bool:
-        values = [q.value for q in (*g["members"].values(), *h["members"].values()) if q.value > 0]
-        return bool(values) and max(values) <= MERGE_MAX_RATIO * min(values)
+        a, b = span(g), span(h)
+        if a is None or b is None:
+            lo_hi = a or b
+            return lo_hi is not None and lo_hi[1] <= MERGE_MAX_RATIO * lo_hi[0]
+        return max(a[1], b[1]) <= MERGE_MAX_RATIO * min(a[0], b[0])
 
     def candidates(g, limit: int = 2):
         """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib."""
@@ -566,6 +663,7 @@ def _merge_complementary(groups: list[dict]) -> None:
             if len(cand) == 1 and candidates(cand[0]) == [g]:
                 h = cand[0]
                 g["members"].update(h["members"])
+                spans.pop(id(g), None)
                 if len(h["indicator"]) > len(g["indicator"]):
                     g["indicator"] = h["indicator"]
                 groups.remove(h)
@@ -622,7 +720,9 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
         ``{period}_text`` for prior/plan/result (None when absent).
     """
     groups: list[dict] = []
-    counts: dict[str, Counter] = {}  # character counts of each label, for the cheap pairing tests
+    counts: dict[str, tuple[frozenset, Counter]] = {}  # characters of each label, for the cheap pairing tests
+    keys = {id(q): normalise_label(q.indicator) for qs in cells.values() for q in qs if q.kind == "amount"}
+    index = _LabelIndex(list(keys.values()))
     for period in ("prior", "plan", "result"):
         ordinal: dict[str, int] = {}
         for q in cells.get(period, []):
@@ -630,10 +730,11 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                 continue
             k = ordinal.get(q.unit, 0)
             ordinal[q.unit] = k + 1
-            key = normalise_label(q.indicator)
+            key = keys[id(q)]
             unit = PAIR_UNITS.get(q.unit, q.unit)
             best, best_score = None, 0.0
-            for g in groups:
+            # only the groups that can reach the threshold, in creation order (the others score below it)
+            for g in (groups[gi] for gi in index.candidates(unit, key)):
                 if g["unit"] != unit or period in g["members"]:
                     continue
                 if key or g["key"]:
@@ -650,6 +751,8 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                     best["indicator"] = q.indicator
                     best["key"] = best["key"] or key
             else:
+                # indexed once: a group's key never changes (a labelled amount never joins an unlabelled group)
+                index.add(len(groups), unit, key)
                 groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k,
                                "members": {period: q}})
     _merge_complementary(groups)
