@@ -315,8 +315,9 @@ def test_a_common_prefix_bounds_difflib_from_below(a, b):
         assert sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
 
 
-def _pair_trends_all(cells):
-    """Reference: pair_trends where every group of the row is a candidate."""
+def _pair_trends_all(cells, *, indexed: bool = False):
+    """pair_trends through the label index (``indexed``, whatever the row's size) or, as the reference,
+    with every group of the row a candidate (the algorithm before the index)."""
     import helpers.read.quantities as Qm
 
     class Everything(Qm._LabelIndex):
@@ -330,12 +331,14 @@ def _pair_trends_all(cells):
         def candidates(self, unit, key):
             return list(range(self.n))
 
-    saved = Qm._LabelIndex
-    Qm._LabelIndex = Everything
+    saved = Qm._LabelIndex, Qm.INDEX_FROM_AMOUNTS
+    Qm.INDEX_FROM_AMOUNTS = -1  # always build the index
+    if not indexed:
+        Qm._LabelIndex = Everything
     try:
         return Qm.pair_trends(cells)
     finally:
-        Qm._LabelIndex = saved
+        Qm._LabelIndex, Qm.INDEX_FROM_AMOUNTS = saved
 
 
 def _cells(labels_by_period):
@@ -357,7 +360,7 @@ def test_label_index_pairs_like_comparing_every_group_on_the_report():
     for rid, g in m.groupby("initiative_id"):
         labels = {p: g.loc[g["period"] == p, "indicator"].tolist() for p in ("prior", "plan", "result")}
         cells = _cells(labels)
-        assert pair_trends(cells) == _pair_trends_all(cells), rid
+        assert _pair_trends_all(cells, indexed=True) == _pair_trends_all(cells) == pair_trends(cells), rid
         checked += 1
     assert checked > 40
 
@@ -372,7 +375,7 @@ def test_label_index_pairs_like_comparing_every_group(prior, plan, result):
     from helpers.read.quantities import pair_trends
 
     cells = _cells({"prior": prior, "plan": plan, "result": result})
-    assert pair_trends(cells) == _pair_trends_all(cells)
+    assert _pair_trends_all(cells, indexed=True) == _pair_trends_all(cells) == pair_trends(cells)
 
 
 def test_label_index_finds_a_pair_that_shares_no_rare_bigram():
@@ -384,6 +387,7 @@ def test_label_index_finds_a_pair_that_shares_no_rare_bigram():
     index = _LabelIndex(["いろはにほ", "いろへにほ"])
     index.add(0, "回", "いろはにほ")
     assert index.candidates("回", "いろへにほ") == [0]
-    trends = pair_trends(_cells({"prior": ["いろはにほ"], "plan": ["いろへにほ"]}))
+    cells = _cells({"prior": ["いろはにほ"], "plan": ["いろへにほ"]})
+    trends = _pair_trends_all(cells, indexed=True)
     assert [(t["prior_value"], t["plan_value"]) for t in trends] == [(1.0, 1.0)]
-    assert trends == _pair_trends_all(_cells({"prior": ["いろはにほ"], "plan": ["いろへにほ"]}))
+    assert trends == _pair_trends_all(cells) == pair_trends(cells)

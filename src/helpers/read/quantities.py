@@ -593,6 +593,7 @@ class _LabelIndex:
 
 
 PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
+INDEX_FROM_AMOUNTS = 24  # a row with more amounts than this (in its three cells) pairs them through _LabelIndex
 MERGE_THRESHOLD = 0.3  # 実施，受診者 / で実施 scores 0.44; unrelated activities score ~0
 MERGE_MAX_RATIO = 3  # label-less merges only between values of the same magnitude
 PAIR_UNITS = {"名": "人"}  # counters that count the same thing (就職者 16人 / 15名); metrics keep the printed unit
@@ -722,7 +723,8 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
     groups: list[dict] = []
     counts: dict[str, tuple[frozenset, Counter]] = {}  # characters of each label, for the cheap pairing tests
     keys = {id(q): normalise_label(q.indicator) for qs in cells.values() for q in qs if q.kind == "amount"}
-    index = _LabelIndex(list(keys.values()))
+    # a row of a few amounts compares them all (cheaper than building the index; same result)
+    index = _LabelIndex(list(keys.values())) if len(keys) > INDEX_FROM_AMOUNTS else None
     for period in ("prior", "plan", "result"):
         ordinal: dict[str, int] = {}
         for q in cells.get(period, []):
@@ -734,7 +736,7 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
             unit = PAIR_UNITS.get(q.unit, q.unit)
             best, best_score = None, 0.0
             # only the groups that can reach the threshold, in creation order (the others score below it)
-            for g in (groups[gi] for gi in index.candidates(unit, key)):
+            for g in (groups if index is None else (groups[gi] for gi in index.candidates(unit, key))):
                 if g["unit"] != unit or period in g["members"]:
                     continue
                 if key or g["key"]:
@@ -752,7 +754,8 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                     best["key"] = best["key"] or key
             else:
                 # indexed once: a group's key never changes (a labelled amount never joins an unlabelled group)
-                index.add(len(groups), unit, key)
+                if index is not None:
+                    index.add(len(groups), unit, key)
                 groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k,
                                "members": {period: q}})
     _merge_complementary(groups)
