@@ -545,6 +545,14 @@ class _LabelIndex:
             self.chars.update(key)
             self.bigrams.update(self._bigrams(key))
         self.lists: dict[tuple, list[int]] = {}
+        self.memo: dict[str, tuple[list, list[str], str | None]] = {}  # key -> (prefix, bigrams, rarest)
+
+    def _facts(self, key: str) -> tuple[list, list[str], str | None]:
+        got = self.memo.get(key)
+        if got is None:
+            bigrams = list(dict.fromkeys(self._bigrams(key)))
+            got = self.memo[key] = (self._prefix(key), bigrams, self._rarest(bigrams) if bigrams else None)
+        return got
 
     @staticmethod
     def _bigrams(key: str) -> list[str]:
@@ -569,11 +577,11 @@ class _LabelIndex:
         if not key:
             self.lists.setdefault(("empty", unit), []).append(gi)
             return
-        entries = [("eq", unit, key)] + [("pre", unit, tok) for tok in self._prefix(key)]
-        bigrams = self._bigrams(key)
+        prefix, bigrams, rarest = self._facts(key)
+        entries = [("eq", unit, key)] + [("pre", unit, tok) for tok in prefix]
         if bigrams:
-            entries.append(("rare", unit, self._rarest(bigrams)))
-            entries += [("bg", unit, b) for b in dict.fromkeys(bigrams)]
+            entries.append(("rare", unit, rarest))
+            entries += [("bg", unit, b) for b in bigrams]
         for entry in entries:
             self.lists.setdefault(entry, []).append(gi)
 
@@ -581,15 +589,28 @@ class _LabelIndex:
         """Group numbers (ascending) that may pair with label ``key`` of ``unit``."""
         if not key:
             return self.lists.get(("empty", unit), [])
-        found = set(self.lists.get(("eq", unit, key), ()))
-        for tok in self._prefix(key):
-            found.update(self.lists.get(("pre", unit, tok), ()))
-        bigrams = self._bigrams(key)
+        prefix, bigrams, rarest = self._facts(key)
+        lists = self.lists
+        found = set(lists.get(("eq", unit, key), ()))
+        for tok in prefix:
+            found.update(lists.get(("pre", unit, tok), ()))
         if bigrams:
-            found.update(self.lists.get(("bg", unit, self._rarest(bigrams)), ()))  # key inside a group's label
-            for b in dict.fromkeys(bigrams):
-                found.update(self.lists.get(("rare", unit, b), ()))  # a group's label inside key
+            found.update(lists.get(("bg", unit, rarest), ()))  # key inside a group's label
+            for b in bigrams:
+                found.update(lists.get(("rare", unit, b), ()))  # a group's label inside key
         return sorted(found)
+
+
+def _shortest_prefix(total: int) -> int:
+    """The shortest common prefix p with 2·p/total >= MERGE_THRESHOLD (as floats, like the test it replaces).
+
+    >>> [_shortest_prefix(n) for n in (2, 8, 10, 20)]
+    [1, 2, 2, 3]
+    """
+    p = max(0, int(MERGE_THRESHOLD * total / 2) - 1)
+    while 2.0 * p / total < MERGE_THRESHOLD:
+        p += 1
+    return p
 
 
 PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
@@ -620,8 +641,9 @@ def _merge_complementary(groups: list[dict]) -> None:
         if (a, b) not in memo and len(a) < 200 and len(b) < 200:
             # a common prefix is a matching block, so difflib's ratio is at least 2·prefix/(la+lb)
             # (no "popular" junk below 200 characters): enough to say yes without difflib
-            prefix = len(os.path.commonprefix((a, b)))
-            if 2.0 * prefix / (len(a) + len(b)) >= MERGE_THRESHOLD:
+            total = len(a) + len(b)
+            p = _shortest_prefix(total)
+            if p <= min(len(a), len(b)) and a[:p] == b[:p]:
                 memo[(a, b)] = True
         if (a, b) not in memo:
             sm = difflib.SequenceMatcher(None, a, b)
@@ -631,24 +653,31 @@ def _merge_complementary(groups: list[dict]) -> None:
     spans: dict[int, tuple[float, float] | None] = {}  # id(group) -> (min, max) of its positive values
 
     def span(g) -> tuple[float, float] | None:
-        if id(g) not in spans:
+        got = spans.get(id(g), False)
+        if got is False:
             values = [q.value for q in g["members"].values() if q.value > 0]
-            spans[id(g)] = (min(values), max(values)) if values else None
-        return spans[id(g)]
-
-    def comparable(g, h) -> bool:
-        a, b = span(g), span(h)
-        if a is None or b is None:
-            lo_hi = a or b
-            return lo_hi is not None and lo_hi[1] <= MERGE_MAX_RATIO * lo_hi[0]
-        return max(a[1], b[1]) <= MERGE_MAX_RATIO * min(a[0], b[0])
+            got = spans[id(g)] = (min(values), max(values)) if values else None
+        return got
 
     def candidates(g, limit: int = 2):
-        """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib."""
+        """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib.
+
+        ``h`` is a candidate when it has g's unit, no period in common with g, all positive values
+        of both within MERGE_MAX_RATIO of each other (at least one such value), and a related label.
+        """
         out = []
+        unit, members, a = g["unit"], g["members"], span(g)
         for h in groups:
-            if (h is not g and h["unit"] == g["unit"] and not set(h["members"]) & set(g["members"])
-                    and comparable(g, h) and related(g, h)):
+            if h is g or h["unit"] != unit or any(p in members for p in h["members"]):
+                continue
+            b = span(h)
+            if a is None or b is None:
+                lo_hi = a or b
+                if lo_hi is None or lo_hi[1] > MERGE_MAX_RATIO * lo_hi[0]:
+                    continue
+            elif max(a[1], b[1]) > MERGE_MAX_RATIO * min(a[0], b[0]):
+                continue
+            if related(g, h):
                 out.append(h)
                 if len(out) >= limit:
                     break
