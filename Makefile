@@ -135,11 +135,12 @@ reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(ENV_REA
 
 # Readers' HTML: no code (--no-input), lang="ja", the notebook's title as page title, figures with alt text
 # (the classic template writes the alt text that helpers.present.style.show_figure stores with each figure);
-# cells tagged `widget` (live ipywidgets controls) are left out: a page has no kernel to drive them.
+# cells tagged `widget` (live ipywidgets controls) are left out: a page has no kernel to drive them;
+# the page title names the reports of data/clean by their display names (helpers.present.pagetitle.PageTitle).
 reports/html/%.html: SHELL := /bin/bash
 reports/html/%.html: .SHELLFLAGS := -o pipefail -c
-reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done
-	$(NBCONVERT) --to html --template classic --no-input --HTMLExporter.language_code=ja --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=widget --output-dir reports/html $< $(QUIET_ALT_TEXT)
+reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done $(CLEAN_CSV)
+	$(NBCONVERT) --to html --template classic --no-input --HTMLExporter.language_code=ja --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=widget --HTMLExporter.preprocessors=helpers.present.pagetitle.PageTitle --output-dir reports/html $< $(QUIET_ALT_TEXT)
 
 $(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(SUMMARY_CSV) $(HELPERS_PY) $(ENV_READY)
 	$(VENV_PY) -m helpers.present.excel $@

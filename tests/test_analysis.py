@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from helpers.analyse.analysis import covid_evidence, covid_impact, find_terms, grade_table, CANCEL_TERMS, ADAPT_TERMS
@@ -121,22 +122,125 @@ def test_relisted_decisions_per_row(raw_path):
     assert len(kept) == 53 and {10, 18} <= set(kept["row_no"]) and not {5, 27, 28} & set(kept["row_no"])
 
 
-def test_missing_results_lower_achievement(raw_path):
+@pytest.fixture(scope="module")
+def tables(raw_path):
+    return clean_reports([raw_path])
+
+
+def test_missing_results_lower_achievement(tables):
     from helpers.analyse.analysis import measured_achievement
 
-    t = clean_reports([raw_path])
-    m = measured_achievement(t.trends, t.metrics, t.initiatives, t.grade_legend).set_index("row_no")
-    # row 34: five courses planned with 回 (lines 869-875); results print 回 for 免疫力アップ講座 (1回)
-    # and 糖尿病予防教室 (2回) only (lines 877-881): 3 of 5 without a result → (1 + 1 + 0 + 0 + 0) / 5
+    m = measured_achievement(tables).set_index("row_no")
+    # row 34: five courses planned with 回 (lines 869-875). Results: 免疫力アップ講座 1回 (877), 糖尿病予防教室 2回
+    # (881), 幼児を対象とした食育講座 271人 (879-880) "集団を個別相談に変更して実施" (888-889): held in another form;
+    # ウォーキング講座 and 糖尿病フォローアップ講座 "中止" (886-887) → (1 + 0 + 1 + 1 + 0) / 5 = 60 % → C, printed C (883)
     r = m.loc[34]
-    assert (r.planned, r.with_result, r.without_result, r.mean_achievement, r.rubric_grade, r.grade) == (5, 2, 3, 0.4, "D", "C")
-    # row 55: line 1280 "戸別訪問　１回（予定）" is only scheduled: 0 of 1; 区だより 1 of 2 (line 1281)
+    assert (r.planned, r.with_result, r.without_result, r.changed_format) == (5, 3, 2, 1)
+    assert (r.mean_achievement, r.rubric_grade, r.grade, bool(r.agrees)) == (0.6, "C", "C", True)
+    # row 55: line 1280 "戸別訪問　１回（予定）" is scheduled: not measured (never 0 %); 区だより 1 of 2 (line 1281)
     r = m.loc[55]
-    assert (r.scheduled_only, r.mean_achievement, r.rubric_grade) == (1, 0.25, "D")
+    assert (r.scheduled_only, r.measured, r.mean_achievement, r.rubric_grade) == (1, 1, 0.5, "C")
+    # row 31: line 784 "講演会を3月27日に開催予定" in a 見込み column (line 797): scheduled, no achievement at all
+    r = m.loc[31]
+    assert (r.status, r.measured, r.rubric_grade) == ("scheduled", 0, "") and pd.isna(r.mean_achievement)
+    # row 25: the one plan item "区内3圏域での介護教室の開催" (lines 644-645) is the "介護教室は中止" of line 647
+    r = m.loc[25]
+    assert (r.planned, r.without_result, r["items"], r.mean_achievement) == (1, 1, 1, 0.0)
+    # row 23: measured on one of three items (フォーラム 300人 → 中止, lines 603, 607); 茶の間新設数 1か所 and
+    # 区、圏域会議開催回数 1回 (605-606) have no number in the plan (598-602)
+    r = m.loc[23]
+    assert (r["items"], r.items_measured, r.mean_achievement, r.grade) == (3, 1, 0.0, "A")
+    assert r.unmeasured == ""  # the forum is measured; the other two items were never planned with a number
     # row 13: line 373 "関係機関合同研修会　中止" counts as a planned activity not held (2 of 3)
     assert m.loc[13, "mean_achievement"] == round(2 / 3, 4) and m.loc[13, "rubric_grade"] == "C"
-    # row 7: 38/54 回 and 397/540 人 (line 189-202) → mean 71.9 % → C, printed B; row 2 same figures → C
+    # row 7: 38/54 回 and 397/540 人 (lines 198-201) → mean 71.9 % → C, printed B; row 2 same figures → C
     assert m.loc[7, "rubric_grade"] == "C" and m.loc[7, "grade"] == "B" and m.loc[2, "grade"] == "C"
+
+
+def test_audit_alternatives(tables):
+    from helpers.analyse.analysis import measured_achievement
+
+    def row(rn, **kw):
+        return measured_achievement(tables, **kw).set_index("row_no").loc[rn]
+
+    # row 34 (lines 869-889): the 食育講座 left out → (1 + 0 + 1 + 0) / 4 = 50 % (C); counted 0 → 40 % (D)
+    assert row(34, changed_format="exclude").mean_achievement == 0.5
+    assert (row(34, changed_format="zero").mean_achievement, row(34, changed_format="zero").rubric_grade) == (0.4, "D")
+    # row 55 (lines 1277-1281): scheduled 戸別訪問 counted 0 → (0 + 0.5) / 2; counted held → (1 + 0.5) / 2
+    assert row(55, scheduled="zero").mean_achievement == 0.25 and row(55, scheduled="held").mean_achievement == 0.75
+    # row 31 (line 784): counted held → 100 % (A, as printed); counted 0 → 0 %
+    assert row(31, scheduled="held").rubric_grade == "A" and row(31, scheduled="zero").mean_achievement == 0.0
+    # row 2 (lines 57-69): activities weighted equally: 子育て広場 (38/54, 397/540), BP (4/4, 28/36), NP (1/2, 10/24),
+    # 屋外交流会 (1/2, 8/20) → mean of the four activity means
+    expect = round(((38 / 54 + 397 / 540) / 2 + (1 + 28 / 36) / 2 + (0.5 + 10 / 24) / 2 + (0.5 + 0.4) / 2) / 4, 4)
+    assert row(2, weight="activity").mean_achievement == expect
+    with pytest.raises(ValueError):
+        measured_achievement(tables, scheduled="maybe")
+
+
+def test_each_multiplies_and_subsets_do_not_add(tables):
+    from helpers.analyse.analysis import each_multiplier, session_totals
+
+    s = session_totals(tables.metrics).merge(tables.initiatives[["initiative_id", "row_no"]])
+    s = s.set_index(["row_no", "period"])
+    # row 1: 股関節検診 6 + 1歳歯科健診 8 + "1歳6か月児健診，3歳児健診 各12回" (lines 24-28: 12 each of two) + 育児相談会 12
+    assert s.loc[(1, "plan"), "sessions"] == 6 + 8 + 2 * 12 + 12 == 50
+    assert s.loc[(1, "result"), "sessions"] == 6 + 8 + 2 * 12 + 11 == 49  # lines 31-35
+    # row 37: "2回（うち1回は社協だより…）" (lines 941-951): the うち is part of the 2
+    assert s.loc[(37, "result"), "sessions"] == 2 and "内数" in s.loc[(37, "result"), "note"]
+    # row 35: 各地区学習会 11回 + 健康づくり講演会 1回 (lines 906-907); row 50: 圏域１回 + 地区３回 (1173-1174)
+    assert s.loc[(35, "result"), "sessions"] == 12 and s.loc[(50, "result"), "sessions"] == 4
+    # row 11: "児童館運営協議会　各館2回" (line 324): the halls are not counted → total unknown
+    assert pd.isna(s.loc[(11, "plan"), "sessions"]) and "印刷されていない" in s.loc[(11, "plan"), "note"]
+    # row 55: "戸別訪問　１回（予定）" (line 1280) is scheduled, not held; 区だより掲載 1回 held (line 1281)
+    assert (s.loc[(55, "result"), "sessions"], s.loc[(55, "result"), "scheduled"]) == (1, 1)
+    # row 24: "区だよりに月1回の連載記事" (line 633) is a frequency, not a count
+    assert pd.isna(s.loc[(24, "result"), "sessions"])
+    assert each_multiplier("1歳6か月児健診，3歳児健診") == 2 and each_multiplier(None) is None
+
+
+def test_one_status_per_activity(tables):
+    from helpers.analyse.analysis import indicator_status
+
+    st = indicator_status(tables).set_index(["row_no", "indicator", "unit"]).sort_index()
+    # row 34 幼児を対象とした食育講座: 53人 (line 864) → 271人 (880), "集団を個別相談に変更して実施" (888-889)
+    assert st.loc[(34, "幼児を対象とした食育講座", "人"), "status"] == "changed_format"
+    assert st.loc[(34, "幼児を対象とした食育講座", "回"), "status"] == "changed_format"  # 2回 planned, none printed
+    # "新年度は、糖尿病予防教室を糖尿病予防相談会に変更し" (lines 890-891) is next year's plan, not this year's change
+    assert st.loc[(34, "糖尿病予防教室", "人"), "status"] == "held"
+    # row 31 講演会: "講演会を3月27日に開催予定" (line 784)
+    assert set(st.loc[31, "status"]) == {"scheduled"}
+    # row 29 認知症カフェ: "6月から再開し延べ参加者数 143人（1月開催まで）" (lines 740-742): part of a year
+    assert bool(st.loc[(29, "認知症カフェ（6月から再開し延べ参加者数", "人"), "period_differs"])
+    assert not st.loc[2, "period_differs"].any()
+    # row 34 ウォーキング講座 "57人の予定" (lines 861-862) is a prior-year plan, not a count
+    assert bool(st.loc[(34, "ウォーキング講座", "人"), "prior_is_plan_only"])
+
+
+def test_change_ranking_marks_what_cannot_be_ranked():
+    """SYNTHETIC small frame: one row per reason a figure is not ranked."""
+    from helpers.analyse.analysis import change_ranking, status_conflicts
+
+    base = {"report": "r", "unit": "人", "plan_value": 10.0, "period_differs": False, "prior_is_plan_only": False}
+    people = pd.DataFrame([
+        {**base, "row_no": 2, "indicator": "子育て広場", "prior_value": 354.0, "result_value": 397.0, "status": "held"},
+        {**base, "row_no": 7, "indicator": "子育て広場", "prior_value": 354.0, "result_value": 397.0, "status": "held"},
+        {**base, "row_no": 34, "indicator": "食育講座", "prior_value": 53.0, "result_value": 271.0, "status": "changed_format"},
+        {**base, "row_no": 31, "indicator": "講演会", "prior_value": 129.0, "result_value": None, "status": "scheduled"},
+        {**base, "row_no": 29, "indicator": "カフェ", "prior_value": 143.0, "result_value": 129.0, "status": "held",
+         "period_differs": True},
+    ])
+    r = change_ranking(people).set_index("row_no")
+    assert r["ranked"].to_dict() == {2: True, 7: False, 34: False, 31: False, 29: False}
+    assert r.loc[7, "rank_note"] == "同じ数字の行（No.2と同じ）"
+    assert r.loc[34, "rank_note"].startswith("数え方が変わった") and r.loc[31, "rank_note"].startswith("予定")
+    # the cross-notebook check: a rise ranked in one table, "not held" in another
+    ranked = pd.DataFrame({"report": ["r", "r"], "row_no": [34, 2], "indicator": ["食育講座", "子育て広場"],
+                           "change_rate": [4.1, 0.12], "ranked": [True, True]})
+    counted = pd.DataFrame({"report": ["r", "r"], "row_no": [34, 2], "indicator": ["食育講座", "子育て広場"],
+                            "status": ["not_held", "held"]})
+    assert status_conflicts(ranked, counted)[["row_no", "status"]].values.tolist() == [[34, "not_held"]]
+    assert status_conflicts(ranked.assign(ranked=[False, True]), counted).empty  # marked, not ranked: allowed
 
 
 def test_canonical_departments_counts_a_respelled_department_once(tmp_path, raw_path):

@@ -29,13 +29,14 @@ def test_clean_places_every_line(raw_path, tmp_path):
     assert "1300 lines read = 360 blank + 102 boilerplate + 838 placed + 0 unplaced; 56 table rows" in r.stdout
     assert "+ 0 left over" in r.stdout  # every digit of the period cells is an amount or a name/date
     names = [
-        "README.md", "data_dictionary.csv", "departments.csv", "grade_legend.csv", "helpers-manifest.json",
-        "initiatives.csv", "links.csv", "metrics.csv", "reports.csv", "series.csv", "source_lines.csv", "trends.csv"]
+        "README.md", "data_dictionary.csv", "datapackage.json", "departments.csv", "grade_legend.csv",
+        "helpers-manifest.json", "initiatives.csv", "links.csv", "metrics.csv", "reports.csv", "series.csv",
+        "source_lines.csv", "trends.csv"]
     assert sorted(p.name for p in out.iterdir()) == names
     # "wrote N files" lists every one of the N, the data dictionary, README and manifest included
     listed = [line.split()[1] for line in r.stdout.splitlines() if line.startswith(f"wrote {out}/")]
     assert sorted(Path(x).name for x in listed) == names
-    assert f"wrote 12 files to {out}" in r.stdout
+    assert f"wrote 13 files to {out}" in r.stdout
     assert f"wrote {out}/initiatives.csv (56 rows)" in r.stdout
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.analyse.events import alert_months, alert_note, covid_events, extract_events, fully_cancelled
+from helpers.analyse.events import alert_months, alert_note, covid_events, extract_events, fully_cancelled, is_vague_activity
 from helpers.pipeline import clean_reports
 
 
@@ -82,16 +82,43 @@ def test_not_held_reduced_adapted(events):
 
 def test_fully_cancelled(events, tables):
     full = fully_cancelled(events, tables.trends)
-    got = {(r, a) for r, a in zip(full["row_no"], full["activity"])}
-    # the issue's list: 介護教室 (2 years running), 茶の間交流会 (row 44), 出前講座 (30), フォーラム (23),
-    # 研修会 (45; 関係機関合同研修会 13 and 18), and row 34's two cancelled courses (line 885-887)
-    for key in [(25, "介護教室"), (30, "出前講座"), (23, "フォーラム"), (45, "研修会"), (18, "関係機関合同研修会"),
-                (13, "関係機関合同研修会"), (34, "ウォーキング講座"), (34, "糖尿病フォローアップ講座")]:
-        assert key in got, key
-    assert 44 in set(full["row_no"])
+    got = {(r, a) for r, a in zip(full["row_nos"], full["activity"])}
+    # activities not held at all in 2021, one each: 関係機関合同研修会 (rows 13 and 18, lines 373 and 458: one
+    # activity printed twice), フォーラム (607), 介護教室 (647), 出前講座 (772 開催なし), row 34's two courses
+    # (lines 885-887), 短時間の交流 (1017-1018) and 研修会 (1031, 1035-1036)
+    assert got == {("13・18", "関係機関合同研修会"), ("23", "フォーラム"), ("25", "介護教室"), ("30", "出前講座"),
+                   ("34", "ウォーキング講座"), ("34", "糖尿病フォローアップ講座"), ("44", "短時間の交流"), ("45", "研修会")}
     # partial cancellations are not "fully cancelled": 中止22回 (row 2), 7月は中止 (2020, row 32)
     assert 2 not in set(full["row_no"]) and 32 not in set(full["row_no"])
-    assert bool(full.loc[full["row_no"] == 25, "also_prior_year"].iloc[0])  # "2年連続の中止" (line 648)
+    by = full.set_index("activity")
+    assert bool(by.loc["介護教室", "also_prior_year"])  # "2年連続の中止" (line 648)
+    assert bool(by.loc["関係機関合同研修会", "also_prior_year"])  # "関係機関合同研修会の中止" in 2020 (lines 365, 458)
+    # the month a one-off was planned for does not make it partial: "2月に研修会を予定していたが" (line 1035)
+    assert (by.loc["研修会", "timing"], by.loc["研修会", "timing_of"]) == ("2月", "planned")
+
+
+def test_vague_collective_noun_is_not_an_activity(events, tables):
+    # line 399 "コロナ禍により行事等が中止となり": 行事等 names no activity (and row 14 is graded A, line 394)
+    assert is_vague_activity("行事等") and not is_vague_activity("研修会")
+    full = fully_cancelled(events, tables.trends)
+    assert 14 not in set(full["row_no"])
+    listed = fully_cancelled(events, tables.trends, vague=True)
+    assert listed.loc[listed["row_no"] == 14, ["activity", "vague"]].values.tolist() == [["行事等", True]]
+
+
+def test_derived_counts_are_labelled(events):
+    # line 76 "NP　第２期全6回中２回実施後中止": 4 is computed (6 − 2), not printed; line 74 "中止22回" is printed
+    assert bool(one(events, 2, "cancelled", "NP 第2期").cancelled_derived)
+    assert not bool(one(events, 2, "cancelled", "子育て広場").cancelled_derived)
+
+
+def test_dated_covid_events_include_the_planned_month(events):
+    # lines 1017-1018 "2月の研修後に短時間の交流を予定していたが、コロナ感染拡大に伴い中止とした。"
+    e = one(events, 44, "cancelled", "短時間の交流")
+    assert (e.timing, e.timing_of, bool(e.covid_stated)) == ("2月", "planned", True)
+    # line 784 "講演会を3月27日に開催予定": dated, but no COVID cause anywhere in row 31 (lines 776-786)
+    e = one(events, 31, "scheduled_only")
+    assert (e.timing, bool(e.covid_stated), bool(e.row_mentions_covid)) == ("3月", False, False)
 
 
 def test_alert_note(tables):

@@ -67,12 +67,15 @@ def test_one_sheet_per_table_with_japanese_headers(folders, tmp_path):
         assert headers == expected, table
         assert ws.freeze_panes == "A2"
         rows = len(pd.read_csv(clean / f"{table}.csv", encoding="utf-8-sig", dtype=str))
-        assert ws.max_row == rows + 1, table
+        assert ws.max_row == max(rows, 1) + 1, table  # a table without rows says why in row 2
+        if rows == 0:
+            assert ws["A2"].value.startswith("（行なし：") and ws["A2"].data_type == "s", table
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(headers)).column_letter}{rows + 1}", table
     assert [c.value for c in wb["取り組み"][1]][:4] == ["報告書", "取り組みID", "行番号", "具体的な取り組み・事業"]
     assert [c.value for c in wb["指標の推移"][1]].count("報告書の評価") == 1  # trends' name for `grade`
-    assert [c.value for c in wb[TABLE_TITLES["05_grade_audit"]][1]] == ["行番号", "行の計画達成率（中央値）", "評価"]
-    assert [c.value for c in wb["extra_notes"][1]] == ["行番号", "note"]  # unknown column keeps its name
+    # summary sheets: the same headers as the notebooks' tables (helpers.present.labels.column_label)
+    assert [c.value for c in wb[TABLE_TITLES["05_grade_audit"]][1]] == ["表の行番号", "行の計画達成率（中央値）", "評価"]
+    assert [c.value for c in wb["extra_notes"][1]] == ["表の行番号", "note"]  # unknown column keeps its name
     assert [c.value for c in wb[DICTIONARY_SHEET][1]][:4] == ["表", "表の説明", "列名", "項目名"]
 
 
@@ -171,7 +174,8 @@ def test_report_named_like_a_formula_gives_a_text_cell(raw_path, tmp_path):
     path = build_report_workbook(tmp_path / "r.xlsx", clean_dir=tmp_path / "clean", tables_dir=tmp_path / "none")
     ws = openpyxl.load_workbook(path)["取り組み"]
     assert (ws["A2"].value, ws["A2"].data_type) == ("=1+1", "s")
-    assert (ws["B2"].value, ws["B2"].data_type) == ("=1+1:1-1-01", "s")
+    # the id without its report's file stem (the report is column A): helpers.present.names.for_readers
+    assert (ws["B2"].value, ws["B2"].data_type) == ("1-1-01", "s")
 
 
 def test_summary_csv_text_stays_text(tmp_path):
@@ -251,9 +255,17 @@ def test_contents_codes_rates_filters_wrapping(folders, tmp_path):
     wb = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables))
     toc = wb[CONTENTS_SHEET]
     assert [c.value for c in toc[1]] == ["シート", "内容", "行数", "元のファイル"]
-    listed = [r[0].value for r in toc.iter_rows(min_row=2)]
+    rows = list(toc.iter_rows(min_row=2))
+    blank = next(i for i, r in enumerate(rows) if r[0].value is None)
+    listed = [r[0].value for r in rows[:blank]]
     assert listed == wb.sheetnames[1:]  # every sheet, in order
-    assert all(r[1].value and r[3].value for r in toc.iter_rows(min_row=2))  # each has a description and a source
+    assert all(r[1].value and r[3].value for r in rows[:blank])  # each has a description and a source
+    # then the reports, by their display names (sidecar: municipality, title, fiscal year), with their files
+    assert [(r[0].value, r[1].value, r[3].value) for r in rows[blank + 1:]] == [
+        ("報告書", "新潟市南区「南区地域福祉計画 進捗状況評価」（2021年度）", "niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.txt")]
+    links = wb["行の対応"]  # no rows (one report per series): the sheet and the contents say why
+    assert links["A2"].value == "（行なし：どの系列にも報告書が1つしかないため、年度をまたぐ行の対応づけはない）"
+    assert "（行なし：" in next(r[1].value for r in rows if r[0].value == "行の対応")
     assert toc["A2"].hyperlink.location == "'取り組み'!A1"
     assert toc["B2"].value == "取り組み（印刷された表の1行）ごとに1行" and toc["C2"].value == 56
     # codes in the report's words

@@ -46,5 +46,5 @@ def test_figures_use_the_palette_and_plain_titles():
         assert deepest <= 1, f"{r['figure']}: nested brackets in the title {r['title']!r}"
         with Image.open(FIGURES_DIR / r["figure"]) as im:
             width_in = im.size[0] / im.info["dpi"][0]
-        # saved with a tight bounding box: at most the layout width plus the source line's margin
-        assert min(abs(width_in - w) for w in WIDTHS.values()) < 0.8, (r["figure"], width_in)
+        # saved at the layout's fixed size, never cropped (tests/test_figure_sizes.py checks both sizes exactly)
+        assert min(abs(width_in - w) for w in WIDTHS.values()) < 0.01, (r["figure"], width_in)

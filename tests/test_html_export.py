@@ -28,7 +28,8 @@ def test_html_recipe_is_code_free_japanese_with_alt_text(tmp_path):
                    check=True, capture_output=True)
     html = (tmp_path / "04_grade_distribution.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in html
-    assert "<title>04 評価（A〜D）の分布</title>" in html
+    # the page title: the notebook's heading and the report by its display name (data/clean/reports.csv, sidecar)
+    assert "<title>04 評価（A〜D）の分布｜新潟市南区「南区地域福祉計画 進捗状況評価」（2021年度）</title>" in html
     assert "grade_table(" not in html and "import matplotlib" not in html  # no code
     alts = re.findall(r'<img[^>]*\balt="([^"]+)"', html)
     imgs = re.findall(r"<img\b", html)

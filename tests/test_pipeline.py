@@ -80,6 +80,9 @@ def test_period_headers_match_reading(tables):
         assert set(sec["prior_status"]) == {status(h["fy2020"])}
         assert set(sec["result_status"]) == {status(h["fy2021_actual"])}
         assert set(sec["prior_year"]) == {int(unicodedata.normalize("NFKC", h["fy2020"])[:4])}
+        # the labels as printed (issue 13): the hand reading's header text, page by page the same
+        assert (set(sec["prior_label"]), set(sec["plan_label"]), set(sec["result_label"])) == (
+            {h["fy2020"]}, {h["fy2021_plan"]}, {h["fy2021_actual"]})
 
 
 def test_one_row_in_full(tables):
@@ -165,9 +168,12 @@ def test_encoding_and_line_ends_do_not_change_the_output(raw_path, tmp_path):
     reports = {n: pd.read_csv(tmp_path / f"out_{n}" / "reports.csv", encoding="utf-8-sig") for n in variants}
     assert len({r.drop(columns=["sha256", "bytes"]).to_csv() for r in reports.values()}) == 1
     assert len({r["sha256"].item() for r in reports.values()}) == 4
-    for d in digests.values():  # …and the manifest, which lists reports.csv's SHA-256
+    packages = {n: json.loads((tmp_path / f"out_{n}" / "datapackage.json").read_text(encoding="utf-8")) for n in variants}
+    assert len({json.dumps({k: v for k, v in d.items() if k != "sources"}) for d in packages.values()}) == 1
+    for d in digests.values():  # …the data package, whose sources carry the same SHA-256 and size…
         d.pop("reports.csv")
-        d.pop("helpers-manifest.json")
+        d.pop("datapackage.json")
+        d.pop("helpers-manifest.json")  # …and the manifest, which lists both files' SHA-256
     assert len({tuple(d.items()) for d in digests.values()}) == 1
 
 

@@ -126,8 +126,8 @@ def _clean(args: argparse.Namespace) -> int:
         return 2
     try:
         tables = clean_reports(args.inputs, encoding=args.encoding, max_bytes=args.max_bytes)
-    except ReportError as e:
-        print(f"error: {shown(e, 400)}", file=err)
+    except ReportError as e:  # 1000: room for a sidecar declaration to paste (helpers.read.layout)
+        print(f"error: {shown(e, 1000)}", file=err)
         return 2
     except ValidationError as e:
         lines = str(e).splitlines()

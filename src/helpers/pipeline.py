@@ -8,6 +8,7 @@ half-written and no file the tool did not write is ever touched (:mod:`helpers.o
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +16,12 @@ import pandas as pd
 from .read import schema
 from .outputs import CSV_OPTIONS, MANIFEST, csv_bytes, write_output_folder
 from .read.extract import ReportError, extract_report
+from .read.layout import Layout, LayoutError, declared_layout
+from .read.sidecar import load_sidecar, sidecar_path
 from .read.text import expand_inputs, read_report
 from .read.tidy import Tables, build_tables, tidy_extraction, validate_tables
 
-__all__ = ["clean_reports", "write_tables", "table_files"]
+__all__ = ["clean_reports", "report_layout", "write_tables", "table_files"]
 
 def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with_metrics: bool = True,
                   max_bytes: int | None = None) -> Tables:
@@ -46,7 +49,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
         if rep.name in names:
             raise ReportError(path, f"another input has the same name '{rep.name}' ({names[rep.name]}); report names must be unique")
         names[rep.name] = path
-        ex = extract_report(rep.text, path=path)
+        ex = extract_report(rep.text, path=path, layout=report_layout(path))
         ex.encoding = rep.encoding
         parts.append(tidy_extraction(ex, report=rep.name, lines=rep.lines))
         texts[rep.name] = rep.lines
@@ -59,6 +62,18 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
             raise ReportError(names.get(e.path, e.path), e.message, e.line) from None
     _add_collection(tables, names, with_series=with_metrics)
     return tables
+
+
+def report_layout(path: str | Path) -> Layout | None:
+    """The layout declared in the report's sidecar (``"layout"`` in ``<stem>.meta.json``), checked; or None.
+
+    Raises:
+        ReportError: naming the sidecar, when its declaration cannot be used.
+    """
+    try:
+        return declared_layout(load_sidecar(path))
+    except LayoutError as e:
+        raise ReportError(sidecar_path(path), e.message) from None
 
 
 def _add_metrics(tables: Tables) -> None:
@@ -96,6 +111,7 @@ def _readme(tables: dict[str, pd.DataFrame]) -> str:
         desc = schema.TABLE_DESCRIPTIONS.get(name, "")
         lines.append(f"| {name}.csv | {len(df)} | {desc} |")
     lines.append("| data_dictionary.csv | | 各表の列の定義（項目名・型・単位・説明） |")
+    lines.append("| datapackage.json | | Frictionless データパッケージ（型・単位・キー・出典の SHA-256。`frictionless validate` で検証できる） |")
     lines.append(f"| {MANIFEST} | | このフォルダにツールが書いたファイルの一覧（SHA-256） |")
     return "\n".join(lines) + "\n"
 
@@ -111,7 +127,8 @@ class WrittenFiles(list):
 
 
 def table_files(tables: Tables) -> dict[str, bytes]:
-    """Every file of a clean-tables folder as bytes: one CSV per table, the data dictionary, the README.
+    """Every file of a clean-tables folder as bytes: one CSV per table, the data dictionary, the
+    Frictionless data package ``datapackage.json`` (:func:`helpers.read.schema.datapackage`), the README.
 
     All CSVs go through :func:`helpers.outputs.csv_bytes` (the CSV-injection rule).
     """
@@ -120,8 +137,25 @@ def table_files(tables: Tables) -> dict[str, bytes]:
     dd = pd.DataFrame(schema.dictionary_rows())
     dd = dd[dd["table"].isin(list(frames))]
     files["data_dictionary.csv"] = csv_bytes(dd, **CSV_OPTIONS)
+    package = schema.datapackage([t for t in schema.SCHEMA if t in frames], sources=_sources(frames.get("reports")))
+    files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files["README.md"] = _readme(frames).encode("utf-8")
     return files
+
+
+def _sources(reports: pd.DataFrame | None) -> list[dict]:
+    """The reports read, for the data package: display name, file, SHA-256 and size, the sidecar's municipality."""
+    from .present.names import display_name
+
+    out = []
+    for r in ([] if reports is None else reports.to_dict("records")):
+        src = {"title": display_name(r), "path": f"data/raw/{r['source_file']}", "hash": f"sha256:{r['sha256']}",
+               "bytes": int(r["bytes"])}
+        for key in ("municipality", "lg_code", "sidecar"):
+            if isinstance(r.get(key), str) and r[key]:
+                src[key] = r[key]
+        out.append(src)
+    return out
 
 
 def write_tables(

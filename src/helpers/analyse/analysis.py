@@ -36,6 +36,19 @@ __all__ = [
     "without_duplicates",
     "measured_achievement",
     "indicator_achievement",
+    "STATUS_JA",
+    "activity_key",
+    "same_activity",
+    "each_multiplier",
+    "session_totals",
+    "format_changes",
+    "indicator_status",
+    "row_items",
+    "audit_sensitivity",
+    "same_figures_once",
+    "change_ranking",
+    "RANK_NOTES",
+    "status_conflicts",
     "select_reports",
     "people_measure",
 ]
@@ -332,89 +345,609 @@ def without_duplicates(initiatives: pd.DataFrame, decisions: pd.DataFrame | None
     return initiatives[~initiatives["initiative_id"].isin(dup)]
 
 
-def indicator_achievement(trends: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    """Every planned indicator with its capped achievement; the rules of :func:`measured_achievement`.
+# --- one status per activity (issue 18, issue 15 §4) ------------------------------------------------
+#
+# Every notebook asks the same question of a printed figure: was the activity held, held in another
+# form, only scheduled, or not held, and is its figure comparable with the previous year's? The
+# answer is decided once, here, from the cells and the comment, and every notebook uses it.
 
-    Returns the planned trends rows (plus cancellations printed in a result cell) with ``scheduled_only``,
-    ``held`` (a result number that is not only scheduled), ``achievement_rate`` (result / plan, 0 when not
-    held; not capped), ``capped`` (at 100 %) and ``label`` (indicator and unit, for lists).
+#: status of a planned or printed indicator in the result year, with the words the notebooks show
+STATUS_JA = {
+    "held": "実施",
+    "changed_format": "形を変えて実施（数え方が変わった）",
+    "scheduled": "予定（報告時点で未実施）",
+    "not_held": "実績なし（中止・未実施・印刷なし）",
+}
+#: a result-year clause saying the activity was delivered in another form (個別相談に変更して実施)
+FORMAT_CHANGE = re.compile(r"個別相談に変更|個別に変更|変更して実施|に切り替えて実施")
+#: a clause about a later year: its changes are plans, not this year's results
+FUTURE = re.compile(r"新年度|次年度|来年度|今後")
+#: a figure that covers part of the year only (6月から再開, 1月開催まで, R4.1以降)
+PARTIAL_PERIOD = re.compile(r"\d+月から|\d+月(?:開催)?まで|から再開|以降")
+#: a result cell saying the activity is scheduled (講演会を3月27日に開催予定, １回（予定）)
+SCHEDULED = re.compile(r"予定")
+_AMOUNT_END = re.compile(r"\d\s*[^\d\s]{0,3}[)）]?\s*$")  # a line ending in an amount: 社協だより掲載　１回
+_LIST_SEP = re.compile(r"[，,、]")
+
+
+def activity_key(label) -> str:
+    """A label compared as an activity name: NFKC, no spaces, no brackets (BP(親子の絆づくり) → BP親子の絆づくり).
+
+    >>> activity_key("NP(子育て支援)　"), activity_key(None)
+    ('NP子育て支援', '')
     """
-
-    planned = trends[trends["plan_value"].notna() & (trends["plan_value"] > 0)].copy()
-    sched = metrics[(metrics["period"] == "result") & (metrics["qualifier"].astype("string") == "予定")]
-    sched_keys = set(zip(sched["initiative_id"], sched["indicator"].fillna(""), sched["unit"].fillna("")))
-    keys = list(zip(planned["initiative_id"], planned["indicator"].fillna(""), planned["unit"].fillna("")))
-    planned["scheduled_only"] = [k in sched_keys for k in keys]
-    # a result printed under another label (same row, same unit, no plan of its own) may be the
-    # planned indicator reworded (各地区保健会で事業を1回以上 → 各地区学習会 11回): not measurable, left out
-    extra = trends[trends["plan_value"].isna() & trends["result_value"].notna()]
-    extra_keys = set(zip(extra["initiative_id"], extra["unit"].fillna("")))
-    planned["unmatched"] = planned["result_value"].isna() & pd.Series(
-        [(r, u) in extra_keys for r, u in zip(planned["initiative_id"], planned["unit"].fillna(""))], index=planned.index)
-    planned = planned[~planned["unmatched"]]
-    # a cancellation printed in the result cell (関係機関合同研修会　中止) is a planned activity not held,
-    # also when the plan cell gave it no number: it counts as one more indicator at 0
-    qual = metrics[(metrics["period"] == "result") & (metrics["kind"] == "qualitative")
-                   & metrics["qualifier"].astype("string").isin(["中止", "未実施"])]
-    known = planned.groupby("initiative_id")["indicator"].agg(lambda s: [str(x) for x in s.dropna()]).to_dict()
-    add = [q for q in qual.to_dict("records")
-           if pd.notna(q["indicator"]) and not any(str(q["indicator"]) in k or k in str(q["indicator"]) for k in known.get(q["initiative_id"], []))]
-    if add:
-        planned = pd.concat([planned, pd.DataFrame([{
-            "initiative_id": q["initiative_id"], "indicator": q["indicator"], "unit": pd.NA, "plan_value": pd.NA,
-            "result_value": pd.NA, "scheduled_only": False} for q in add])], ignore_index=True)
-    held = planned["result_value"].notna() & ~planned["scheduled_only"]
-    rate = (planned["result_value"].astype("Float64") / planned["plan_value"].astype("Float64")).where(held, 0.0)
-    planned["capped"] = rate.fillna(0.0).clip(upper=1.0).astype(float)
-    planned["held"] = held
-    planned["label"] = [(str(i) if pd.notna(i) else "（無題）") + (f"（{u}）" if pd.notna(u) else "（中止）")
-                        for i, u in zip(planned["indicator"], planned["unit"])]
-
-    planned["achievement_rate"] = rate.fillna(0.0).astype(float)
-    return planned.reset_index(drop=True)
+    if not isinstance(label, str):
+        return ""
+    return re.sub(r"[\s()（）【】「」]", "", _nfkc(label))
 
 
-def measured_achievement(trends: pd.DataFrame, metrics: pd.DataFrame, initiatives: pd.DataFrame,
-                         legend: pd.DataFrame) -> pd.DataFrame:
-    """Plan achievement per row over *every* planned indicator (all units), missing results counted as 0.
+def same_activity(a, b) -> bool:
+    """Two labels name the same activity when one contains the other (two characters at least).
 
-    An indicator is planned when the plan cell gives it a number. Its achievement is result / plan,
-    capped at 100 % (over-achieving one indicator does not make up for another). A planned indicator
-    without a result number (cancelled, 中止, not printed) or whose result is only scheduled
-    (``１回（予定）``: metrics qualifier 予定) counts as 0 — a missing result lowers the row's
-    achievement, it does not vanish from it. The row's achievement is the mean over its planned
-    indicators; ``rubric_grade`` applies the report's legend to it. A planned indicator without a
-    result, in a row whose result cell prints an unplanned number of the same unit, is left out (the
-    result may be the same activity reworded; pairing it would be a guess).
+    >>> same_activity("BP", "BP(親子の絆づくり)"), same_activity("フォーラム", "フォーラムの開催"), same_activity("区内", "区だより掲載")
+    (True, True, False)
+    """
+    a, b = activity_key(a), activity_key(b)
+    return len(a) >= 2 and len(b) >= 2 and (a in b or b in a)
+
+
+def each_multiplier(indicator) -> int | None:
+    """How many things a 各 amount counts: the names listed before it, or None when none are listed.
+
+    ``1歳6か月児健診，3歳児健診 各12回`` (lines 26–27) is 12 sessions of each of two check-ups: 24.
+    ``児童館運営協議会 各館2回`` (line 324) is 2 per hall, and the number of halls is not printed.
+
+    >>> each_multiplier("1歳6か月児健診，3歳児健診"), each_multiplier("児童館運営協議会")
+    (2, None)
+    """
+    if not isinstance(indicator, str):
+        return None
+    parts = [p for p in _LIST_SEP.split(_nfkc(indicator)) if p.strip()]
+    return len(parts) if len(parts) >= 2 else None
+
+
+def session_totals(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Sessions (unit 回) per row and period, as a reviewer adds them up.
+
+    Rules: every 回 amount of the cell counts once, whatever its label (the result may name the
+    sessions differently from the plan: 勉強会 2回 planned, 圏域 1回 + 地区 3回 held, lines 1170–1174);
+    an amount flagged 各 counts once per name listed before it (:func:`each_multiplier`), and makes the
+    total unknown when no names are listed (各館: the halls are not counted in the report); an amount
+    labelled うち is a subset of the amount before it and is not added (2回（うち1回は…）, lines
+    941–943); an amount marked 予定 is scheduled, not held, and counted apart; an amount per month
+    (``区だよりに月1回``, line 633) is a frequency and makes the total unknown.
 
     Returns:
-        One row per initiative with at least one planned indicator: report, row_no, planned (indicators),
-        with_result, without_result, scheduled_only, mean_achievement, lowest, highest, rubric_grade, grade,
-        agrees, missing_indicators (names of planned indicators without a held result), initiative_id.
+        One row per (initiative_id, period) with 回 amounts: sessions (Int64, NA when unknown),
+        scheduled (Int64), note (why a total is unknown or what it leaves out, Japanese; '' when none).
+    """
+    m = metrics[(metrics["unit"].astype("string") == "回") & (metrics["kind"].astype("string") == "amount")]
+    rows = []
+    for (rid, period), g in m.groupby(["initiative_id", "period"], sort=False, observed=True):
+        total, sched, known, notes = 0, 0, True, []
+        for r in g.sort_values("item_no", kind="stable").itertuples():
+            label = r.indicator if isinstance(r.indicator, str) else ""
+            value = float(r.value)
+            if activity_key(label).startswith("うち"):
+                notes.append(f"うち{value:g}回は内数")
+                continue
+            if re.search(r"(?<![0-9])(?:毎?月|毎?週)$", _nfkc(label)):  # 区だよりに月1回 (line 633): a rate, not a count
+                known = False
+                notes.append(f"{label}{value:g}回: 頻度で、回数の合計ではない")
+                continue
+            if bool(r.each):
+                k = each_multiplier(label)
+                if k is None:
+                    known = False
+                    notes.append(f"{label}各{value:g}回: 数が印刷されていない")
+                    continue
+                value *= k
+            if str(r.qualifier) == "予定":
+                sched += value
+                continue
+            if str(r.qualifier) == "以上":
+                notes.append(f"{label}{value:g}回以上（下限）")
+            total += value
+        rows.append({"initiative_id": rid, "period": str(period), "sessions": int(total) if known else pd.NA,
+                     "scheduled": int(sched), "note": "・".join(notes)})
+    out = pd.DataFrame(rows, columns=["initiative_id", "period", "sessions", "scheduled", "note"])
+    out["sessions"] = out["sessions"].astype("Int64")
+    out["scheduled"] = out["scheduled"].astype("Int64")
+    return out
+
+
+def _clauses_of(text) -> list[str]:
+    """A cell or comment split into sentences (at 。), NFKC."""
+    return [c for c in re.split("。", _nfkc(text)) if c.strip()] if isinstance(text, str) else []
+
+
+def format_changes(initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Comment sentences saying an activity was delivered in another form this year.
+
+    ``幼児を対象とした食育講座：集団を個別相談に変更して実施。`` (lines 888–889) qualifies; a sentence about
+    a later year (``新年度は、糖尿病予防教室を糖尿病予防相談会に変更し``, lines 890–891) does not: that
+    change is a plan.
+
+    Returns:
+        initiative_id, clause (NFKC) — one row per qualifying sentence.
+    """
+    rows = [{"initiative_id": rec["initiative_id"], "clause": c}
+            for rec in initiatives[["initiative_id", "comment"]].to_dict("records")
+            for c in _clauses_of(rec["comment"]) if FORMAT_CHANGE.search(c) and not FUTURE.search(c)]
+    return pd.DataFrame(rows, columns=["initiative_id", "clause"])
+
+
+def _names_in(clause: str, label) -> bool:
+    key = activity_key(label)
+    return len(key) >= 2 and key in activity_key(clause)
+
+
+def _cell_lines(source_lines: pd.DataFrame | None, field: str) -> dict:
+    """{initiative_id: [(line_no, text), …]} of one field's cell lines, in reading order."""
+    if source_lines is None:
+        return {}
+    cells = source_lines[(source_lines["role"].astype("string") == "cell") & (source_lines["field"] == field)]
+    out: dict[str, list] = {}
+    for rid, no, _, text in sorted(zip(cells["initiative_id"], cells["line_no"].astype(int), cells["part"].astype(int),
+                                       cells["text"].astype(str)), key=lambda x: (x[1], x[2])):
+        out.setdefault(rid, []).append((no, text))
+    return out
+
+
+def _item_text(lines: list[tuple[int, str]], start_line: int) -> str:
+    """The printed item starting on ``start_line``: that line and the lines it wraps onto.
+
+    A line that ends in an amount (``社協だより掲載　１回``) closes its item; one that stops mid-phrase
+    (``区内3圏域での介護教室の開`` / ``催``, lines 644–645) continues on the next line.
+    """
+    out, on = [], False
+    for no, text in lines:
+        if no == start_line:
+            on = True
+        elif on and (not out or _AMOUNT_END.search(out[-1])):
+            break
+        if on:
+            out.append(text)
+    return "".join(out)
+
+
+def indicator_status(tables) -> pd.DataFrame:
+    """The status of every indicator of ``tables.trends`` in the result year, decided once for all notebooks.
+
+    ``status`` (:data:`STATUS_JA`):
+
+    - ``changed_format``: the comment says the activity was delivered in another form this year
+      (:func:`format_changes`), or the result prints it only in another unit (a 回 plan, a 人 result):
+      it was held, but its figures are not counted as before (row 34 食育講座: 2回 planned, 271人 in
+      individual consultations, lines 879–880, 888).
+    - ``held``: a result number above 0 is printed (and not marked 予定).
+    - ``scheduled``: the result is only scheduled (``１回（予定）``, or a result cell naming the
+      activity with 予定: ``講演会を3月27日に開催予定``, line 784): not held when the report was written,
+      not failed either.
+    - ``not_held``: no result number (中止, 未実施, 開催なし, or nothing printed), or ``0回`` (line 769).
+
+    ``period_differs`` is True when the prior-year or result figure covers part of a year only
+    (``認知症カフェ（6月から再開し延べ参加者数 143人（1月開催まで））``, lines 740–742): its change
+    against a full year is not a change of the same thing. ``prior_is_plan_only`` marks a prior
+    figure printed as 予定 (``57人の予定``, lines 861–862).
+
+    Args:
+        tables: anything with ``trends``, ``metrics``, ``initiatives`` and ``source_lines`` frames.
+
+    Returns:
+        ``tables.trends`` plus row_no, status, status_ja, format_changed, period_differs, prior_is_plan_only.
+    """
+    tr = tables.trends.copy()
+    ini = tables.initiatives.set_index("initiative_id")
+    m = tables.metrics
+    key3 = lambda df: list(zip(df["initiative_id"], df["indicator"].fillna(""), df["unit"].fillna("")))  # noqa: E731
+    q = m["qualifier"].astype("string")
+    sched = set(key3(m[(m["period"] == "result") & (q == "予定")]))
+    prior_plan = set(key3(m[(m["period"] == "prior") & (q == "予定")]))
+    said_by_row: dict[str, list[str]] = {}
+    for rid, clause in format_changes(tables.initiatives).itertuples(index=False):
+        said_by_row.setdefault(rid, []).append(clause)
+    result_units: dict[tuple[str, str], set] = {}
+    for rid, label, unit in key3(tr[tr["result_value"].notna()]):
+        result_units.setdefault((rid, label), set()).add(unit)
+    res_lines = {rid: [c for c in _clauses_of(text) if SCHEDULED.search(c)] for rid, text in ini["result_text"].items()}
+    status, fmt = [], []
+    for r, k in zip(tr.itertuples(), key3(tr)):
+        label = k[1]
+        in_other_unit = bool(label) and pd.isna(r.result_value) and bool(result_units.get((k[0], label), set()) - {k[2]})
+        changed_here = any(_names_in(c, label) for c in said_by_row.get(k[0], [])) or in_other_unit
+        fmt.append(changed_here)
+        if changed_here:
+            status.append("changed_format")
+        elif k in sched:
+            status.append("scheduled")
+        elif pd.notna(r.result_value) and r.result_value > 0:
+            status.append("held")
+        elif pd.notna(r.result_value):
+            status.append("not_held")  # 0回 (line 769): printed, and nothing held
+        elif any(_names_in(c, label) for c in res_lines.get(r.initiative_id, [])):
+            status.append("scheduled")
+        else:
+            status.append("not_held")
+    tr["row_no"] = tr["initiative_id"].map(ini["row_no"])
+    tr["status"] = status
+    tr["status_ja"] = tr["status"].map(STATUS_JA)
+    tr["format_changed"] = fmt
+    tr["period_differs"] = _period_differs(tables, tr)
+    tr["prior_is_plan_only"] = [k in prior_plan for k in key3(tr)]
+    return tr
+
+
+def _period_differs(tables, tr: pd.DataFrame) -> list[bool]:
+    """Per trends row: does a prior or result figure of it name a part of the year (:data:`PARTIAL_PERIOD`)?
+
+    The figure's label and the printed line it starts on (with the next, where a note in brackets
+    wraps: ``143人（1`` / ``月開催まで））``, lines 741–742) are searched.
+    """
+    m = tables.metrics[tables.metrics["period"].isin(["prior", "result"]) & tables.metrics["value"].notna()]
+    lines: dict[tuple[str, int], str] = {}
+    s = getattr(tables, "source_lines", None)
+    if s is not None:  # the period cells only: a comment on the next line is not the figure's note
+        cells = s[(s["role"].astype("string") == "cell") & s["field"].isin(["prior_text", "result_text"])]
+        for (rid, no), g in cells.groupby(["initiative_id", "line_no"], sort=False):
+            lines[(rid, int(no))] = "".join(g["text"].astype(str))
+    partial = []
+    for r in m.itertuples():
+        label = r.indicator if isinstance(r.indicator, str) else ""
+        near = lines.get((r.initiative_id, int(r.source_line)), "") + lines.get((r.initiative_id, int(r.source_line) + 1), "")
+        if PARTIAL_PERIOD.search(_nfkc(label + near)):
+            partial.append((r.initiative_id, r.unit, label))
+    return [any(rid == t.initiative_id and unit == t.unit and (label == (t.indicator if isinstance(t.indicator, str) else "")
+                                                               or same_activity(label, t.indicator))
+                for rid, unit, label in partial) for t in tr.itertuples()]
+
+
+#: options of the grade audit: how a scheduled result and a result delivered in another form count
+SCHEDULED_OPTIONS = ("exclude", "held", "zero")
+CHANGED_OPTIONS = ("held", "exclude", "zero")
+WEIGHT_OPTIONS = ("indicator", "activity")
+
+
+def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format: str = "held",
+                          _status: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every planned indicator with its status and achievement; the rules of :func:`measured_achievement`.
+
+    An indicator is planned when the plan cell gives it a number (any unit). Its achievement is
+    result / plan (``capped`` at 100 %), by status (:func:`indicator_status`):
+
+    - ``held``: result / plan;
+    - ``not_held``: 0 (a missing result lowers the row, it does not vanish from it);
+    - ``scheduled``: left out by default (``scheduled="exclude"``: not held yet, not failed; the
+      row names it as not measured), or counted as held (1) or as 0;
+    - ``changed_format``: counted as held by default (it took place, in another form), or left out,
+      or 0; a held figure in the planned unit keeps its ratio.
+
+    A planned indicator without a result, in a row whose result cell prints an unplanned number of
+    the same unit, is left out (``unmatched``: the result may be the same activity reworded; pairing
+    would be a guess). A cancellation printed in the result cell (``関係機関合同研修会　中止``) is a
+    planned activity not held: it joins the planned indicator whose printed plan item names it
+    (``区内3圏域での介護教室の開催`` → ``介護教室は中止``, lines 644–647: one item, not two), or else
+    counts as one more indicator at 0.
+
+    Returns:
+        The planned indicators: trends columns plus row_no, status, status_ja, format_changed,
+        scheduled_only, held, unmatched, measured (counted in the row's mean), achievement_rate
+        (result / plan, 0 when not held, NA when not measured), capped, label, activity.
+    """
+    for name, value, allowed in (("scheduled", scheduled, SCHEDULED_OPTIONS),
+                                 ("changed_format", changed_format, CHANGED_OPTIONS)):
+        if value not in allowed:
+            raise ValueError(f"{name}={value!r}: expected one of {allowed}")
+    st = indicator_status(tables) if _status is None else _status  # _status: computed once by audit_sensitivity
+    planned = st[st["plan_value"].notna() & (st["plan_value"] > 0)].copy()
+    extra = st[st["plan_value"].isna() & st["result_value"].notna()]
+    extra_keys = set(zip(extra["initiative_id"], extra["unit"].fillna("")))
+    planned["unmatched"] = (planned["status"] == "not_held") & pd.Series(
+        [(r, u) in extra_keys for r, u in zip(planned["initiative_id"], planned["unit"].fillna(""))], index=planned.index)
+    # cancellations printed in the result cell: join the planned item that names them, or add one
+    m = tables.metrics
+    qual = m[(m["period"] == "result") & (m["kind"] == "qualitative")
+             & m["qualifier"].astype("string").isin(["中止", "未実施"])]
+    plan_lines = _cell_lines(getattr(tables, "source_lines", None), "plan_text")
+    plan_m = m[(m["period"] == "plan") & (m["kind"] == "amount")]
+    add = []
+    for q in qual.to_dict("records"):
+        if pd.isna(q["indicator"]):
+            continue
+        rid, name = q["initiative_id"], str(q["indicator"])
+        mine = planned[planned["initiative_id"] == rid]
+        if any(same_activity(name, k) for k in mine["indicator"].dropna()):
+            continue
+        items = {pm.indicator: _item_text(plan_lines.get(rid, []), int(pm.source_line))
+                 for pm in plan_m[plan_m["initiative_id"] == rid].itertuples()}
+        owner = [ind for ind, text in items.items() if _names_in(text, name)]
+        hit = mine[mine["indicator"].isin(owner) & (mine["status"] == "not_held")]
+        if len(hit):
+            planned.loc[hit.index, "unmatched"] = False  # the printed cancellation is its result
+            continue
+        add.append({"report": q["report"], "initiative_id": rid, "indicator": q["indicator"], "unit": pd.NA, "plan_value": pd.NA,
+                    "result_value": pd.NA, "status": "not_held", "format_changed": False, "unmatched": False,
+                    "row_no": tables.initiatives.set_index("initiative_id")["row_no"].get(rid)})
+    if add:
+        planned = pd.concat([planned, pd.DataFrame(add)], ignore_index=True)
+    planned["status_ja"] = planned["status"].map(STATUS_JA)
+    planned["scheduled_only"] = planned["status"] == "scheduled"
+    ratio = planned["result_value"].astype("Float64") / planned["plan_value"].astype("Float64")
+    st_ = planned["status"]
+    held_ratio = ratio.where(planned["result_value"].notna(), 1.0)
+    rate = pd.Series(0.0, index=planned.index, dtype="Float64")
+    rate = rate.mask(st_ == "held", ratio)
+    rate = rate.mask((st_ == "not_held") & planned["result_value"].notna(), 0.0)  # 0回 printed
+    rate = rate.mask(st_ == "changed_format", {"held": held_ratio, "zero": 0.0, "exclude": pd.NA}[changed_format]
+                     if changed_format != "held" else held_ratio)
+    rate = rate.mask(st_ == "scheduled", {"held": 1.0, "zero": 0.0, "exclude": pd.NA}[scheduled])
+    planned["measured"] = ~planned["unmatched"] & rate.notna()
+    planned["held"] = st_.isin(["held", "changed_format"])
+    planned["achievement_rate"] = rate.where(planned["measured"]).astype("Float64").round(6)
+    planned["capped"] = planned["achievement_rate"].clip(upper=1.0)
+    planned["label"] = [(str(i) if pd.notna(i) else "（無題）") + (f"（{u}）" if pd.notna(u) else "（中止）")
+                        for i, u in zip(planned["indicator"], planned["unit"])]
+    planned["activity"] = _activities(planned)
+    planned["format_changed"] = planned["format_changed"].astype(bool)
+    return planned.sort_values(["initiative_id"], kind="stable").reset_index(drop=True)
+
+
+def _activities(df: pd.DataFrame) -> list[str]:
+    """One activity name per indicator of a row: labels naming the same activity share the shortest one."""
+    labels: dict[str, list[str]] = {}
+    for rid, label in zip(df["initiative_id"], df["indicator"]):
+        if isinstance(label, str):
+            labels.setdefault(rid, []).append(label)
+    out = []
+    for rid, label in zip(df["initiative_id"], df["indicator"]):
+        same = [x for x in labels.get(rid, []) if same_activity(x, label)]
+        out.append(min(same, key=lambda s: (len(activity_key(s)), s)) if same else (label if isinstance(label, str) else ""))
+    return out
+
+
+def _loose(label: str) -> str:
+    """A label without the fillers a cell may add or drop (区だよりなどの掲載 / 区だより掲載, lines 1278, 1281)."""
+    return re.sub(r"など|等|の", "", activity_key(label))
+
+
+def row_items(tables) -> pd.DataFrame:
+    """The activities each row prints in its plan and result cells (numbers or words), once each.
+
+    Labels naming the same activity (:func:`same_activity`) are one item, and so is a result label
+    named inside a printed plan item (``区内3圏域での介護教室の開催`` and ``介護教室は中止``, lines 644–647);
+    amounts printed without any label (``８回　48人``) are one item together. Row 23 prints three
+    items in its result (茶の間新設数 1か所, 区、圏域会議開催回数 1回, フォーラム 中止, lines 605–608);
+    only the forum has a number in its plan (300人, line 603).
+
+    Returns:
+        initiative_id, items (number of activities), names (``・``-joined).
+    """
+    m = tables.metrics[tables.metrics["period"].isin(["plan", "result"])]
+    plan_lines = _cell_lines(getattr(tables, "source_lines", None), "plan_text")
+    order = {"plan": 0, "result": 1}
+    recs: dict[str, list] = {}
+    for rid, period, item, label, line in zip(m["initiative_id"], m["period"].astype(str), m["item_no"].astype(int),
+                                              m["indicator"], m["source_line"]):
+        recs.setdefault(rid, []).append((order[period], item, period, label if isinstance(label, str) else "", line))
+    rows = []
+    for rid, items in recs.items():
+        names: list[str] = []
+        texts: dict[str, str] = {}
+        unnamed = False
+        for _, _, period, label, line in sorted(items, key=lambda x: (x[0], x[1])):
+            if len(activity_key(label)) < 2 or activity_key(label).startswith("うち"):
+                unnamed = unnamed or not label
+                continue
+            if any(same_activity(label, n) or same_activity(_loose(label), _loose(n)) or _names_in(texts.get(n, ""), label)
+                   for n in names):
+                continue
+            names.append(label)
+            if period == "plan":
+                texts[label] = _item_text(plan_lines.get(rid, []), int(line))
+        rows.append({"initiative_id": rid, "items": len(names) + int(unnamed), "names": "・".join(names)})
+    return pd.DataFrame(rows, columns=["initiative_id", "items", "names"])
+
+
+def measured_achievement(tables, *, scheduled: str = "exclude", changed_format: str = "held",
+                         weight: str = "indicator", _pre: dict | None = None) -> pd.DataFrame:
+    """Plan achievement per row over its measured planned indicators, saying which items it measured.
+
+    The indicators and their statuses are those of :func:`indicator_achievement`. The row's
+    achievement is the mean of the capped achievements of its measured indicators (``weight=
+    "indicator"``), or the mean over activities of the mean of each activity's indicators
+    (``weight="activity"``: 子育て広場 回 and 人 are one activity). ``rubric_grade`` applies the
+    report's legend (``tables.grade_legend``) to it. A row whose planned indicators are all
+    scheduled (row 31, line 784) has no measured achievement: ``status`` is ``scheduled`` and it is
+    left out of the agreement, never counted 0 %.
+
+    The row also says what it rests on: ``items`` (activities printed in its plan and result
+    cells, :func:`row_items`), ``items_measured`` (activities with a measured plan number) and
+    ``unmeasured`` (the planned indicators not measured: scheduled, unmatched, changed format left
+    out). Row 23 is measured on one of its three items (lines 598–608).
+
+    Returns:
+        One row per initiative with at least one planned indicator: report, row_no, planned, with_result,
+        without_result, scheduled_only, changed_format, measured, items, items_measured, mean_achievement
+        (NA when nothing is measured), lowest, highest, rubric_grade ('' when not measured), grade,
+        agrees (NA when not measured), status (measured / scheduled / unmeasured), missing_indicators
+        (planned indicators without a held result), unmeasured, initiative_id.
     """
     from ..read.metrics import rubric_grade
 
-    planned = indicator_achievement(trends, metrics)
-    def missing(g):
-        return "・".join(g.loc[~g["held"], "label"])
+    if weight not in WEIGHT_OPTIONS:
+        raise ValueError(f"weight={weight!r}: expected one of {WEIGHT_OPTIONS}")
+    pre = _pre or {}
+    planned = indicator_achievement(tables, scheduled=scheduled, changed_format=changed_format, _status=pre.get("status"))
+    rules = tables.grade_legend.to_dict("records")
+    items = (pre["items"] if "items" in pre else row_items(tables)).set_index("initiative_id")
+    groups: dict[str, list[dict]] = {}
+    for rec in planned[["initiative_id", "measured", "capped", "activity", "held", "scheduled_only", "status",
+                        "label"]].to_dict("records"):
+        groups.setdefault(rec["initiative_id"], []).append(rec)
+    out = []
+    for rid, g in groups.items():  # plain Python: this runs once per reading of audit_sensitivity
+        used = [x for x in g if x["measured"]]
+        vals = [float(x["capped"]) for x in used]
+        if weight == "activity" and used:
+            acts: dict[str, list[float]] = {}
+            for x in used:
+                acts.setdefault(x["activity"], []).append(float(x["capped"]))
+            mean = sum(sum(v) / len(v) for v in acts.values()) / len(acts)
+        else:
+            mean = sum(vals) / len(vals) if vals else float("nan")
+        have = bool(used)
+        out.append({
+            "initiative_id": rid, "planned": len(g), "with_result": sum(bool(x["held"]) for x in g),
+            "without_result": sum(not x["held"] for x in g), "scheduled_only": sum(bool(x["scheduled_only"]) for x in g),
+            "changed_format": sum(x["status"] == "changed_format" for x in g), "measured": len(used),
+            "items": int(items["items"].get(rid, len(g))), "items_measured": len({x["activity"] for x in used}),
+            "mean_achievement": round(mean, 4) if have else pd.NA,
+            "lowest": min(vals) if have else pd.NA, "highest": max(vals) if have else pd.NA,
+            "rubric_grade": rubric_grade(round(mean, 4), rules) if have else "",
+            "status": "measured" if have else ("scheduled" if any(x["scheduled_only"] for x in g) else "unmeasured"),
+            "missing_indicators": "・".join(x["label"] for x in g if not x["held"]),
+            "unmeasured": "・".join(x["label"] for x in g if not x["measured"]),
+        })
+    per_row = pd.DataFrame(out)
+    per_row["items"] = per_row[["items", "items_measured"]].max(axis=1)
+    res = per_row.merge(tables.initiatives[["report", "initiative_id", "row_no", "grade"]], on="initiative_id")
+    res["grade"] = res["grade"].astype(str)
+    res["mean_achievement"] = res["mean_achievement"].astype("Float64")
+    res["lowest"] = res["lowest"].astype("Float64")
+    res["highest"] = res["highest"].astype("Float64")
+    res["agrees"] = (res["grade"] == res["rubric_grade"]).astype("boolean").where(res["status"] == "measured")
+    order = ["report", "row_no", "planned", "with_result", "without_result", "scheduled_only", "changed_format",
+             "measured", "items", "items_measured", "mean_achievement", "lowest", "highest", "rubric_grade", "grade",
+             "agrees", "status", "missing_indicators", "unmeasured", "initiative_id"]
+    return res.sort_values(["report", "row_no"], kind="stable")[order].reset_index(drop=True)
 
-    per_row = planned.groupby("initiative_id", sort=False).agg(
-        planned=("capped", "size"), with_result=("held", "sum"), scheduled_only=("scheduled_only", "sum"),
-        mean_achievement=("capped", "mean"), lowest=("capped", "min"), highest=("capped", "max"))
-    per_row["missing_indicators"] = planned.groupby("initiative_id", sort=False)[["held", "label"]].apply(missing)
-    per_row = per_row.reset_index()
-    per_row["without_result"] = per_row["planned"] - per_row["with_result"]
-    rules = legend.to_dict("records")
-    per_row["rubric_grade"] = [rubric_grade(float(a), rules) for a in per_row["mean_achievement"]]
-    out = per_row.merge(initiatives[["report", "initiative_id", "row_no", "grade"]], on="initiative_id")
-    out["grade"] = out["grade"].astype(str)
-    out["agrees"] = out["grade"] == out["rubric_grade"]
-    for c in ("planned", "with_result", "without_result", "scheduled_only"):
-        out[c] = out[c].astype(int)
-    out["mean_achievement"] = out["mean_achievement"].round(4)
-    order = ["report", "row_no", "planned", "with_result", "without_result", "scheduled_only", "mean_achievement",
-             "lowest", "highest", "rubric_grade", "grade", "agrees", "missing_indicators", "initiative_id"]
-    return out.sort_values(["report", "row_no"], kind="stable")[order].reset_index(drop=True)
+
+def audit_sensitivity(tables, initiatives: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Agreement of printed and legend grades under every reasonable reading, not one number.
+
+    The readings: a scheduled result left out / counted held / counted 0 (:data:`SCHEDULED_OPTIONS`);
+    a result delivered in another form counted held / left out / counted 0 (:data:`CHANGED_OPTIONS`);
+    indicators or activities weighted equally within a row (:data:`WEIGHT_OPTIONS`); rows measured on
+    only part of their printed items kept or left out (``partial``).
+
+    Args:
+        tables: as for :func:`measured_achievement`.
+        initiatives: the rows to audit (default: all; pass the rows counted once, without duplicate （再掲）).
+
+    Returns:
+        One row per (report, reading): report, scheduled, changed_format, weight, partial, primary (the
+        notebooks' reading), rows (measured), agree, disagree, agreement (share).
+    """
+    keep = None if initiatives is None else set(initiatives["initiative_id"])
+    pre = {"status": indicator_status(tables), "items": row_items(tables)}  # the same for every reading
+    rows = []
+    for s in SCHEDULED_OPTIONS:
+        for c in CHANGED_OPTIONS:
+            for w in WEIGHT_OPTIONS:
+                a = measured_achievement(tables, scheduled=s, changed_format=c, weight=w, _pre=pre)
+                if keep is not None:
+                    a = a[a["initiative_id"].isin(keep)]
+                a = a[a["status"] == "measured"]
+                for partial in ("kept", "dropped"):
+                    b = a if partial == "kept" else a[a["items_measured"] >= a["items"]]
+                    for report, g in b.groupby("report", sort=True):
+                        agree = int(g["agrees"].astype(bool).sum())
+                        rows.append({"report": report, "scheduled": s, "changed_format": c, "weight": w,
+                                     "partial": partial,
+                                     "primary": (s, c, w, partial) == ("exclude", "held", "indicator", "kept"),
+                                     "rows": len(g), "agree": agree, "disagree": len(g) - agree,
+                                     "agreement": round(agree / len(g), 4) if len(g) else pd.NA})
+    return pd.DataFrame(rows)
+
+
+def same_figures_once(df: pd.DataFrame, *, by: tuple[str, ...] = ("prior_value", "plan_value", "result_value")) -> pd.Series:
+    """For figure rows (report, row_no, indicator, unit, values), the earlier row printing the same figures, else NA.
+
+    Rows 2 and 7 both print 子育て広場 354人 → 540人 → 397人 (lines 51–64, 195–201): one figure printed
+    twice, ranked once (at row 2).
+    """
+    key = pd.DataFrame({"report": df["report"], "ind": df["indicator"].map(activity_key), "unit": df["unit"].astype("string"),
+                        **{c: df[c].astype("Float64").astype("string").fillna("") for c in by}})
+    first_row: dict[tuple, int] = {}
+    out = []
+    for k, row in zip(key.itertuples(index=False, name=None), df["row_no"]):
+        if k in first_row and first_row[k] != row:
+            out.append(first_row[k])
+        else:
+            first_row.setdefault(k, row)
+            out.append(pd.NA)
+    return pd.Series(out, index=df.index, dtype="Int64")
+
+
+#: why a people figure is left out of the ranking of change (Japanese, shown beside the figure)
+RANK_NOTES = {
+    "changed_format": "数え方が変わった（形を変えて実施）",
+    "scheduled": "予定（報告時点で未実施）",
+    "not_held": "実績なし",
+    "period_differs": "期間が違う（年度の一部）",
+    "prior_is_plan_only": "前年度の値が予定",
+    "no_prior": "前年度の値なし",
+    "duplicate": "同じ数字の行",
+}
+
+
+def change_ranking(people: pd.DataFrame) -> pd.DataFrame:
+    """Which people figures a ranking of change may rank, and why the others are left out.
+
+    ``people`` needs report, row_no, indicator, unit, prior_value, plan_value, result_value and the
+    columns of :func:`indicator_status` (status, period_differs, prior_is_plan_only). A figure is
+    ranked only when both years print a comparable count of the same thing: held in both years, not
+    delivered in another form, over the same period, and not the same figures as an earlier row.
+
+    Returns:
+        ``people`` plus ``same_as_row`` (Int64), ``ranked`` (bool) and ``rank_note`` (Japanese, '' when ranked).
+    """
+    out = people.copy()
+    out["same_as_row"] = same_figures_once(out)
+    notes = []
+    for r in out.itertuples():
+        if pd.isna(r.prior_value):
+            notes.append("no_prior")
+        elif r.prior_is_plan_only:
+            notes.append("prior_is_plan_only")
+        elif r.status != "held":
+            notes.append(r.status)
+        elif r.period_differs:
+            notes.append("period_differs")
+        elif pd.notna(r.same_as_row):
+            notes.append("duplicate")
+        else:
+            notes.append("")
+    out["ranked"] = [n == "" for n in notes]
+    out["rank_note"] = [RANK_NOTES[n] + (f"（No.{int(s)}と同じ）" if n == "duplicate" else "") if n else ""
+                        for n, s in zip(notes, out["same_as_row"])]
+    return out
+
+
+def status_conflicts(ranked: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """(row, activity) pairs ranked as a rise in one table and counted as not held in another, unmarked.
+
+    Issue 15 §4: a notebook that ranks an activity's rise (``ranked`` True, ``change_rate`` > 0) while
+    another counts the same activity of the same row as not held (``status`` ``not_held`` or
+    ``changed_format`` without the mark) tells a reader two stories. Marked figures (not ranked) are
+    allowed.
+
+    Args:
+        ranked: report, row_no, indicator, change_rate, ranked (e.g. ``02_people_change_ranked.csv``).
+        indicators: report, row_no, indicator, status (e.g. ``05_indicator_achievement.csv``).
+
+    Returns:
+        The conflicting pairs: report, row_no, ranked_indicator, indicator, status.
+    """
+    rises = ranked[ranked["ranked"].astype(bool) & (ranked["change_rate"].astype(float) > 0)]
+    out = []
+    for r in rises.itertuples():
+        other = indicators[(indicators["report"] == r.report) & (indicators["row_no"] == r.row_no)]
+        for o in other.itertuples():
+            if same_activity(o.indicator, r.indicator) and o.status != "held":
+                out.append({"report": r.report, "row_no": r.row_no, "ranked_indicator": r.indicator,
+                            "indicator": o.indicator, "status": o.status})
+    return pd.DataFrame(out, columns=["report", "row_no", "ranked_indicator", "indicator", "status"])
 
 
 def select_reports(tables, reports=None):

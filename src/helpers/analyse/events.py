@@ -42,7 +42,7 @@ import unicodedata
 import pandas as pd
 
 __all__ = ["EVENT_KINDS", "extract_events", "covid_events", "alert_months", "alert_note", "fully_cancelled",
-           "event_months"]
+           "event_months", "VAGUE_ACTIVITY", "is_vague_activity"]
 
 #: event kinds, in the order used by tables and charts, with their Japanese label
 EVENT_KINDS = {
@@ -170,14 +170,22 @@ def extract_events(text: str, breaks: list[int] | None = None) -> list[dict]:
                 prev_end = count_end if what == "cancelled" and not whole else m.end()
             seg_end = min([i for i in (clause.find(c, m.end()) for c in "、,。 ") if i >= 0] or [len(clause)])
             period = _MONTHS.findall(clause[seg_start + 1: seg_end])
+            timing_of = "event" if period else ""
+            planned_for = re.search(r"予定していたが", clause[:m.start()])
+            if not period and what != "adapted" and planned_for:
+                # 2月に研修会を予定していたが、…中止 (line 1035): the month the cancelled activity was planned for
+                period = _MONTHS.findall(clause[:planned_for.start()])
+                timing_of = "planned" if period else ""
             paren = re.search(r"\(([^()]*\d+/\d+[^()]*)\)", clause[m.end():])
             if what == "closed" and paren:
                 period = [text[start + m.end() + paren.start(1): start + m.end() + paren.end(1)]]
+                timing_of = "event"
             for activity in activities:
                 events.append({
                     "what": what, "activity": activity, "keyword": text[start + m.start(): start + m.end()],
                     "sessions_planned": planned, "sessions_held": held, "sessions_cancelled": cancelled,
-                    "timing": "・".join(dict.fromkeys(period)), "covid_stated": bool(_COVID.search(clause)),
+                    "timing": "・".join(dict.fromkeys(period)), "timing_of": timing_of,
+                    "cancelled_derived": whole, "covid_stated": bool(_COVID.search(clause)),
                     "offset": start + m.start(), "clause": text[start: start + len(clause)].strip(),
                 })
     return sorted(events, key=lambda e: e["offset"])
@@ -199,9 +207,13 @@ def covid_events(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Da
     """One row per event over every row of every report (see the module docstring).
 
     Columns: report, row_no, initiative, is_relisted, fiscal_year, status (actual / estimate of that
-    column), what, what_ja, activity, sessions_planned, sessions_held, sessions_cancelled, timing (when, as printed),
-    covid_stated (the clause names コロナ/感染), row_mentions_covid, field, source_lines (line numbers
-    joined by ``,``), clause (as printed), initiative_id.
+    column), what, what_ja, activity, sessions_planned, sessions_held, sessions_cancelled, cancelled_derived
+    (True when the count is not printed but computed: 全6回中２回実施後中止 → 6 − 2 = 4), timing (when, as
+    printed), timing_of (``event``: when it happened; ``planned``: the month the cancelled activity was
+    planned for, ``2月に研修会を予定していたが…中止``; '' when no month is named), covid_stated (the
+    clause names コロナ/感染), row_mentions_covid (the row names them anywhere: an event of a row that
+    never does has no stated COVID cause), field, source_lines (line numbers joined by ``,``), clause
+    (as printed), initiative_id.
     """
     cells = source_lines[source_lines["role"] == "cell"].sort_values(["line_no", "part"])
     lines_of = {k: list(zip(g["line_no"].astype(int), g["text"])) for k, g in cells.groupby(["initiative_id", "field"])}
@@ -226,15 +238,15 @@ def covid_events(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Da
                 "is_relisted": rec["is_relisted"], "fiscal_year": year, "status": status, "what": e["what"],
                 "what_ja": EVENT_KINDS[e["what"]], "activity": e["activity"] or "",
                 "sessions_planned": e["sessions_planned"], "sessions_held": e["sessions_held"],
-                "sessions_cancelled": e["sessions_cancelled"], "timing": e["timing"],
-                "covid_stated": e["covid_stated"], "row_mentions_covid": bool(mentions), "field": e["field"],
+                "sessions_cancelled": e["sessions_cancelled"], "cancelled_derived": e["cancelled_derived"],
+                "timing": e["timing"], "timing_of": e["timing_of"], "covid_stated": e["covid_stated"], "row_mentions_covid": bool(mentions), "field": e["field"],
                 "source_lines": ",".join(str(n) for n in e["lines"]), "clause": e["clause"],
                 "initiative_id": rec["initiative_id"],
             })
     out = pd.DataFrame(rows, columns=[
         "report", "row_no", "initiative", "is_relisted", "fiscal_year", "status", "what", "what_ja", "activity",
-        "sessions_planned", "sessions_held", "sessions_cancelled", "timing", "covid_stated", "row_mentions_covid",
-        "field", "source_lines", "clause", "initiative_id"])
+        "sessions_planned", "sessions_held", "sessions_cancelled", "cancelled_derived", "timing", "timing_of",
+        "covid_stated", "row_mentions_covid", "field", "source_lines", "clause", "initiative_id"])
     for c in ("sessions_planned", "sessions_held", "sessions_cancelled", "fiscal_year", "row_no"):
         out[c] = out[c].astype("Int64")
     return out
@@ -266,7 +278,10 @@ def _merge(events: list[dict]) -> list[dict]:
         for k in ("sessions_planned", "sessions_held", "sessions_cancelled"):
             if target[k] is None:
                 target[k] = e[k]
-        target["timing"] = target["timing"] or e["timing"]
+        if not target["timing"]:
+            target["timing"], target["timing_of"] = e["timing"], e["timing_of"]
+        target["cancelled_derived"] = target["cancelled_derived"] or (target["sessions_cancelled"] == e["sessions_cancelled"]
+                                                                      and e["cancelled_derived"])
         target["covid_stated"] = target["covid_stated"] or e["covid_stated"]
         target["lines"] = sorted(set(target["lines"] + e["lines"]))
         if e["field"] != target["field"]:
@@ -307,17 +322,38 @@ def alert_note(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Data
     return pd.DataFrame(rows, columns=["report", "row_no", "fiscal_year", "printed_note", "months", "source_lines"])
 
 
-def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
+#: names that stand for a group of unnamed activities (行事等: "events and such"), not for one activity
+VAGUE_ACTIVITY = re.compile(r"(?:等|など|ほか|他)$|^(?:行事|イベント|事業|活動|取り組み|取組)$")
+
+
+def is_vague_activity(name) -> bool:
+    """True for a collective noun that names no activity a reader could count (``行事等``, line 399).
+
+    >>> is_vague_activity("行事等"), is_vague_activity("関係機関合同研修会"), is_vague_activity("")
+    (True, False, False)
+    """
+    return isinstance(name, str) and bool(VAGUE_ACTIVITY.search(_nfkc(name).strip()))
+
+
+def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame, *, vague: bool = False) -> pd.DataFrame:
     """Activities of the result year not held at all: cancelled (the whole activity), 0回, 開催なし, 未実施.
 
-    A cancellation that names sessions (中止22回, 全6回中２回実施後中止) or a month (7月は中止) is
-    partial, not full; so is one whose row's result cell still prints held sessions for it.
-    Returns the events rows that qualify (same columns as :func:`covid_events`) plus
-    ``also_prior_year`` (the same activity also cancelled / not held in the prior year).
+    A cancellation that names sessions (中止22回, 全6回中２回実施後中止) or the month it happened (7月は
+    中止) is partial, not full; the month a one-off activity had been planned for (``2月に研修会を予定
+    していたが…中止``, ``timing_of == "planned"``) is not. An event list counts activities: a collective
+    noun (``行事等``, :func:`is_vague_activity`) is not one and is left out unless ``vague=True``; one
+    activity printed in several rows (関係機関合同研修会, rows 13 and 18, lines 373 and 458) is one
+    activity, listed once with every row in ``row_nos``.
+
+    Returns the events rows that qualify (same columns as :func:`covid_events`; the first row of each
+    activity) plus ``row_nos`` (table rows joined by ``・``), ``also_prior_year`` (the same activity also
+    cancelled / not held in the prior year) and ``vague``.
     """
     ev = events
     full_kinds = ev["what"].isin(["cancelled", "not_held"])
-    partial = ev["sessions_cancelled"].notna() | ev["sessions_planned"].notna() | (ev["timing"].fillna("") != "")
+    timing_of = ev["timing_of"] if "timing_of" in ev.columns else pd.Series("event", index=ev.index)
+    dated = (ev["timing"].fillna("") != "") & (timing_of.fillna("event") != "planned")
+    partial = ev["sessions_cancelled"].notna() | ev["sessions_planned"].notna() | dated
     partial |= ev["clause"].str.contains("中止した学校あり|中止期間", regex=True)
     cand = ev[full_kinds & ~partial & (ev["field"].str.contains("result|comment"))].copy()
     latest = cand.groupby("report")["fiscal_year"].transform("max")
@@ -328,7 +364,18 @@ def fully_cancelled(events: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
         for rid, act in zip(cand["initiative_id"], cand["activity"])]
     named = cand.groupby("initiative_id")["activity"].transform(lambda a: (a != "").any())
     cand = cand[(cand["activity"] != "") | ~named]  # 未実施 (no name) beside the comment's named event
-    return cand.drop_duplicates(["initiative_id", "activity"]).reset_index(drop=True)
+    cand = cand.drop_duplicates(["initiative_id", "activity"])
+    cand["vague"] = cand["activity"].map(is_vague_activity)
+    if not vague:
+        cand = cand[~cand["vague"]]
+    # one activity once: the same name in several rows of a report and year (unnamed events stay per row)
+    key = cand["activity"].map(lambda a: _nfkc(a).replace(" ", ""))
+    key = key.where(key != "", cand["initiative_id"])
+    group = [cand["report"], cand["fiscal_year"], key]
+    cand["row_nos"] = cand.groupby(group, sort=False)["row_no"].transform(lambda r: "・".join(str(int(x)) for x in r))
+    cand["also_prior_year"] = cand.groupby(group, sort=False)["also_prior_year"].transform("any")
+    first = ~pd.DataFrame({"r": cand["report"], "y": cand["fiscal_year"], "k": key}).duplicated()
+    return cand[first].reset_index(drop=True)
 
 
 def event_months(period: str) -> list[int]:

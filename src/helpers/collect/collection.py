@@ -24,6 +24,10 @@ Sidecar ``<stem>.meta.json`` (optional, next to the report)
 
     ``municipality``  e.g. ``新潟市南区``
     ``plan_name``     e.g. ``南区地域福祉計画``
+    ``title``         the report's title, e.g. ``南区地域福祉計画 進捗状況評価（…）``
+                      (``report_title`` is read when ``title`` is absent); with
+                      ``municipality`` and the fiscal year it names the report for
+                      readers (:mod:`helpers.present.names`)
     ``lg_code``       全国地方公共団体コード, 6 digits with check digit, e.g. ``151068``
                       (``local_government_code``, the name used by the first
                       sidecar, is read when ``lg_code`` is absent)
@@ -135,6 +139,7 @@ def reports_table(tables, paths: dict[str, Path]) -> pd.DataFrame:
             **{f"grade_{g.lower()}": part["grade"].count(g) for g in "ABCD"},
             "municipality": side["municipality"],
             "plan_name": side["plan_name"],
+            "title": side["title"],
             "lg_code": side["lg_code"],
             "sidecar": side["sidecar"],
         }

@@ -1,12 +1,16 @@
 """Tables as a reader sees them in a notebook and its HTML: Japanese headers, clean numbers.
 
 :func:`show_table` displays a DataFrame as an HTML table (escaped: text from a report is data, never
-markup) with
+markup) through the one label table (:mod:`helpers.present.labels`) and the reports' display names
+(:mod:`helpers.present.names`):
 
-- Japanese headers: :data:`DISPLAY_LABELS` first (unambiguous words for "row of the table" and "line
-  of the text"), then the clean-table schema's 項目名, then :data:`helpers.present.labels.COLUMN_LABELS`;
-- coded values in the report's words (``estimate`` → 見込み, :data:`helpers.present.labels.CODE_LABELS`);
-- integers without ``.0`` and with thousands separators, rates as ``73.5%``, booleans as ○ / blank;
+- Japanese headers (:func:`helpers.present.labels.column_label`);
+- coded values, lists of codes, column names held as values and layout notes in Japanese
+  (:func:`helpers.present.labels.label_codes`), booleans as はい / いいえ;
+- reports by their display name, the ``report`` column left out when the collection holds one
+  report, initiative ids without the report's file stem (:func:`helpers.present.names.for_readers`);
+- integers without ``.0`` and with thousands separators, rates as ``73.5%`` (the ``rates`` given and
+  every ratio column, :func:`helpers.present.labels.is_rate`);
 - missing values as ``—``;
 - long text wrapped in its cell.
 
@@ -15,7 +19,7 @@ The output is a plain ``IPython.display.HTML`` object, so a stored notebook hold
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"row_no": [2, 7], "result_value": [397.0, None], "achievement_rate": [0.73518, 0.7]})
->>> formatted(df, rates=["achievement_rate"]).values.tolist()
+>>> formatted(df).values.tolist()
 [['2', '397', '73.5%'], ['7', '—', '70.0%']]
 >>> list(formatted(df).columns)
 ['表の行番号', '実績の値', '計画達成率']
@@ -25,30 +29,17 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import pandas as pd
 
-from .labels import CODE_LABELS, COLUMN_LABELS
-
-import re
+from .labels import READER_LABELS, column_label, is_rate, label_codes
 
 _PLAIN = re.compile(r"year|row|line|_no$|^part$")
-_FIELD_LISTS = ("field", "differing_fields")
 
-__all__ = ["DISPLAY_LABELS", "Markdown", "md_safe", "header", "formatted", "show_table", "table_html"]
+__all__ = ["DISPLAY_LABELS", "Markdown", "md_safe", "named", "header", "formatted", "show_table", "table_html"]
 
-#: headers used in notebook tables before the schema's: "行" alone is ambiguous (a table row or a
-#: line of the text), so these say which.
-DISPLAY_LABELS = {
-    "report": "報告書", "row_no": "表の行番号", "line_no": "テキストの行番号", "source_lines": "原文の行（テキストの行番号）",
-    "source_first_line": "原文の最初の行", "source_last_line": "原文の最後の行", "relisted_row": "再掲の表の行番号",
-    "original_row": "元の表の行番号", "prior_value": "前年度の値", "plan_value": "計画の値", "result_value": "実績の値",
-    "change": "増減（実績−前年度）", "change_rate": "前年度比の増減率", "achievement_rate": "計画達成率",
-    "achievement": "計画達成率（行）", "mean_achievement": "計画達成率（行の平均）", "rubric_grade": "凡例による評価", "grade": "評価",
-    "indicator": "指標", "indicator_label": "指標（表示用）", "unit": "単位", "field_plan": "分野別計画",
-    "initiative": "具体的な取り組み・事業", "department": "担当部署", "comment": "コメント・課題等",
-    "result_note": "実績の注記", "measure": "種類",
-}
+DISPLAY_LABELS = READER_LABELS  # kept under its old name; the labels live in helpers.present.labels
 
 
 def header(column: str) -> str:
@@ -57,22 +48,12 @@ def header(column: str) -> str:
     >>> header("row_no"), header("prior_status"), header("no_such_column")
     ('表の行番号', '前年度の区分', 'no_such_column')
     """
-    if column in DISPLAY_LABELS:
-        return DISPLAY_LABELS[column]
-    from ..read.schema import SCHEMA
-
-    for cols in SCHEMA.values():
-        for c in cols:
-            if c.name == column:
-                return c.name_ja
-    return COLUMN_LABELS.get(column, column)
+    return column_label(column)
 
 
 def _cell(value, *, rate: bool, plain: bool = False) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if isinstance(value, bool):
-        return "○" if value else ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if rate:
             return f"{value * 100:.1f}%"
@@ -82,16 +63,19 @@ def _cell(value, *, rate: bool, plain: bool = False) -> str:
     return str(value)
 
 
-def formatted(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+def formatted(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = (), reports: pd.DataFrame | None = None) -> pd.DataFrame:
     """A copy of ``df`` as display strings with Japanese headers (see the module docstring)."""
+    from .names import for_readers
+
+    shown = for_readers(df, reports)
+    numeric = {c: pd.api.types.is_numeric_dtype(shown[c].dtype) and not pd.api.types.is_bool_dtype(shown[c].dtype)
+               for c in shown.columns}
+    labelled = label_codes(shown)
     out = {}
-    for col in df.columns:
-        codes = CODE_LABELS.get(col) or (CODE_LABELS.get("status", {}) if col.endswith("_status") else {})
-        values = [codes.get(v, v) if isinstance(v, str) else v for v in df[col].astype(object).tolist()]
-        if col in _FIELD_LISTS:  # column names as values (result_text・comment) → their Japanese headers
-            values = ["・".join(header(x) for x in v.split("・")) if isinstance(v, str) and v else v for v in values]
-        plain = bool(_PLAIN.search(col))  # years, row and line numbers: no thousands separator
-        out[header(col)] = [_cell(v, rate=col in rates, plain=plain) for v in values]
+    for col in labelled.columns:
+        plain = bool(_PLAIN.search(str(col)))  # years, row and line numbers: no thousands separator
+        rate = col in rates or (numeric[col] and is_rate(col))
+        out[column_label(str(col), numeric=numeric[col])] = [_cell(v, rate=rate, plain=plain) for v in labelled[col].tolist()]
     return pd.DataFrame(out, index=range(len(df)))
 
 
@@ -135,8 +119,37 @@ def md_safe(text: str) -> str:
     return "".join(_MD_ESCAPES.get(ch, ch) for ch in str(text))
 
 
+def named(text: str) -> str:
+    """``text`` with every registered report's file stem replaced by its display name.
+
+    A stem in backticks (```…_2021```) or standing alone (not part of a file name, an id or a path)
+    becomes :func:`helpers.present.names.report_name`; a report without a sidecar keeps its stem.
+
+    >>> import pandas as pd
+    >>> from helpers.present.names import register, registered
+    >>> before = registered()
+    >>> register(pd.DataFrame({"report": ["m_2021"], "fiscal_year": [2021], "municipality": ["新潟市南区"],
+    ...                        "plan_name": ["南区地域福祉計画"], "title": [None]}))
+    >>> named("**`m_2021`**: m_2021 の表（m_2021.txt、m_2021:1-1-01）")
+    '**新潟市南区「南区地域福祉計画」（2021年度）**: 新潟市南区「南区地域福祉計画」（2021年度） の表（m_2021.txt、m_2021:1-1-01）'
+    >>> register(None)
+    """
+    from .names import registered, report_name
+
+    for stem in sorted(registered(), key=len, reverse=True):
+        name = report_name(stem)
+        if name == stem or stem not in text:
+            continue
+        text = text.replace(f"`{stem}`", name)
+        text = re.sub(rf"(?<![\w.:/`-]){re.escape(stem)}(?![\w.:/`-])", lambda _m: name, text)
+    return text
+
+
 def Markdown(text: str):  # noqa: N802 - a drop-in for IPython.display.Markdown
-    """``IPython.display.Markdown`` of :func:`md_safe` text: what every notebook sentence is rendered with."""
+    """``IPython.display.Markdown`` of :func:`md_safe` text: what every notebook sentence is rendered with.
+
+    Reports are named by their display names (:func:`named`), never by file stem.
+    """
     from IPython.display import Markdown as _Markdown
 
-    return _Markdown(md_safe(text))
+    return _Markdown(md_safe(named(text)))

@@ -11,12 +11,17 @@
    under its title in :data:`helpers.present.labels.TABLE_TITLES` (the file stem when it has none),
 3. the data dictionary (``data_dictionary.csv``) as the last sheet 「データ辞書」.
 
-Column headers are the Japanese 項目名 of :data:`helpers.read.schema.SCHEMA` where
-the column is known (the table's own 項目名 on a clean-table sheet), else a
-label from :data:`EXTRA_LABELS` / ``column_labels``, else the column name as
-is. Coded values are in the report's words (prior/actual/estimate → 前年度/実績/見込み),
-a sheet with ``initiative_id`` has 表の行番号 and 取り組み名 beside it, ratios are in %
-format, long text wraps, every sheet has an autofilter and a frozen header row.
+Everything a reader sees goes through the one label table (:mod:`helpers.present.labels`): column
+headers are the table's own 項目名 on a clean-table sheet, else
+:func:`helpers.present.labels.column_label` (the same headers as the notebooks' tables); coded
+values, lists of codes and booleans are in Japanese (はい/いいえ, never TRUE/FALSE); ratios are
+numbers in ``0.0%`` format, whole numbers are numbers without ``.0``, lists of line numbers are
+text joined with 、 (never a number-looking text such as ``373,377``). Reports are named by their
+display name (:mod:`helpers.present.names`; the ``report`` column is left out of a summary sheet
+when the collection holds one report), initiative ids without the file stem. A sheet with
+``initiative_id`` has 表の行番号 and 取り組み名 beside it, long text wraps, every sheet has an
+autofilter and a frozen header row; a table without rows says why in its sheet and in 「目次」,
+which also names the reports.
 
 Safety (README, "Safety and limits"): text from the report is always an explicit
 string cell (``=HYPERLINK(…)`` is shown, never run), XML-illegal control characters
@@ -47,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import CLEAN_DATA_DIR, PROJ_ROOT, REPORTS_DIR
-from .labels import CODE_LABELS, COLUMN_LABELS, TABLE_TITLES
+from .labels import COLUMN_LABELS, TABLE_TITLES, column_label, empty_reason, is_rate, label_codes
 from ..outputs import OutputError, check_output_file, glob_escape, shown, unescape_csv_text, write_file_atomic
 from ..read.schema import SCHEMA, TABLE_DESCRIPTIONS
 from .tables import read_table
@@ -95,11 +100,10 @@ ADDED_INITIATIVE_HEADER = "取り組み名"
 RATE_COLUMNS = frozenset(
     {c.name for cols in SCHEMA.values() for c in cols if c.unit == "比率"} | {"achievement", "lowest", "highest"}
 )
-
-_JA: dict[str, str] = {}  # column -> 項目名; a column in several tables takes its first table's name
-for _cols in SCHEMA.values():
-    for _c in _cols:
-        _JA.setdefault(_c.name, _c.name_ja)
+#: Excel number format of a non-integer number that is not a ratio (never General: 0.6333 is not
+#: shown as a bare fraction)
+DECIMAL_FORMAT = "#,##0.0###"
+RATE_FORMAT = "0.0%"
 
 EXTRA_LABELS = COLUMN_LABELS  # kept under its old name; the labels live in helpers.present.labels
 
@@ -108,15 +112,17 @@ _MAX_WIDTH = 60  # Excel column width units (≈ characters of the default font)
 
 
 def japanese_headers(
-    columns: list[str], labels: Mapping[str, str] | None = None, *, table: str | None = None
+    columns: list[str], labels: Mapping[str, str] | None = None, *, table: str | None = None,
+    numeric: list[str] | set[str] | None = None,
 ) -> list[str]:
-    """Japanese header per column: the schema's 項目名, else ``labels``, else the name itself.
+    """Japanese header per column: :func:`helpers.present.labels.column_label`, else ``labels``, else the name.
 
     Args:
         columns: column names (ASCII snake_case, or already Japanese).
-        labels: extra ``name -> header`` labels (they win over :data:`EXTRA_LABELS`).
+        labels: extra ``name -> header`` labels for columns the label table does not know.
         table: a :data:`~helpers.read.schema.SCHEMA` table whose 項目名 take precedence
             (``grade`` is 評価 in ``initiatives`` but 報告書の評価 in ``trends``).
+        numeric: the columns holding numbers (a few names mean different things on text).
 
     Returns:
         One header per column, same order. Duplicates get a suffix ``(2)``, ``(3)``…
@@ -129,11 +135,13 @@ def japanese_headers(
         >>> japanese_headers(["whatever"], {"whatever": "何か"})
         ['何か']
     """
-    table_ja = {c.name: c.name_ja for c in SCHEMA.get(table, [])} if table else {}
-    labels = {**EXTRA_LABELS, **(labels or {})}
+    labels = labels or {}
+    numeric = set(numeric or ())
     out: list[str] = []
     for c in columns:
-        header = table_ja.get(c) or _JA.get(c) or labels.get(c) or c
+        header = column_label(c, table=table, numeric=c in numeric)
+        if header == c:
+            header = labels.get(c, c)
         n, unique = 1, header
         while unique in out:
             n += 1
@@ -249,7 +257,10 @@ def _set_cell(cell, value: object) -> None:
     elif isinstance(value, (int, np.integer)):
         cell.value = int(value)
     elif isinstance(value, (float, np.floating)):
-        cell.value = float(value) if math.isfinite(value) else str(value)  # Excel has no inf: shown as text
+        if not math.isfinite(value):
+            cell.value = str(value)  # Excel has no inf: shown as text
+        else:  # a whole number is written as one (12, not 12.0)
+            cell.value = int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
     else:
         text = cell_text(str(value))
         cell.value = text
@@ -259,7 +270,7 @@ def _set_cell(cell, value: object) -> None:
 
 
 def _is_rate_column(name: object) -> bool:
-    return isinstance(name, str) and (name in RATE_COLUMNS or name.endswith("_rate"))
+    return isinstance(name, str) and (name in RATE_COLUMNS or is_rate(name))
 
 
 def write_workbook(
@@ -270,14 +281,19 @@ def write_workbook(
     schema_tables: Mapping[str, str] | None = None,
     header_overrides: Mapping[str, Mapping[str, str]] | None = None,
     contents: Mapping[str, tuple[str, str]] | None = None,
+    empty: Mapping[str, str] | None = None,
+    reports: Mapping[str, str] | None = None,
     force: bool = False,
 ) -> Path:
-    """Write DataFrames as sheets of one ``.xlsx``: Japanese headers, typed cells, fixed metadata.
+    """Write DataFrames as sheets of one ``.xlsx``: Japanese headers and values, typed cells, fixed metadata.
 
-    Every sheet: header row frozen and bold, autofilter over the table, columns sized to their
-    content (full-width characters count 2), long text columns (wider than 60) wrapped, rate
-    columns (``*_rate``, :data:`RATE_COLUMNS`) in ``0.0%`` format. Text cells are explicit
-    strings (``=HYPERLINK(…)`` stays text), numbers stay numbers, missing values are empty.
+    Every sheet goes through the one label table (:func:`helpers.present.labels.label_codes`:
+    codes, lists of codes and booleans in Japanese). Header row frozen and bold, autofilter over
+    the table, columns sized to their content (full-width characters count 2), long text columns
+    (wider than 60) wrapped, rate columns (``*_rate``, ``share*``, :data:`RATE_COLUMNS`) in
+    ``0.0%`` format, other non-integer numbers in :data:`DECIMAL_FORMAT` (never General), whole
+    numbers as integers. Text cells are explicit strings (``=HYPERLINK(…)`` stays text), numbers
+    stay numbers, missing values are empty. A sheet without rows says why under its header.
 
     Args:
         sheets: sheet name → DataFrame, in sheet order. Names are made valid
@@ -292,6 +308,9 @@ def write_workbook(
         header_overrides: sheet name → ``{column: header}`` that win over everything.
         contents: sheet name → ``(description, source)``; when given, a first sheet
             「目次」 lists every sheet (linked) with its description, rows and source.
+        empty: sheet name → why the table has no rows (written under the header and in 「目次」;
+            default 「該当する行はない」).
+        reports: report display name → its source file, listed under the sheets in 「目次」.
         force: replace an existing ``.xlsx`` even if this tool did not write it.
 
     Returns:
@@ -325,15 +344,19 @@ def write_workbook(
     toc_rows: list[tuple[str, str, int, str]] = []
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    empty = empty or {}
     for name, df in sheets.items():
         out = df.reset_index() if _has_named_index(df) else df
+        numeric_cols = [str(c) for c in out.columns if _is_number_column(out[c])]
+        out = label_codes(out)  # codes, lists of codes, booleans: in Japanese (the one label table)
         if len(out) + 1 > _MAX_ROWS or out.shape[1] > _MAX_COLUMNS:
             raise OutputError(
                 f"sheet {shown(name)}: {len(out)} rows × {out.shape[1]} columns do not fit an Excel sheet "
                 f"({_MAX_ROWS - 1} rows, {_MAX_COLUMNS} columns at most); use the CSV"
             )
         names = list(out.columns)
-        headers = japanese_headers([str(c) for c in names], column_labels, table=schema_tables.get(name))
+        headers = japanese_headers([str(c) for c in names], column_labels, table=schema_tables.get(name),
+                                   numeric=numeric_cols)
         overrides = header_overrides.get(name, {})
         headers = [overrides.get(str(c), h) for c, h in zip(names, headers)]
         title = sheet_name(name, used)
@@ -351,18 +374,32 @@ def write_workbook(
             series = out.iloc[:, j - 1]
             width = _column_width(header, series)
             ws.column_dimensions[letter].width = width
-            numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+            numeric = str(col) in numeric_cols
             if numeric and _is_rate_column(col):
                 for (cell,) in ws.iter_rows(min_row=2, max_row=last_row, min_col=j, max_col=j):
-                    cell.number_format = "0.0%"
-            elif not numeric and _widest(series) > _MAX_WIDTH:
+                    cell.number_format = RATE_FORMAT
+            elif numeric:
+                for (cell,) in ws.iter_rows(min_row=2, max_row=last_row, min_col=j, max_col=j):
+                    if isinstance(cell.value, float):  # a fraction is never left in General format
+                        cell.number_format = DECIMAL_FORMAT
+            elif _widest(series) > _MAX_WIDTH:
                 for (cell,) in ws.iter_rows(min_row=2, max_row=last_row, min_col=j, max_col=j):
                     cell.alignment = wrap
+            for (cell,) in ws.iter_rows(min_row=2, max_row=last_row, min_col=j, max_col=j):
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and not numeric:
+                    cell.number_format = "0"  # a line number in a column of lists: a number, shown as printed
         ws.freeze_panes = "A2"
         if headers:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
+        why = ""
+        if out.empty:  # no rows: say why, under the header and in the contents
+            why = empty.get(name) or "該当する行はない"
+            _set_cell(ws.cell(2, 1), f"（行なし：{why}）")
+            ws.cell(2, 1).font = Font(italic=True, color="555555")
         if contents is not None:
             description, source = contents.get(name, ("", ""))
+            if why:
+                description = f"{description}（行なし：{why}）"
             toc_rows.append((title, description, len(out), source))
     if toc is not None:
         toc_headers = ["シート", "内容", "行数", "元のファイル"]
@@ -375,6 +412,13 @@ def write_workbook(
             link = toc.cell(i, 1)
             link.hyperlink = Hyperlink(ref=link.coordinate, location="'{}'!A1".format(row[0].replace("'", "''")))
             link.style = "Hyperlink"
+        if reports:  # which reports the workbook is about, by their display names
+            at = len(toc_rows) + 3
+            _set_cell(toc.cell(at, 1), "報告書")
+            toc.cell(at, 1).font = bold
+            for k, (display, source) in enumerate(reports.items()):
+                _set_cell(toc.cell(at + k, 2), display)
+                _set_cell(toc.cell(at + k, 4), source)
         for j, width in enumerate((34, 70, 8, 44), start=1):
             toc.column_dimensions[get_column_letter(j)].width = width
         for (cell,) in toc.iter_rows(min_row=2, max_row=len(toc_rows) + 1, min_col=2, max_col=2):
@@ -386,6 +430,16 @@ def write_workbook(
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_file_atomic(path, _fix_volatile_parts(buffer.getvalue()))
+
+
+def _is_number_column(s: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(s.dtype) or isinstance(s.dtype, pd.CategoricalDtype):
+        return False
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return True
+    values = [v for v in s.tolist() if not _is_missing(v)]
+    return bool(values) and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                                for v in values)
 
 
 def _widest(values: pd.Series) -> int:
@@ -468,41 +522,13 @@ def _read_clean(path: Path, table: str | None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # making the tables readable for analysts
 
-_FIELD_LABELS = {c.name: c.name_ja for c in SCHEMA["initiatives"]}  # source_lines.field → 項目名
-_STATUS_ONLY = {"actual", "estimate"}
-
-
 def translate_codes(df: pd.DataFrame) -> pd.DataFrame:
-    """Coded values in the report's words (:data:`helpers.present.labels.CODE_LABELS`).
-
-    Columns named in ``CODE_LABELS`` are mapped; ``field`` (a column of ``initiatives``) gets its
-    項目名; any other text column holding only ``actual``/``estimate`` gets 実績/見込み. Unknown
-    codes stay as they are.
+    """Coded values in the report's words: :func:`helpers.present.labels.label_codes` (kept under its old name).
 
     >>> translate_codes(pd.DataFrame({"period": ["prior", "result"], "前年度": ["actual", "estimate"]})).to_dict("list")
     {'period': ['前年度', '実績'], '前年度': ['実績', '見込み']}
     """
-    out = df.copy()
-    status = CODE_LABELS.get("status", {})
-    for name in out.columns:
-        s = out[name]
-        if pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
-            continue
-        if pd.api.types.is_bool_dtype(s.dtype):
-            continue
-        if name in CODE_LABELS:
-            mapping = CODE_LABELS[name]
-        elif name == "field":
-            mapping = _FIELD_LABELS
-        else:
-            present = {v for v in s.dropna().tolist()}
-            if not present or not present <= _STATUS_ONLY:
-                continue
-            mapping = status
-        out[name] = pd.Series(
-            [None if _is_missing(v) else mapping.get(v, v) for v in s.tolist()], index=s.index, dtype=object
-        )
-    return out
+    return label_codes(df)
 
 
 def beside_id(df: pd.DataFrame, initiatives: pd.DataFrame | None) -> pd.DataFrame:
@@ -567,6 +593,8 @@ def build_report_workbook(
     Returns:
         ``out_path`` as a Path.
     """
+    from .names import display_name, for_readers
+
     clean_dir = Path(clean_dir)
     tables_dir = Path(tables_dir) if tables_dir is not None else REPORTS_DIR / "tables"
     clean = {p.stem: p for p in clean_dir.glob("*.csv") if p.stem != "data_dictionary"}
@@ -575,18 +603,24 @@ def build_report_workbook(
     order = [t for t in SHEET_NAMES if t in clean] + sorted(t for t in clean if t not in SHEET_NAMES)
     frames = {table: _read_clean(clean[table], table) for table in order}
     initiatives = frames.get("initiatives")
+    reports = frames.get("reports")
+    one_per_series = reports is None or bool((reports.groupby("series")["report"].count() <= 1).all())
     sheets: dict[str, pd.DataFrame] = {}
     schema_tables: dict[str, str] = {}
     overrides: dict[str, dict[str, str]] = {}
     contents: dict[str, tuple[str, str]] = {}
+    empty: dict[str, str] = {}
     reserved = {CONTENTS_SHEET, DICTIONARY_SHEET}
 
-    def add(title: str, df: pd.DataFrame, description: str, source: str) -> str:
+    def add(title: str, df: pd.DataFrame, description: str, source: str, *, stem: str, clean_table: bool) -> str:
         had = set(df.columns)
-        df = translate_codes(beside_id(df, initiatives))
+        # reports by their display names; a summary sheet of a one-report collection without the column
+        df = for_readers(beside_id(df, initiatives), reports, drop_single_report=not clean_table)
         name = sheet_name(title, set(sheets) | reserved)
         sheets[name] = df
         contents[name] = (description, source)
+        if df.empty:
+            empty[name] = empty_reason(stem, one_report_per_series=one_per_series)
         if "row_no" in df.columns and "row_no" not in had:
             overrides[name] = {"row_no": ADDED_ROW_NO_HEADER, "initiative": ADDED_INITIATIVE_HEADER}
         elif "initiative" in df.columns and "initiative" not in had:
@@ -595,23 +629,26 @@ def build_report_workbook(
 
     for table in order:
         description = TABLE_DESCRIPTIONS.get(table, "クリーンな表（データ辞書に説明なし）")
-        name = add(SHEET_NAMES.get(table, table), frames[table], description, f"data/clean/{clean[table].name}")
+        name = add(SHEET_NAMES.get(table, table), frames[table], description, f"data/clean/{clean[table].name}",
+                   stem=table, clean_table=True)
         if table in SCHEMA:
             schema_tables[name] = table
     for p in sorted(tables_dir.glob("*.csv")) if tables_dir.is_dir() else []:
         title = TABLE_TITLES.get(p.stem, p.stem)
         notebook = _notebook_of(p.stem)
         description = f"{notebook} の集計表" if notebook else "ノートブックの集計表"
-        add(title, read_summary_csv(p), description, f"reports/tables/{p.name}")
+        add(title, read_summary_csv(p), description, f"reports/tables/{p.name}", stem=p.stem, clean_table=False)
     dictionary = clean_dir / "data_dictionary.csv"
     if dictionary.exists():
         dd = read_summary_csv(dictionary)
         if "table" in dd.columns:  # the sheet where the analyst finds the table
             dd["table"] = [SHEET_NAMES.get(v, v) if isinstance(v, str) else v for v in dd["table"].tolist()]
-        sheets[DICTIONARY_SHEET] = translate_codes(dd)
+        sheets[DICTIONARY_SHEET] = dd
         contents[DICTIONARY_SHEET] = ("各表の列の定義（項目名・型・単位・説明）", f"data/clean/{dictionary.name}")
+    names = {} if reports is None else {display_name(r): r["source_file"] for r in reports.to_dict("records")}
     return write_workbook(
-        sheets, out_path, schema_tables=schema_tables, header_overrides=overrides, contents=contents, force=force
+        sheets, out_path, schema_tables=schema_tables, header_overrides=overrides, contents=contents, empty=empty,
+        reports=names, force=force,
     )
 
 

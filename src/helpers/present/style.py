@@ -12,10 +12,17 @@ in a notebook)::
 
     from helpers.present.style import GRADE_COLORS, GRADE_ORDER, save_figure, use_style
     use_style()
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = new_figure("full")            # FULL_SIZE: 6.5 × 4.8 in, constrained layout
     ...
-    save_figure(fig, "grades_by_field_plan", notebook="04")
-    plt.show()
+    add_source(fig, "出典：…")
+    save_figure(fig, "grades_by_field_plan", notebook="04", title="…", tables=["04_grades_by_field_plan"])
+    show_figure(fig, alt="…")
+
+Every figure has one of two fixed sizes (:data:`SIZES`): full width 6.5 × 4.8 in (1950 × 1440 px at
+300 dpi) or half width 3.2 × 2.4 in (960 × 720 px). :func:`save_figure` and :func:`show_figure` give
+the figure its kind's size (the kind is read from the width), lay it out inside that canvas
+(constrained layout) and never crop afterwards, so every PNG of a kind has the same pixel size
+and its text comes out at the same size in a report.
 """
 
 from __future__ import annotations
@@ -40,6 +47,13 @@ __all__ = [
     "FULL_WIDTH",
     "HALF_WIDTH",
     "WIDTHS",
+    "FULL_SIZE",
+    "HALF_SIZE",
+    "SIZES",
+    "PNG_DPI",
+    "figure_kind",
+    "fix_size",
+    "cut_texts",
     "new_figure",
     "add_source",
     "show_figure",
@@ -68,6 +82,13 @@ DECREASE_COLOR = "#CC79A7"
 FULL_WIDTH = 6.5
 HALF_WIDTH = 3.2
 WIDTHS = {"full": FULL_WIDTH, "half": HALF_WIDTH}
+#: the two figure sizes (width, height) in inches, one per layout: one fixed aspect per kind (about
+#: 4:3), so a figure of a kind is always the same size in inches and in pixels (docs/report_infrastructure.md).
+FULL_SIZE = (FULL_WIDTH, 4.8)
+HALF_SIZE = (HALF_WIDTH, 2.4)
+SIZES = {"full": FULL_SIZE, "half": HALF_SIZE}
+#: resolution of the saved PNGs: full 1950 × 1440 px, half 960 × 720 px.
+PNG_DPI = 300
 
 #: IPAexGothic (bundled with matplotlib-fontja) first; DejaVu Sans (bundled with matplotlib) only
 #: as per-glyph fallback for the few symbols IPAexGothic lacks (≥, ≤). Text whose glyphs are in
@@ -85,13 +106,13 @@ STYLE: dict[str, object] = {
     "grid.color": "#dddddd",
     # ASCII hyphen-minus for negative numbers, as typed in the report and in Excel
     "axes.unicode_minus": False,
-    # print-friendly: 6.5 × 4 in (16.5 × 10 cm) fits an A4 page's text width; notebooks
-    # usually pass figsize explicitly. figure.dpi stays 100 (it sets "<Figure size WxH>"
-    # in the stored notebook output, which nbval compares).
-    "figure.figsize": (6.5, 4.0),
+    # the full-width size (FULL_SIZE: 16.5 × 12.2 cm fits an A4 page's text width). figure.dpi stays
+    # 100 (it sets "<Figure size WxH>" in the stored notebook output, which nbval compares).
+    # No "tight" bounding box: a figure is laid out inside its fixed canvas, never cropped.
+    "figure.figsize": (6.5, 4.8),
     "figure.dpi": 100,
     "savefig.dpi": 300,
-    "savefig.bbox": "tight",
+    "savefig.bbox": "standard",
     # SVG: text stays text (editable in Illustrator/Inkscape/PowerPoint), the font named by family
     # (IPAexGothic, installed with matplotlib-fontja; Noto/Yu Gothic substitute where it is missing)
     "svg.fonttype": "none",
@@ -167,18 +188,92 @@ class FigurePaths(NamedTuple):
         return f"FigurePaths(png={self.png.name!r}, svg={self.svg.name!r})"
 
 
+def figure_kind(fig) -> str:
+    """``"full"`` or ``"half"``: the layout whose width ``fig`` has.
+
+    Raises:
+        ValueError: the width is not a layout width (:data:`WIDTHS`).
+
+    >>> from matplotlib.figure import Figure
+    >>> figure_kind(Figure(figsize=(HALF_WIDTH, 9)))
+    'half'
+    """
+    width = fig.get_figwidth()
+    for kind, w in WIDTHS.items():
+        if abs(width - w) < 0.01:
+            return kind
+    raise ValueError(f"figure width {width} in is not a layout width {WIDTHS}")
+
+
+def fix_size(fig) -> str:
+    """Give ``fig`` its kind's fixed size (:data:`SIZES`) and lay it out inside that canvas; return the kind.
+
+    The layout engine becomes matplotlib's constrained layout, which places titles, axis labels,
+    legends outside the axes and the 出典 line (:func:`add_source`) inside the figure, so nothing is
+    cropped when the figure is saved without a tight bounding box. A figure drawn at another height
+    (or laid out by ``tight_layout`` before) is re-laid out at the fixed size.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(FULL_WIDTH, 2.0))
+    >>> fix_size(fig), tuple(float(x) for x in fig.get_size_inches()), fig.get_layout_engine().__class__.__name__
+    ('full', (6.5, 4.8), 'ConstrainedLayoutEngine')
+    """
+    kind = figure_kind(fig)
+    fig.set_size_inches(*SIZES[kind], forward=False)
+    if fig.get_layout_engine().__class__.__name__ != "ConstrainedLayoutEngine":
+        fig.set_layout_engine("constrained")
+    # one layout pass before any file is rendered: the first pass moves the axes by a rounding
+    # error, which would change the SVG's clip-path ids between the first and a later save
+    fig.draw_without_rendering()
+    return kind
+
+
+def cut_texts(fig) -> list[str]:
+    """The texts of ``fig`` that do not fit inside its canvas (drawn at the current size), as printed.
+
+    :func:`save_figure` refuses a figure with any: a label cut at the edge is a bug, not a style.
+
+    >>> from matplotlib.figure import Figure
+    >>> use_style()
+    >>> fig = Figure(figsize=SIZES["half"]); _ = fig.text(0.9, 0.5, "はみ出す長いラベル")
+    >>> cut_texts(fig)
+    ['はみ出す長いラベル']
+    """
+    from matplotlib.axis import Tick
+    from matplotlib.text import Text
+
+    box = fig.bbox
+    # tick labels are placed by the layout (and ticks outside the view are kept but never drawn)
+    ticks = {id(x) for tick in fig.findobj(Tick) for x in (tick.label1, tick.label2)}
+    out = []
+    for t in fig.findobj(Text):
+        if id(t) in ticks or not t.get_visible() or not t.get_text().strip():
+            continue
+        e = t.get_window_extent()  # the figure's own renderer (any canvas)
+        if e.x0 < box.x0 - 1 or e.y0 < box.y0 - 1 or e.x1 > box.x1 + 1 or e.y1 > box.y1 + 1:
+            out.append(t.get_text())
+    return out
+
+
+def _has_source(fig) -> bool:
+    label = fig.get_supxlabel() if hasattr(fig, "get_supxlabel") else ""
+    return str(label).startswith("出典") or any(t.get_text().startswith("出典") for t in fig.texts)
+
+
 def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = None, title: str | None = None,
                 tables: tuple[str, ...] | list[str] = ()) -> FigurePaths:
-    """Save ``fig`` as ``{notebook}_{name}.png`` (300 dpi) and ``.svg``, byte-stable.
+    """Save ``fig`` as ``{notebook}_{name}.png`` (300 dpi) and ``.svg`` at its kind's fixed size, byte-stable.
 
-    No timestamps or version strings are written (PNG ``Software``, SVG
-    ``Date``/``Creator`` removed; SVG ids salted with a constant), so saving
-    the same figure again gives the same bytes. dpi and tight bounding box
-    are passed explicitly, so the files do not depend on the caller's
+    The figure gets its layout's fixed size (:func:`fix_size`: full 6.5 × 4.8 in = 1950 × 1440 px,
+    half 3.2 × 2.4 in = 960 × 720 px) and is laid out inside that canvas (constrained layout); the
+    files are never cropped to their contents, so every figure of a kind has the same size.
+    No timestamps or version strings are written (PNG ``Software``, SVG ``Date``/``Creator``
+    removed; SVG ids salted with a constant), so saving the same figure again gives the same bytes.
+    dpi and bounding box are passed explicitly, so the files do not depend on the caller's
     rcParams (except the style itself).
 
     Args:
-        fig: a matplotlib Figure.
+        fig: a matplotlib Figure whose width is a layout width (:data:`WIDTHS`).
         name: short ASCII snake_case name, e.g. ``"grades_by_field_plan"``.
         notebook: the notebook number, e.g. ``"04"`` (file prefix).
         folder: output folder; default ``reports/figures`` (:data:`helpers.config.FIGURES_DIR`).
@@ -186,8 +281,9 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         tables: stems of the ``reports/tables`` CSVs holding the figure's data (PNG ``Source``).
 
     Raises:
-        ValueError: the figure's width is not a layout width (:data:`WIDTHS`) or it has no
-            source line (:func:`add_source`).
+        ValueError: the figure's width is not a layout width (:data:`WIDTHS`), it has no
+            source line (:func:`add_source`), or a text does not fit inside the canvas
+            (:func:`cut_texts`: it would be cut off in the file).
 
     Returns:
         FigurePaths: ``(png, svg)`` absolute paths.
@@ -195,63 +291,76 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
     Examples:
         >>> import tempfile
         >>> from matplotlib.figure import Figure
+        >>> from PIL import Image
         >>> use_style()
         >>> fig = Figure(figsize=(FULL_WIDTH, 2)); _ = fig.subplots().set_title("子育て広場")
-        >>> add_source(fig, "出典: テスト")
+        >>> add_source(fig, "出典：テスト")
         >>> with tempfile.TemporaryDirectory() as d:
         ...     first = [p.read_bytes() for p in save_figure(fig, "demo", notebook="99", folder=d)]
         ...     paths = save_figure(fig, "demo", notebook="99", folder=d)
         ...     same = first == [p.read_bytes() for p in paths]
-        >>> paths, same
-        (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True)
+        ...     size = Image.open(paths.png).size
+        >>> paths, same, size
+        (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True, (1950, 1440))
     """
-    width = fig.get_figwidth()
-    if not any(abs(width - w) < 0.01 for w in WIDTHS.values()):
-        raise ValueError(f"{notebook}_{name}: figure width {width} in is not a layout width {WIDTHS}")
-    if not any(t.get_text().startswith("出典") for t in fig.texts):
+    try:
+        figure_kind(fig)
+    except ValueError as e:
+        raise ValueError(f"{notebook}_{name}: {e}") from None
+    if not _has_source(fig):
         raise ValueError(f"{notebook}_{name}: no source line; call add_source(fig, ...) first")
+    fix_size(fig)
+    cut = cut_texts(fig)
+    if cut:
+        raise ValueError(f"{notebook}_{name}: text does not fit the {SIZES[figure_kind(fig)]} in canvas "
+                         f"(shorten or wrap it): {cut[:3]}")
     out = Path(folder) if folder is not None else FIGURES_DIR
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{notebook}_{name}"
     paths = FigurePaths(out / f"{stem}.png", out / f"{stem}.svg")
-    common = {"bbox_inches": "tight", "pad_inches": 0.1}
+    common = {"bbox_inches": None}  # the whole fixed canvas: never cropped to the contents
     meta = {**_PNG_METADATA, "Title": title or "", "Source": " ".join(tables or ()), "Comment": f"notebook {notebook}"}
     # rendered in memory, then each file written through a temporary sibling and os.replace: never
     # half-written, and a symlink or folder at the target is refused (helpers.outputs, README "Safety")
     from ..outputs import write_file_atomic
 
     png, svg = io.BytesIO(), io.BytesIO()
-    fig.savefig(png, format="png", dpi=300, metadata=meta, **common)
+    fig.savefig(png, format="png", dpi=PNG_DPI, metadata=meta, **common)
     fig.savefig(svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
     write_file_atomic(paths.png, png.getvalue())
     write_file_atomic(paths.svg, svg.getvalue())
     return paths
 
 
-def new_figure(layout: str = "full", height: float = 3.0, **subplots):
-    """``plt.subplots`` at the layout's width (``"full"`` or ``"half"``); returns ``(fig, ax)``.
+def new_figure(layout: str = "full", height: float | None = None, **subplots):
+    """``plt.subplots`` at the layout's fixed size (``"full"`` or ``"half"``, :data:`SIZES`), constrained layout.
+
+    ``height`` is accepted for old callers and ignored: every figure of a layout has the same size.
+    Returns ``(fig, ax)``.
 
     >>> import matplotlib.pyplot as plt
-    >>> fig, ax = new_figure("half", 2.5)
-    >>> bool(fig.get_figwidth() == HALF_WIDTH)
-    True
+    >>> fig, ax = new_figure("half")
+    >>> tuple(float(x) for x in fig.get_size_inches())
+    (3.2, 2.4)
     >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
-    return plt.subplots(figsize=(WIDTHS[layout], height), **subplots)
+    return plt.subplots(figsize=SIZES[layout], layout="constrained", **subplots)
 
 
 def add_source(fig, text: str) -> None:
-    """Write the source line (``出典: …``) under the figure, small and grey, wrapped to its width.
+    """Write the source line (``出典：…``) at the bottom of the figure, small and grey, wrapped to its width.
 
-    ``text`` should start with ``出典``; :func:`save_figure` refuses a figure without one.
+    The line is the figure's ``supxlabel``, so the constrained layout keeps room for it inside the
+    canvas (nothing is cropped or drawn outside). ``text`` should start with ``出典``;
+    :func:`save_figure` refuses a figure without one.
     """
     import textwrap
 
     per_line = int(fig.get_figwidth() * 72 / 7.5)  # about one full-width character per 7.5 pt at 7 pt
     wrapped = "\n".join(textwrap.wrap(text, per_line)) if len(text) > per_line else text
-    fig.text(0.0, 0.0, wrapped, ha="left", va="top", fontsize=7, color="#555555")
+    fig.supxlabel(wrapped, x=0.01, ha="left", va="bottom", fontsize=7, color="#555555")
 
 
 def show_figure(fig, alt: str) -> None:
@@ -261,7 +370,9 @@ def show_figure(fig, alt: str) -> None:
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
+    if any(abs(fig.get_figwidth() - w) < 0.01 for w in WIDTHS.values()):
+        fix_size(fig)  # shown as saved: the layout's fixed size, laid out inside the canvas
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", pad_inches=0.1, metadata=_PNG_METADATA)
+    fig.savefig(buf, format="png", dpi=100, bbox_inches=None, metadata=_PNG_METADATA)
     plt.close(fig)
     display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}})

@@ -113,6 +113,9 @@ def load_tables(folder: str | Path = CLEAN_DATA_DIR) -> CleanTables:
     missing = {"initiatives", "departments", "source_lines", "grade_legend"} - set(loaded)
     if missing:
         raise FileNotFoundError(f"{folder}: missing {sorted(missing)}; run `make data`")
+    from .names import register
+
+    register(loaded.get("reports"))  # the reports' display names for figures, sentences and tables
     return CleanTables(folder=folder, **loaded)
 
 

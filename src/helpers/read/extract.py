@@ -20,9 +20,13 @@ Vocabulary used below
 
 Layout rules (each one is a function below, each has a test):
 
-1. **Page furniture** — the column header (``目標 具体的な取り組み・事業 …`` up to
-   ``評価 コメント・課題等 備考``, possibly over several lines) starts a page and
-   names the three periods; ``〔評価の指標〕`` is the grade legend;
+1. **Page furniture** — the column header starts a page and names the three
+   periods.  It is read, not matched (:mod:`helpers.read.layout`): a line or run
+   of lines naming period columns (``2020年度（実績）``, ``令和3年度計画`` …) and a
+   grade column (評価), each printed name mapped to its role through one
+   vocabulary (``取組`` or ``具体的な取り組み・事業``, ``担当課`` or ``担当部署`` …),
+   or through the layout declared in the report's sidecar; a header without
+   備考 has no remarks (rule 7).  ``〔評価の指標〕`` is the grade legend;
    ``基本目標 …`` / ``分野別計画 …`` are footers naming the page's section. They
    may be printed before or after the body of their page.
 2. **Objective headings** ``（１）…`` start a new objective (目標).
@@ -47,7 +51,7 @@ Layout rules (each one is a function below, each has a test):
    the end of a page is either the *vertically merged initiative* of the rows
    on that page that print no initiative of their own (rows whose first line
    runs the full width of the summary column), or otherwise the remarks
-   (備考) of the page's last row.
+   (備考) of the page's last row — unplaced when the page's header names no 備考.
 
 Anything these rules cannot place is reported as *unplaced*, never dropped.
 
@@ -65,6 +69,19 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+from .layout import (
+    PERIOD_ROLES,
+    HeaderSpan,
+    Layout,
+    LayoutError,
+    find_headers,
+    header_names,
+    header_words,
+    is_period_label,
+    parse_fiscal_year,
+    period_status,
+)
 
 __all__ = [
     "Fragment",
@@ -88,9 +105,8 @@ __all__ = [
 # --------------------------------------------------------------------------
 # Layout vocabulary of this kind of report (not year- or section-specific).
 # --------------------------------------------------------------------------
-HEADER_START = "目標 具体的な取り組み・事業"  # first words of the column header
-HEADER_END = "備考"  # last column of the header; the header may wrap
-HEADER_MAX_LINES = 8  # a header longer than this is an error, not a header
+# The column header is read, not matched: its vocabulary, the era table and the rules that find it
+# are in helpers.read.layout (COLUMN_VOCABULARY, ERAS, find_headers, column_roles).
 LEGEND_MARK = "〔評価の指標〕"  # the grade legend printed on every page
 FOOTER_GOAL = "基本目標"  # footer: basic goal of the section
 FOOTER_PLAN = "分野別計画"  # footer: field plan of the section
@@ -99,12 +115,11 @@ GRADES = "ABCD"
 DEPARTMENT_SUFFIXES = (
     "課", "係", "室", "所", "局", "部", "会", "センター", "法人", "員", "団体", "組合",
 )
-PERIOD_KEYS = ("prior", "plan", "result")
+PERIOD_KEYS = PERIOD_ROLES  # prior, plan, result
 
 _OBJECTIVE_RE = re.compile(r"^[(]\s*(?P<no>\d{1,2})\s*[)]\s*(?P<title>\D.*)$")
 _GRADE_RE = re.compile(r"^[A-DＡ-Ｄ]$")
 _SPACES_RE = re.compile(r" +")
-_PERIOD_RE = re.compile(r"(?P<year>\d{4})年度")
 
 
 class ReportError(Exception):
@@ -122,6 +137,20 @@ class ReportError(Exception):
         shown = _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), self.path)
         where = f"{shown}:{line}" if line else shown  # a file name is echoed escaped, like report text
         super().__init__(f"{where}: {message}")
+
+    @classmethod
+    def from_layout(cls, path: str | Path, error: LayoutError, line: int | None = None) -> "ReportError":
+        """The refusal of a report whose column header (or declared layout) cannot be read.
+
+        Names the report's sidecar in the way forward (the ``"layout"`` JSON to add); every
+        reader (text dump, PDF) refuses a header the same way.
+
+        Args:
+            path: the report file.
+            error: what :mod:`helpers.read.layout` raised.
+            line: the line (or page) to blame when the error names none.
+        """
+        return cls(path, error.explain(_sidecar_name(str(path))), error.line or line)
 
 
 class Fragment(NamedTuple):
@@ -361,57 +390,40 @@ def _display_width(text: str) -> int:
 # Page furniture
 # --------------------------------------------------------------------------
 def parse_period_header(header: str, *, path: str | Path = "<text>", line: int | None = None) -> tuple[Period, Period, Period]:
-    """Name the three period columns from a column header as printed.
+    """Name the three period columns from a column header as printed (its lines joined by blanks).
 
-    Years and actual/estimate status come from the header itself, so a report
-    for other years needs no change.
+    Years and actual/estimate status come from the header itself, in any notation
+    (:func:`helpers.read.layout.parse_fiscal_year`), so a report for other years needs no change.
 
-    >>> p = parse_period_header("目標 具体的な取り組み・事業 概要 担当部署 2020年度（実績） 2021年度計画"
-    ...                         "2021年度実績（見込み）評価 コメント・課題等 備考")
+    >>> p = parse_period_header("目標 具体的な取り組み・事業 概要 担当部署 2020年度（実績） 2021年度計画 "
+    ...                         "2021年度実績 （見込み） 評価 コメント・課題等 備考")
     >>> [(x.key, x.year, x.status, x.label) for x in p]
     [('prior', 2020, 'actual', '2020年度（実績）'), ('plan', 2021, 'plan', '2021年度計画'), ('result', 2021, 'estimate', '2021年度実績（見込み）')]
-    >>> [x.status for x in parse_period_header("担当部署 2020年度（見込み） 2021年度計画 2021年度実績 評価")]
-    ['estimate', 'plan', 'actual']
+    >>> [(x.year, x.status) for x in parse_period_header("担当課 令和２年度（見込み） 令和３年度計画 R3年度実績 評価")]
+    [(2020, 'estimate'), (2021, 'plan'), (2021, 'actual')]
     """
-    norm = _nfkc(header)
-    starts = [m for m in _PERIOD_RE.finditer(norm)]
-    if len(starts) != 3:
-        raise ReportError(path, f"column header names {len(starts)} periods (…年度…), expected 3", line)
-    # map NFKC offsets back to printed text: NFKC keeps the length of these
-    # headers only if no compatibility character expands; use the NFKC text for
-    # parsing and cut the printed label at the same characters when possible.
+    names = [n for n in header_names(header_words(header)) if is_period_label(n)]
+    if len(names) != 3:
+        raise ReportError(path, f"column header names {len(names)} periods (…年度…), expected 3", line)
+    try:
+        return _periods(names, list(PERIOD_KEYS))
+    except LayoutError as e:
+        raise ReportError(path, e.message, line) from None
+
+
+def _periods(names: list[str], roles: list[str]) -> tuple[Period, Period, Period]:
+    """The period columns among a header's names (roles from :func:`helpers.read.layout.column_roles`)."""
     periods = []
-    for i, m in enumerate(starts):
-        end = starts[i + 1].start() if i + 1 < 3 else len(norm)
-        seg = norm[m.start():end]
-        seg = seg.split("評価")[0].strip()
-        if "計画" in seg:
-            status = "plan"
-        elif "見込" in seg:
-            status = "estimate"
-        elif "実績" in seg:
-            status = "actual"
-        else:
-            raise ReportError(path, f"period column '{seg}' says neither 計画, 実績 nor 見込み", line)
-        label = _printed_span(header, seg)
-        periods.append(Period(PERIOD_KEYS[i], int(m.group("year")), status, label))
+    for name, role in zip(names, roles):
+        if role not in PERIOD_KEYS:
+            continue
+        status = period_status(name, role=role)
+        if status is None:
+            raise LayoutError(f"period column '{name}' says neither 計画, 実績 nor 見込み")
+        periods.append(Period(role, parse_fiscal_year(name), status, name))
     if periods[1].status != "plan":
-        raise ReportError(path, f"second period column '{periods[1].label}' is not a plan (計画)", line)
+        raise LayoutError(f"second period column '{periods[1].label}' is not a plan (計画)")
     return tuple(periods)  # type: ignore[return-value]
-
-
-_PARSED_HEADERS: dict[str, tuple[Period, Period, Period]] = {}
-
-
-def _period_header_cached(header: str, path: str, line: int) -> tuple[Period, Period, Period]:
-    """:func:`parse_period_header`, once per header text (every page prints the same header; the
-    file and line only name a refusal, which is never cached)."""
-    got = _PARSED_HEADERS.get(header)
-    if got is None:
-        got = parse_period_header(header, path=path, line=line)
-        if len(_PARSED_HEADERS) < 256:
-            _PARSED_HEADERS[header] = got
-    return got
 
 
 def _printed_span(printed: str, nfkc_seg: str) -> str:
@@ -586,15 +598,16 @@ def _after_nth_token(text: str, n: int) -> str:
     return rest
 
 
-def _classify(lines: list[str], path: str) -> tuple[list, dict[int, str], list[str]]:
+def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[list, dict[int, str], list[HeaderSpan]]:
     """Turn lines into a stream of items; collect page furniture.
 
-    Returns the item stream, a map line_no -> boilerplate kind, and the text of
-    each page's header (index = page number).
+    ``spans`` are the column headers (:func:`helpers.read.layout.find_headers`): each starts a page.
+    Returns the item stream, a map line_no -> boilerplate kind, and the header of each page
+    (index = page number).
     """
     items: list = []
     boiler: dict[int, str] = {}
-    headers: list[tuple[int, str]] = []
+    header_at = {h.first - 1: h for h in spans}
     page = -1
     prev_content: str | None = None
     i = 0
@@ -605,23 +618,16 @@ def _classify(lines: list[str], path: str) -> tuple[list, dict[int, str], list[s
             items.append(_Blank(no))
             i += 1
             continue
-        norm = _nfkc(raw).strip(" \t")
-        if norm.startswith(HEADER_START):
+        if i in header_at:
             page += 1
-            parts, j = [raw], i
-            while HEADER_END not in _nfkc("".join(parts)):
-                j += 1
-                if j >= len(lines) or j - i >= HEADER_MAX_LINES:
-                    raise ReportError(path, f"column header does not end with '{HEADER_END}'", no)
-                parts.append(lines[j].strip(" \t"))
-            for k in range(i, j + 1):
-                if lines[k].strip(" \t"):
-                    boiler[k + 1] = "header"
-            headers.append((no, "".join(parts)))
+            h = header_at[i]
+            for k in h.lines:
+                boiler[k] = "header"
             items.append(_PageBreak(no, page))
             prev_content = None
-            i = j + 1
+            i = h.last
             continue
+        norm = _nfkc(raw).strip(" \t")
         if LEGEND_MARK in raw:
             boiler[no] = "legend"
         elif norm.startswith(FOOTER_GOAL + " ") or norm.startswith(FOOTER_PLAN + " "):
@@ -638,7 +644,7 @@ def _classify(lines: list[str], path: str) -> tuple[list, dict[int, str], list[s
         if boiler.get(no) in ("legend", "footer"):
             items.append(_Blank(no))  # furniture separates blocks like a blank line
         i += 1
-    return items, boiler, [h for h in headers]
+    return items, boiler, list(spans)
 
 
 # --------------------------------------------------------------------------
@@ -781,12 +787,14 @@ class _Tail:
     page_end: bool  # the extra block is the last thing on its page
 
 
-def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
+def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | None = None) -> Extraction:
     """Recover the table rows of one evaluation report.
 
     Args:
         text: the decoded report text.
         path: the file name, used in messages.
+        layout: the layout declared in the report's sidecar
+            (:func:`helpers.read.layout.declared_layout`), if any.
 
     Returns:
         An :class:`Extraction` with the rows (cells as source fragments), the
@@ -797,10 +805,13 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
     """
     path = str(path)
     lines = normalise_lines(split_lines(text), path=path)
-    items, boiler, headers = _classify(lines, path)
-    if not headers:
-        raise ReportError(path, f"no evaluation table: column header '{HEADER_START} …' not found")
-    first_header = headers[0][0]
+    try:
+        spans = find_headers(lines, declared=layout)
+        periods_by_page = [_periods_cached(h.names, h.roles) for h in spans]
+    except LayoutError as e:
+        raise ReportError.from_layout(path, e) from None
+    items, boiler, headers = _classify(lines, path, spans)
+    first_header = headers[0].first
     unplaced: list[Fragment] = []
     for it in items:  # items are in line order: stop at the first header
         if it.line_no >= first_header:
@@ -808,7 +819,6 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         if isinstance(it, Fragment):
             unplaced.append(it)
 
-    periods_by_page = [_period_header_cached(h, path, no) for no, h in headers]
     page_sections = _page_sections(lines, boiler, headers, path)
     sections: list[tuple[str, str]] = []
     for s in page_sections:
@@ -925,7 +935,7 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         raise _truncated(path, rows, min(f.line_no for f in frags), have, missing, len(lines))
     tails.append(tail)
 
-    _resolve_tails(rows, tails, unplaced)
+    _resolve_tails(rows, tails, unplaced, {p for p, h in enumerate(headers) if "remarks" in h.roles})
     _refuse_repeated_rows(rows, path)
     placed = {(f.line_no, f.part) for r in rows for frags in r.cells.values() for f in frags}
     placed |= {(f.line_no, f.part) for f in unplaced}
@@ -955,6 +965,19 @@ def extract_report(text: str, *, path: str | Path = "<text>") -> Extraction:
         periods_by_page=periods_by_page,
         sections=sections,
     )
+
+
+@lru_cache(maxsize=256)
+def _periods_cached(names: tuple[str, ...], roles: tuple[str, ...]) -> tuple[Period, Period, Period]:
+    return _periods(list(names), list(roles))
+
+
+def _sidecar_name(path: str) -> str:
+    """How a refusal names the report's sidecar, where the analyst declares a layout."""
+    if path.startswith("<"):
+        return "the report's sidecar <stem>.meta.json"
+    p = Path(path)
+    return f"the report's sidecar {p.with_name(p.stem + '.meta.json')}"
 
 
 def _cut_head(tail: _Tail, rows: list[RawRow]) -> bool:
@@ -1084,8 +1107,12 @@ def _split_head(initiative_block: list[Fragment] | None, head: list[Fragment]) -
     return [first], head[1:], True
 
 
-def _resolve_tails(rows: list[RawRow], tails: list[_Tail], unplaced: list[Fragment]) -> None:
-    """Rule 7: comments, remarks and vertically merged initiatives."""
+def _resolve_tails(rows: list[RawRow], tails: list[_Tail], unplaced: list[Fragment], remarks_pages: set[int]) -> None:
+    """Rule 7: comments, remarks and vertically merged initiatives.
+
+    ``remarks_pages``: the pages whose column header names a remarks (備考) column; on the other
+    pages a block after the last comment is a merged initiative or unplaced, never remarks.
+    """
     rows_of_page: dict[int, list[RawRow]] = {}
     for r in rows:
         rows_of_page.setdefault(r.page, []).append(r)
@@ -1111,8 +1138,11 @@ def _resolve_tails(rows: list[RawRow], tails: list[_Tail], unplaced: list[Fragme
                 r.layout_notes.append(
                     f"initiative printed once for {len(merged)} rows (vertically merged cell) at line {block[0].line_no}"
                 )
-        else:
+        elif row.page in remarks_pages:
             row.cells["remarks"] = list(block)
+        else:  # the page's header names no 備考 column: the block is no cell of the table
+            unplaced += block
+            row.layout_notes.append("a block after the comment, but the column header names no remarks (備考) column")
     for r in rows:
         if not r.cells["initiative"]:
             unplaced += r.cells["summary"]
@@ -1140,9 +1170,9 @@ def _rows_without_initiative(page_rows: list[RawRow]) -> list[RawRow]:
     return [r for r in cands if not r.cells["initiative"] or _display_width(r.head_first.text) >= widest]
 
 
-def _page_sections(lines: list[str], boiler: dict[int, str], headers: list[tuple[int, str]], path: str) -> list[tuple[str, str]]:
+def _page_sections(lines: list[str], boiler: dict[int, str], headers: list[HeaderSpan], path: str) -> list[tuple[str, str]]:
     """Section (basic goal, field plan) of every page, from its footers."""
-    starts = [no for no, _ in headers] + [len(lines) + 1]
+    starts = [h.first for h in headers] + [len(lines) + 1]
     out = []
     for p in range(len(headers)):
         goals, plans = set(), set()

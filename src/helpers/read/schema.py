@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GRADE_ORDER", "Column", "SCHEMA", "TABLE_DESCRIPTIONS", "columns_of", "dictionary_rows"]
+__all__ = ["GRADE_ORDER", "Column", "SCHEMA", "TABLE_DESCRIPTIONS", "TABLE_TITLES_JA", "CODES", "PRIMARY_KEYS",
+           "FOREIGN_KEYS", "columns_of", "dictionary_rows", "datapackage"]
 
 #: The grades of the report's legend, best first (A 目標を達成 … D ほとんど実施せず).
 GRADE_ORDER = ["A", "B", "C", "D"]
@@ -59,13 +60,19 @@ SCHEMA: dict[str, list[Column]] = {
         Column("initiative_merged", "取り組み名セル結合", "boolean", "",
                "取り組み名が縦に結合されたセルで、複数行に対してページ末尾に一度だけ印刷されている場合 True"),
         Column("summary", "概要", "string", "", "概要（印刷どおり）"),
-        Column("prior_year", "前年度", "integer", "年度", "第1期間列の年度（列見出しから）"),
+        Column("prior_year", "前年度", "integer", "年度",
+               "第1期間列の年度（西暦。列見出しの表記 2020年度・令和2年度・令和２年度・R2年度・令和元年度 などを西暦に換算。"
+               "印刷どおりの見出しは prior_label）"),
         Column("prior_status", "前年度の区分", "category", "",
                "第1期間列が実績なら actual、見込みなら estimate（列見出しから）"),
-        Column("plan_year", "計画年度", "integer", "年度", "計画列の年度（列見出しから）"),
-        Column("result_year", "実績年度", "integer", "年度", "第3期間列の年度（列見出しから）"),
+        Column("prior_label", "前年度の列見出し", "string", "", "第1期間列の列見出し（印刷どおり。例 2020年度（実績）、令和2年度実績）"),
+        Column("plan_year", "計画年度", "integer", "年度", "計画列の年度（西暦に換算。印刷どおりの見出しは plan_label）"),
+        Column("plan_label", "計画の列見出し", "string", "", "計画列の列見出し（印刷どおり。例 2021年度計画、令和3年度計画）"),
+        Column("result_year", "実績年度", "integer", "年度", "第3期間列の年度（西暦に換算。印刷どおりの見出しは result_label）"),
         Column("result_status", "実績の区分", "category", "",
                "第3期間列が実績なら actual、実績（見込み）なら estimate（列見出しから）"),
+        Column("result_label", "実績の列見出し", "string", "",
+               "第3期間列の列見出し（印刷どおり。例 2021年度実績（見込み）、R3年度実績）"),
         Column("prior_text", "前年度（本文）", "string", "", "第1期間列のセル（印刷どおり、行を区切りなしで連結）"),
         Column("plan_text", "計画（本文）", "string", "", "計画列のセル（同上）"),
         Column("result_text", "実績（本文）", "string", "", "第3期間列のセル（同上）"),
@@ -170,6 +177,9 @@ SCHEMA: dict[str, list[Column]] = {
         Column("grade_d", "評価D", "integer", "行", "評価 D の行の数"),
         Column("municipality", "自治体", "string", "", "自治体名（サイドカーの municipality。なければ空欄、推測しない）"),
         Column("plan_name", "計画名", "string", "", "計画名（サイドカーの plan_name。なければ空欄）"),
+        Column("title", "報告書の表題", "string", "",
+               "報告書の表題（サイドカーの title、なければ report_title。なければ空欄、推測しない）。"
+               "自治体・表題・年度で報告書の表示名と出典を作る"),
         Column("lg_code", "全国地方公共団体コード", "string", "",
                "全国地方公共団体コード6桁（サイドカーの lg_code または local_government_code。なければ空欄）"),
         Column("sidecar", "サイドカー", "string", "", "読んだサイドカーのファイル名（<stem>.meta.json、なければ空欄）"),
@@ -264,3 +274,150 @@ def dictionary_rows() -> list[dict]:
         for table, cols in SCHEMA.items()
         for c in cols
     ]
+
+
+# --- the Frictionless data package (data/clean/datapackage.json) -----------------------------------
+
+#: Japanese title of each clean table (the workbook's sheet names)
+TABLE_TITLES_JA = {
+    "initiatives": "取り組み", "departments": "担当部署", "source_lines": "出典行", "grade_legend": "評価の指標",
+    "metrics": "数値", "trends": "指標の推移", "reports": "報告書", "links": "行の対応", "series": "年度別の数値",
+}
+
+#: the codes a category column may hold: (table, column) or column -> values (the descriptions above say
+#: what each means; the package declares them as an enum so a validator checks them)
+CODES: dict[object, tuple[str, ...]] = {
+    "grade": tuple(GRADE_ORDER), "rubric_grade": tuple(GRADE_ORDER),
+    "prior_status": ("actual", "estimate"), "result_status": ("actual", "estimate"),
+    ("reports", "prior_status"): ("actual", "estimate", "mixed"), ("reports", "result_status"): ("actual", "estimate", "mixed"),
+    "role": ("cell", "header", "legend", "footer", "objective", "unplaced"),
+    "period": ("prior", "plan", "result"),
+    ("metrics", "status"): ("actual", "plan", "estimate"), ("metrics", "kind"): ("amount", "qualitative"),
+    ("series", "kind"): ("actual", "estimate", "plan"),
+    "method": ("exact", "fuzzy", "override", "none"),
+    ("links", "status"): ("accepted", "to_review", "forbidden", "unlinked"),
+}
+
+#: the columns that identify a row (never empty, unique). trends, links and series have no such key:
+#: their natural keys hold empty fields (an unlabelled indicator, an unpaired row).
+PRIMARY_KEYS: dict[str, list[str]] = {
+    "initiatives": ["initiative_id"],
+    "departments": ["initiative_id", "department_no"],
+    "source_lines": ["report", "line_no", "part"],
+    "grade_legend": ["grade"],
+    "metrics": ["initiative_id", "period", "item_no"],
+    "reports": ["report"],
+}
+
+_TO_INITIATIVE = ("initiatives", ["initiative_id"])
+_TO_REPORT = ("reports", ["report"])
+_TO_GRADE = ("grade_legend", ["grade"])
+#: (table, columns) -> (referenced table, its columns); an empty field refers to nothing
+FOREIGN_KEYS: list[tuple[str, list[str], str, list[str]]] = [
+    ("initiatives", ["report"], *_TO_REPORT),
+    ("initiatives", ["relisted_of"], *_TO_INITIATIVE),
+    ("initiatives", ["grade"], *_TO_GRADE),
+    ("departments", ["initiative_id"], *_TO_INITIATIVE),
+    ("departments", ["report"], *_TO_REPORT),
+    ("source_lines", ["report"], *_TO_REPORT),
+    ("source_lines", ["initiative_id"], *_TO_INITIATIVE),
+    ("metrics", ["initiative_id"], *_TO_INITIATIVE),
+    ("metrics", ["report"], *_TO_REPORT),
+    ("trends", ["initiative_id"], *_TO_INITIATIVE),
+    ("trends", ["report"], *_TO_REPORT),
+    ("trends", ["grade"], *_TO_GRADE),
+    ("trends", ["rubric_grade"], *_TO_GRADE),
+    ("reports", ["previous_report"], *_TO_REPORT),
+    ("links", ["report_a"], *_TO_REPORT),
+    ("links", ["report_b"], *_TO_REPORT),
+    ("links", ["initiative_id_a"], *_TO_INITIATIVE),
+    ("links", ["initiative_id_b"], *_TO_INITIATIVE),
+    ("series", ["report"], *_TO_REPORT),
+    ("series", ["initiative_id"], *_TO_INITIATIVE),
+]
+
+_TYPES = {"string": "string", "category": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+#: how the CSVs are written (helpers.outputs.CSV_OPTIONS, csv_bytes): said in the package so that a
+#: validator reads them as they are
+CSV_NOTE = (
+    "UTF-8（BOM付き）、区切りはカンマ、改行は LF、見出し1行（ASCII の列名）。空欄は欠損値。真偽値は True / False。"
+    "数値は桁区切りなし、小数は最大4桁。文字列が = + - @ ＝ ＋ － ＠ ' TAB CR LF で始まる値には、Excel が式として"
+    "実行しないよう先頭に ' を1つ付けている（CSV インジェクション対策。helpers.load_tables() はその1文字だけを外す）。"
+    "したがって文字列の値は、その先頭の ' を含めて検証される"
+)
+
+
+def _field(table: str, c: Column) -> dict:
+    field: dict = {"name": c.name, "type": _TYPES[c.dtype], "title": c.name_ja, "description": c.description}
+    if c.unit:
+        field["unit"] = c.unit  # 単位 (年度, 行, 比率, unit 列 = the unit is in the row's unit column)
+    if c.dtype == "boolean":
+        field["trueValues"], field["falseValues"] = ["True"], ["False"]
+    codes = CODES.get((table, c.name)) or CODES.get(c.name) if c.dtype == "category" else None
+    if codes:
+        field["constraints"] = {"enum": list(codes)}
+    if c.name in PRIMARY_KEYS.get(table, []):
+        field.setdefault("constraints", {})["required"] = True
+    return field
+
+
+def _resource(table: str, fields: list[dict], description: str, title: str, present: set[str]) -> dict:
+    schema: dict = {"fields": fields, "missingValues": [""]}
+    if table in PRIMARY_KEYS:
+        schema["primaryKey"] = list(PRIMARY_KEYS[table])
+    fks = [{"fields": cols, "reference": {"resource": "" if ref == table else ref, "fields": ref_cols}}
+           for t, cols, ref, ref_cols in FOREIGN_KEYS if t == table and ref in present]
+    if fks:
+        schema["foreignKeys"] = fks
+    return {
+        "profile": "tabular-data-resource", "name": table.replace("_", "-"), "path": f"{table}.csv",
+        "title": title, "description": f"{description}。{CSV_NOTE}。",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True},
+        "schema": schema,
+    }
+
+
+def datapackage(tables: list[str], *, sources: list[dict] | None = None, dictionary: bool = True) -> dict:
+    """The Frictionless (Tabular) Data Package of a clean-tables folder, from :data:`SCHEMA`.
+
+    One resource per table written (``{table}.csv``) with its fields' types, Japanese titles,
+    descriptions and units, the codes of category columns (enum), primary and foreign keys
+    (:data:`PRIMARY_KEYS`, :data:`FOREIGN_KEYS`, only between tables of the folder), and the CSV
+    dialect and encoding as written (UTF-8 with BOM, the leading ``'`` of the injection escape:
+    :data:`CSV_NOTE`); the data dictionary as a resource too. ``sources`` are the reports read
+    (title, file, ``sha256:`` hash). ``licenses`` is left empty for the publisher to fill.
+
+    >>> dp = datapackage(["reports", "initiatives"])
+    >>> [r["name"] for r in dp["resources"]], dp["resources"][1]["schema"]["primaryKey"]
+    (['reports', 'initiatives', 'data-dictionary'], ['initiative_id'])
+    >>> dp["resources"][1]["schema"]["foreignKeys"][0]
+    {'fields': ['report'], 'reference': {'resource': 'reports', 'fields': ['report']}}
+    """
+    present = set(tables)
+    resources = []
+    for table in tables:
+        fields = [_field(table, c) for c in SCHEMA[table]]
+        resources.append(_resource(table, fields, TABLE_DESCRIPTIONS[table], TABLE_TITLES_JA.get(table, table), present))
+    for r in resources:  # a foreign key names the referenced resource by its name
+        for fk in r["schema"].get("foreignKeys", []):
+            if fk["reference"]["resource"]:
+                fk["reference"]["resource"] = fk["reference"]["resource"].replace("_", "-")
+    if dictionary:
+        dd_fields = [{"name": k, "type": "string", "title": ja} for k, ja in
+                     (("table", "表"), ("table_description", "表の説明"), ("column", "列名"), ("name_ja", "項目名"),
+                      ("dtype", "型"), ("unit", "単位"), ("description", "説明"))]
+        resources.append(_resource("data_dictionary", dd_fields, "各表の列の定義（項目名・型・単位・説明）", "データ辞書", present))
+    return {
+        "profile": "tabular-data-package",
+        "name": "minami-welfare-eval-clean-tables",
+        "title": "地域福祉計画 進捗状況評価の表（読み取り結果）",
+        "description": (
+            "進捗状況評価報告書のテキストから python -m helpers clean（make data）が作った表。"
+            "列の意味・単位は各フィールドと data_dictionary.csv に、読んだ報告書は sources（SHA-256 付き）にある。"
+            f"{CSV_NOTE}。ライセンス（licenses）は公開者が記入する（このツールは定めない）。"
+        ),
+        "licenses": [],
+        "sources": list(sources or []),
+        "resources": resources,
+    }

@@ -15,8 +15,10 @@ __all__ = ["SIDECAR_SUFFIX", "SIDECAR_KEYS", "sidecar_path", "load_sidecar", "re
 
 SIDECAR_SUFFIX = ".meta.json"
 #: sidecar key -> reports.csv column
-SIDECAR_KEYS = {"municipality": "municipality", "plan_name": "plan_name", "lg_code": "lg_code", "series": "series"}
-_LG_CODE_ALIASES = ("lg_code", "local_government_code")
+SIDECAR_KEYS = {"municipality": "municipality", "plan_name": "plan_name", "title": "title", "lg_code": "lg_code",
+                "series": "series"}
+#: key -> the names read for it, first present wins (older sidecars use the longer names)
+_ALIASES = {"lg_code": ("lg_code", "local_government_code"), "title": ("title", "report_title")}
 
 
 def sidecar_path(report_path: str | Path) -> Path:
@@ -60,7 +62,7 @@ def read_sidecar(report_path: str | Path) -> dict[str, str | None]:
     if data is None:
         return out
     for key in SIDECAR_KEYS:
-        names = _LG_CODE_ALIASES if key == "lg_code" else (key,)
+        names = _ALIASES.get(key, (key,))
         value = next((data[n] for n in names if data.get(n) not in (None, "")), None)
         if value is not None and not isinstance(value, str):
             raise ReportError(path, f"sidecar key '{key}' must be a string, got {type(value).__name__}")

@@ -1,0 +1,586 @@
+"""What a welfare reviewer asks next: plan ambition, rates, what the grades rest on, next-year actions, queries.
+
+Each function reads the clean tables (and the rules of :mod:`helpers.analyse.analysis` and
+:mod:`helpers.analyse.events`) and returns one table a notebook shows, saves and renders prose from:
+
+- :func:`plan_ambition`: plans set below the previous year's result (an A is then easy to reach);
+- :func:`rates_per_session` and :func:`daily_averages`: people per session and per open day, where
+  the cells or the comment print both numbers (a total hides a change of sessions or open days);
+- :func:`grade_basis` and :func:`counting_rules`: what each grade rests on (a measured plan, words
+  only, a 見込み), and the grade counts under the three ways of counting （再掲） rows;
+- :func:`next_year_actions` and :func:`cancellation_followup`: the commitments stated in comments,
+  and the activities not held, with whether a substitute is named and whether it is the second year;
+- :func:`cancellation_check`: printed cancellation counts against plan and result (rows 2/5/7);
+- :func:`ward_queries`: the contradictions the report cannot settle, each with its lines and the
+  question for the responsible 課.
+
+Derived numbers (computed, not printed) are always in columns named ``*_derived`` or flagged so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from .analysis import (
+    activity_key,
+    indicator_status,
+    measured_achievement,
+    relisted_decisions,
+    row_items,
+    same_activity,
+    same_figures_once,
+    session_totals,
+    without_duplicates,
+)
+from .events import covid_events, fully_cancelled
+
+__all__ = [
+    "plan_ambition",
+    "rates_per_session",
+    "daily_averages",
+    "grade_basis",
+    "BASIS_JA",
+    "counting_rules",
+    "next_year_actions",
+    "cancellation_followup",
+    "SUBSTITUTE_TERMS",
+    "cancellation_check",
+    "ward_queries",
+]
+
+
+def _nfkc(text) -> str:
+    return unicodedata.normalize("NFKC", text) if isinstance(text, str) else ""
+
+
+def _departments(tables) -> pd.Series:
+    return tables.departments.groupby("initiative_id", sort=False)["department"].agg("・".join)
+
+
+def _counted(tables) -> pd.DataFrame:
+    return without_duplicates(tables.initiatives, relisted_decisions(tables.initiatives, tables.departments))
+
+
+# --- plan ambition ---------------------------------------------------------------------------------
+
+def plan_ambition(tables) -> pd.DataFrame:
+    """Every indicator with a prior-year figure and a plan in the same unit: was the plan set below it?
+
+    A plan below the previous year's result (育児相談会 18回 → plan 12回, lines 20 and 28; 就労支援対象者
+    28人 → 20人, 就職者 16人 → 10人, lines 468–473) makes a high achievement easy; the plan may still be
+    realistic (the prior year may have been unusual). A prior figure marked 予定 is not a result and is
+    left out. Only the rows counted once (no duplicate （再掲）) are listed.
+
+    Returns:
+        report, row_no, initiative, indicator, unit, prior_value, prior_status, plan_value, result_value,
+        plan_vs_prior (plan ÷ prior − 1), below_prior, grade, result_status, initiative_id.
+    """
+    st = indicator_status(tables)
+    ini = _counted(tables).set_index("initiative_id")
+    d = st[st["prior_value"].notna() & st["plan_value"].notna() & (st["prior_value"] > 0)
+           & ~st["prior_is_plan_only"] & st["initiative_id"].isin(ini.index)
+           & ~st["indicator"].map(activity_key).str.startswith("うち")].copy()  # うち: a subset of the figure before
+    d["report"] = d["initiative_id"].map(ini["report"])
+    d["initiative"] = d["initiative_id"].map(ini["initiative"])
+    d["prior_status"] = d["initiative_id"].map(ini["prior_status"]).astype(str)
+    d["result_status"] = d["initiative_id"].map(ini["result_status"]).astype(str)
+    d["grade"] = d["initiative_id"].map(ini["grade"]).astype(str)
+    d["plan_vs_prior"] = (d["plan_value"].astype(float) / d["prior_value"].astype(float) - 1).round(4)
+    d["below_prior"] = d["plan_value"] < d["prior_value"]
+    cols = ["report", "row_no", "initiative", "indicator", "unit", "prior_value", "prior_status", "plan_value",
+            "result_value", "plan_vs_prior", "below_prior", "grade", "result_status", "initiative_id"]
+    return d.sort_values(["report", "row_no"], kind="stable")[cols].reset_index(drop=True)
+
+
+# --- rates -------------------------------------------------------------------------------------------
+
+def rates_per_session(tables) -> pd.DataFrame:
+    """People per session, per period, where a row prints both for one activity in the same cell.
+
+    子育て広場 33回・延べ354人 (line 51) is 10.7 people per session, 38回・397人 (line 64) 10.4: the total
+    rose by 12 %, the attendance per session did not. A result delivered in another form or only
+    scheduled has no comparable rate; the same figures printed in two rows (rows 2 and 7) are listed
+    once (``same_as_row``). Rates are derived (people ÷ sessions), never printed.
+
+    Returns:
+        report, row_no, activity, status, prior_people, prior_sessions, prior_per_session_derived,
+        plan_people, plan_sessions, plan_per_session_derived, result_people, result_sessions,
+        result_per_session_derived, change_per_session_derived (result ÷ prior − 1, comparable rows only),
+        same_as_row, initiative_id.
+    """
+    st = indicator_status(tables)
+    counted = set(_counted(tables)["initiative_id"])
+    st = st[st["initiative_id"].isin(counted)]
+    people = st[st["unit"].isin(["人", "名"])]
+    sessions = st[st["unit"] == "回"]
+    rows = []
+    for p in people.itertuples():
+        s = sessions[(sessions["initiative_id"] == p.initiative_id)
+                     & sessions["indicator"].map(lambda x, i=p.indicator: (x == i) or same_activity(x, i))]
+        if s.empty or bool(s["each"].any()):
+            continue
+        s = s.iloc[0]
+        rec = {"report": tables.initiatives.set_index("initiative_id").at[p.initiative_id, "report"],
+               "row_no": p.row_no, "activity": p.indicator, "status": p.status, "initiative_id": p.initiative_id}
+        for per in ("prior", "plan", "result"):
+            n, k = getattr(p, f"{per}_value"), s[f"{per}_value"]
+            if per == "prior" and (p.prior_is_plan_only or s["prior_is_plan_only"]):
+                n = pd.NA  # 57人の予定 (lines 861-862): a plan, not an attendance
+            rec[f"{per}_people"], rec[f"{per}_sessions"] = n, k
+            rec[f"{per}_per_session_derived"] = round(float(n) / float(k), 2) if pd.notna(n) and pd.notna(k) and k else pd.NA
+        comparable = p.status == "held" and not p.period_differs and pd.notna(rec["prior_per_session_derived"]) \
+            and pd.notna(rec["result_per_session_derived"])
+        rec["change_per_session_derived"] = round(rec["result_per_session_derived"] / rec["prior_per_session_derived"] - 1, 4) \
+            if comparable else pd.NA
+        if any(pd.notna(rec[f"{per}_per_session_derived"]) for per in ("prior", "result")):
+            rows.append(rec)
+    cols = ["report", "row_no", "activity", "status", "prior_people", "prior_sessions", "prior_per_session_derived",
+            "plan_people", "plan_sessions", "plan_per_session_derived", "result_people", "result_sessions",
+            "result_per_session_derived", "change_per_session_derived", "same_as_row", "initiative_id"]
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    out["same_as_row"] = same_figures_once(out.rename(columns={"activity": "indicator", "prior_people": "prior_value",
+                                                               "plan_people": "plan_value", "result_people": "result_value"})
+                                           .assign(unit="人"))
+    for c in ("prior_per_session_derived", "plan_per_session_derived", "result_per_session_derived",
+              "change_per_session_derived"):
+        out[c] = out[c].astype("Float64")
+    return out[cols].sort_values(["report", "row_no"], kind="stable").reset_index(drop=True)
+
+
+_DAILY = re.compile(r"([^、,。()（）0-9]+?)(\d+(?:\.\d+)?)人\((前年度と同数|前年度比[+＋\-−]?\d+(?:\.\d+)?[%％])\)")
+
+
+def daily_averages(tables) -> pd.DataFrame:
+    """Per-open-day averages printed in a comment (``1日平均は白根つくし園20人（前年度と同数）、…``, lines 307–309).
+
+    Each printed average is set beside the row's total for the same facility (``白根つくし園利用者数``),
+    with the prior-year average implied by the printed comparison (前年度と同数: the same; 前年度比＋12％:
+    result ÷ 1.12, rounded as printed) and the open days implied by total ÷ average. Every implied number
+    is derived, not printed: the comparison is rounded to a whole percent.
+
+    Returns:
+        report, row_no, facility, result_per_day (printed), comparison (printed), prior_per_day_derived,
+        prior_total, result_total, total_change (result ÷ prior − 1), per_day_change_derived,
+        prior_open_days_derived, result_open_days_derived, source_lines, initiative_id.
+    """
+    ini = tables.initiatives
+    tr = tables.trends
+    s = tables.source_lines
+    rows = []
+    for rec in ini[ini["comment"].fillna("").str.contains("1日平均|１日平均")].to_dict("records"):
+        text = _nfkc(rec["comment"])
+        part = text[text.index("1日平均"):]
+        com = s[(s["initiative_id"] == rec["initiative_id"]) & (s["field"] == "comment")].sort_values("line_no")
+        lines, on = [], False
+        for no, line in zip(com["line_no"].astype(int), com["text"].map(_nfkc)):
+            on = on or "1日平均" in line
+            if on:
+                lines.append(no)
+                if "。" in line:
+                    break
+        for m in _DAILY.finditer(part):
+            name = re.sub(r"^(?:1?日平均は|は)", "", m.group(1)).strip("、, ")
+            per_day, comparison = float(m.group(2)), m.group(3)
+            if comparison == "前年度と同数":
+                prior_pd, change_pd = per_day, 0.0
+            else:
+                pct = float(re.search(r"([+\-−]?\d+(?:\.\d+)?)", comparison.replace("＋", "+")).group(1).replace("−", "-"))
+                prior_pd, change_pd = per_day / (1 + pct / 100), pct / 100
+            total = tr[(tr["initiative_id"] == rec["initiative_id"]) & tr["indicator"].map(lambda x, n=name: same_activity(x, n))]
+            total = total[total["unit"] == "人"]
+            pt = float(total["prior_value"].iloc[0]) if len(total) and pd.notna(total["prior_value"].iloc[0]) else None
+            rt = float(total["result_value"].iloc[0]) if len(total) and pd.notna(total["result_value"].iloc[0]) else None
+            rows.append({
+                "report": rec["report"], "row_no": rec["row_no"], "facility": name, "result_per_day": per_day,
+                "comparison": comparison, "prior_per_day_derived": round(prior_pd, 1), "prior_total": pt, "result_total": rt,
+                "total_change": round(rt / pt - 1, 4) if pt and rt else pd.NA, "per_day_change_derived": round(change_pd, 4),
+                "prior_open_days_derived": round(pt / prior_pd, 1) if pt else pd.NA,
+                "result_open_days_derived": round(rt / per_day, 1) if rt else pd.NA,
+                "source_lines": ",".join(map(str, sorted(set(lines)))), "initiative_id": rec["initiative_id"],
+            })
+    cols = ["report", "row_no", "facility", "result_per_day", "comparison", "prior_per_day_derived", "prior_total",
+            "result_total", "total_change", "per_day_change_derived", "prior_open_days_derived", "result_open_days_derived",
+            "source_lines", "initiative_id"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --- what the grades rest on -------------------------------------------------------------------------
+
+#: what a row's grade rests on (Japanese, for tables and prose)
+BASIS_JA = {
+    "measured": "計画の数値と実績で測れる",
+    "scheduled": "実績が予定のみ",
+    "plan_unmeasurable": "計画に数値はあるが実績と対応しない",
+    "no_numeric_plan": "計画に数値がない（文章のみ）",
+}
+
+
+def grade_basis(tables) -> pd.DataFrame:
+    """Per row counted once: what its printed grade can rest on.
+
+    ``basis``: ``measured`` (a numeric plan met by a result: :func:`helpers.analyse.analysis.measured_achievement`),
+    ``scheduled`` (the planned result is only scheduled), ``plan_unmeasurable`` (a plan number that no
+    result number answers: ``各地区保健会で事業を1回以上`` (line 903), ``勉強会 2回`` against ``圏域１回・地区３回``
+    (lines 1170–1174)), ``no_numeric_plan`` (the plan cell gives words only: ``全戸``, ``随時``,
+    ``…の開催``). ``on_estimate`` marks a result column headed 見込み (the grade rests on an estimate),
+    ``scheduled_items`` counts results printed as 予定.
+
+    Returns:
+        report, row_no, initiative, grade, basis, basis_ja, on_estimate, scheduled_items, items, items_measured,
+        mean_achievement, plan_text, initiative_id.
+    """
+    ini = _counted(tables)
+    ach = measured_achievement(tables).set_index("initiative_id")
+    plan_amounts = tables.metrics[(tables.metrics["period"] == "plan") & (tables.metrics["kind"] == "amount")]
+    has_plan = set(plan_amounts["initiative_id"])
+    out = ini[["report", "row_no", "initiative", "grade", "result_status", "plan_text", "initiative_id"]].copy()
+    out["grade"] = out["grade"].astype(str)
+    status = out["initiative_id"].map(ach["status"])
+    out["basis"] = [
+        "measured" if s == "measured" else "scheduled" if s == "scheduled"
+        else "plan_unmeasurable" if rid in has_plan else "no_numeric_plan"
+        for rid, s in zip(out["initiative_id"], status)]
+    out["basis_ja"] = out["basis"].map(BASIS_JA)
+    out["on_estimate"] = out["result_status"].astype(str) == "estimate"
+    out["scheduled_items"] = out["initiative_id"].map(ach["scheduled_only"]).fillna(0).astype(int)
+    out["items"] = out["initiative_id"].map(row_items(tables).set_index("initiative_id")["items"]).fillna(0).astype(int)
+    out["items_measured"] = out["initiative_id"].map(ach["items_measured"]).fillna(0).astype(int)
+    out["mean_achievement"] = out["initiative_id"].map(ach["mean_achievement"]).astype("Float64")
+    cols = ["report", "row_no", "initiative", "grade", "basis", "basis_ja", "on_estimate", "scheduled_items", "items",
+            "items_measured", "mean_achievement", "plan_text", "initiative_id"]
+    return out[cols].sort_values(["report", "row_no"], kind="stable").reset_index(drop=True)
+
+
+def counting_rules(tables) -> pd.DataFrame:
+    """Grade counts under the three ways of counting （再掲） rows, side by side.
+
+    ``printed``: every printed row (56 in the 2021 report); ``counted``: duplicates of their original
+    removed, a （再掲） row describing another activity kept (the notebooks' rule, 53);
+    ``no_relisted``: every （再掲） row removed (51), as a city summary that counts each printed
+    initiative once would.
+
+    Returns:
+        report, counting, A, B, C, D, total.
+    """
+    ini = tables.initiatives
+    sets = {"printed": ini, "counted": _counted(tables), "no_relisted": ini[~ini["is_relisted"].astype(bool)]}
+    rows = []
+    for name, df in sets.items():
+        for report, g in df.groupby("report", sort=True):
+            grades = g["grade"].astype(str)
+            rows.append({"report": report, "counting": name, **{x: int((grades == x).sum()) for x in "ABCD"}, "total": len(g)})
+    return pd.DataFrame(rows, columns=["report", "counting", "A", "B", "C", "D", "total"])
+
+
+# --- next-year actions and cancelled activities ------------------------------------------------------
+
+_NEXT = re.compile(r"次年度|新年度|来年度|今後")
+_NOT_NEXT = re.compile(r"次年度申請")  # 次年度申請書類: next year's application forms, handled this year
+
+
+def next_year_actions(tables) -> pd.DataFrame:
+    """Commitments for the next year or later, as stated in the comments, one per sentence.
+
+    A sentence naming 次年度・新年度・来年度 or 今後 is a commitment (``次年度は対象者を第2子以上の母親とする
+    BP2を新たに実施``, lines 81–83; ``新年度は、糖尿病予防教室を糖尿病予防相談会に変更``, 890–891; ``今後の
+    実施方法について受託事業者と協議``, 648–649); ``次年度申請`` (next year's application forms, handled
+    this March: lines 1019, 1039) is not. A sentence that follows one and ends in a plan (``…変更し、
+    重点化して実施する``, lines 827–828) belongs to it. ``kind``: 実施・変更 (a stated action), 検討・協議
+    (to be decided), 必要性 (a need, no action stated).
+
+    Returns:
+        report, row_no, initiative, departments, horizon (次年度 / 今後), kind, statement (as printed, NFKC),
+        grade, initiative_id — rows counted once (no duplicate （再掲）).
+    """
+    ini = _counted(tables)
+    depts = _departments(tables)
+    rows = []
+    for rec in ini.to_dict("records"):
+        text = _nfkc(rec["comment"])
+        sentences = [x for x in re.split(r"(?<=。)", text) if x.strip()]
+        follow = False
+        for sent in sentences:
+            core = re.sub(r"^[(（][^)）]*[)）]", "", sent).strip()  # a leading （実施方法は検討中） belongs to the sentence before
+            hit = _NEXT.search(core) and not _NOT_NEXT.search(core[_NEXT.search(core).start():][:6])
+            if not hit and not (follow and re.search(r"(?:する|していく|予定)[。]?$", core)):
+                follow = False
+                if rows and rows[-1]["initiative_id"] == rec["initiative_id"] and sent.startswith(("(", "（")):
+                    rows[-1]["statement"] += sent[: len(sent) - len(core)].strip()
+                continue
+            start = max(core.rfind(c, 0, _NEXT.search(core).start()) for c in ")）") + 1 if hit else 0
+            statement = core[start:].strip()
+            if rows and rows[-1]["initiative_id"] == rec["initiative_id"] and sent.startswith(("(", "（")):
+                rows[-1]["statement"] += sent[: len(sent) - len(core)].strip()
+            horizon = "次年度" if re.search(r"次年度|新年度|来年度", statement) else ("今後" if hit else rows[-1]["horizon"])
+            kind = ("検討・協議" if re.search(r"検討|協議", statement) else
+                    "必要性" if re.search(r"必要|大切", statement) else "実施・変更")
+            rows.append({"report": rec["report"], "row_no": rec["row_no"], "initiative": rec["initiative"],
+                         "departments": depts.get(rec["initiative_id"], ""), "horizon": horizon, "kind": kind,
+                         "statement": statement, "grade": str(rec["grade"]), "initiative_id": rec["initiative_id"]})
+            follow = True
+    cols = ["report", "row_no", "initiative", "departments", "horizon", "kind", "statement", "grade", "initiative_id"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+#: words that name a substitute for a cancelled activity (代替として…, 代わりに…, ビデオ収録, オンライン …)
+SUBSTITUTE_TERMS = ("代替", "代わり", "ビデオ", "オンライン", "書面", "電話", "個別相談に変更")
+
+
+def cancellation_followup(tables) -> pd.DataFrame:
+    """Each activity not held at all in the result year, with its substitute (if named) and its second year.
+
+    The activities are those of :func:`helpers.analyse.events.fully_cancelled` (counted once, no
+    collective nouns). A substitute is an adaptation event (:data:`SUBSTITUTE_TERMS`) in the same row and
+    year, or in another row of the same activity (関係機関合同研修会: the substitute course is printed in
+    row 13, line 378, not in row 18); ``two_years`` is True when the prior-year cell already reported it
+    cancelled (介護教室: "2年連続の中止", line 648).
+
+    Returns:
+        report, row_nos, activity, initiative, two_years, substitute (the clause, NFKC; '' when none),
+        next_step (the row's next-year statement, '' when none), source_lines, initiative_id.
+    """
+    ini = tables.initiatives
+    ev = covid_events(ini, tables.source_lines)
+    counted = set(_counted(tables)["initiative_id"])
+    ev_c = ev[ev["initiative_id"].isin(counted)]
+    full = fully_cancelled(ev_c, tables.trends)
+    row_id = ini.set_index(["report", "row_no"])["initiative_id"]
+    ry = ev["initiative_id"].map(ini.set_index("initiative_id")["result_year"])
+    adapted = ev[(ev["what"] == "adapted") & (ev["fiscal_year"] == ry)]
+    nxt = next_year_actions(tables)
+    planned_names = tables.trends.groupby("initiative_id")["indicator"].agg(lambda x: [i for i in x.dropna()])
+
+    def about(text: str, activity: str, ids: list, cancelled_here: int) -> bool:
+        """A clause is about the cancelled activity when it names it, or names none of the row's
+        activities in a row with one cancelled activity (代わりに、…資料の配布, line 1036)."""
+        if activity_key(activity) and activity_key(activity) in activity_key(text):
+            return True
+        others = [n for i in ids for n in planned_names.get(i, []) if len(activity_key(n)) >= 2]
+        return cancelled_here == 1 and not any(activity_key(n) in activity_key(text) for n in others)
+
+    out = []
+    for f in full.itertuples():
+        ids = [row_id.get((f.report, int(r))) for r in str(f.row_nos).split("・")]
+        n_here = int(full["initiative_id"].isin(ids).sum())
+        subs = adapted[adapted["initiative_id"].isin(ids) & adapted["activity"].isin(SUBSTITUTE_TERMS)]
+        subs = [c for c in subs["clause"] if about(c, f.activity, ids, n_here)]
+        steps = [x for x in nxt[nxt["initiative_id"].isin(ids)]["statement"] if about(x, f.activity, ids, n_here)]
+        out.append({"report": f.report, "row_nos": f.row_nos, "activity": f.activity, "initiative": f.initiative,
+                    "two_years": bool(f.also_prior_year),
+                    "substitute": " ／ ".join(dict.fromkeys(_nfkc(c) for c in subs)),
+                    "next_step": " ／ ".join(dict.fromkeys(steps)), "source_lines": f.source_lines,
+                    "initiative_id": f.initiative_id})
+    cols = ["report", "row_nos", "activity", "initiative", "two_years", "substitute", "next_step", "source_lines",
+            "initiative_id"]
+    return pd.DataFrame(out, columns=cols)
+
+
+# --- printed cancellation counts against plan and result -----------------------------------------------
+
+def cancellation_check(tables) -> pd.DataFrame:
+    """Every printed count of cancelled sessions set against the row's plan and result for that activity.
+
+    plan − cancelled = held is the check. A count computed from its own clause (全6回中２回実施後中止:
+    6 − 2 = 4) is ``derived`` and agrees by construction, so it is not evidence; only printed counts
+    are checked (``check`` = agrees / differs / derived / no_plan). （再掲） duplicates are kept: their
+    figures are the report's own second version (row 5: 32回 + 中止22回 = 54, the plan; lines 144, 151, 161).
+
+    Returns:
+        report, row_no, is_duplicate, activity, sessions_cancelled, derived, plan_value, result_value,
+        plan_minus_cancelled, check, source_lines, initiative_id.
+    """
+    ini = tables.initiatives
+    ev = covid_events(ini, tables.source_lines)
+    dec = relisted_decisions(ini, tables.departments)
+    dups = set(dec.loc[dec["decision"] == "duplicate", "relisted_id"])
+    tr = tables.trends[tables.trends["unit"] == "回"]
+    ry = ev["initiative_id"].map(ini.set_index("initiative_id")["result_year"])
+    rows = []
+    for e in ev[ev["sessions_cancelled"].notna() & (ev["fiscal_year"] == ry)].itertuples():
+        act = e.activity.split(" ")[0] if e.activity else ""
+        cand = tr[tr["initiative_id"] == e.initiative_id]
+        match = cand[cand["indicator"].map(lambda x, a=act: same_activity(x, a))] if act else cand
+        m = match.iloc[0] if len(match) == 1 else None
+        derived = bool(e.cancelled_derived)
+        plan = e.sessions_planned if derived else (None if m is None else m["plan_value"])
+        held = e.sessions_held if derived else (None if m is None else m["result_value"])
+        diff = None if plan is None or pd.isna(plan) else float(plan) - float(e.sessions_cancelled)
+        check = "derived" if derived else "no_plan" if diff is None or held is None or pd.isna(held) \
+            else "agrees" if diff == float(held) else "differs"
+        rows.append({"report": e.report, "row_no": e.row_no, "is_duplicate": e.initiative_id in dups,
+                     "activity": e.activity or (m["indicator"] if m is not None and isinstance(m["indicator"], str) else e.initiative), "sessions_cancelled": int(e.sessions_cancelled),
+                     "derived": derived, "plan_value": plan, "result_value": held, "plan_minus_cancelled": diff,
+                     "check": check, "source_lines": e.source_lines, "initiative_id": e.initiative_id})
+    cols = ["report", "row_no", "is_duplicate", "activity", "sessions_cancelled", "derived", "plan_value", "result_value",
+            "plan_minus_cancelled", "check", "source_lines", "initiative_id"]
+    out = pd.DataFrame(rows, columns=cols)
+    for c in ("plan_value", "result_value", "plan_minus_cancelled"):
+        out[c] = out[c].astype("Float64")
+    return out
+
+
+# --- the query list ------------------------------------------------------------------------------------
+
+def _lines_of(tables, rid, indicator=None, periods=("prior", "plan", "result")) -> list[int]:
+    m = tables.metrics[(tables.metrics["initiative_id"] == rid) & tables.metrics["period"].isin(periods)]
+    if indicator is not None:
+        m = m[m["indicator"].map(lambda x: same_activity(x, indicator) or x == indicator)]
+    return sorted(set(m["source_line"].dropna().astype(int)))
+
+
+def _fmt_lines(lines) -> str:
+    return ", ".join(f"L{n}" for n in sorted(set(int(x) for x in lines)))
+
+
+def ward_queries(tables) -> pd.DataFrame:
+    """Questions for the ward: what the report cannot settle, each with its lines and the 課 to ask.
+
+    Built from the rules, not typed: a （再掲） row whose figures differ from its original and the
+    printed cancellation counts of that activity (:func:`cancellation_check`); rows printing the
+    same activity with different grades (:func:`helpers.analyse.overview.same_figures_different_grades`);
+    results delivered in another form, only scheduled, or over part of a year
+    (:func:`helpers.analyse.analysis.indicator_status`); plan numbers no result answers; session totals
+    the report does not print (各館); rows graded A whose measured achievement is below the legend's C
+    threshold; and the report's own context note (警報以上の発令月) that names no cause.
+
+    Returns:
+        report, query_no, row_nos (``・``-joined), text_lines (``L<n>``), departments, topic, finding (what the report
+        prints), question (to ask the 課), rule (which rule surfaced it).
+    """
+    from .overview import same_figures_different_grades
+    from .events import alert_note
+
+    ini = tables.initiatives
+    by_id = ini.set_index("initiative_id")
+    rid_of = ini.set_index(["report", "row_no"])["initiative_id"]
+    depts = _departments(tables)
+    queries: list[dict] = []
+
+    def add(report, rows, lines, topic, finding, question, rule):
+        ids = [rid_of.get((report, int(r))) for r in rows]
+        d = "・".join(dict.fromkeys(x for i in ids if i is not None for x in str(depts.get(i, "")).split("・") if x))
+        queries.append({"report": report, "row_nos": "・".join(str(int(r)) for r in sorted(set(rows))),
+                        "text_lines": _fmt_lines(lines), "departments": d, "topic": topic, "finding": finding,
+                        "question": question, "rule": rule})
+
+    dec = relisted_decisions(ini, tables.departments)
+    check = cancellation_check(tables)
+    pairs = same_figures_different_grades(tables)
+    # 1. a （再掲） duplicate whose figures differ, with the printed cancellations of the same activity
+    for d in dec[dec["figures_differ"]].itertuples():
+        report = by_id.at[d.original_id, "report"]
+        orig, rel = by_id.loc[d.original_id], by_id.loc[d.relisted_id]
+        tr = tables.trends
+        a = tr[(tr["initiative_id"] == d.original_id) & (tr["unit"] == "回")].iloc[0] if len(tr[(tr["initiative_id"] == d.original_id) & (tr["unit"] == "回")]) else None
+        act = a["indicator"] if a is not None else orig["initiative"]
+        same_act = pairs[(pairs["report"] == report) & pairs["shared"].str.contains(activity_key(act), regex=False)
+                         & ((pairs["row_a"] == d.original_row) | (pairs["row_b"] == d.original_row))]
+        others = sorted(set(same_act["row_a"]) | set(same_act["row_b"]) - {d.original_row})
+        ck = check[(check["report"] == report) & check["activity"].map(lambda x: same_activity(x, act)) & ~check["derived"]]
+        rows = [d.original_row, d.relisted_row, *others, *ck["row_no"]]
+        lines = _lines_of(tables, d.original_id, act, ("result",)) + _lines_of(tables, d.relisted_id, act, ("result",))
+        lines += [int(x) for s in ck["source_lines"] for x in str(s).split(",")]
+        for o in others:
+            lines += _lines_of(tables, rid_of[(report, o)], act, ("result",))
+        res = {r: tr[(tr["initiative_id"] == rid_of[(report, r)]) & tr["indicator"].map(lambda x: same_activity(x, act))]
+               for r in sorted(set(rows))}
+        fig = {r: "・".join(f"{v:g}{u}" for v, u in zip(g["result_value"], g["unit"]) if pd.notna(v)) for r, g in res.items()}
+        ck_txt = "、".join(f"No.{c.row_no} 中止{c.sessions_cancelled}回（計画 {c.plan_value:g} − {c.sessions_cancelled} = "
+                          f"{c.plan_minus_cancelled:g}、実績 {c.result_value:g}回: {'合う' if c.check == 'agrees' else '合わない'}）"
+                          for c in ck.itertuples() if pd.notna(c.plan_value))
+        finding = ("；".join(f"No.{r} {act} {fig[r]}（評価 {by_id.at[rid_of[(report, r)], 'grade']}）" for r in sorted(fig) if fig[r])
+                   + f"。{ck_txt}。")
+        agree = ck[ck["check"] == "agrees"]["row_no"].tolist()
+        question = (f"{act}の実績はどちらが確定値か（No.{d.relisted_row} の版だけが中止回数と合う）。"
+                    if set(agree) == {d.relisted_row} else f"{act}の実績の確定値と、中止回数の数え方（期間・対象）は何か。")
+        question += "同じ数字に違う評価が付いている理由は何か。" if others else ""
+        add(report, rows, lines, f"{act}の実績と中止回数（再掲と元の行の食い違い）", finding, question, "relisted_figures_differ")
+    # 2. the same activity with the same figures and different grades (not already asked above)
+    asked = {int(r) for q in queries for r in q["row_nos"].split("・")}
+    for p in pairs.itertuples():
+        if p.row_a in asked and p.row_b in asked:
+            continue
+        ra, rb = rid_of[(p.report, p.row_a)], rid_of[(p.report, p.row_b)]
+        act = p.shared.split(" ")[0]
+        lines = _lines_of(tables, ra, act, ("plan", "result")) + _lines_of(tables, rb, act, ("plan", "result"))
+        finding = (f"No.{p.row_a}（評価 {p.grade_a}、{p.items_a}項目）と No.{p.row_b}（評価 {p.grade_b}、{p.items_b}項目）が"
+                   f"同じ「{p.shared}」を印刷。共通は {p.shared_items} 項目。")
+        add(p.report, [p.row_a, p.row_b], lines, f"{act}: 同じ数字で評価が違う", finding,
+            f"同じ{act}の結果に {p.grade_a} と {p.grade_b} が付いた理由は何か（同じ活動か、別の取り組みとして評価したのか）。",
+            "same_figures_different_grades")
+    # 3. statuses: changed format, scheduled, part of a year
+    st = indicator_status(tables)
+    counted = set(_counted(tables)["initiative_id"])
+    st = st[st["initiative_id"].isin(counted)]
+    words = {
+        "changed_format": ("形を変えて実施（数え方が変わった）", "{act}は何回（何件）実施したか。人数は前年度の集団講座の人数と比べられるか。"),
+        "scheduled": ("実績が予定のみ", "{act}は予定どおり実施したか。実施した場合の回数・人数は。評価はその予定を実施済みとして付けたか。"),
+    }
+    for (rid, kind), g in st[st["status"].isin(list(words))].groupby(["initiative_id", "status"], sort=False):
+        act = g["indicator"].dropna().iloc[0] if g["indicator"].notna().any() else by_id.at[rid, "initiative"]
+        lines = _lines_of(tables, rid, act, ("plan", "result"))
+        src = tables.source_lines
+        cell = src[(src["initiative_id"] == rid) & src["field"].isin(["result_text", "comment"])
+                   & src["text"].map(lambda x, a=act: activity_key(a)[:4] in activity_key(x) or "予定" in _nfkc(x))]
+        lines += cell["line_no"].astype(int).tolist()
+        res = "・".join(f"{v:g}{u}" + ("（予定）" if kind == "scheduled" else "")
+                       for v, u in zip(g["result_value"], g["unit"]) if pd.notna(v)) or "数値なし"
+        plan = "・".join(f"{v:g}{u}" for v, u in zip(g["plan_value"], g["unit"]) if pd.notna(v)) or "数値なし"
+        add(by_id.at[rid, "report"], [by_id.at[rid, "row_no"]], lines, f"{act}: {words[kind][0]}",
+            f"計画 {plan}、実績 {res}（評価 {by_id.at[rid, 'grade']}）。", words[kind][1].format(act=act), kind)
+    for rid, g in st[st["period_differs"]].groupby("initiative_id", sort=False):
+        act = g["indicator"].iloc[0]
+        prior_lines = _lines_of(tables, rid, act, ("prior",))
+        lines = [n + k for n in prior_lines for k in (-1, 0, 1)] + _lines_of(tables, rid, act, ("result",))
+        r = g.iloc[0]
+        add(by_id.at[rid, "report"], [by_id.at[rid, "row_no"]], lines, "前年度と実績で期間が違う",
+            f"前年度 {r.prior_value:g}{r.unit}（年度の一部）、実績 {r.result_value:g}{r.unit}。",
+            "実績の人数はいつからいつまでの期間か。月あたり・回あたりの参加者数は前年度と比べてどうか。", "period_differs")
+    # 4. plan numbers that no result number answers, and totals the report does not print
+    ach = indicator_achievement_unmatched(tables)
+    for rid, g in ach.groupby("initiative_id", sort=False):
+        if rid not in counted:
+            continue
+        act = g["indicator"].iloc[0]
+        res = tables.metrics[(tables.metrics["initiative_id"] == rid) & (tables.metrics["period"] == "result")]
+        add(by_id.at[rid, "report"], [by_id.at[rid, "row_no"]], _lines_of(tables, rid, None, ("plan", "result")),
+            "計画の数値と実績が対応しない",
+            f"計画「{act} {g['plan_value'].iloc[0]:g}{g['unit'].iloc[0]}」、実績 "
+            + "・".join(f"{x.indicator or ''} {x.value:g}{x.unit}" for x in res.itertuples() if pd.notna(x.value)) + "。",
+            "実績のどの数値が計画のどの項目に当たるか（計画は何件・何地区を対象にしていたか）。", "plan_unmatched")
+    tot = session_totals(tables.metrics)
+    for rid, g in tot[tot["sessions"].isna() & tot["note"].str.contains("各")].groupby("initiative_id", sort=False):
+        if rid not in counted:
+            continue
+        add(by_id.at[rid, "report"], [by_id.at[rid, "row_no"]], _lines_of(tables, rid, None, ("plan", "result")),
+            "回数の合計が出せない（各）", g["note"].iloc[0] + "。", "対象の館（地区）の数と、合計の開催回数は。", "each_unknown")
+    # 5. an A on a row whose measured achievement is below the legend's C threshold
+    audit = measured_achievement(tables)
+    audit = audit[audit["initiative_id"].isin(counted) & (audit["status"] == "measured")]
+    low = audit[(audit["grade"] == "A") & (audit["rubric_grade"] == "D")]
+    for r in low.itertuples():
+        rid = r.initiative_id
+        add(r.report, [r.row_no], _lines_of(tables, rid, None, ("plan", "result")), "A の根拠（計画の数値は未達）",
+            f"計画の数値がある {r.items_measured} 項目（全 {r.items} 項目中）の達成率 {r.mean_achievement:.0%}、評価 A。",
+            "A は数値のない他の項目の実績で付けたのか。どの項目をどう評価したか。", "a_below_legend")
+    # 6. the context note of the timeline
+    for n in alert_note(ini, tables.source_lines).itertuples():
+        add(n.report, [n.row_no], [int(x) for x in str(n.source_lines).split(",") if x],
+            "備考「警報以上の発令月」の意味", f"No.{n.row_no}（{by_id.at[rid_of[(n.report, n.row_no)], 'initiative']}）の備考: {n.printed_note}。原因は書かれていない。",
+            "何の警報か（気象警報か、新型コロナの警戒レベルか）。防災訓練の実施率とどう関係するか。", "context_note")
+    out = pd.DataFrame(queries, columns=["report", "row_nos", "text_lines", "departments", "topic", "finding", "question", "rule"])
+    out.insert(1, "query_no", out.groupby("report").cumcount() + 1)
+    return out.reset_index(drop=True)
+
+
+def indicator_achievement_unmatched(tables) -> pd.DataFrame:
+    """Planned indicators that no result number answers (``unmatched`` in :func:`indicator_achievement`)."""
+    from .analysis import indicator_achievement
+
+    ia = indicator_achievement(tables)
+    return ia[ia["unmatched"]]
