@@ -39,7 +39,16 @@ else
 ENV_READY = | check-env
 endif
 
-RAW_TXT = $(wildcard data/raw/*.txt)
+# File names are data (docs/safety.md): no recipe passes a raw file's name to the shell. `make data`
+# hands the folder to the CLI, which lists it itself, so any name works (or is refused by the CLI with
+# one message). As prerequisites, names make cannot hold (a space splits one into two words; ':' '%'
+# '$$' would be rule syntax) are left out, and the folder itself stands for added, removed and renamed
+# files: edit such a file in place, then `touch data/raw` (or run `make data FORCE=1`).
+RAW_DIR = data/raw
+make_safe = $(foreach f,$(wildcard $(1)),$(if $(findstring :,$f)$(findstring %,$f)$(findstring $$,$f),,$f))
+RAW_TXT = $(call make_safe,$(wildcard $(RAW_DIR)/*.txt))
+# a value inside single quotes for the shell (a ' in it written as '\'')
+shq = '$(subst ','\'',$(1))'
 HELPERS_PY = $(wildcard src/helpers/*.py src/helpers/*/*.py)
 CLEAN_CSV = data/clean/initiatives.csv
 NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
@@ -60,13 +69,11 @@ NBCONVERT = $(VENV)/bin/jupyter nbconvert --ExecutePreprocessor.record_timing=Fa
 # Also drop the interpreter's exact version (metadata.language_info.version): it differs between
 # 3.11.x, 3.12, 3.13 and conda builds and would make every run elsewhere modify every notebook.
 NBSTRIP = $(VENV)/bin/nbstripout --keep-output --keep-count --keep-id --extra-keys "metadata.language_info.version"
-# The one recipe that stores an executed notebook ($(1)): execute in place, then strip.
+# The one recipe that stores an executed notebook ($(1), quoted): execute in place, then strip.
 # tests/test_notebooks_stored.py runs exactly this on a small notebook and compares bytes.
-EXECUTE_NB = $(NBCONVERT) --to notebook --execute --inplace $(1) && $(NBSTRIP) $(1)
-# nbconvert's HTML export warns "Alternative text is missing on N image(s)." for every chart (matplotlib
-# output carries no alt text; nbconvert adds a placeholder). Only that exact line is filtered; the
-# exit status stays nbconvert's (bash pipefail for the HTML rule).
-QUIET_ALT_TEXT = 2>&1 | { grep -v '^\[NbConvertApp\] WARNING | Alternative text is missing on [0-9]* image(s)\.$$' || true; } >&2
+EXECUTE_NB = $(NBCONVERT) --to notebook --execute --inplace $(call shq,$(1)) && $(NBSTRIP) $(call shq,$(1))
+## FORCE=1: overwrite outputs changed since the tool wrote them (each is listed; docs/safety.md)
+FORCE ?=
 # Two jobs for the notebook sub-make, unless the caller already runs make -jN (then its job slots are shared).
 JOBS2 = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j2)
 
@@ -103,12 +110,11 @@ check-env:
 
 data: $(CLEAN_CSV) ## Build the tidy tables in data/clean/ from data/raw/*.txt
 
-$(CLEAN_CSV): $(RAW_TXT) $(HELPERS_PY) $(ENV_READY)
-	mkdir -p $(dir $@)
-	$(VENV_PY) -m helpers clean $(RAW_TXT) --out $(dir $@)
+$(CLEAN_CSV): $(RAW_DIR) $(RAW_TXT) $(HELPERS_PY) $(ENV_READY)
+	$(VENV_PY) -m helpers clean $(call shq,$(RAW_DIR)) --out $(call shq,$(patsubst %/,%,$(dir $@)))$(if $(FORCE), --force)
 
 # Sidecars (*.meta.json: series, municipality …) and the hand-kept link overrides change the tables too.
-$(CLEAN_CSV): $(wildcard data/raw/*.meta.json data/raw/link_overrides.csv)
+$(CLEAN_CSV): $(call make_safe,$(wildcard $(RAW_DIR)/*.meta.json $(RAW_DIR)/link_overrides.csv))
 
 test: $(ENV_READY) ## Run unit tests + doctests, then execute and check notebooks/ with nbval
 	$(VENV_PY) -m pytest -n 2  # two workers: the machines have 2 cores
@@ -121,6 +127,7 @@ test: $(ENV_READY) ## Run unit tests + doctests, then execute and check notebook
 
 notebooks: data ## Re-execute changed notebooks/NN_*.ipynb in place (two at a time); refreshes reports/figures and reports/tables
 ifneq ($(NB_DONE),)
+	$(if $(FORCE),$(VENV_PY) -m helpers.outputs release reports)
 	@$(VENV_PY) -c 'import matplotlib.font_manager'  # build matplotlib's font cache first: its notice would land in a notebook's stderr
 	@$(MAKE) --no-print-directory $(JOBS2) $(NB_DONE)
 	$(VENV_PY) -m helpers.present.figindex  # reports/figures/README.md: each figure with its notebook and tables
@@ -131,19 +138,17 @@ endif
 # One stamp per notebook (gitignored): it is executed again when it, the clean data or helpers change.
 reports/.executed/%.done: notebooks/%.ipynb $(CLEAN_CSV) $(HELPERS_PY) $(ENV_READY)
 	$(call EXECUTE_NB,$<)
-	@mkdir -p $(@D) && touch $@
+	@mkdir -p $(call shq,$(@D)) && touch $(call shq,$@)
 
-# Readers' HTML: no code (--no-input), lang="ja", the notebook's title as page title, figures with alt text
-# (the classic template writes the alt text that helpers.present.style.show_figure stores with each figure);
-# cells tagged `widget` (live ipywidgets controls) are left out: a page has no kernel to drive them;
-# the page title names the reports of data/clean by their display names (helpers.present.pagetitle.PageTitle).
-reports/html/%.html: SHELL := /bin/bash
-reports/html/%.html: .SHELLFLAGS := -o pipefail -c
+# Readers' HTML (helpers.present.export): no code, lang="ja", the notebook's title as page title, figures
+# with alt text, cells tagged `widget` left out, the page title naming the reports of data/clean by their
+# display names (helpers.present.pagetitle.PageTitle), no MathJax (report text never becomes maths or a link);
+# written by the one writer (helpers.outputs: atomic, recorded in reports/html/helpers-manifest.json).
 reports/html/%.html: notebooks/%.ipynb reports/.executed/%.done $(CLEAN_CSV)
-	$(NBCONVERT) --to html --template classic --no-input --HTMLExporter.language_code=ja --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=widget --HTMLExporter.preprocessors=helpers.present.pagetitle.PageTitle --output-dir reports/html $< $(QUIET_ALT_TEXT)
+	$(VENV_PY) -m helpers.present.export $(call shq,$<) --out reports/html
 
 $(WORKBOOK): $(CLEAN_CSV) $(NB_DONE) $(SUMMARY_CSV) $(HELPERS_PY) $(ENV_READY)
-	$(VENV_PY) -m helpers.present.excel $@
+	$(VENV_PY) -m helpers.present.excel $(call shq,$@)$(if $(FORCE), --force)
 
 report: data notebooks ## Everything: clean tables, executed notebooks, figures, HTML of each notebook, Excel workbook
 	@$(MAKE) --no-print-directory $(JOBS2) $(HTML) $(WORKBOOK)
@@ -151,7 +156,7 @@ report: data notebooks ## Everything: clean tables, executed notebooks, figures,
 ## LAB_ARGS=...: extra arguments for jupyter lab, e.g. LAB_ARGS="--no-browser --port=8889"
 LAB_ARGS ?=
 lab: $(ENV_READY) ## Start JupyterLab at the project root with notebooks/ open (venv kernel; LAB_ARGS=...)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(call shq,$(CURDIR)) --LabApp.default_url=/lab/tree/notebooks \
 		$(KERNEL_ENCRYPTION) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(ENV_READY) ## Run the benchmarks (scripts/bench.py)

@@ -60,6 +60,44 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
+def crafted_build(tmp_path_factory):
+    """The whole ``make report`` run ONCE per test session on a temporary copy of the project whose
+    data/raw/ also holds the SYNTHETIC crafted next-year report (tests/make_synthetic_report.py,
+    ``crafted=True``). Shared by every e2e test that reads its outputs (marker ``e2e``; ~40 s idle).
+
+    Returns ``(project_copy, completed_make_process)``.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.make_synthetic_report import write_synthetic
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    root = tmp_path_factory.mktemp("crafted") / "project"
+    root.mkdir()
+    skip = shutil.ignore_patterns("__pycache__", ".executed", ".helpers-lock", ".helpers-staging-*", "*.egg-info",
+                                  ".ipynb_checkpoints")
+    for name in ("Makefile", "pyproject.toml", "src", "notebooks", "data", "reports"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=skip)  # copy2: modification times kept
+        else:
+            shutil.copy2(src, root / name)
+    write_synthetic(root / "data" / "raw", crafted=True)
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV", "LAB_ARGS", "CONDA_PREFIX", "FORCE"}}
+    env["PYTHONPATH"] = str(root / "src")  # the copy's package (and its config.PROJ_ROOT), not the checkout's
+    # VENV: the interpreter running the tests; ENV_READY empty: make checks or installs nothing
+    r = subprocess.run([make, "--no-print-directory", "report", f"VENV={sys.prefix}", "ENV_READY="],
+                       cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    return root, r
+
+
+@pytest.fixture(scope="session")
 def two_report_folder(tmp_path_factory) -> Path:
     """A folder with the committed report and the SYNTHETIC next year (tests/make_synthetic_report.py)."""
     from tests.make_synthetic_report import two_report_collection

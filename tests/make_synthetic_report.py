@@ -1,4 +1,4 @@
-"""SYNTHETIC test data: a made-up "next year" report built from the committed 2021 report.
+r"""SYNTHETIC test data: a made-up "next year" report built from the committed 2021 report.
 
 Nothing here is a real report.  The output is written only where the caller
 says (a pytest ``tmp_path``, the benchmark's temporary folder) — never into
@@ -21,6 +21,9 @@ every edit checks the original text first, so a changed source fails loudly):
 * one initiative reworded — line 978 ``ボランティア交流会の実施`` → ``ボランティア交流会の開催`` (row 4-1-06);
 * one initiative dropped — lines 987–991, row 4-1-07 ``ボランティア活動支援``
   (so the synthetic report's 4-1-07 is the committed 4-1-08 災害ボランティアの育成).
+* with ``crafted=True`` only: hostile text in row 1-1-01 (:data:`CRAFTED`, lines 9, 39, 40):
+  formula text at the start of the initiative name and of the comment, HTML and script, URLs,
+  Markdown links, emphasis and code spans, ``$…$`` and ``\(…\)`` maths.
 
 Usage::
 
@@ -55,10 +58,34 @@ EDITS = {
 DROP = (987, 991, "ボランティア活動支援 活動に伴う相談支援、活動を安定的に行うための助")
 _YEAR = re.compile(r"(\d{4})年度")
 
+#: SYNTHETIC crafted text (issue 15 §1, issue 17 §2): what a hostile or careless report could print.
+#: line number -> (original text, crafted text); no ASCII space, so every cell stays where it was.
+#: Each marker word (CRAFTED_MARKERS) must reach the outputs only as literal text.
+CRAFTED = {
+    # the initiative name of row 1-1-01: a formula at its start, a bare URL, a Markdown link, emphasis
+    9: ("多様な手法による子育て情報の発信",
+        '=HYPERLINK("http://evil.example/init","x")多様な手法による子育て情報の発信'
+        "https://evil.example/bare[L](http://evil.example/md)**太字MARK**"),
+    # its comment: a formula at the start, HTML and script, code spans, maths
+    39: ("コロナ禍により、育児相談会を１回中止、電話で",
+         '=1+2コロナ禍により、<script>alert("XSS")</script><img/src=x/onerror=alert(2)>育児相談会を１回中止、電話で'),
+    40: ("相談対応。", "相談対応。`CODEMARK`_斜体MARK_$\\href{http://evil.example/tex}{TEXMARK}$\\(MATHMARK\\)www.evil.example/www"),
+}
+#: words that only crafted markup holds: none may end up inside a live element
+CRAFTED_MARKERS = ("太字MARK", "CODEMARK", "斜体MARK", "TEXMARK", "MATHMARK")
 
-def next_year_text(text: str, *, years: int = 1, edits: bool = True) -> str:
-    """The committed report's text with header years shifted by ``years`` and (optionally) the edits above."""
+
+def next_year_text(text: str, *, years: int = 1, edits: bool = True, crafted: bool = False) -> str:
+    """The committed report's text with header years shifted by ``years`` and (optionally) the edits above.
+
+    ``crafted`` also puts the :data:`CRAFTED` text into row 1-1-01 (initiative name and comment).
+    """
     lines = text.split("\n")
+    if crafted:
+        for no, (old, new) in CRAFTED.items():
+            if lines[no - 1] != old:
+                raise ValueError(f"{REAL.name}:{no}: expected {old!r}, found {lines[no - 1]!r}")
+            lines[no - 1] = new
     if edits:
         for no, (old, new) in EDITS.items():
             if lines[no - 1] != old:
@@ -77,7 +104,7 @@ def next_year_text(text: str, *, years: int = 1, edits: bool = True) -> str:
 
 
 def write_synthetic(folder: str | Path, *, years: int = 1, edits: bool = True, stem: str | None = None,
-                    sidecar: bool = True, series: str = REAL_SERIES) -> Path:
+                    sidecar: bool = True, series: str = REAL_SERIES, crafted: bool = False) -> Path:
     """Write one synthetic report (and, by default, a sidecar naming its series) into ``folder``.
 
     Returns:
@@ -88,7 +115,8 @@ def write_synthetic(folder: str | Path, *, years: int = 1, edits: bool = True, s
     year = 2021 + years
     stem = stem or f"{SYNTHETIC_PREFIX}niigata-minami_chiiki-fukushi-keikaku_hyoka_{year}"
     path = folder / f"{stem}.txt"
-    path.write_text(next_year_text(REAL.read_text(encoding="utf-8"), years=years, edits=edits), encoding="utf-8")
+    path.write_text(next_year_text(REAL.read_text(encoding="utf-8"), years=years, edits=edits, crafted=crafted),
+                    encoding="utf-8")
     if sidecar:
         meta = {
             "synthetic": True,

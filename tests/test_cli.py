@@ -12,9 +12,14 @@ import pytest
 
 from helpers import load_tables
 from helpers.cli import main
-from helpers.outputs import MANIFEST, write_output_folder
+from helpers.outputs import LOCK_NAME, MANIFEST, write_output_folder
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def listing(folder: Path) -> list[str]:
+    """The folder's entries without the writer's lock file (issue 17: one run at a time per folder)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != LOCK_NAME)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -32,7 +37,7 @@ def test_clean_places_every_line(raw_path, tmp_path):
         "README.md", "data_dictionary.csv", "datapackage.json", "departments.csv", "grade_legend.csv",
         "helpers-manifest.json", "initiatives.csv", "links.csv", "metrics.csv", "reports.csv", "series.csv",
         "source_lines.csv", "trends.csv"]
-    assert sorted(p.name for p in out.iterdir()) == names
+    assert listing(out) == names
     # "wrote N files" lists every one of the N, the data dictionary, README and manifest included
     listed = [line.split()[1] for line in r.stdout.splitlines() if line.startswith(f"wrote {out}/")]
     assert sorted(Path(x).name for x in listed) == names
@@ -69,7 +74,7 @@ def existing_out(tmp_path):
 
 def untouched(out: Path) -> bool:
     return (
-        sorted(p.name for p in out.iterdir()) == ["helpers-manifest.json", "initiatives.csv", "keep.txt"]
+        listing(out) == ["helpers-manifest.json", "initiatives.csv", "keep.txt"]
         and (out / "initiatives.csv").read_bytes() == b"previous run"
         and (out / "keep.txt").read_text() == "the user's notes"
         and not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
@@ -142,7 +147,7 @@ def test_files_of_the_old_manifest_no_longer_written_are_removed(raw_path, tmp_p
     assert (out / "edited.csv").read_text() == "changed by the user since"  # no longer the tool's: kept
     assert "kept edited.csv" in capsys.readouterr().err
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(manifest["files"]) == sorted(p.name for p in out.iterdir() if p.name not in (MANIFEST, "edited.csv"))
+    assert sorted(manifest["files"]) == [n for n in listing(out) if n not in (MANIFEST, "edited.csv")]
 
 
 @pytest.mark.parametrize("where", ["same", "parent"])
@@ -209,20 +214,18 @@ def test_a_file_with_a_table_name_not_in_the_manifest_is_refused(raw_path, exist
     assert (existing_out / "metrics.csv").read_text() == "the user's own metrics"
 
 
-def test_stale_temp_folders_of_crashed_runs_are_cleaned(raw_path, tmp_path):
+def test_staging_folder_of_a_crashed_run_is_cleaned_and_siblings_left_alone(raw_path, tmp_path):
     out = tmp_path / "out"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(dead.stdout)  # a process that has ended
-    stale = tmp_path / ".out.tmp-crashed"
+    write_output_folder({"initiatives.csv": b"previous run"}, out)
+    stale = out / ".helpers-staging-999999999"  # a run killed while staging (no run holds the lock now)
     stale.mkdir()
-    (stale / ".helpers-tmp").write_text(json.dumps({"tool": "minami-welfare-eval helpers", "pid": dead_pid}))
     (stale / "initiatives.csv").write_text("partial")
-    foreign = tmp_path / ".out.tmp-someone-else"  # same pattern, no marker: not ours, kept
-    foreign.mkdir()
-    (foreign / "x").write_text("x")
+    sibling = tmp_path / ".out.tmp-someone-else"  # beside the folder: never the tool's to remove
+    sibling.mkdir()
+    (sibling / "x").write_text("x")
     assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
     assert not stale.exists()
-    assert (foreign / "x").read_text() == "x"
+    assert (sibling / "x").read_text() == "x"
 
 
 @pytest.mark.parametrize("when", ["writing the temporary copy", "building the tables"])
@@ -308,3 +311,225 @@ def test_link_summary_line_for_a_collection(tmp_path):
         " 55 accepted (54 exact, 1 fuzzy, 0 override), 0 to review, 1 unlinked; see links.csv"]
     quiet = run("clean", str(raw), "--out", str(tmp_path / "out"), "-q")  # nothing to review: -q prints nothing
     assert quiet.returncode == 0 and quiet.stdout == ""
+
+
+# ---------------------------------------------------------------------------
+# issue 17: every case ends with one clear message and exit 2 (or 130), no traceback, nothing written.
+# All inputs are SYNTHETIC variants beside a copy of the committed report.
+
+SIDECAR = "niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.meta.json"
+
+
+@pytest.fixture()
+def raw_copy(raw_path, tmp_path):
+    """A folder with a copy of the committed report (no sidecar, no overrides)."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / raw_path.name).write_bytes(raw_path.read_bytes())
+    return folder
+
+
+def one_message_exit_2(r: subprocess.CompletedProcess, expected: str, out: Path) -> None:
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr  # one line
+    assert expected in r.stderr, r.stderr
+    assert not out.exists()  # nothing written, no empty folder left behind
+
+
+def _sidecar_fifo(folder):
+    os.mkfifo(folder / SIDECAR)
+
+
+def _sidecar_dev_zero(folder):
+    (folder / SIDECAR).symlink_to("/dev/zero")
+
+
+def _sidecar_200mb(folder):
+    with open(folder / SIDECAR, "wb") as f:  # sparse: 200 MB by its size
+        f.write(b'{"note": "')
+        f.truncate(200_000_000)
+
+
+def _sidecar_deep(folder):
+    (folder / SIDECAR).write_text("[" * 100_000 + "]" * 100_000)  # 200 KB: the size cap answers first
+
+
+def _sidecar_deep_under_the_cap(folder):
+    (folder / SIDECAR).write_text("[" * 30_000 + "]" * 30_000)
+
+
+def _sidecar_big_int(folder):
+    (folder / SIDECAR).write_text('{"lg_code": ' + "1" * 5000 + "}")
+
+
+def _sidecar_esc(folder):
+    (folder / SIDECAR).write_text('{"municipality": "新潟市\\u001b[2J南区"}', encoding="utf-8")
+
+
+def _sidecar_lf(folder):
+    (folder / SIDECAR).write_text('{"plan_name": "南区\\n地域福祉計画"}', encoding="utf-8")
+
+
+def _sidecar_u2028(folder):
+    (folder / SIDECAR).write_text('{"plan_name": "南区\u2028地域福祉計画"}', encoding="utf-8")
+
+
+def _overrides_fifo(folder):
+    os.mkfifo(folder / "link_overrides.csv")
+
+
+def _override_note(note):
+    def make(folder):
+        (folder / "link_overrides.csv").write_text(
+            "series,report_a,initiative_id_a,report_b,initiative_id_b,action,note\n"
+            f",a_2021,1-1-01,a_2022,1-1-01,force,{note}\n", encoding="utf-8")
+    return make
+
+
+ISSUE_17_CASES = {
+    "sidecar FIFO": (_sidecar_fifo, "the sidecar is a FIFO (named pipe); only regular files are read"),
+    "sidecar -> /dev/zero": (_sidecar_dev_zero, "the sidecar is a character device; only regular files are read"),
+    "sidecar of 200 MB": (_sidecar_200mb, "the sidecar has 200,000,000 bytes, more than the limit of 65,536"),
+    "sidecar nested 100,000 deep": (_sidecar_deep, "the sidecar has 200,000 bytes, more than the limit of 65,536"),
+    "sidecar nested 30,000 deep": (_sidecar_deep_under_the_cap, ".meta.json:1: nested more than 20 levels deep (at column 21)"),
+    "sidecar 5,000-digit integer": (_sidecar_big_int, ".meta.json:1: the number at column 13 has more than 30 characters"),
+    "sidecar ESC": (_sidecar_esc, ".meta.json:1: a text value holds the control character U+001B"),
+    "sidecar LF": (_sidecar_lf, ".meta.json:1: a text value holds the control character U+000A"),
+    "sidecar U+2028": (_sidecar_u2028, ".meta.json:1: control character U+2028 at column 18 of the sidecar"),
+    "overrides FIFO": (_overrides_fifo, "the overrides file is a FIFO (named pipe)"),
+    "override note of 200,000 characters": (_override_note("x" * 200_000), "link_overrides.csv:2: line of 200,035 characters"),
+    "override note with ESC": (_override_note("a\x1b[2Jb"), "link_overrides.csv:2: control character U+001B at column 37"),
+}
+
+
+@pytest.mark.parametrize("case", list(ISSUE_17_CASES))
+def test_issue_17_input_cases_end_with_one_message(raw_copy, tmp_path, case):
+    make, expected = ISSUE_17_CASES[case]
+    make(raw_copy)
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "helpers", "clean", str(raw_copy), "--out", str(out)],
+                       capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), timeout=60)
+    one_message_exit_2(r, expected, out)
+
+
+@pytest.mark.parametrize("name", [b"r\xff_2021.txt", b"r\t2021.txt"])
+def test_report_file_name_with_a_bad_byte_or_a_tab(raw_copy, raw_path, tmp_path, name):
+    bad = os.path.join(os.fsencode(raw_copy), name)
+    with open(bad, "wb") as f:
+        f.write(raw_path.read_bytes())
+    out = tmp_path / "out"
+    expected = "not valid UTF-8 (the byte 0xFF at position 2)" if b"\xff" in name else "the control character U+0009 at position 2"
+    for target in (os.fsencode(raw_copy), bad):  # the folder (the CLI lists it) and the file named directly
+        r = subprocess.run([os.fsencode(sys.executable), b"-m", b"helpers", b"clean", target, b"--out", os.fsencode(out)],
+                           capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), timeout=60)
+        err = r.stderr.decode("utf-8")  # printable: the bad byte or TAB is shown escaped
+        assert r.returncode == 2 and "Traceback" not in err and err.count("\n") == 1 and expected in err, err
+        assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "ten"])
+def test_max_bytes_must_be_positive(raw_path, tmp_path, value):
+    out = tmp_path / "out"
+    r = run("clean", str(raw_path), "--out", str(out), "--max-bytes", value)
+    one_message_exit_2(r, "--max-bytes must be a positive number of bytes", out)
+
+
+def test_overrides_are_checked_not_trusted(tmp_path):
+    from .make_synthetic_report import REAL, SYNTHETIC_NEXT, two_report_collection
+
+    folder = two_report_collection(tmp_path / "c")
+    header = "series,report_a,initiative_id_a,report_b,initiative_id_b,action,note\n"
+    cases = {
+        "typo": (f",{REAL.stem},1-1-01,{SYNTHETIC_NEXT.replace('_2022', '-2022')},1-1-01,force,\n",
+                 f"link_overrides.csv:2: report '{SYNTHETIC_NEXT.replace('_2022', '-2022')}' is neither in this run nor a report file"),
+        "series": (f"other-series,{REAL.stem},1-1-01,{SYNTHETIC_NEXT},1-1-01,force,\n",
+                   "link_overrides.csv:2: series 'other-series' is not the series of"),
+        "contradiction": (f",{REAL.stem},1-1-01,{SYNTHETIC_NEXT},1-1-01,force,\n,{REAL.stem},1-1-01,{SYNTHETIC_NEXT},1-1-01,forbid,\n",
+                          "link_overrides.csv:3: 'forbid' contradicts 'force' on line 2 for the same pair of rows"),
+    }
+    for body, expected in cases.values():
+        (folder / "link_overrides.csv").write_text(header + body, encoding="utf-8")
+        out = tmp_path / "out"
+        r = run("clean", str(folder), "--out", str(out))
+        one_message_exit_2(r, expected, out)
+    # a report of the folder that this run does not read: not applied, and said so
+    (folder / "link_overrides.csv").write_text(header + f",{REAL.stem},1-1-01,{SYNTHETIC_NEXT},1-1-01,force,\n", encoding="utf-8")
+    r = run("clean", str(folder / REAL.name), "--out", str(tmp_path / "one"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert f"warning: link_overrides.csv:2: not applied: report '{SYNTHETIC_NEXT}' is not part of this run" in r.stderr
+
+
+def test_ctrl_c_during_imports_exits_130_with_one_line(raw_path, tmp_path):
+    """A Ctrl-C while pandas is being imported (deterministic: the import itself sends the SIGINT)."""
+    code = (
+        "import os, signal, sys, runpy\n"
+        "class Hook:\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'pandas':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Hook())\n"
+        f"sys.argv = ['helpers', 'clean', {str(raw_path)!r}, '--out', {str(tmp_path / 'out')!r}]\n"
+        "runpy.run_module('helpers', run_name='__main__', alter_sys=True)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), timeout=60)
+    assert r.returncode == 130 and r.stderr == "interrupted while starting: nothing read or written\n", r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_during_the_swap_says_the_new_tables_are_written(raw_path, existing_out, monkeypatch, capsys):
+    import signal
+
+    import helpers.outputs
+
+    real_replace, calls = helpers.outputs.os.replace, []
+
+    def replace(src, dst, **kw):
+        calls.append(dst)
+        if len(calls) == 3:  # interim manifest, staged manifest temp, first table: Ctrl-C arrives mid-swap
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_replace(src, dst, **kw)
+    monkeypatch.setattr(helpers.outputs.os, "replace", replace)
+    assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 130
+    assert capsys.readouterr().err == f"interrupted after writing the new tables to {existing_out}\n"
+    assert len(load_tables(existing_out).initiatives) == 56  # the new tables, whole and consistent
+
+
+def test_a_second_run_into_the_same_folder_is_refused_truthfully(raw_path, existing_out):
+    from helpers.outputs import OutputDir
+
+    with OutputDir(existing_out) as other:
+        other.lock(wait=False)  # another run is writing here
+        r = run("clean", str(raw_path), "--out", str(existing_out))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"another run (process {os.getpid()}) is writing {existing_out} right now" in r.stderr
+    assert untouched(existing_out)
+
+
+def test_an_edited_clean_table_is_not_overwritten_and_force_lists_it(raw_path, tmp_path):
+    out = tmp_path / "clean"
+    assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
+    edited = (out / "initiatives.csv").read_bytes() + "メモ: 分析者の注記\n".encode()
+    (out / "initiatives.csv").write_bytes(edited)  # an analyst's notes saved from Excel
+    r = run("clean", str(raw_path), "--out", str(out))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+    assert f"{out}/initiatives.csv was changed since this tool wrote it" in r.stderr and "--force" in r.stderr
+    assert (out / "initiatives.csv").read_bytes() == edited
+    with pytest.raises(Exception, match="initiatives.csv changed since the tool wrote it"):
+        load_tables(out)  # never read as if it were the tool's table
+    r = run("clean", str(raw_path), "--out", str(out), "--force", "-q")
+    assert r.returncode == 0 and f"overwrote {out}/initiatives.csv (--force" in r.stderr
+    assert len(load_tables(out).initiatives) == 56
+
+
+def test_force_lists_the_users_own_files_it_overwrites(raw_path, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "README.md").write_text("my notes")
+    (out / "metrics.csv").write_text("my metrics")
+    (out / "other.txt").write_text("mine")
+    r = run("clean", str(raw_path), "--out", str(out), "--force", "-q")
+    assert r.returncode == 0, r.stderr
+    assert f"overwrote {out}/README.md" in r.stderr and f"overwrote {out}/metrics.csv" in r.stderr
+    assert (out / "other.txt").read_text() == "mine"

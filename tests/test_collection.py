@@ -98,7 +98,7 @@ def test_same_year_error_exit_code_2(tmp_path):
 def test_bad_sidecar_is_a_clear_error(tmp_path):
     shutil.copyfile(REAL, tmp_path / "x_2021.txt")
     (tmp_path / "x_2021.meta.json").write_text('{"series": ', encoding="utf-8")
-    with pytest.raises(ReportError, match=r"x_2021.meta.json:1: sidecar is not valid UTF-8 JSON"):
+    with pytest.raises(ReportError, match=r"x_2021.meta.json:1: the sidecar is not valid JSON: Expecting value \(column 12\)"):
         clean_reports([tmp_path])
     (tmp_path / "x_2021.meta.json").write_text('{"lg_code": 151068}', encoding="utf-8")
     with pytest.raises(ReportError, match="lg_code' must be a string"):

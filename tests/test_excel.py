@@ -24,7 +24,7 @@ from helpers.present.excel import (
     write_workbook,
 )
 from helpers.present.labels import TABLE_TITLES
-from helpers.outputs import OutputError
+from helpers.outputs import OutputError, write_file
 from helpers.pipeline import clean_reports, write_tables
 from helpers.read.schema import SCHEMA
 
@@ -198,7 +198,8 @@ def test_clean_text_columns_stay_text(folders, tmp_path):
     ini = pd.read_csv(clean / "initiatives.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     ini.loc[0, "remarks"] = "0012"  # synthetic remarks that look like numbers
     ini.loc[1, "remarks"] = "1e3"
-    ini.to_csv(clean / "initiatives.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    # recorded through the writer (force: replacing the committed table): the workbook reads only owned tables
+    write_file(clean / "initiatives.csv", ini.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), force=True)
     ws = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables))["取り組み"]
     col = [c.value for c in ws[1]].index("備考") + 1
     assert (ws.cell(2, col).value, ws.cell(3, col).value) == ("0012", "1e3")
@@ -227,7 +228,7 @@ def test_workbook_target_folder_symlink_and_foreign_file_are_refused(tmp_path):
             write_workbook({"s": df}, tmp_path / name)
     assert victim.read_bytes() == b"someone else's workbook" and (tmp_path / "notes.txt").read_text() == "mine"
     assert write_workbook({"s": df}, victim, force=True) == victim  # --force replaces it
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.xlsx", "link.xlsx", "notes.txt", "victim.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in {".helpers-lock", "helpers-manifest.json"}) == ["dir.xlsx", "link.xlsx", "notes.txt", "victim.xlsx"]
 
 
 def test_workbook_rewrite_touches_no_other_file(folders, tmp_path, monkeypatch, capsys):
@@ -243,7 +244,7 @@ def test_workbook_rewrite_touches_no_other_file(folders, tmp_path, monkeypatch, 
     assert excel.main([str(out / "r.xlsx")]) == 130
     assert capsys.readouterr().err == f"interrupted: {out / 'r.xlsx'} unchanged\n"
     assert (out / "r.xlsx").read_bytes() == first
-    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "r.xlsx"]
+    assert sorted(p.name for p in out.iterdir() if p.name not in {".helpers-lock", "helpers-manifest.json"}) == ["notes.txt", "r.xlsx"]
 
 
 # ---------------------------------------------------------------------------

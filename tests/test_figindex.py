@@ -48,3 +48,34 @@ def test_figures_use_the_palette_and_plain_titles():
             width_in = im.size[0] / im.info["dpi"][0]
         # saved at the layout's fixed size, never cropped (tests/test_figure_sizes.py checks both sizes exactly)
         assert min(abs(width_in - w) for w in WIDTHS.values()) < 0.01, (r["figure"], width_in)
+
+
+
+def test_the_index_is_written_by_the_one_writer_never_through_a_symlink(tmp_path):
+    """Issue 17: write_text followed a symlink at reports/figures/README.md; the writer refuses it."""
+    import pytest
+
+    from helpers.outputs import OutputError
+    from helpers.present.figindex import write_index
+
+    victim = tmp_path / "victim.md"
+    victim.write_text("theirs", encoding="utf-8")
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "README.md").symlink_to(victim)
+    with pytest.raises(OutputError, match="is a symlink"):
+        write_index(figures)
+    assert victim.read_text(encoding="utf-8") == "theirs"
+    (figures / "README.md").unlink()
+    path = write_index(figures)
+    assert path.read_text(encoding="utf-8").startswith("# 図の一覧")
+    assert "README.md" in (figures / "helpers-manifest.json").read_text(encoding="utf-8")
+
+
+def test_titles_are_literal_markdown():
+    from helpers.present.figindex import index_markdown
+
+    row = {"figure": "01_x.png", "svg": "01_x.svg", "title": "[L](https://evil.example) **b** `c` <i>",
+           "notebook": "01_a.ipynb", "tables": []}
+    line = index_markdown([row]).splitlines()[-1]
+    assert "\\[L\\]\\(https\\:\\/\\/evil\\.example\\) \\*\\*b\\*\\* \\`c\\` \\<i\\>" in line

@@ -349,7 +349,7 @@ def test_file_name_with_escape_sequence_is_echoed_escaped(tmp_path, capsys):
     path.write_bytes(b"")
     assert cli.main(["clean", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "\x1b" not in err and "\\x1b[2J.txt" in err and "file name holds a control character" in err
+    assert "\x1b" not in err and "\\x1b[2J.txt" in err and "file name holds the control character U+001B" in err
 
 
 # ------------------------------------------------------------------ never a traceback

@@ -195,7 +195,7 @@ def test_lab_command(lab_args):
     assert r.returncode == 0, r.stderr
     cmd = " ".join(ln.rstrip("\\").strip() for ln in r.stdout.splitlines()[-2:])
     assert f"{sys.prefix}/bin/jupyter lab" in cmd
-    assert f'--ServerApp.root_dir="{ROOT}"' in cmd
+    assert f"--ServerApp.root_dir='{ROOT}'" in cmd  # quoted for the shell: a folder name is never evaluated
     assert "--LabApp.default_url=/lab/tree/notebooks" in cmd
     assert ("--allow-root" in cmd) == (os.getuid() == 0)
     assert cmd.endswith(lab_args)
@@ -222,3 +222,22 @@ def test_help_lists_targets_and_variables():
         assert re.search(rf"^  {re.escape(target)} +\S", r.stdout, re.M), f"make help lacks {target}"
     for var in ["PYTHON=", "VENV=", "LAB_ARGS="]:
         assert f"  {var}" in r.stdout
+
+
+def test_file_names_are_data_for_make_data(tmp_path, raw_path):
+    """Issue 17 §1: a report named x`touch${IFS}PWNED`_2022.txt runs nothing; a name with a space works."""
+    project = tmp_path / "p"
+    (project / "data" / "raw").mkdir(parents=True)
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    names = ["x`touch${IFS}PWNED`_2022.txt", "ward b_2021.txt", "c$(touch PWNED2);d_2021.txt"]
+    for name in names:
+        shutil.copyfile(raw_path, project / "data" / "raw" / name)
+    env = make_env()
+    env["PYTHONPATH"] = str(ROOT / "src")
+    r = subprocess.run([MAKE, "--no-print-directory", "data", f"VENV={sys.prefix}", "ENV_READY="],
+                       cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not list(project.rglob("PWNED*")) and not list(ROOT.glob("PWNED*"))  # nothing ran
+    reports = (project / "data" / "clean" / "reports.csv").read_text(encoding="utf-8-sig")
+    assert all(name in reports for name in names)  # source_file: every report read, named as printed
+    assert "x`touch${IFS}PWNED`" not in r.stdout.split("helpers clean", 1)[0]  # never on a command line

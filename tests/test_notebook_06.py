@@ -23,6 +23,13 @@ SYN = SYNTHETIC_NEXT
 NOTEBOOK = ROOT / "notebooks" / "06_year_over_year.ipynb"
 
 
+def _visible(html_text: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
 def run_notebook(tmp_path, clean, reports=None):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -31,7 +38,9 @@ def run_notebook(tmp_path, clean, reports=None):
                         f"FIGURES_DIR = {str(tmp_path / 'figures')!r}\nTABLES_DIR = {str(tmp_path / 'tables')!r}\n")
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
     tables = {p.stem.removeprefix("06_"): pd.read_csv(p, encoding="utf-8-sig") for p in (tmp_path / "tables").glob("06_*.csv")}
-    text = "\n".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    # sentences are HTML made by helpers.present.display.Markdown (report text literal): their visible text
+    text = "\n".join(_visible(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
+                      for o in c.outputs if 'class="report-text' in o.get("data", {}).get("text/html", ""))
     return tables, text
 
 

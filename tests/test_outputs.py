@@ -10,13 +10,18 @@ import json
 import os
 import signal
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers import outputs
 from helpers.outputs import (
+    LOCK_NAME,
     MANIFEST,
+    EditedOutputError,
+    InterruptedAfterWrite,
+    OutputDir,
     OutputError,
     check_output_folder,
     csv_bytes,
@@ -24,7 +29,11 @@ from helpers.outputs import (
     escape_frame,
     shown,
     unescape_csv_text,
+    read_owned,
+    release_edits,
     unescape_frame,
+    verify_folder,
+    write_file,
     write_file_atomic,
     write_output_folder,
 )
@@ -82,7 +91,8 @@ def test_first_write_creates_folder_and_manifest(tmp_path):
     assert [p.name for p in written] == ["a.csv", "b.csv", MANIFEST] and kept == []
     doc = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
     assert sorted(doc["files"]) == ["a.csv", "b.csv"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary sibling left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing written beside the folder
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [LOCK_NAME, "a.csv", "b.csv", MANIFEST]  # no staging left
 
 
 def test_a_foreign_manifest_is_not_trusted(tmp_path):
@@ -105,44 +115,225 @@ def test_manifest_entries_cannot_point_outside_the_folder(tmp_path):
     assert victim.read_text() == "keep"
 
 
-def test_temp_folder_of_a_running_writer_is_left_alone(tmp_path):
-    busy = tmp_path / ".out.tmp-busy"
-    busy.mkdir()
-    (busy / ".helpers-tmp").write_text(json.dumps({"tool": "minami-welfare-eval helpers", "pid": os.getppid()}))
-    write_output_folder({"a.csv": b"1"}, tmp_path / "out")
-    assert busy.exists()
+def test_staging_folder_of_a_dead_run_is_removed_under_the_lock(tmp_path):
+    out = tmp_path / "out"
+    write_output_folder({"a.csv": b"1"}, out)
+    stale = out / ".helpers-staging-999999999"  # a run killed while staging (it held the lock; we hold it now)
+    stale.mkdir()
+    (stale / "a.csv").write_bytes(b"partial")
+    (out / ".a.csv.999999999.helpers-tmp").write_bytes(b"partial")
+    write_output_folder({"a.csv": b"2"}, out)
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME, "a.csv", MANIFEST]
 
 
 @pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
-def test_ctrl_c_during_the_swap_is_held_until_the_folder_is_consistent(tmp_path, monkeypatch):
+def test_ctrl_c_during_the_swap_completes_it_and_says_so(tmp_path, monkeypatch):
+    """Issue 17: Ctrl-C just after (or during) the swap: the new tables are all there and the caller is told."""
     out = tmp_path / "out"
     write_output_folder({"a.csv": b"old", "b.csv": b"old"}, out)
     real_replace, calls = os.replace, []
 
-    def replace(src, dst):
+    def replace(src, dst, **kw):
         calls.append(dst)
-        if len(calls) == 2:  # after the manifest and the first file: a real Ctrl-C arrives
+        if len(calls) == 2:  # after the interim manifest and the first file: a real Ctrl-C arrives
             os.kill(os.getpid(), signal.SIGINT)
-        return real_replace(src, dst)
+        return real_replace(src, dst, **kw)
     monkeypatch.setattr(outputs.os, "replace", replace)
-    write_output_folder({"a.csv": b"new", "b.csv": b"new"}, out)
+    with pytest.raises(InterruptedAfterWrite):
+        write_output_folder({"a.csv": b"new", "b.csv": b"new"}, out)
     assert (out / "a.csv").read_bytes() == b"new" and (out / "b.csv").read_bytes() == b"new"
+    verify_folder(out)  # consistent: the final manifest is in place
 
 
-def test_write_file_atomic_replaces_only_its_file(tmp_path):
+def test_a_folder_left_mid_swap_is_refused_by_readers(tmp_path, monkeypatch):
+    """kill -9 between two renames: the interim manifest says so; read_owned refuses the mix."""
+    out = tmp_path / "out"
+    write_output_folder({"a.csv": b"old", "b.csv": b"old"}, out)
+    real_replace, calls = os.replace, []
+
+    class Killed(BaseException):
+        pass
+
+    def replace(src, dst, **kw):
+        calls.append(dst)
+        if len(calls) == 3:  # interim manifest and a.csv moved in; the process dies before b.csv
+            raise Killed
+        return real_replace(src, dst, **kw)
+    monkeypatch.setattr(outputs.os, "replace", replace)
+    with pytest.raises(Killed):
+        write_output_folder({"a.csv": b"new", "b.csv": b"new"}, out)
+    monkeypatch.undo()
+    assert (out / "a.csv").read_bytes() == b"new" and (out / "b.csv").read_bytes() == b"old"
+    with pytest.raises(OutputError, match="interrupted in the middle"):
+        read_owned(out, ["a.csv", "b.csv"])
+    write_output_folder({"a.csv": b"new", "b.csv": b"new"}, out)  # a rerun recognises both runs' files as its own
+    assert read_owned(out, ["a.csv", "b.csv"]) == {"a.csv": b"new", "b.csv": b"new"}
+
+
+def test_symlink_planted_at_a_new_out_before_the_folder_is_opened(tmp_path, monkeypatch):
+    """Issue 17 race, deterministic: the link appears between the check and the first write."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "README.md").write_text("theirs")
+    out = tmp_path / "out"
+    real_init = OutputDir.__init__
+
+    def plant_then_open(self, path, **kw):
+        if Path(path) == out and not out.exists():
+            out.symlink_to(victim)
+        real_init(self, path, **kw)
+    monkeypatch.setattr(OutputDir, "__init__", plant_then_open)
+    with pytest.raises(OutputError, match="is a symlink"):
+        write_output_folder({"README.md": b"ours"}, out)
+    assert (victim / "README.md").read_text() == "theirs" and sorted(p.name for p in victim.iterdir()) == ["README.md"]
+
+
+def test_folder_swapped_for_a_symlink_while_staging_is_refused_and_nothing_leaks(tmp_path, monkeypatch):
+    """Issue 17 race, deterministic: after staging, --out is renamed and a symlink put in its place."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "README.md").write_text("theirs")
+    out = tmp_path / "out"
+
+    def swap(d):
+        out.rename(tmp_path / "moved")
+        out.symlink_to(victim)
+    monkeypatch.setattr(outputs, "_after_staging", swap)
+    with pytest.raises(OutputError, match="was replaced while the run was writing"):
+        write_output_folder({"README.md": b"ours", "a.csv": b"1"}, out)
+    assert sorted(p.name for p in victim.iterdir()) == ["README.md"] and (victim / "README.md").read_text() == "theirs"
+
+
+def test_symlink_at_a_target_is_refused_never_followed(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("theirs")
+    out = tmp_path / "out"
+    write_output_folder({"a.csv": b"1"}, out)
+    (out / "README.md").symlink_to(victim)
+    with pytest.raises(OutputError, match="is a symlink"):
+        write_output_folder({"a.csv": b"2", "README.md": b"ours"}, out, force=True)
+    with pytest.raises(OutputError, match="is a symlink"):
+        write_file(out / "README.md", b"ours", force=True)
+    assert victim.read_text() == "theirs" and (out / "a.csv").read_bytes() == b"1"
+
+
+def test_an_edited_table_stops_the_write_and_force_lists_it(tmp_path):
+    """Issue 17: an analyst's notes saved into a table the manifest owns are never overwritten silently."""
+    out = tmp_path / "out"
+    write_output_folder({"initiatives.csv": b"v1", "b.csv": b"v1"}, out)
+    (out / "initiatives.csv").write_bytes(b"v1 + my notes")
+    with pytest.raises(EditedOutputError, match=r"out/initiatives.csv was changed since this tool wrote it"):
+        check_output_folder(out, names=["initiatives.csv", "b.csv"])
+    with pytest.raises(EditedOutputError):
+        write_output_folder({"initiatives.csv": b"v2", "b.csv": b"v2"}, out)
+    assert (out / "initiatives.csv").read_bytes() == b"v1 + my notes" and (out / "b.csv").read_bytes() == b"v1"
+    done = write_output_folder({"initiatives.csv": b"v2", "b.csv": b"v2"}, out, force=True)
+    assert done.overwritten == ["initiatives.csv"]
+    assert (out / "initiatives.csv").read_bytes() == b"v2"
+
+
+def test_force_lists_a_foreign_file_it_overwrites_and_keeps_others(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "README.md").write_text("the user's own")
+    (out / "notes.txt").write_text("mine")
+    done = write_output_folder({"README.md": b"ours", "a.csv": b"1"}, out, force=True)
+    assert done.overwritten == ["README.md"]
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_readers_refuse_a_table_changed_since_it_was_written(tmp_path):
+    out = tmp_path / "out"
+    write_output_folder({"a.csv": b"1"}, out)
+    assert read_owned(out, ["a.csv", "missing.csv"]) == {"a.csv": b"1", "missing.csv": None}
+    (out / "a.csv").write_bytes(b"1, edited")
+    with pytest.raises(OutputError, match="changed since the tool wrote it"):
+        read_owned(out, ["a.csv"])
+    (out / "a.csv").write_bytes(b"1")
+    (out / "x.csv").write_bytes(b"someone else's")
+    with pytest.raises(OutputError, match="not written by this tool"):
+        read_owned(out, ["x.csv"])
+
+
+def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path):
+    out = tmp_path / "out"
+    write_output_folder({"a.csv": b"1"}, out)
+    with OutputDir(out) as holder:
+        holder.lock(wait=False)
+        with pytest.raises(OutputError, match=r"another run \(process \d+\) is writing .*out right now"):
+            write_output_folder({"a.csv": b"2"}, out)
+        with pytest.raises(OutputError, match="being written by another run"):
+            read_owned(out, ["a.csv"], wait=0.2)
+    assert (out / "a.csv").read_bytes() == b"1"
+
+
+def test_two_runs_into_one_new_folder_one_is_refused_truthfully(tmp_path):
+    """Issue 17: two runs starting at once into a new folder (the second arrives while the first writes)."""
+    out = tmp_path / "new"
+    code = (
+        "import sys, time; from helpers.outputs import open_output_folder, write_output_folder\n"
+        "d = open_output_folder(sys.argv[1]); print('locked', flush=True); time.sleep(3)\n"
+        "write_output_folder({'a.csv': b'first'}, d)\n"
+    )
+    import subprocess
+    import sys
+
+    first = subprocess.Popen([sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout.readline().strip() == "locked"
+        with pytest.raises(OutputError, match="another run .* is writing") as e:
+            write_output_folder({"a.csv": b"second"}, out)
+        assert "did not write" not in str(e.value)
+    finally:
+        assert first.wait(timeout=60) == 0
+    assert (out / "a.csv").read_bytes() == b"first"
+
+
+def test_write_file_replaces_only_its_file_and_records_it(tmp_path):
     (tmp_path / "other.txt").write_text("mine")
     target = tmp_path / "t.csv"
     write_file_atomic(target, b"1")
-    write_file_atomic(target, b"2")
+    write_file(target, b"2")
     assert target.read_bytes() == b"2"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt", "t.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_NAME, MANIFEST, "other.txt", "t.csv"]
+    assert json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))["files"] == {"t.csv": outputs._sha256(b"2")}
 
 
-def test_write_file_atomic_removes_a_dead_writers_temp(tmp_path):
-    stale = tmp_path / ".t.csv.999999999.helpers-tmp"  # no such PID
+def test_write_file_refuses_an_edited_file_names_it_and_force_overwrites(tmp_path, capsys):
+    target = tmp_path / "t.csv"
+    write_file(target, b"1")
+    target.write_bytes(b"1 with my notes")
+    with pytest.raises(EditedOutputError, match="t.csv was changed since this tool wrote it"):
+        write_file(target, b"2")
+    assert target.read_bytes() == b"1 with my notes"
+    write_file(target, b"2", force=True)
+    assert target.read_bytes() == b"2" and "overwrote" in capsys.readouterr().err
+
+
+def test_write_file_refuses_a_file_it_did_not_write(tmp_path):
+    (tmp_path / "README.md").write_text("theirs")
+    with pytest.raises(OutputError, match="was not written by this tool"):
+        write_file(tmp_path / "README.md", b"ours")
+    assert (tmp_path / "README.md").read_text() == "theirs"
+    write_file(tmp_path / "README.md", b"theirs")  # the same bytes: nothing can be lost
+    write_file(tmp_path / "README.md", b"ours")
+
+
+def test_write_file_removes_a_dead_writers_temp(tmp_path):
+    stale = tmp_path / ".t.csv.999999999.helpers-tmp"  # no such PID; we hold the lock, so its writer is gone
     stale.write_bytes(b"partial")
-    write_file_atomic(tmp_path / "t.csv", b"1")
+    write_file(tmp_path / "t.csv", b"1")
     assert not stale.exists()
+
+
+def test_release_accepts_edits_for_a_forced_rerun(tmp_path, capsys):
+    target = tmp_path / "tables" / "t.csv"
+    write_file(target, b"1")
+    target.write_bytes(b"edited")
+    assert release_edits([tmp_path]) == [target]
+    assert "will overwrite" in capsys.readouterr().err
+    write_file(target, b"2")
+    assert target.read_bytes() == b"2"
 
 
 # ---------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_ids_are_stable_and_unique(tables):
 
 
 def _digest(folder) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.name != ".helpers-lock"}
 
 
 def test_same_input_same_bytes(raw_path, tmp_path):
@@ -232,7 +232,7 @@ def test_manifest_lists_every_written_file_with_its_hash(raw_path, tmp_path):
     manifest = json.loads((out / "helpers-manifest.json").read_text(encoding="utf-8"))
     assert [p.name for p in written][-1] == "helpers-manifest.json"
     assert sorted(manifest["files"]) == sorted(p.name for p in written[:-1]) == sorted(
-        p.name for p in out.iterdir() if p.name != "helpers-manifest.json")
+        p.name for p in out.iterdir() if p.name not in ("helpers-manifest.json", ".helpers-lock"))
     assert manifest["files"] == {n: hashlib.sha256((out / n).read_bytes()).hexdigest() for n in manifest["files"]}
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "helpers-manifest.json" in readme and "extra leading `'`" in readme

@@ -122,7 +122,7 @@ def test_save_figure_names_and_bytes(tmp_path):
             paths = save_figure(fig, "kosodate_hiroba", notebook="02", folder=tmp_path)
             plt.close(fig)
             saved.append({p.name: p.read_bytes() for p in paths})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["02_kosodate_hiroba.png", "02_kosodate_hiroba.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in {".helpers-lock", "helpers-manifest.json"}) == ["02_kosodate_hiroba.png", "02_kosodate_hiroba.svg"]
     assert paths.png.parent == tmp_path and paths.png.suffix == ".png" and paths.svg.suffix == ".svg"
     assert saved[0] == saved[1]
     png, svg = saved[0]["02_kosodate_hiroba.png"], saved[0]["02_kosodate_hiroba.svg"].decode("utf-8")
@@ -186,7 +186,7 @@ def test_save_figure_writes_atomically_and_refuses_a_symlink_target(tmp_path):
     add_source(fig, "出典: テスト（合成）")
     paths = save_figure(fig, "demo", notebook="99", folder=tmp_path)
     assert paths.png.read_bytes().startswith(b"\x89PNG") and b"<svg" in paths.svg.read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["99_demo.png", "99_demo.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in {".helpers-lock", "helpers-manifest.json"}) == ["99_demo.png", "99_demo.svg"]
     victim = tmp_path / "notes.txt"
     victim.write_text("mine", encoding="utf-8")
     paths.png.unlink()

@@ -107,7 +107,7 @@ def test_save_table_writes_only_its_file(tmp_path):
     df = pd.DataFrame({"department": ["=cmd|' /C calc'!A0", "健康福祉課"], "total": [-1, 28]})
     path = save_table(df, "by_department", notebook="99", folder=tmp_path)
     assert path == tmp_path / "99_by_department.csv"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["99_by_department.csv", "notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in {".helpers-lock", "helpers-manifest.json"}) == ["99_by_department.csv", "notes.txt"]
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and "'=cmd|' /C calc'!A0,-1\n" in data.decode("utf-8-sig")
     assert save_table(df, "by_department", notebook="99", folder=tmp_path).read_bytes() == data
@@ -126,3 +126,24 @@ def test_save_table_refuses_symlink_folder_and_odd_names(tmp_path):
     with pytest.raises(ValueError, match="plain file name"):
         save_table(df, "../../etc/x", notebook="99", folder=tmp_path)
     assert victim.read_text() == "user data"
+
+
+def test_load_tables_refuses_an_edited_or_half_swapped_folder(raw_path, tmp_path):
+    """Issue 17 §8: load_tables() reads a folder only as the tool wrote it."""
+    import json
+
+    from helpers.outputs import MANIFEST, OutputError
+    from helpers.pipeline import clean_reports, write_tables
+
+    out = tmp_path / "clean"
+    write_tables(clean_reports([raw_path], with_metrics=False), out)
+    assert len(load_tables(out).initiatives) == 56
+    doc = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    (out / MANIFEST).write_text(json.dumps({**doc, "state": "writing"}), encoding="utf-8")  # a kill -9 mid-swap
+    with pytest.raises(OutputError, match="interrupted in the middle"):
+        load_tables(out)
+    (out / MANIFEST).write_text(json.dumps(doc), encoding="utf-8")
+    with open(out / "departments.csv", "a", encoding="utf-8") as f:
+        f.write("x,y\n")
+    with pytest.raises(OutputError, match="departments.csv changed since the tool wrote it"):
+        load_tables(out)

@@ -17,4 +17,17 @@ At the top: ``pipeline`` (runs read and collect, writes ``data/clean/``), ``cli`
 ``config`` (paths).  ``helpers.load_tables`` is the notebooks' entry point.
 """
 
-from .present.tables import load_tables  # noqa: E402,F401  (the notebooks' entry point)
+__all__ = ["load_tables"]
+
+
+def __getattr__(name: str):
+    """``helpers.load_tables`` (the notebooks' entry point), imported on first use.
+
+    Importing the package itself stays cheap (no pandas), so ``python -m helpers`` can answer
+    Ctrl-C during its imports with one line and exit 130 (:mod:`helpers.__main__`).
+    """
+    if name == "load_tables":
+        from .present.tables import load_tables
+
+        return load_tables
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,12 +7,14 @@ Exit codes:
        report, failed sanity check, unknown --encoding) or a refused --out
        folder: one message naming the file and line, no traceback, nothing is
        written.
-  130  interrupted (Ctrl-C): one line, nothing written, the old tables intact.
+  130  interrupted (Ctrl-C): one line saying which: nothing written (the old
+       tables intact), or the new tables all written (Ctrl-C during the swap).
 
 Output folder rule (see :mod:`helpers.outputs`): the tool owns only the files
 listed in ``--out``'s ``helpers-manifest.json``; a file, a symlink, a folder that
-contains an input, or a non-empty folder without manifest (unless ``--force``)
-is refused before anything is read or written.
+contains an input, a non-empty folder without manifest, a table changed since the
+tool wrote it (unless ``--force``, which lists what it overwrites), or a folder
+another run is writing is refused before anything is read or written.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
+from pathlib import Path
 
 from .read.extract import ReportError
-from .outputs import MANIFEST, OutputError, check_output_folder, shown
+from .outputs import (MANIFEST, InterruptedAfterWrite, OutputError, discard_output_folder, open_output_folder,
+                      shown)
 from .pipeline import clean_reports, write_tables
 from .read.schema import SCHEMA
 from .read.tidy import ValidationError
@@ -30,9 +34,23 @@ from .read.tidy import ValidationError
 __all__ = ["main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2): ``error: …; see python -m helpers clean --help``."""
+
+    def error(self, message: str):  # noqa: D102
+        self.exit(2, f"error: {shown(message, 300)}; see {self.prog} --help\n")
+
+
+def _positive_bytes(text: str) -> int:
+    value = text.strip().replace("_", "")
+    if not value.isdigit() or int(value) <= 0:
+        raise argparse.ArgumentTypeError(f"--max-bytes must be a positive number of bytes, not {shown(text, 40)!r}")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0].replace("``", ""))
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="python -m helpers", description=__doc__.splitlines()[0].replace("``", ""))
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     c = sub.add_parser("clean", help="turn report text dumps into the clean tables")
     c.add_argument("inputs", nargs="+", metavar="INPUT", help="report .txt files, or folders of them")
     c.add_argument(
@@ -41,10 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "--force", action="store_true",
-        help=f"write into a non-empty folder without {MANIFEST} (files with other names are still never touched)",
+        help=f"write into a non-empty folder without {MANIFEST}, and overwrite tables changed since the tool wrote "
+             "them (each is listed; files with other names are still never touched)",
     )
     c.add_argument("--encoding", default=None, help="input encoding (default: detect UTF-8 / UTF-8 BOM / CP932)")
-    c.add_argument("--max-bytes", type=int, default=None, metavar="N",
+    c.add_argument("--max-bytes", type=_positive_bytes, default=None, metavar="N",
                    help="refuse an input file larger than N bytes (default: $HELPERS_MAX_BYTES, else 10000000)")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
@@ -96,9 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     args.written = False
     try:
         return _clean(args)
-    except KeyboardInterrupt:
-        if args.written:  # Ctrl-C while the summary was printed: the tables are complete
-            print(f"interrupted after writing {shown(args.out)}", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        if args.written or isinstance(e, InterruptedAfterWrite):  # the swap completed: the new tables are all there
+            print(f"interrupted after writing the new tables to {shown(args.out)}", file=sys.stderr)
         else:
             print(f"interrupted: nothing written, {shown(args.out)} unchanged", file=sys.stderr)
         return 130
@@ -116,14 +135,25 @@ def _clean(args: argparse.Namespace) -> int:
         except LookupError:
             print(f"error: unknown encoding {shown(args.encoding, 60)!r} (--encoding); use e.g. utf-8 or cp932", file=err)
             return 2
-    try:  # refuse a risky --out before reading anything
-        check_output_folder(args.out, inputs=args.inputs, names=_expected_names(), force=args.force)
+    try:  # refuse a risky --out before reading anything; hold its lock for the whole run
+        out = open_output_folder(args.out, inputs=args.inputs, names=_expected_names(), force=args.force)
     except OutputError as e:
         print(f"error: {e}; nothing written", file=err)
         return 2
     except OSError as e:
         print(f"error: cannot use --out {shown(args.out)}: {shown(e.strerror or e, 200)}; nothing written", file=err)
         return 2
+    try:
+        return _clean_into(args, out)
+    finally:
+        if args.written:
+            out.close()
+        else:
+            discard_output_folder(out)  # a folder this run created and wrote nothing into is removed again
+
+
+def _clean_into(args: argparse.Namespace, out) -> int:
+    err = sys.stderr
     try:
         tables = clean_reports(args.inputs, encoding=args.encoding, max_bytes=args.max_bytes)
     except ReportError as e:  # 1000: room for a sidecar declaration to paste (helpers.read.layout)
@@ -165,8 +195,13 @@ def _clean(args: argparse.Namespace) -> int:
                 print(f"unplaced: {shown(a['report'])}:{r.line_no}: {shown(r.text)}", file=err)
         print(f"error: {sum(a['unplaced'] for a in unplaced)} line(s) could not be placed; nothing written", file=err)
         return 1
+    for warning in getattr(tables, "warnings", []):
+        print(f"warning: {shown(warning, 300)}", file=err)
     try:
-        written = write_tables(tables, args.out, inputs=args.inputs, force=args.force)
+        written = write_tables(tables, out, inputs=args.inputs, force=args.force)
+    except InterruptedAfterWrite:
+        args.written = True
+        raise
     except OutputError as e:
         print(f"error: {e}; nothing written", file=err)
         return 2
@@ -174,6 +209,8 @@ def _clean(args: argparse.Namespace) -> int:
         print(f"error: cannot write {shown(args.out)}: {shown(e.strerror or e, 200)}; the old tables are intact", file=err)
         return 2
     args.written = True
+    for name in written.overwritten:
+        print(f"overwrote {shown(Path(args.out) / name)} (--force: it was changed since this tool wrote it, or not written by it)", file=err)
     for name in written.kept:
         print(f"kept {shown(name)}: written by an earlier run but changed since, so no longer the tool's", file=err)
     for line in link_summary(tables.links, only_to_review=args.quiet):  # -q: only pairs that need a person

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .read import schema
-from .outputs import CSV_OPTIONS, MANIFEST, csv_bytes, write_output_folder
+from .outputs import CSV_OPTIONS, MANIFEST, OutputDir, csv_bytes, write_output_folder
 from .read.extract import ReportError, extract_report
 from .read.layout import Layout, LayoutError, declared_layout
 from .read.sidecar import load_sidecar, sidecar_path
@@ -43,12 +43,14 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
     """
     paths = expand_inputs(inputs)
     names: dict[str, Path] = {}
+    facts: dict[str, tuple[str, int]] = {}  # sha256 and size of the bytes read: each file is read once
     parts, texts = [], {}
     for path in paths:
         rep = read_report(path, encoding=encoding, max_bytes=max_bytes)
         if rep.name in names:
             raise ReportError(path, f"another input has the same name '{rep.name}' ({names[rep.name]}); report names must be unique")
         names[rep.name] = path
+        facts[rep.name] = (rep.sha256, rep.size)
         ex = extract_report(rep.text, path=path, layout=report_layout(path))
         ex.encoding = rep.encoding
         parts.append(tidy_extraction(ex, report=rep.name, lines=rep.lines))
@@ -60,7 +62,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
             _add_metrics(tables)
         except ReportError as e:  # raised with the report's name: name its file instead
             raise ReportError(names.get(e.path, e.path), e.message, e.line) from None
-    _add_collection(tables, names, with_series=with_metrics)
+    _add_collection(tables, names, with_series=with_metrics, facts=facts)
     return tables
 
 
@@ -82,11 +84,11 @@ def _add_metrics(tables: Tables) -> None:
     add_metrics(tables)
 
 
-def _add_collection(tables: Tables, paths: dict[str, Path], *, with_series: bool) -> None:
+def _add_collection(tables: Tables, paths: dict[str, Path], *, with_series: bool, facts=None) -> None:
     """reports.csv, initiative_key + links.csv, series.csv (helpers.collect.collection, .link, .series)."""
     from .collect.collection import add_collection
 
-    add_collection(tables, paths, with_series=with_series)
+    add_collection(tables, paths, with_series=with_series, facts=facts)
 
 
 def _readme(tables: dict[str, pd.DataFrame]) -> str:
@@ -121,9 +123,12 @@ class WrittenFiles(list):
 
     ``kept`` names files of the previous manifest that this run no longer writes but that were
     changed since the tool wrote them: they are no longer the tool's and are left alone.
+    ``overwritten`` names the files ``force`` replaced although they were not the tool's or had
+    been changed since it wrote them.
     """
 
     kept: list[str]
+    overwritten: list[str]
 
 
 def table_files(tables: Tables) -> dict[str, bytes]:
@@ -159,7 +164,7 @@ def _sources(reports: pd.DataFrame | None) -> list[dict]:
 
 
 def write_tables(
-    tables: Tables, out_dir: str | Path, *, inputs: list[str | Path] | tuple = (), force: bool = False
+    tables: Tables, out_dir: str | Path | OutputDir, *, inputs: list[str | Path] | tuple = (), force: bool = False
 ) -> WrittenFiles:
     """Write every table as CSV (+ data dictionary, README, manifest) into ``out_dir``.
 
@@ -170,7 +175,8 @@ def write_tables(
 
     Args:
         tables: the clean tables.
-        out_dir: the output folder (created if missing).
+        out_dir: the output folder (created if missing), or the locked
+            :class:`~helpers.outputs.OutputDir` of :func:`helpers.outputs.open_output_folder`.
         inputs: the input files/folders (an output folder containing one is refused).
         force: accept a non-empty folder without manifest (files with other names are kept).
 
@@ -178,7 +184,9 @@ def write_tables(
         helpers.outputs.OutputError: refused target; nothing was changed.
         OSError: a failed write.
     """
-    written, kept = write_output_folder(table_files(tables), out_dir, inputs=inputs, force=force)
+    done = write_output_folder(table_files(tables), out_dir, inputs=inputs, force=force)
+    written, kept = done
     result = WrittenFiles(written)
     result.kept = kept
+    result.overwritten = done.overwritten
     return result

@@ -76,7 +76,10 @@ def default_series(stem: str) -> str:
 
 
 def _file_facts(path: Path) -> tuple[str, int]:
-    data = path.read_bytes()
+    from ..read.files import read_input
+    from ..read.text import max_bytes_limit
+
+    data = read_input(path, limit=max_bytes_limit())
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -92,12 +95,13 @@ def _status(values: list) -> str:
     return distinct[0] if len(distinct) == 1 else "mixed"
 
 
-def reports_table(tables, paths: dict[str, Path]) -> pd.DataFrame:
+def reports_table(tables, paths: dict[str, Path], facts: dict[str, tuple[str, int]] | None = None) -> pd.DataFrame:
     """One row per report (columns: :func:`helpers.read.schema.columns_of` ``("reports")``).
 
     Args:
         tables: the :class:`helpers.read.tidy.Tables` of the run (initiatives and accounting).
         paths: report id -> the file it was read from.
+        facts: report id -> (SHA-256, bytes) of what was read (default: read the file again).
 
     Raises:
         ReportError: headers with several fiscal years in one report, a bad
@@ -117,7 +121,7 @@ def reports_table(tables, paths: dict[str, Path]) -> pd.DataFrame:
         path = Path(path)
         part = dict(zip(cols, map(list, zip(*by_report[report])))) if report in by_report else {c: [] for c in cols}
         side = read_sidecar(path)
-        sha, size = _file_facts(path)
+        sha, size = facts[report] if facts and report in facts else _file_facts(path)
         rec = {
             "report": report,
             "series": side["series"] or default_series(report),
@@ -163,7 +167,8 @@ def reports_table(tables, paths: dict[str, Path]) -> pd.DataFrame:
     return _frame(rows, "reports")
 
 
-def add_collection(tables, paths: dict[str, Path], *, with_series: bool = True) -> None:
+def add_collection(tables, paths: dict[str, Path], *, with_series: bool = True,
+                   facts: dict[str, tuple[str, int]] | None = None) -> None:
     """Add ``reports``, ``initiative_key`` + ``links`` and (with metrics) ``series`` to ``tables`` in place.
 
     The overrides file :data:`helpers.collect.link.OVERRIDES_FILE` is read from every
@@ -172,7 +177,7 @@ def add_collection(tables, paths: dict[str, Path], *, with_series: bool = True) 
     from .link import OVERRIDES_FILE, link_collection, read_overrides
     from .series import build_series, validate_series
 
-    tables.reports = reports_table(tables, paths)
+    tables.reports = reports_table(tables, paths, facts)
     folders = sorted({Path(p).resolve().parent for p in paths.values()})
     overrides = [o for f in folders for o in read_overrides(f / OVERRIDES_FILE)]
     tables.links = link_collection(tables, tables.reports, overrides)

@@ -58,14 +58,24 @@ Overrides: ``link_overrides.csv`` next to the reports (``data/raw/``)
     with ``action`` ``force`` (link these two rows, whatever the score) or
     ``forbid`` (never link them; both rows are then matched among the rest).
     ``initiative_id_*`` may be the full id (``<report>:1-1-02``) or its
-    suffix (``1-1-02``); ``series`` may be empty.  Rows naming a report that
-    is not in the run are ignored; an unknown row id, reports that are not
-    consecutive in one series, or a row forced twice are errors (exit 2).
+    suffix (``1-1-02``); ``series`` may be empty.
+
+    Overrides are checked, not trusted (exit 2, naming the file and line): a
+    report that is neither in the run nor a report file beside the overrides
+    file (a typo, ``r-2022`` for ``r_2022``), a ``series`` that is not the
+    reports' series, an unknown row id, reports that are not consecutive in
+    one series, a row forced twice, or ``force`` and ``forbid`` for the same
+    pair.  A row naming a report file of the folder that this run did not read
+    is not applied, and the run says so (a warning the CLI prints).
+
+    The file is read by the one input reader (:mod:`helpers.read.files`): a
+    regular file of at most :data:`OVERRIDES_MAX_BYTES`, UTF-8, no control
+    character (refused with line and column), at most
+    :data:`helpers.read.files.MAX_TEXT_CHARS` characters per field.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -77,8 +87,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from ..read.extract import ReportError, nfkc
+from ..read.files import decode_utf8, read_csv_rows, read_input
 
-__all__ = ["WEIGHTS", "ACCEPT", "REVIEW", "OVERRIDES_FILE", "Override", "read_overrides", "link_rows", "link_collection"]
+__all__ = ["WEIGHTS", "ACCEPT", "REVIEW", "OVERRIDES_FILE", "Override", "read_overrides", "check_overrides", "link_rows",
+           "link_collection"]
 
 #: cell -> weight in the score (sums to 1)
 WEIGHTS = {"initiative": 0.35, "summary": 0.30, "objective": 0.15, "section": 0.10, "departments": 0.10}
@@ -95,6 +107,8 @@ BAND = 100
 #: the words links.csv adds to the reason of a row left without partner in a banded section
 BANDED_NOTE = "its section was compared in a band"
 OVERRIDES_FILE = "link_overrides.csv"
+#: largest overrides file read, in bytes (a line per override: thousands of them fit)
+OVERRIDES_MAX_BYTES = 1_000_000
 OVERRIDE_COLUMNS = ["series", "report_a", "initiative_id_a", "report_b", "initiative_id_b", "action", "note"]
 
 
@@ -121,22 +135,22 @@ def read_overrides(path: str | Path) -> list[Override]:
     """Read a hand-kept overrides file; a missing file means no overrides.
 
     Raises:
-        ReportError: missing columns, or an ``action`` other than force/forbid (with the line).
+        ReportError: not a regular file, too large, not UTF-8, a control character or an
+            over-long field, missing columns, a contradictory or repeated pair, or an ``action``
+            other than force/forbid (with the line).
     """
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ReportError(path, f"cannot read the overrides file as UTF-8 ({e})") from None
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in OVERRIDE_COLUMNS if c not in (reader.fieldnames or [])]
+    raw = read_input(path, limit=OVERRIDES_MAX_BYTES, what="overrides file")
+    header, rows = read_csv_rows(decode_utf8(raw, path, what="overrides file"), path)
+    missing = [c for c in OVERRIDE_COLUMNS if c not in header]
     if missing:
         raise ReportError(path, f"overrides file lacks columns {missing}; expected {','.join(OVERRIDE_COLUMNS)}", 1)
     out = []
-    for line, rec in enumerate(reader, start=2):
-        rec = {k: (v or "").strip() for k, v in rec.items() if k is not None}
+    seen: dict[tuple[str, str, str, str], Override] = {}
+    for line, rec in rows:
+        rec = {c: rec.get(c, "") for c in OVERRIDE_COLUMNS}
         if not any(rec.values()):
             continue
         if rec["action"] not in ("force", "forbid"):
@@ -144,9 +158,22 @@ def read_overrides(path: str | Path) -> list[Override]:
         for c in ("report_a", "initiative_id_a", "report_b", "initiative_id_b"):
             if not rec[c]:
                 raise ReportError(path, f"empty {c}", line)
-        out.append(Override(rec["series"], rec["report_a"], rec["initiative_id_a"], rec["report_b"],
-                            rec["initiative_id_b"], rec["action"], rec["note"], str(path), line))
+        o = Override(rec["series"], rec["report_a"], rec["initiative_id_a"], rec["report_b"],
+                     rec["initiative_id_b"], rec["action"], rec["note"], str(path), line)
+        pair = (o.report_a, _suffix(o.id_a), o.report_b, _suffix(o.id_b))
+        if pair in seen:
+            first = seen[pair]
+            if first.action != o.action:
+                raise ReportError(path, f"'{o.action}' contradicts '{first.action}' on line {first.line} for the same pair of "
+                                        "rows; keep one of the two lines", line)
+            raise ReportError(path, f"the same override as line {first.line}; keep one of the two lines", line)
+        seen[pair] = o
+        out.append(o)
     return out
+
+
+def _suffix(rid: str) -> str:
+    return rid.split(":", 1)[1] if ":" in rid else rid
 
 
 def _features(ini: pd.DataFrame, departments: pd.DataFrame) -> pd.DataFrame:
@@ -354,6 +381,37 @@ def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: p
     return out
 
 
+def check_overrides(overrides: list[Override], in_run, series_of: dict[str, str], warnings: list[str]) -> list[Override]:
+    """The overrides that apply to this run; the others refused or reported.
+
+    A report an override names must be in the run (``in_run``); one that is not, but is a report
+    file beside the overrides file, is a report this run did not read: the override is not
+    applied and a warning says so. Any other name (a typo) is an error naming the line, and so is a
+    ``series`` that is not the series of the reports named.
+
+    Raises:
+        ReportError: with the file and line.
+    """
+    out = []
+    for o in overrides:
+        missing = [r for r in (o.report_a, o.report_b) if r not in in_run]
+        if missing:
+            folder = Path(o.path).parent
+            unknown = [r for r in missing if not any((folder / f"{r}{ext}").is_file() for ext in (".txt", ".TXT"))]
+            if unknown:
+                known = ", ".join(sorted(in_run)[:5]) or "none"
+                raise ReportError(o.path, f"report '{unknown[0]}' is neither in this run nor a report file in {folder} "
+                                          f"(reports in this run: {known}); check the name", o.line)
+            warnings.append(f"{Path(o.path).name}:{o.line}: not applied: report '{missing[0]}' is not part of this run")
+            continue
+        if o.series and any(series_of.get(r) != o.series for r in (o.report_a, o.report_b)):
+            actual = sorted({series_of.get(r) for r in (o.report_a, o.report_b)})
+            raise ReportError(o.path, f"series '{o.series}' is not the series of '{o.report_a}' and '{o.report_b}' "
+                                      f"({', '.join(actual)}); correct it or leave the column empty", o.line)
+        out.append(o)
+    return out
+
+
 def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = ()) -> pd.DataFrame:
     """Fill ``tables.initiatives["initiative_key"]`` and return the ``links`` table.
 
@@ -375,12 +433,14 @@ def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = (
     keys: dict[str, str] = {}
     links: list[dict] = []
     order = {r: k for k, r in enumerate(reports["report"].tolist())}
+    series_of = dict(zip(reports["report"].tolist(), reports["series"].tolist()))
     pairs = {(a, b) for a, b in zip(reports["previous_report"].tolist(), reports["report"].tolist()) if isinstance(a, str)}
-    for o in overrides:
-        if o.report_a not in order or o.report_b not in order:
-            continue  # not part of this run
+    applied = []
+    for o in check_overrides(overrides, order, series_of, tables.warnings):
         if (o.report_a, o.report_b) not in pairs:
             raise ReportError(o.path, f"'{o.report_a}' → '{o.report_b}' are not consecutive reports of one series", o.line)
+        applied.append(o)
+    overrides = applied
     ids_of: dict[str, list[str]] = {}
     for rep, rid in zip(ini["report"].tolist(), ini["initiative_id"].tolist()):
         ids_of.setdefault(rep, []).append(rid)

@@ -1,8 +1,8 @@
 """Tables as a reader sees them in a notebook and its HTML: Japanese headers, clean numbers.
 
 :func:`show_table` displays a DataFrame as an HTML table (escaped: text from a report is data, never
-markup) through the one label table (:mod:`helpers.present.labels`) and the reports' display names
-(:mod:`helpers.present.names`):
+markup; tables and sentences are marked for MathJax to skip, so "$…$" stays text) through the one
+label table (:mod:`helpers.present.labels`) and the reports' display names (:mod:`helpers.present.names`):
 
 - Japanese headers (:func:`helpers.present.labels.column_label`);
 - coded values, lists of codes, column names held as values and layout notes in Japanese
@@ -30,6 +30,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import string
 
 import pandas as pd
 
@@ -37,7 +38,8 @@ from .labels import READER_LABELS, column_label, is_rate, label_codes
 
 _PLAIN = re.compile(r"year|row|line|_no$|^part$")
 
-__all__ = ["DISPLAY_LABELS", "Markdown", "md_safe", "named", "header", "formatted", "show_table", "table_html"]
+__all__ = ["DISPLAY_LABELS", "Markdown", "Sentence", "sentence_html", "md_safe", "named", "header", "formatted",
+           "show_table", "table_html", "IGNORE_MATH"]
 
 DISPLAY_LABELS = READER_LABELS  # kept under its old name; the labels live in helpers.present.labels
 
@@ -91,7 +93,7 @@ def table_html(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = (), wra
             align = ' style="text-align:right"' if v.replace(",", "").replace(".", "").replace("%", "").lstrip("-").isdigit() else style
             cells.append(f"<td{align}>{html.escape(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return ('<table class="dataframe"><thead><tr>' + head + "</tr></thead><tbody>" + "".join(body)
+    return (f'<table class="dataframe {IGNORE_MATH}"><thead><tr>' + head + "</tr></thead><tbody>" + "".join(body)
             + "</tbody></table>")
 
 
@@ -102,21 +104,92 @@ def show_table(df: pd.DataFrame, *, rates: list[str] | tuple[str, ...] = (), wra
     display(HTML(table_html(df, rates=rates, wrap=wrap)))
 
 
-_MD_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"}
+# ---------------------------------------------------------------------------
+# sentences: report text is data, never markup
+
+#: every rendered sentence and table sits in an element MathJax skips (MathJax 2 and 3 honour
+#: ``tex2jax_ignore``, MathJax 3 also ``mathjax_ignore``): JupyterLab typesets maths in HTML and
+#: Markdown outputs, and a report's "$…$" or "\(…\)" must stay text there too
+IGNORE_MATH = "tex2jax_ignore mathjax_ignore"
+_SLOT = re.compile("\ue000(\\d+)\ue001")
+
+
+def _lines_html(text: str, inline) -> str:
+    """Paragraphs (blank lines) of lines (``<br>``); ``inline`` turns one escaped line into HTML."""
+    out = []
+    for para in re.split(r"\n[ \t\u3000]*\n", text.strip("\n")):
+        lines = para.split("\n")
+        if inline is not None and lines and all(line.startswith("- ") for line in lines):
+            out.append("<ul>" + "".join(f"<li>{inline(line[2:])}</li>" for line in lines) + "</ul>")
+            continue
+        parts = []
+        for line in lines:
+            if inline is not None and line.startswith("- "):
+                parts.append("・" + inline(line[2:]))
+            else:
+                parts.append(inline(line) if inline is not None else html.escape(line, quote=False))
+        out.append("<p>" + "<br>\n".join(parts) + "</p>")
+    return "\n".join(out)
+
+
+def _template_inline(line: str) -> str:
+    """The template's own markup (escaped text): ``**bold**`` and ``code``, nothing else."""
+    line = html.escape(line, quote=False)
+    line = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", line)
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", line)
+
+
+def sentence_html(template: str, values: dict | None = None) -> str:
+    r"""A notebook sentence as HTML: report text is literal text, whatever it holds.
+
+    Without ``values`` the whole ``template`` is text: every character shows as it is (``<``,
+    ``**``, backticks, ``[x](…)``, bare URLs, ``$…$``), lines end with ``<br>``, blank lines
+    separate paragraphs. With ``values`` the template is the notebook's own text (its
+    ``**bold**``, ``code`` and ``- `` list lines are kept) and each ``{name}`` field is filled
+    with ``values[name]`` (format spec allowed) as literal text, escaped *after* the template's
+    markup is read, so a value can never open or close any markup.
+
+    >>> sentence_html("**{name}** は {n:,}件", {"name": "**<b>x</b>** https://e.example $x$", "n": 1200})
+    '<p><strong>**&lt;b&gt;x&lt;/b&gt;** https://e.example $x$</strong> は 1,200件</p>'
+    >>> sentence_html("`r`: [L](http://e.example/i) & **x**")
+    '<p>`r`: [L](http://e.example/i) &amp; **x**</p>'
+    """
+    if not values:
+        return _lines_html(str(template), None)
+    formatter = string.Formatter()
+    parts, slots = [], []
+    for literal, field, spec, conversion in formatter.parse(str(template)):
+        parts.append(literal.replace("\ue000", "").replace("\ue001", ""))
+        if field is None:
+            continue
+        obj, _ = formatter.get_field(field, (), values)
+        obj = formatter.convert_field(obj, conversion)
+        slots.append(html.escape(formatter.format_field(obj, spec or ""), quote=False))
+        parts.append(f"\ue000{len(slots) - 1}\ue001")
+    rendered = _lines_html("".join(parts), _template_inline)
+    return _SLOT.sub(lambda m: slots[int(m.group(1))], rendered)
+
+
+class Sentence:
+    """What :func:`Markdown` returns: shown as HTML (``text/html``) in JupyterLab and in the HTML export."""
+
+    def __init__(self, template: str, values: dict | None = None):
+        self.html = f'<div class="report-text {IGNORE_MATH}">{sentence_html(template, values)}</div>'
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return "<helpers sentence>"
 
 
 def md_safe(text: str) -> str:
-    r"""``text`` with the characters that make Markdown emit HTML or links escaped (``& < > [ ]``).
-
-    Sentences the notebooks render carry report text (initiative names, comments, activities); a
-    crafted report could otherwise put ``<img onerror=…>`` or ``[x](javascript:…)`` into the HTML
-    export. The notebooks' own templates use none of these characters, so escaping the whole
-    sentence shows exactly the same words.
+    """``text`` as literal HTML text (the one escape of a sentence; see :func:`sentence_html`).
 
     >>> print(md_safe("育児相談会 <img src=x onerror=alert(1)> [a](javascript:b) & c"))
-    育児相談会 &lt;img src=x onerror=alert(1)&gt; \[a\](javascript:b) &amp; c
+    <p>育児相談会 &lt;img src=x onerror=alert(1)&gt; [a](javascript:b) &amp; c</p>
     """
-    return "".join(_MD_ESCAPES.get(ch, ch) for ch in str(text))
+    return sentence_html(text)
 
 
 def named(text: str) -> str:
@@ -145,11 +218,15 @@ def named(text: str) -> str:
     return text
 
 
-def Markdown(text: str):  # noqa: N802 - a drop-in for IPython.display.Markdown
-    """``IPython.display.Markdown`` of :func:`md_safe` text: what every notebook sentence is rendered with.
+def Markdown(text: str, /, **values) -> Sentence:  # noqa: N802 - a drop-in for IPython.display.Markdown
+    """A notebook sentence with report text in it, rendered so that report text is never markup.
 
-    Reports are named by their display names (:func:`named`), never by file stem.
+    ``Markdown(f"…{x}…")`` shows the whole sentence as literal text (no tag, link, autolink,
+    emphasis, code span or maths from anything in it, the notebook's own ``**`` included).
+    ``Markdown("…**{x}**…", x=value)`` keeps the template's ``**bold**``, ``code`` and ``- `` list
+    lines and shows ``value`` as literal text. The result is HTML (no Markdown renderer and no
+    MathJax ever reads it); see :func:`sentence_html`. Reports are named by their display names
+    (:func:`named`), never by file stem.
     """
-    from IPython.display import Markdown as _Markdown
-
-    return _Markdown(md_safe(named(text)))
+    values = {k: named(v) if isinstance(v, str) else v for k, v in values.items()}
+    return Sentence(named(text), values or None)

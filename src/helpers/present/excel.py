@@ -53,7 +53,8 @@ import pandas as pd
 
 from ..config import CLEAN_DATA_DIR, PROJ_ROOT, REPORTS_DIR
 from .labels import COLUMN_LABELS, TABLE_TITLES, column_label, empty_reason, is_rate, label_codes
-from ..outputs import OutputError, check_output_file, glob_escape, shown, unescape_csv_text, write_file_atomic
+from ..outputs import (InterruptedAfterWrite, OutputError, check_output_file, glob_escape, shown, unescape_csv_text,
+                       verify_folder, write_file)
 from ..read.schema import SCHEMA, TABLE_DESCRIPTIONS
 from .tables import read_table
 
@@ -429,7 +430,7 @@ def write_workbook(
     props.creator = props.lastModifiedBy = CREATOR
     buffer = io.BytesIO()
     wb.save(buffer)
-    return write_file_atomic(path, _fix_volatile_parts(buffer.getvalue()))
+    return write_file(path, _fix_volatile_parts(buffer.getvalue()), force=force)
 
 
 def _is_number_column(s: pd.Series) -> bool:
@@ -600,6 +601,7 @@ def build_report_workbook(
     clean = {p.stem: p for p in clean_dir.glob("*.csv") if p.stem != "data_dictionary"}
     if not clean:
         raise FileNotFoundError(f"{clean_dir}: no clean tables (*.csv); run `make data`")
+    verify_folder(clean_dir)  # the tables as make data wrote them: not edited, not half-swapped
     order = [t for t in SHEET_NAMES if t in clean] + sorted(t for t in clean if t not in SHEET_NAMES)
     frames = {table: _read_clean(clean[table], table) for table in order}
     initiatives = frames.get("initiatives")
@@ -672,8 +674,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: cannot write {shown(args[0])}: {shown(exc.strerror or exc, 200)}; nothing written", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"interrupted: {shown(args[0])} unchanged", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        done = "written" if isinstance(exc, InterruptedAfterWrite) else "unchanged"
+        print(f"interrupted: {shown(args[0])} {done}", file=sys.stderr)
         return 130
     print(f"wrote {shown(path)}")
     return 0

@@ -74,11 +74,11 @@ def show_initiative(tables, query, *, report: str | None = None) -> None:
     from .display import Markdown, show_table
 
     p = initiative_parts(tables, query, report=report)
-    display(Markdown(f"**{p['heading']}**（報告書 `{p['report']}`）"))
+    display(Markdown("**{heading}**（報告書 `{report}`）", heading=p["heading"], report=p["report"]))
     if len(p["matches"]) > 1:
         display(Markdown("ほかに一致した表の行番号: " + "、".join(f"No.{n}" for n in p["matches"][1:])))
     show_table(p["series"], rates=["achievement_rate"])
-    display(Markdown("コメント（印刷どおり）: " + (p["comment"].replace("*", "\\*") or "—")))
+    display(Markdown("コメント（印刷どおり）: {comment}", comment=p["comment"] or "—"))
     if len(p["events"]):
         show_table(p["events"])
     show_table(p["source"], wrap=40)

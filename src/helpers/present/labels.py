@@ -243,7 +243,7 @@ def label_value(column: str, value):
 _STATUS_ONLY = {"actual", "estimate"}
 #: summary-table columns holding a list of numbers (``373,377`` = lines 373 and 377): shown joined
 #: with 、 (never a text that reads like the number 373,377), a single number as a number
-NUMBER_LIST_COLUMNS = ("source_lines", "table_rows", "text_lines", "months")
+NUMBER_LIST_COLUMNS = ("source_lines", "table_rows", "text_lines", "months", "row_nos")
 _NUMBER_LIST = re.compile(r"\d+(?:\s*[,，、・]\s*\d+)*")
 
 
@@ -360,6 +360,8 @@ def empty_reason(stem: str, *, one_report_per_series: bool) -> str:
     single, several = EMPTY_REASONS.get(stem, ("該当する行はない", "該当する行はない"))
     return single if one_report_per_series else several
 
+CODE_LABELS_ACHIEVEMENT = {"measured": "測れた", "scheduled": "予定のみ", "unmeasured": "測れない", "no_plan": "計画に数値なし"}
+
 # --- issue 18 (one status per activity, the reviewer's analyses, the ward's query list) -----------
 COLUMN_LABELS.update({
     "status_ja": "状態", "format_changed": "形を変えて実施", "period_differs": "期間が違う（年度の一部）",
@@ -386,6 +388,7 @@ COLUMN_LABELS.update({
     "partial": "一部だけ測れた行", "primary": "本文の読み方", "scheduled": "予定のみの扱い",
     "events": "出来事の数", "no_covid_cause": "コロナの原因が書かれていない",
     "indicators_changed_format": "形を変えて実施した指標数", "indicators_scheduled": "予定のみの指標数",
+    "caveat": "注意（読み方の限界）", "plan_level": "計画の水準",
 })
 TABLE_TITLES.update({
     "01_ward_queries": "01 担当課への確認事項", "02_rates_per_session": "02 1回あたりの人数",
@@ -396,8 +399,10 @@ TABLE_TITLES.update({
 })
 CODE_LABELS["status"].update({"held": "実施", "changed_format": "形を変えて実施", "scheduled": "予定のみ",
                               "not_held": "実績なし"})
+# 05_grade_audit's ``status`` is a row's achievement status (the same codes as ``achievement_status``)
+CODE_LABELS["status"].update({k: v for k, v in CODE_LABELS_ACHIEVEMENT.items() if k not in CODE_LABELS["status"]})
 CODE_LABELS.update({
-    "achievement_status": {"measured": "測れた", "scheduled": "予定のみ", "unmeasured": "測れない", "no_plan": "計画に数値なし"},
+    "achievement_status": CODE_LABELS_ACHIEVEMENT,
     "basis": {"measured": "計画の数値で測れる", "scheduled": "予定のみ", "plan_unmeasurable": "計画の数値が実績と対応しない",
               "no_numeric_plan": "計画に数値なし"},
     "check": {"agrees": "合う", "differs": "合わない", "derived": "計算値（照合にならない）", "no_plan": "計画の回数なし"},

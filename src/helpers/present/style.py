@@ -315,20 +315,19 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         raise ValueError(f"{notebook}_{name}: text does not fit the {SIZES[figure_kind(fig)]} in canvas "
                          f"(shorten or wrap it): {cut[:3]}")
     out = Path(folder) if folder is not None else FIGURES_DIR
-    out.mkdir(parents=True, exist_ok=True)
     stem = f"{notebook}_{name}"
     paths = FigurePaths(out / f"{stem}.png", out / f"{stem}.svg")
     common = {"bbox_inches": None}  # the whole fixed canvas: never cropped to the contents
     meta = {**_PNG_METADATA, "Title": title or "", "Source": " ".join(tables or ()), "Comment": f"notebook {notebook}"}
-    # rendered in memory, then each file written through a temporary sibling and os.replace: never
-    # half-written, and a symlink or folder at the target is refused (helpers.outputs, README "Safety")
-    from ..outputs import write_file_atomic
+    # rendered in memory, then each file written by the one writer (helpers.outputs.write_file: atomic,
+    # recorded in the folder's manifest, never through a symlink, never over an edited file; docs/safety.md)
+    from ..outputs import write_file
 
     png, svg = io.BytesIO(), io.BytesIO()
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata=meta, **common)
     fig.savefig(svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
-    write_file_atomic(paths.png, png.getvalue())
-    write_file_atomic(paths.svg, svg.getvalue())
+    write_file(paths.png, png.getvalue())
+    write_file(paths.svg, svg.getvalue())
     return paths
 
 

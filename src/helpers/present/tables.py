@@ -15,6 +15,7 @@ ordered categorical), so a notebook never re-implements the parsing.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import CLEAN_DATA_DIR
-from ..outputs import CSV_OPTIONS, csv_bytes, shown, unescape_frame, write_file_atomic
+from ..outputs import CSV_OPTIONS, csv_bytes, read_owned, shown, unescape_frame, write_file
 from ..read.schema import GRADE_ORDER, SCHEMA
 
 __all__ = ["GRADE_ORDER", "CleanTables", "load_tables", "read_table", "save_table"]
@@ -48,9 +49,13 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
     Returns:
         A DataFrame whose columns are exactly the schema's, typed.
     """
+    return _parse_table(Path(path).read_bytes(), path, table)
+
+
+def _parse_table(data: bytes, path: str | Path, table: str) -> pd.DataFrame:
     cols = SCHEMA[table]
     text_cols = {c.name: "str" for c in cols if c.dtype in ("string", "category")}
-    df = pd.read_csv(path, encoding="utf-8-sig", dtype=text_cols, keep_default_na=False, na_values=[""])
+    df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=text_cols, keep_default_na=False, na_values=[""])
     expected = [c.name for c in cols]
     if list(df.columns) != expected:
         raise ValueError(f"{path}: columns {list(df.columns)} differ from the schema {expected}")
@@ -98,6 +103,11 @@ class CleanTables:
 def load_tables(folder: str | Path = CLEAN_DATA_DIR) -> CleanTables:
     """Load every clean table of ``folder`` (default ``data/clean``) with proper dtypes.
 
+    The folder's files are read once each and checked against its manifest
+    (:func:`helpers.outputs.read_owned`): a table changed since ``make data`` wrote it, a folder
+    left half-written by an interrupted run, or one another run is writing right now (after a
+    wait) is refused with :class:`helpers.outputs.OutputError` naming the file.
+
     >>> t = load_tables()
     >>> t.initiatives["grade"].cat.categories.tolist(), t.initiatives["grade"].cat.ordered
     (['A', 'B', 'C', 'D'], True)
@@ -105,11 +115,14 @@ def load_tables(folder: str | Path = CLEAN_DATA_DIR) -> CleanTables:
     5
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder; run `make data`")
+    data = read_owned(folder, [f"{table}.csv" for table in SCHEMA])
     loaded = {}
     for table in SCHEMA:
-        path = folder / f"{table}.csv"
-        if path.exists():
-            loaded[table] = read_table(path, table)
+        raw = data[f"{table}.csv"]
+        if raw is not None:
+            loaded[table] = _parse_table(raw, folder / f"{table}.csv", table)
     missing = {"initiatives", "departments", "source_lines", "grade_legend"} - set(loaded)
     if missing:
         raise FileNotFoundError(f"{folder}: missing {sorted(missing)}; run `make data`")
@@ -122,30 +135,32 @@ def load_tables(folder: str | Path = CLEAN_DATA_DIR) -> CleanTables:
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def save_table(df: pd.DataFrame, name: str, *, notebook: str, folder: str | Path | None = None) -> Path:
+def save_table(df: pd.DataFrame, name: str, *, notebook: str | None, folder: str | Path | None = None) -> Path:
     """Save a notebook's summary table as ``reports/tables/{notebook}_{name}.csv``.
 
     Same CSV conventions as the clean tables (UTF-8 with BOM, LF, stable float
     format, the CSV-injection rule), so the Excel workbook (``make report``) picks it
-    up as a sheet. Only that one file is written, through a temporary sibling and
-    ``os.replace``; a folder or symlink in its place is refused, nothing else is touched.
+    up as a sheet. Written by the one writer :func:`helpers.outputs.write_file`: only that
+    file, atomically, recorded in the folder's manifest; a folder or symlink in its place,
+    a file the tool did not write, or one changed since it wrote it is refused.
 
     Args:
         df: the table (a named index or a MultiIndex is written as columns).
         name: short ASCII name (letters, digits, ``_ . -``), e.g. ``"grade_audit"``.
-        notebook: the notebook number, e.g. ``"05"``.
+        notebook: the notebook number, e.g. ``"05"``; ``None`` for a table of the whole
+            collection without prefix (``initiatives_overview.csv``).
         folder: output folder; default ``reports/tables``.
 
     Raises:
         ValueError: a name that is not a plain file name (``../x``, ``a/b``).
-        helpers.outputs.OutputError: the target is a folder or a symlink.
+        helpers.outputs.OutputError: a refused target (nothing written).
     """
     from ..config import REPORTS_DIR
 
-    for part in (notebook, name):
+    for part in (name,) if notebook is None else (notebook, name):
         if not _NAME_RE.match(str(part)):
             raise ValueError(f"save_table: {shown(part)!s} is not a plain file name part (letters, digits, _ . -)")
     out = Path(folder) if folder else REPORTS_DIR / "tables"
-    path = out / f"{notebook}_{name}.csv"
+    path = out / (f"{name}.csv" if notebook is None else f"{notebook}_{name}.csv")
     options = {**CSV_OPTIONS, "index": df.index.name is not None or isinstance(df.index, pd.MultiIndex)}
-    return write_file_atomic(path, csv_bytes(df, **options))
+    return write_file(path, csv_bytes(df, **options))

@@ -134,7 +134,7 @@ class ReportError(Exception):
         self.path = str(path)
         self.line = line
         self.message = message
-        shown = _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), self.path)
+        shown = _PATH_ESCAPE_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), self.path)
         where = f"{shown}:{line}" if line else shown  # a file name is echoed escaped, like report text
         super().__init__(f"{where}: {message}")
 
@@ -296,6 +296,8 @@ _BLANK_RE = re.compile(f"[\\s{ZERO_WIDTH}]*+")
 # C0/C1 controls (TAB and a line-leading form feed aside), line/paragraph separators, bidi
 # embeddings/overrides/isolates: never passed on, the file is refused at the first one.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# in a file name echoed in a message: the same, plus TAB, LF and the surrogates of undecodable bytes
+_PATH_ESCAPE_RE = re.compile(f"[\t\n\ud800-\udfff]|{_CONTROL_RE.pattern}")
 
 
 def escape_text(text: str, limit: int = 60) -> str:

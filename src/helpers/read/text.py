@@ -7,12 +7,13 @@ has checked.  :func:`helpers.read.extract.extract_report` then turns the text in
 
 from __future__ import annotations
 
+import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extract import _CONTROL_RE, ReportError, decode_report, normalise_lines, split_lines
+from .extract import ReportError, decode_report, normalise_lines, split_lines
+from .files import check_file_name, read_input
 
 __all__ = ["Report", "read_report", "expand_inputs", "DEFAULT_MAX_BYTES", "MAX_BYTES_ENV", "max_bytes_limit"]
 
@@ -26,6 +27,8 @@ class Report:
     text: str
     encoding: str
     lines: list[str]
+    sha256: str = ""  # of the bytes read (reports.csv): the file is read once
+    size: int = 0
 
 
 #: Largest input read, in bytes (the committed report is 38 KB); ``--max-bytes`` or the
@@ -41,6 +44,8 @@ def max_bytes_limit(max_bytes: int | None = None) -> int:
     (500, True)
     """
     if max_bytes is not None:
+        if isinstance(max_bytes, bool) or int(max_bytes) <= 0:
+            raise ReportError("--max-bytes", f"must be a positive number of bytes, not {max_bytes!r}")
         return int(max_bytes)
     env = os.environ.get(MAX_BYTES_ENV, "").strip().replace("_", "")
     if env:
@@ -50,47 +55,26 @@ def max_bytes_limit(max_bytes: int | None = None) -> int:
     return DEFAULT_MAX_BYTES
 
 
-_KIND = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
-         stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
-
-
 def read_report(path: str | Path, *, encoding: str | None = None, max_bytes: int | None = None) -> Report:
     """Read and decode one report file (UTF-8 with/without BOM, CP932; CRLF or LF).
 
-    Only a regular file (or a symlink to one) of at most :func:`max_bytes_limit` bytes is read;
-    a FIFO, device or folder is refused before anything is read from it (it is opened
-    non-blocking, so a FIFO with no writer does not hang the run).
+    Read by :func:`helpers.read.files.read_input` (the one reader of every input file): only a
+    regular file (or a symlink to one) of at most :func:`max_bytes_limit` bytes; a FIFO, device or
+    folder is refused before anything is read from it. The file name must be plain text
+    (:func:`helpers.read.files.check_file_name`: no control character, TAB included, no byte
+    that is not UTF-8).
 
     Raises:
-        ReportError: not a regular file, too large, unreadable, empty, binary or undecodable
-            file, or a line :func:`helpers.read.extract.normalise_lines` refuses.
+        ReportError: a bad file name, not a regular file, too large, unreadable, empty, binary or
+            undecodable file, or a line :func:`helpers.read.extract.normalise_lines` refuses.
     """
     path = Path(path)
     limit = max_bytes_limit(max_bytes)
-    if _CONTROL_RE.search(path.stem):  # the stem becomes the `report` column of every table
-        raise ReportError(path, "the file name holds a control character; rename the file (its name becomes the report column)")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as e:
-        raise ReportError(path, f"cannot read the file ({e.strerror})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            kind = _KIND.get(stat.S_IFMT(st.st_mode), "not a regular file")
-            raise ReportError(path, f"is {kind}; only regular files are read")
-        if st.st_size > limit:
-            raise ReportError(path, f"the file has {st.st_size:,} bytes, more than the limit of {limit:,} "
-                                    f"(raise it with --max-bytes or {MAX_BYTES_ENV})")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)
-    except OSError as e:
-        raise ReportError(path, f"cannot read the file ({e.strerror})") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:  # grew while we read it
-        raise ReportError(path, f"the file has more than {limit:,} bytes (raise the limit with --max-bytes or {MAX_BYTES_ENV})")
+    check_file_name(path)  # the name becomes the `report` column of every table
+    data = read_input(path, limit=limit, hint=f" (raise it with --max-bytes or {MAX_BYTES_ENV})")
     text, enc = decode_report(data, path=path, encoding=encoding)
-    return Report(path, path.stem, text, enc, normalise_lines(split_lines(text), path=path))
+    return Report(path, path.stem, text, enc, normalise_lines(split_lines(text), path=path),
+                  hashlib.sha256(data).hexdigest(), len(data))
 
 
 def expand_inputs(inputs: list[str | Path]) -> list[Path]:

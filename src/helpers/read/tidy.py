@@ -123,6 +123,8 @@ class Tables:
     reports: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
     series: pd.DataFrame | None = None
+    # what the run did not apply and says so (e.g. an override naming a report not read this time)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
         out = {
