@@ -208,4 +208,3 @@ def test_decode_rejects_bad_input(data, message):
 def test_text_without_table():
     with pytest.raises(ReportError, match="no evaluation table"):
         extract_report("新潟市南区\n地域福祉計画\n", path="memo.txt")
-
