@@ -58,7 +58,7 @@ Anything these rules cannot place is reported as *unplaced*, never dropped.
 Before the rules run, :func:`normalise_lines` reads every line the same way whatever tool made
 the dump: a form feed at a line's start (``pdftotext``'s page break) is dropped, whitespace- or
 zero-width-only lines are blank, and control characters or over-long lines are refused with
-their line number (issue 7 §3; README "Safety and limits").
+their line number (issue 7 §3; docs/safety.md).
 """
 
 from __future__ import annotations
