@@ -46,7 +46,7 @@ endif
 # files: edit such a file in place, then `touch data/raw` (or run `make data FORCE=1`).
 RAW_DIR = data/raw
 make_safe = $(foreach f,$(wildcard $(1)),$(if $(findstring :,$f)$(findstring %,$f)$(findstring $$,$f),,$f))
-RAW_TXT = $(call make_safe,$(wildcard $(RAW_DIR)/*.txt))
+RAW_TXT = $(call make_safe,$(wildcard $(RAW_DIR)/*.txt $(RAW_DIR)/*.pdf))
 # a value inside single quotes for the shell (a ' in it written as '\'')
 shq = '$(subst ','\'',$(1))'
 HELPERS_PY = $(wildcard src/helpers/*.py src/helpers/*/*.py)

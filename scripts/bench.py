@@ -11,14 +11,18 @@ one series, one report per fiscal year, every other year with the reworded
 and the dropped row, so every pair of consecutive reports has a fuzzy link
 and an unlinked row).
 
+The PDF section (issue 14, :func:`bench_pdf`) reads the SYNTHETIC PDF of the report
+(tests/make_pdf_report.py: the hand readings printed as ruled A4 pages) and prints the
+time per page beside the text route's time for the same report, and what ten pages take.
+
 The adversarial section (issue 7 §4) runs each hostile variant of the report
-(built by tests/hostile_cases.py) through ``python -m helpers clean`` in a fresh
+(built by tests/hostile_cases.py, and for PDFs tests/hostile_pdf.py) through ``python -m helpers clean`` in a fresh
 process and prints the exit code, the time spent in the command (imports
 excluded), the process's peak memory (ru_maxrss) and the first line of its
 message.  Each should end in well under a second with sane tables or one clear
 refusal.
 
-    make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5] [--only adversarial|scaling|collection]
+    make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5] [--only adversarial|scaling|collection|large|pdf]
     .venv/bin/python scripts/bench.py --only scaling --against main   # before/after in one run
 
 Targets (issue 16): at N = 100, a full clean with the CSVs written costs at most 20 ms per
@@ -248,12 +252,47 @@ def large_inputs(scale: int = 1) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def bench_pdf(repeat: int, work: Path) -> None:
+    """The PDF route beside the text route: the same report, read from its ruled PDF and from its text."""
+    from helpers.read.pdf import extract_pdf
+    from tests.make_pdf_report import render_pdf
+
+    raw = sorted(RAW_DATA_DIR.glob("*.txt"))[0]
+    pdf = work / f"{raw.stem}.pdf"
+    layout = render_pdf(pdf)
+    pages = len(layout.pages)
+    data = pdf.read_bytes()
+    clean_reports([pdf])  # warm-up (fonts, imports)
+    print(f"PDF route: {pdf.name} (SYNTHETIC, tests/make_pdf_report.py: {pages} pages, {len(data):,} bytes); "
+          f"median of {repeat} runs\n")
+    print(f"{'stage':36s} {'median s':>9s} {'min…max s':>15s} {'cpu s':>6s} {'ms/page':>8s} {'10 pages s':>11s} "
+          f"{'× text route':>13s}")
+    text_full = statistics.median(timed(lambda: clean_reports([raw]), repeat))
+    stages = {
+        "text route: full clean (.txt)": (lambda: clean_reports([raw]), None),
+        "PDF: read pages -> rows (extract)": (lambda: extract_pdf(data, path=pdf), pages),
+        "PDF route: full clean (.pdf)": (lambda: clean_reports([pdf]), pages),
+    }
+    for label, (fn, n) in stages.items():
+        cpu0 = time.process_time()
+        times = timed(fn, repeat)
+        cpu = (time.process_time() - cpu0) / repeat  # CPU time of this process: what an idle machine's wall time would be
+        med = statistics.median(times)
+        per = f"{med / n * 1000:8.1f}" if n else f"{'':8s}"
+        ten = f"{med / n * 10:11.2f}" if n else f"{'':11s}"
+        print(f"{label:36s} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {cpu:6.3f} {per} {ten} {med / text_full:13.1f}")
+    print("(wall-clock medians; 'cpu s' is this process's CPU time per run, which other sessions on the machine do not"
+          " inflate: compare it when the load average is high)")
+    print()
+
+
 def adversarial_cases(work: Path) -> list[tuple[str, list[str]]]:
     """(label, CLI arguments) of every hostile case; input files are written under ``work``."""
     import tests.hostile_cases as H
+    import tests.hostile_pdf as P
 
-    def f(name: str, data: bytes) -> str:
-        path = work / f"{name}.txt"
+    def f(name: str, data: bytes, suffix: str = ".txt") -> str:
+        path = work / f"{name}{suffix}"
         path.write_bytes(data)
         return str(path)
 
@@ -280,6 +319,14 @@ def adversarial_cases(work: Path) -> list[tuple[str, list[str]]]:
         ("50 MB dump (size cap)", [f("dump50", H.big_dump(50))]),
         (f"{5_000_000 // one_mb} copies, 5 MB (extract all, then refuse)", [f("dump5", H.big_dump(5))]),
         ("a file cut mid-row (line 1275)", [f("cut1275", H.truncated(1275))]),
+        ("PDF: 100,000 tiny rectangles on a page", [f("rects", P.tiny_rectangles(), ".pdf")]),
+        ("PDF: 30,000 rectangles in one path", [f("onepath", P.tiny_rectangles_one_path(30_000), ".pdf")]),
+        ("PDF: arrays nested 100,000 deep", [f("nested", P.deep_nesting(), ".pdf")]),
+        ("PDF: page tree 5,000 levels deep", [f("tree", P.deep_page_tree(), ".pdf")]),
+        ("PDF: 60,000 pages", [f("pages", P.many_pages(), ".pdf")]),
+        ("PDF: 60,000 pages declared as 1", [f("pages1", P.many_pages(declared=1), ".pdf")]),
+        ("PDF: content inflating to 500 MB", [f("bomb", P.compression_bomb(), ".pdf")]),
+        ("PDF: forms drawing forms, 8^9 times", [f("fanout", P.form_fan_out(), ".pdf")]),
         ("a FIFO without writer", [str(fifo_dir / "r0.txt")]),
         ("/dev/zero", ["/dev/zero"]),
         ("a folder of FIFOs", [str(fifo_dir)]),
@@ -335,7 +382,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--collection-sizes", default="10,100", help="N for the collection section ('' to skip)")
     ap.add_argument("--only-collection", action="store_true", help="run only the collection section")
-    ap.add_argument("--only", choices=["scaling", "adversarial", "collection", "large"], default=None)
+    ap.add_argument("--only", choices=["scaling", "adversarial", "collection", "large", "pdf"], default=None)
     ap.add_argument("--large-scale", type=int, default=1, help="multiply the sizes of the large-input cases")
     ap.add_argument("--against", default=None, metavar="REV",
                     help="also time git revision REV's helpers, stage by stage in the same run (scaling section)")
@@ -354,12 +401,20 @@ def main() -> None:
         return stage_child(json.loads(args.stage_child))
     if args.only == "collection":
         args.only_collection = True
-    if args.only not in ("scaling", "collection", "large") and not args.only_collection:
+    if args.only not in ("scaling", "collection", "large", "pdf") and not args.only_collection:
         adversarial()
-    if args.only not in ("scaling", "collection", "adversarial") and not args.only_collection:
+    if args.only not in ("scaling", "collection", "adversarial", "pdf") and not args.only_collection:
         large_inputs(args.large_scale)
     if args.only in ("adversarial", "large"):
         return
+    if args.only in (None, "pdf"):
+        work = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+        try:
+            bench_pdf(args.repeat, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if args.only == "pdf":
+            return
     raw = sorted(RAW_DATA_DIR.glob("*.txt"))[0]
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-"))

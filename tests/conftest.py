@@ -111,3 +111,36 @@ def two(two_report_folder):
     from helpers.pipeline import clean_reports
 
     return clean_reports([two_report_folder])
+
+
+@pytest.fixture(scope="session")
+def fixture_pdf_rendered(tmp_path_factory):
+    """The SYNTHETIC PDF of the whole report (tests/make_pdf_report.py), rendered once per test process.
+
+    Returns ``(path, layout)``.  The file has the committed report's stem, with its sidecar beside
+    it, so that it reads as the same report (same ``report`` column and ids) as data/raw's text.
+    """
+    import shutil
+
+    from tests.make_pdf_report import render_pdf
+
+    folder = tmp_path_factory.mktemp("pdf")
+    path = folder / f"{RAW.stem}.pdf"
+    layout = render_pdf(path)
+    sidecar = RAW.with_name(f"{RAW.stem}.meta.json")
+    if sidecar.exists():
+        shutil.copyfile(sidecar, folder / sidecar.name)
+    return path, layout
+
+
+@pytest.fixture(scope="session")
+def fixture_pdf(fixture_pdf_rendered) -> Path:
+    return fixture_pdf_rendered[0]
+
+
+@pytest.fixture(scope="session")
+def pdf_tables(fixture_pdf):
+    """The clean tables read from the fixture PDF (built once per test process; do not modify)."""
+    from helpers.pipeline import clean_reports
+
+    return clean_reports([fixture_pdf])

@@ -104,6 +104,11 @@ NOT_IN_REPOSITORY = {
     "text/html": "a MIME type nbval compares",
     "text/plain": "a MIME type nbval compares",
     "[]:*?/\\": "the characters Excel forbids in sheet names",
+    "source_cells.csv": "written only when a PDF report is read (docs/reading-rules.md); data/raw holds text only",
+    # the worked example of docs/reading-rules.md (i13-layout): a made-up report its test builds in a temporary folder
+    "data/raw/synthetic_shisaku.meta.json": "the worked example's sidecar, made by its test in a temporary folder",
+    "synthetic_shisaku.txt": "the worked example's made-up report, made by its test in a temporary folder",
+    "tests/test_layout.py::test_worked_example_refusal_sidecar_tables": "a pytest node id (tests/test_layout.py exists)",
 }
 
 

@@ -4,9 +4,10 @@ Exit codes:
     0  every line placed, tables written.
     1  some lines could not be placed: they are listed, nothing is written.
     2  bad input (empty, binary, undecodable, no evaluation table, truncated
-       report, failed sanity check, unknown --encoding) or a refused --out
-       folder: one message naming the file and line, no traceback, nothing is
-       written.
+       report, failed sanity check, unknown --encoding; a PDF that is damaged,
+       encrypted with a password or scanned without text) or a refused --out
+       folder: one message naming the file and line (for a PDF, the page), no
+       traceback, nothing is written.
   130  interrupted (Ctrl-C): one line saying which: nothing written (the old
        tables intact), or the new tables all written (Ctrl-C during the swap).
 
@@ -52,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m helpers", description=__doc__.splitlines()[0].replace("``", ""))
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     c = sub.add_parser("clean", help="turn report text dumps into the clean tables")
-    c.add_argument("inputs", nargs="+", metavar="INPUT", help="report .txt files, or folders of them")
+    c.add_argument("inputs", nargs="+", metavar="INPUT", help="report files (.txt text dumps or .pdf), or folders of them")
     c.add_argument(
         "--out", required=True,
         help=f"output folder: the tool replaces only the files listed in its {MANIFEST}, never any other file",
@@ -123,6 +124,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _pdf_places(tables) -> dict[tuple[str, int], str]:
+    """(report, line_no) -> where that run is in its PDF (page, cell), for the reports read from PDF."""
+    from .read.pdf import describe_place
+
+    cells = tables.source_cells
+    if cells is None:
+        return {}
+    cols = ["report", "line_no", "page", "table_row", "table_col", "line_in_cell", "x0", "top"]
+    return {(rep, no): describe_place(page, row, col, line, x0, top)
+            for rep, no, page, row, col, line, x0, top in zip(*(cells[c].tolist() for c in cols))}
+
+
 def _expected_names() -> list[str]:
     return [f"{t}.csv" for t in SCHEMA] + ["data_dictionary.csv", "README.md", MANIFEST]
 
@@ -189,10 +202,13 @@ def _clean_into(args: argparse.Namespace, out) -> int:
         return 1
     if unplaced:
         src = tables.source_lines
+        places = _pdf_places(tables)
         for a in unplaced:
             rows = src[(src["report"] == a["report"]) & (src["role"] == "unplaced")]
             for _, r in rows.iterrows():
-                print(f"unplaced: {shown(a['report'])}:{r.line_no}: {shown(r.text)}", file=err)
+                place = places.get((a["report"], r.line_no))
+                at = f"{shown(a['report'])}:{r.line_no}" if place is None else f"{shown(a['report'])}: {place}"
+                print(f"unplaced: {at}: {shown(r.text)}", file=err)
         print(f"error: {sum(a['unplaced'] for a in unplaced)} line(s) could not be placed; nothing written", file=err)
         return 1
     for warning in getattr(tables, "warnings", []):

@@ -17,9 +17,10 @@ from .read import schema
 from .outputs import CSV_OPTIONS, MANIFEST, OutputDir, csv_bytes, write_output_folder
 from .read.extract import ReportError, extract_report
 from .read.layout import Layout, LayoutError, declared_layout
+from .read.pdf import PdfReport, is_pdf, read_pdf
 from .read.sidecar import load_sidecar, sidecar_path
 from .read.text import expand_inputs, read_report
-from .read.tidy import Tables, build_tables, tidy_extraction, validate_tables
+from .read.tidy import Tables, _frame, build_tables, tidy_extraction, validate_tables
 
 __all__ = ["clean_reports", "report_layout", "write_tables", "table_files"]
 
@@ -28,7 +29,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
     """Run extract + tidy on every input and check the result.
 
     Args:
-        inputs: report files or folders of ``*.txt`` files.
+        inputs: report files (text dumps ``*.txt`` or PDFs ``*.pdf``) or folders of them.
         encoding: force the input encoding (default: detect).
         with_metrics: also derive the ``metrics`` and ``trends`` tables.
         max_bytes: size cap per input file (default: :func:`helpers.read.text.max_bytes_limit`).
@@ -45,22 +46,34 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
     names: dict[str, Path] = {}
     facts: dict[str, tuple[str, int]] = {}  # sha256 and size of the bytes read: each file is read once
     parts, texts = [], {}
+    pdfs: dict[str, PdfReport] = {}
     for path in paths:
-        rep = read_report(path, encoding=encoding, max_bytes=max_bytes)
-        if rep.name in names:
-            raise ReportError(path, f"another input has the same name '{rep.name}' ({names[rep.name]}); report names must be unique")
-        names[rep.name] = path
-        facts[rep.name] = (rep.sha256, rep.size)
-        ex = extract_report(rep.text, path=path, layout=report_layout(path))
-        ex.encoding = rep.encoding
-        parts.append(tidy_extraction(ex, report=rep.name, lines=rep.lines))
-        texts[rep.name] = rep.lines
+        if path.stem in names:
+            raise ReportError(path, f"another input has the same name '{path.stem}' ({names[path.stem]}); report names must be unique")
+        if is_pdf(path):  # the PDF reader hands tidy the same rows of cells as the text reader
+            doc = read_pdf(path, max_bytes=max_bytes, layout=report_layout(path))
+            name, ex, lines = doc.name, doc.extraction, doc.lines
+            facts[name] = (doc.sha256, doc.size)
+            pdfs[name] = doc
+        else:
+            rep = read_report(path, encoding=encoding, max_bytes=max_bytes)
+            name, lines = rep.name, rep.lines
+            facts[name] = (rep.sha256, rep.size)
+            ex = extract_report(rep.text, path=path, layout=report_layout(path))
+            ex.encoding = rep.encoding
+        names[name] = path
+        parts.append(tidy_extraction(ex, report=name, lines=lines))
+        texts[name] = lines
     tables = build_tables(parts)
+    if pdfs:  # where each run of a PDF is: page, cell, position
+        tables.source_cells = _frame([r for doc in pdfs.values() for r in doc.source_cells()], "source_cells")
     validate_tables(tables, texts=texts)
     if with_metrics:
         try:
             _add_metrics(tables)
-        except ReportError as e:  # raised with the report's name: name its file instead
+        except ReportError as e:  # raised with the report's name: name its file (and for a PDF, the page)
+            if e.path in pdfs and e.line:
+                raise ReportError(names[e.path], f"{pdfs[e.path].where(e.line)}: {e.message}") from None
             raise ReportError(names.get(e.path, e.path), e.message, e.line) from None
     _add_collection(tables, names, with_series=with_metrics, facts=facts)
     return tables

@@ -87,6 +87,7 @@ SHEET_NAMES = {  # clean tables: sheet names as analysts know them, in sheet ord
     "trends": "指標の推移",
     "grade_legend": "評価の指標",
     "source_lines": "出典行",
+    "source_cells": "出典の位置（PDF）",  # written only when a PDF report is read (helpers.read.pdf)
     "reports": "報告書",  # the collection tables (helpers.collect.collection, .link, .series)
     "links": "行の対応",
     "series": "年度別の数値",

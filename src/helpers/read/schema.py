@@ -104,6 +104,24 @@ SCHEMA: dict[str, list[Column]] = {
                "initiatives.csv の列名（initiative, summary, department, prior_text, plan_text, result_text, grade, comment, remarks）"),
         Column("text", "本文", "string", "", "その行（または行内のセル）の文字列（印刷どおり）"),
     ],
+    "source_cells": [
+        _REPORT,
+        Column("line_no", "行番号", "integer", "行",
+               "PDF の文字列（セル内の1行、または表の外の1行）の通し番号（1から。ページ順、ページ内は表の上・表のセル（行順、左から）・表の下の順）。"
+               "PDF を読んだ報告書では source_lines.csv の line_no、initiatives.csv の source_first_line・source_last_line、"
+               "metrics.csv・series.csv の source_line、reports.csv の lines はこの番号（数）を指す"),
+        Column("page", "ページ", "integer", "ページ", "PDF のページ番号（1から）"),
+        Column("table_row", "表の行", "integer", "", "そのページの表の罫線でできる格子の行番号（1から、列見出しを含む）。表の外なら空欄"),
+        Column("table_col", "表の列", "integer", "", "同じく格子の列番号（1から、左から）。表の外なら空欄"),
+        Column("row_span", "結合行数", "integer", "", "セルが縦に結合している格子の行数（1なら結合なし）。表の外なら空欄"),
+        Column("col_span", "結合列数", "integer", "", "セルが横に結合している格子の列数"),
+        Column("line_in_cell", "セル内の行", "integer", "", "セルの中での行の順番（1から、上から）。表の外なら空欄"),
+        Column("x0", "左端", "number", "pt", "文字列の左端（ページ左端から、ポイント）"),
+        Column("top", "上端", "number", "pt", "文字列の上端（ページ上端から、ポイント）"),
+        Column("x1", "右端", "number", "pt", "文字列の右端"),
+        Column("bottom", "下端", "number", "pt", "文字列の下端"),
+        Column("text", "本文", "string", "", "その文字列（印刷どおり。両端の半角スペースを除く）"),
+    ],
     "grade_legend": [
         Column("grade", "評価", "category", "", "評価記号（半角）"),
         Column("label", "表記", "string", "", "報告書の〔評価の指標〕の表記（印刷どおり）"),
@@ -241,6 +259,7 @@ TABLE_DESCRIPTIONS = {
     "initiatives": "取り組み（印刷された表の1行）ごとに1行",
     "departments": "取り組みと担当部署の組ごとに1行",
     "source_lines": "入力の空行以外の各行（または行内のセル）ごとに1行。どの行がどのセルになったかの記録",
+    "source_cells": "PDF を読んだ報告書の文字列（セル内の1行、または表の外の1行）ごとに1行。ページ・表のセル・位置の記録（PDF の入力があるときだけ）",
     "grade_legend": "評価記号の定義（報告書の凡例から）",
     "metrics": "期間セルの中の数値（または定性的な記載）ごとに1行",
     "trends": "1つの取り組みの同じ指標を前年度・計画・実績で対応づけたもの、1組ごとに1行",
@@ -280,7 +299,8 @@ def dictionary_rows() -> list[dict]:
 
 #: Japanese title of each clean table (the workbook's sheet names)
 TABLE_TITLES_JA = {
-    "initiatives": "取り組み", "departments": "担当部署", "source_lines": "出典行", "grade_legend": "評価の指標",
+    "initiatives": "取り組み", "departments": "担当部署", "source_lines": "出典行", "source_cells": "出典の位置（PDF）",
+    "grade_legend": "評価の指標",
     "metrics": "数値", "trends": "指標の推移", "reports": "報告書", "links": "行の対応", "series": "年度別の数値",
 }
 
@@ -304,6 +324,7 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "initiatives": ["initiative_id"],
     "departments": ["initiative_id", "department_no"],
     "source_lines": ["report", "line_no", "part"],
+    "source_cells": ["report", "line_no"],
     "grade_legend": ["grade"],
     "metrics": ["initiative_id", "period", "item_no"],
     "reports": ["report"],
@@ -321,6 +342,7 @@ FOREIGN_KEYS: list[tuple[str, list[str], str, list[str]]] = [
     ("departments", ["report"], *_TO_REPORT),
     ("source_lines", ["report"], *_TO_REPORT),
     ("source_lines", ["initiative_id"], *_TO_INITIATIVE),
+    ("source_cells", ["report"], *_TO_REPORT),
     ("metrics", ["initiative_id"], *_TO_INITIATIVE),
     ("metrics", ["report"], *_TO_REPORT),
     ("trends", ["initiative_id"], *_TO_INITIATIVE),

@@ -15,7 +15,7 @@ from pathlib import Path
 from .extract import ReportError, decode_report, normalise_lines, split_lines
 from .files import check_file_name, read_input
 
-__all__ = ["Report", "read_report", "expand_inputs", "DEFAULT_MAX_BYTES", "MAX_BYTES_ENV", "max_bytes_limit"]
+__all__ = ["Report", "read_report", "read_bytes", "expand_inputs", "REPORT_SUFFIXES", "DEFAULT_MAX_BYTES", "MAX_BYTES_ENV", "max_bytes_limit"]
 
 
 @dataclass
@@ -35,6 +35,8 @@ class Report:
 #: ``HELPERS_MAX_BYTES`` environment variable override it.
 DEFAULT_MAX_BYTES = 10_000_000
 MAX_BYTES_ENV = "HELPERS_MAX_BYTES"
+#: what a folder given as input stands for: its text dumps and PDFs (helpers.read.pdf)
+REPORT_SUFFIXES = (".txt", ".pdf")
 
 
 def max_bytes_limit(max_bytes: int | None = None) -> int:
@@ -77,8 +79,19 @@ def read_report(path: str | Path, *, encoding: str | None = None, max_bytes: int
                   hashlib.sha256(data).hexdigest(), len(data))
 
 
+def read_bytes(path: str | Path, *, max_bytes: int | None = None) -> bytes:
+    """The bytes of one input report that is not text (a PDF: :mod:`helpers.read.pdf`), read like a text report.
+
+    The same checks as :func:`read_report` (file name, regular file, size cap), through the same
+    reader (:func:`helpers.read.files.read_input`).
+    """
+    path = Path(path)
+    check_file_name(path)
+    return read_input(path, limit=max_bytes_limit(max_bytes), hint=f" (raise it with --max-bytes or {MAX_BYTES_ENV})")
+
+
 def expand_inputs(inputs: list[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the ``*.txt`` files in it (sorted).
+    """Files as given; a folder stands for the ``*.txt`` and ``*.pdf`` reports in it (sorted).
 
     In a folder, the suffix is matched case-insensitively (``R.TXT`` is read) and hidden
     entries (``.notes.txt``, macOS ``._r.txt``) are skipped.  Anything that is not a regular
@@ -88,9 +101,9 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found = sorted(c for c in p.iterdir() if c.suffix.lower() == ".txt" and not c.name.startswith("."))
+            found = sorted(c for c in p.iterdir() if c.suffix.lower() in REPORT_SUFFIXES and not c.name.startswith("."))
             if not found:
-                raise ReportError(p, "folder holds no *.txt report")
+                raise ReportError(p, "folder holds no *.txt or *.pdf report")
             out += found
         else:
             out.append(p)

@@ -123,6 +123,8 @@ class Tables:
     reports: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
     series: pd.DataFrame | None = None
+    # where each line of a PDF input is (helpers.read.pdf); None when every input is text
+    source_cells: pd.DataFrame | None = None
     # what the run did not apply and says so (e.g. an override naming a report not read this time)
     warnings: list[str] = field(default_factory=list)
 
@@ -131,8 +133,10 @@ class Tables:
             "initiatives": self.initiatives,
             "departments": self.departments,
             "source_lines": self.source_lines,
-            "grade_legend": self.grade_legend,
         }
+        if self.source_cells is not None:
+            out["source_cells"] = self.source_cells
+        out["grade_legend"] = self.grade_legend
         if self.metrics is not None:
             out["metrics"] = self.metrics
         if self.trends is not None:

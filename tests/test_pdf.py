@@ -1,0 +1,383 @@
+"""Issue 14: a ruled PDF of the report reads into the same tables as its text (helpers.read.pdf).
+
+The PDF is SYNTHETIC: tests/make_pdf_report.py renders the independent hand readings of the report
+(tests/data/reading_section*.json) as a municipality would print them (A4 landscape, ruled cells,
+header on every page, merged 目標 cells, legend and footers).  Expected values come from the
+report text (line numbers of data/raw/…_2021.txt, read with ``cat -n``) and from the readings; the
+text route's tables (data/raw → clean_reports) are the comparison for "the same tables".
+No timing is asserted: ``make bench`` prints the PDF route's time per page.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import cli
+from helpers.pipeline import clean_reports
+from helpers.read.extract import ReportError
+from helpers.read.pdf import page_cells
+from helpers.read.text import expand_inputs
+
+from . import hostile_pdf as H
+from .conftest import RAW, load_readings
+from .make_pdf_report import render_pdf, render_text_only_pdf
+
+ROOT = Path(__file__).resolve().parents[1]
+#: columns that say where a value was read (lines of the text, runs of the PDF) or how: they differ by route
+PROVENANCE = {
+    "initiatives": ["source_first_line", "source_last_line", "layout_note"],
+    "metrics": ["source_line"],
+    "series": ["source_line"],
+    "reports": ["source_file", "sha256", "bytes", "lines"],
+}
+SAME = ("initiatives", "departments", "grade_legend", "metrics", "trends", "reports", "links", "series")
+
+
+@pytest.fixture(scope="module")
+def text_tables():
+    return clean_reports([RAW])
+
+
+def rows_of(tables, rid_suffix: str) -> pd.Series:
+    ini = tables.initiatives
+    return ini[ini["initiative_id"].str.endswith(":" + rid_suffix)].iloc[0]
+
+
+def runs_of(tables, rid_suffix: str, field: str) -> pd.DataFrame:
+    """source_lines rows of one cell, joined with their source_cells position."""
+    rid = rows_of(tables, rid_suffix)["initiative_id"]
+    src = tables.source_lines
+    cell = src[(src["initiative_id"] == rid) & (src["field"] == field)]
+    return cell.merge(tables.source_cells, on=["report", "line_no"], suffixes=("", "_pdf"))
+
+
+# ---------------------------------------------------------------------------------- the same tables
+def test_pdf_gives_the_text_routes_tables(pdf_tables, text_tables):
+    """Same rows, cells, grades, amounts, keys and links; only the provenance columns differ."""
+    for name in SAME:
+        got = getattr(pdf_tables, name).drop(columns=PROVENANCE.get(name, []))
+        want = getattr(text_tables, name).drop(columns=PROVENANCE.get(name, []))
+        pd.testing.assert_frame_equal(got, want, obj=name)
+    assert text_tables.source_cells is None and len(pdf_tables.source_cells) == len(pdf_tables.source_lines)
+
+
+def test_every_reading_row_is_read(pdf_tables):
+    """The 56 rows of the four hand readings (11 + 10 + 14 + 21), cell by cell."""
+    ini = pdf_tables.initiatives
+    flat = lambda text: text.replace("\n", "")  # noqa: E731 (readings keep line breaks; cells join without)
+    readings = load_readings()
+    assert len(ini) == sum(len(d["rows"]) for d in readings) == 56
+    for s, doc in enumerate(readings, start=1):
+        got = ini[ini["section_no"] == s].reset_index(drop=True)
+        for k, r in enumerate(doc["rows"]):
+            row = got.loc[k]
+            assert (row.objective_no, row.objective, row.initiative, bool(row.is_relisted)) == (
+                r["objective_no"], r["objective"], r["initiative"], r["relisted"])
+            assert (row.summary, row.grade) == (r["summary"], r["grade"])
+            assert (row.prior_text, row.plan_text, row.result_text) == (
+                flat(r["fy2020"]), flat(r["fy2021_plan"]), flat(r["fy2021_actual"]))
+            assert ((row.comment or ""), (row.remarks or "")) == (flat(r["comment"]), flat(r["remarks"]))
+
+
+def test_reading_notes_are_the_pdfs_own(pdf_tables, fixture_pdf_rendered):
+    """layout_note says how the PDF was read: rows broken across pages, the merged initiative cell."""
+    _, layout = fixture_pdf_rendered
+    ini = pdf_tables.initiatives
+    notes = dict(zip(ini["initiative_id"].str.split(":").str[1], ini["layout_note"].fillna("")))
+    merged = {k for k, v in notes.items() if "vertically merged cell over 3 rows" in v}
+    broken = {k for k, v in notes.items() if v.startswith("row broken across pages")}
+    assert merged == {"3-3-01", "3-3-02", "3-3-03"}  # readings s3 rows 11–13, lines 807–892
+    assert len(broken) == len(layout.broken_rows) >= 1
+    assert {v for v in notes.values()} <= {""} | {notes[k] for k in merged | broken}
+
+
+# ---------------------------------------------------------------------------------- layout cases
+def test_row_broken_across_a_page(pdf_tables, fixture_pdf_rendered):
+    """Reading s1 row 8 (子育て支援リーダー、ボランティアの育成と活動の支援, lines 229–254) breaks from page 1 to 2."""
+    _, layout = fixture_pdf_rendered
+    assert (1, 8, 1) in layout.broken_rows
+    row = rows_of(pdf_tables, "1-2-04")
+    assert row.initiative == "子育て支援リーダー、ボランティアの育成と活動の支援"
+    assert row.layout_note == "row broken across pages 1–2"
+    assert row.grade == "A"  # line 243
+    comment = runs_of(pdf_tables, "1-2-04", "comment")
+    assert sorted(set(comment["page"])) == [1, 2]  # the comment continues under page 2's repeated header
+    assert row.comment == "リーダー：勤務先の変更や、仕事を始めたため4人が活動休止中。勉強会：外部講師の招聘をやめる等、ウィズコロナでの実施方法を検討。"
+
+
+def test_merged_initiative_cell_is_one_cell_for_three_rows(pdf_tables):
+    """健康寿命延伸に向けた取り組みの実施: one cell spanning rows 3-3-01…03 (printed once, line 893 of the text)."""
+    ini = pdf_tables.initiatives
+    three = ini[ini["initiative_id"].str.split(":").str[1].isin(["3-3-01", "3-3-02", "3-3-03"])]
+    assert three["initiative"].unique().tolist() == ["健康寿命延伸に向けた取り組みの実施"]
+    assert three["initiative_merged"].all() and ini["initiative_merged"].sum() == 3
+    runs = runs_of(pdf_tables, "3-3-01", "initiative")
+    assert runs["row_span"].unique().tolist() == [3]
+    src = pdf_tables.source_lines
+    recorded = src[(src["field"] == "initiative") & src["line_no"].isin(runs["line_no"])]
+    assert recorded["initiative_id"].str.endswith(":3-3-01").all()  # recorded once, with its first row
+
+
+def test_merged_objective_cell(pdf_tables):
+    """（１）妊娠期からの切れ目ない支援 (line 7) heads the four rows of objective 1 on page 1 (lines 9–125)."""
+    cells = pdf_tables.source_cells
+    src = pdf_tables.source_lines
+    heading = src[src["role"] == "objective"].merge(cells, on=["report", "line_no"], suffixes=("", "_pdf"))
+    first = heading[heading["page"] == 1].sort_values("line_no")
+    first_cell = first[first["table_row"] == first["table_row"].min()]
+    assert "".join(first_cell["text"]) == "（１）妊娠期からの切れ目ない支援"
+    assert first_cell["row_span"].unique().tolist() == [4]
+    ini = pdf_tables.initiatives
+    assert ini[(ini["section_no"] == 1) & (ini["objective_no"] == 1)]["objective"].unique().tolist() == ["妊娠期からの切れ目ない支援"]
+
+
+def test_forced_line_breaks_are_the_reports_lines(pdf_tables):
+    """The first row's 2020 cell: one run per printed line, exactly lines 15–22 of the text."""
+    lines = RAW.read_text(encoding="utf-8").split("\n")
+    runs = runs_of(pdf_tables, "1-1-01", "prior_text").sort_values("line_no")
+    assert runs["text"].tolist() == lines[14:22]
+    assert runs["line_in_cell"].tolist() == list(range(1, 9)) and runs["page"].unique().tolist() == [1]
+
+
+def test_full_width_digits_and_grades(pdf_tables):
+    """Ｃ (line 71) reads as grade C, printed Ｃ; ＢＰ　４回 (line 66) is the amount 4 回; １回 (line 39) kept as printed."""
+    grade = runs_of(pdf_tables, "1-1-02", "grade")
+    assert grade["text"].tolist() == ["Ｃ"] and rows_of(pdf_tables, "1-1-02").grade == "C"
+    m = pdf_tables.metrics
+    rid = rows_of(pdf_tables, "1-1-02").initiative_id
+    bp = m[(m["initiative_id"] == rid) & (m["period"] == "result") & (m["indicator"] == "BP") & (m["unit"] == "回")]
+    assert bp["value"].tolist() == [4]
+    assert rows_of(pdf_tables, "1-1-01").comment == "コロナ禍により、育児相談会を１回中止、電話で相談対応。"
+
+
+# ---------------------------------------------------------------------------------- provenance
+def test_every_run_is_in_a_cell_or_furniture(pdf_tables, fixture_pdf_rendered):
+    _, layout = fixture_pdf_rendered
+    acc = pdf_tables.accounting[0]
+    assert (acc["unplaced"], acc["missing"], acc["blank"], acc["rows"]) == (0, [], 0, 56)
+    src, cells = pdf_tables.source_lines, pdf_tables.source_cells
+    assert sorted(set(src["line_no"])) == cells["line_no"].tolist() == list(range(1, len(cells) + 1))
+    roles = src.drop_duplicates("line_no").merge(cells, on=["report", "line_no"], suffixes=("", "_pdf"))
+    per_page = roles.groupby(["page", "role"]).size().unstack(fill_value=0)
+    n_pages = len(layout.pages)
+    assert per_page.index.tolist() == list(range(1, n_pages + 1))
+    assert (per_page["legend"] == 1).all()  # 〔評価の指標〕
+    assert (per_page["footer"] == 3).all()  # 基本目標 …, 分野別計画 …, and the page number - n -
+    numbers = roles[(roles["role"] == "footer") & roles["text"].str.startswith("- ")]
+    assert numbers["text"].tolist() == [f"- {n} -" for n in range(1, n_pages + 1)]
+    assert (per_page["header"] >= 10).all()  # ten column names, some wrapped over two lines
+    assert roles[roles["role"] == "cell"]["table_row"].notna().all()
+    assert roles[roles["role"].isin(["legend", "footer"])]["table_row"].isna().all()
+
+
+def test_amounts_point_to_their_page_and_cell(pdf_tables):
+    """股関節検診　2回 (line 15): metrics.source_line → source_cells: page 1, under the 2020年度（実績） header."""
+    m, cells, src = pdf_tables.metrics, pdf_tables.source_cells, pdf_tables.source_lines
+    rid = rows_of(pdf_tables, "1-1-01").initiative_id
+    hit = m[(m["initiative_id"] == rid) & (m["period"] == "prior") & (m["indicator"] == "股関節検診")]
+    at = cells[cells["line_no"] == int(hit["source_line"].iloc[0])].iloc[0]
+    assert (at["page"], at["text"]) == (1, "股関節検診　2回（中止期間中")
+    headers = cells[cells["line_no"].isin(src[src["role"] == "header"]["line_no"]) & (cells["page"] == 1)]
+    assert headers[headers["table_col"] == at["table_col"]]["text"].tolist() == ["2020年度（実績）"]
+
+
+def test_a_pdfs_clean_folder_is_a_valid_data_package(pdf_tables, tmp_path):
+    """source_cells is a resource of datapackage.json (key report + line_no) and the package validates."""
+    from frictionless import Package
+
+    from helpers.pipeline import write_tables
+
+    write_tables(pdf_tables, tmp_path / "clean")
+    package = json.loads((tmp_path / "clean" / "datapackage.json").read_text(encoding="utf-8"))
+    cells = next(r for r in package["resources"] if r["path"] == "source_cells.csv")
+    assert cells["schema"]["primaryKey"] == ["report", "line_no"]
+    report = Package(str(tmp_path / "clean" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_fixture_bytes_are_deterministic(fixture_pdf, tmp_path):
+    render_pdf(tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == fixture_pdf.read_bytes()
+
+
+# ---------------------------------------------------------------------------------- small PDFs
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """Section 2 only (10 rows, two pages): its path and its tables."""
+    folder = tmp_path_factory.mktemp("small")
+    path = folder / "small.pdf"
+    render_pdf(path, sections=(2,))
+    return path, clean_reports([path])
+
+
+def test_owner_password_only_reads_like_the_plain_pdf(small, tmp_path):
+    """Restricted (copying forbidden, no password to open), as many published PDFs are: read as usual."""
+    path = tmp_path / "small.pdf"
+    render_pdf(path, sections=(2,), owner_password="owner")
+    pd.testing.assert_frame_equal(clean_reports([path]).initiatives, small[1].initiatives)
+
+
+def test_cli_reads_a_pdf_and_writes_source_cells(small, tmp_path):
+    out = tmp_path / "out"
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-m", "helpers", "clean", str(small[0]), "--out", str(out)],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "+ 0 unplaced; 10 table rows" in r.stdout
+    assert (out / "source_cells.csv").exists()
+    dictionary = (out / "data_dictionary.csv").read_text(encoding="utf-8-sig")
+    assert "source_cells,PDF を読んだ報告書" in dictionary
+
+
+def test_text_that_fits_no_cell_is_listed_with_its_page(tmp_path, capsys):
+    path = tmp_path / "titled.pdf"
+    render_pdf(path, sections=(2,), title="南区地域福祉計画　進捗状況評価")
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and not (tmp_path / "out").exists()
+    assert "unplaced: titled: page 1, outside the table (x 28 pt, y 21 pt from the top): 南区地域福祉計画　進捗状況評価" in err
+
+
+def test_header_printed_only_on_a_sections_first_page(tmp_path):
+    """A page without its own header continues the table above it when its column lines are the same."""
+    plain, bare = tmp_path / "s3.pdf", tmp_path / "bare" / "s3.pdf"
+    bare.parent.mkdir()
+    lay = render_pdf(plain, sections=(3,))
+    bare_lay = render_pdf(bare, sections=(3,), repeat_header=False)
+    assert len(bare_lay.pages) == len(lay.pages) >= 2 and not bare_lay.pages[1].has_header
+    got, want = clean_reports([bare]), clean_reports([plain])
+    cells = ["initiative_id", "initiative", "summary", "prior_text", "plan_text", "result_text", "grade", "comment",
+             "prior_year", "result_status", "initiative_merged"]
+    pd.testing.assert_frame_equal(got.initiatives[cells], want.initiatives[cells])
+    assert got.accounting[0]["unplaced"] == 0
+
+
+def test_a_glyph_printed_twice_is_read_once(small, tmp_path):
+    """A simulated bold header (each glyph printed again 0.3 pt to the right) reads as the plain header."""
+    path = tmp_path / "small.pdf"
+    render_pdf(path, sections=(2,), bold_header=True)
+    got = clean_reports([path])
+    src = got.source_lines.merge(got.source_cells, on=["report", "line_no"], suffixes=("", "_pdf"))
+    assert "具体的な取り組み・事業" in src[(src["role"] == "header") & (src["page"] == 1)]["text"].tolist()
+    pd.testing.assert_frame_equal(got.initiatives, small[1].initiatives)
+
+
+def test_a_folder_stands_for_its_text_and_pdf_reports(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "B.PDF").write_bytes(b"%PDF-1.7")
+    (tmp_path / ".hidden.pdf").write_bytes(b"%PDF-1.7")
+    assert [p.name for p in expand_inputs([tmp_path])] == ["B.PDF", "a.txt"]
+
+
+def test_the_same_report_as_text_and_pdf_is_refused(small, tmp_path):
+    (tmp_path / "small.txt").write_bytes(RAW.read_bytes())
+    (tmp_path / "small.pdf").write_bytes(small[0].read_bytes())
+    with pytest.raises(ReportError, match="same name 'small'"):
+        clean_reports([tmp_path])
+
+
+def test_era_years_and_other_spellings_in_a_pdf_header(small, tmp_path):
+    """The PDF header goes through the same vocabulary and era table as the text header (read/layout.py)."""
+    path = tmp_path / "small.pdf"
+    render_pdf(path, sections=(2,), headers={"prior": "令和２年度実績", "plan": "令和３年度計画", "result": "R3年度実績（見込み）",
+                                             "initiative": "具体的な取組・事業", "department": "担当課"})
+    got = clean_reports([path]).initiatives
+    want = small[1].initiatives
+    cols = ["initiative_id", "initiative", "prior_year", "plan_year", "result_year", "prior_status", "result_status",
+            "prior_text", "grade"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    assert got["prior_label"].unique().tolist() == ["令和２年度実績"]
+
+
+def test_unknown_column_name_refused_with_the_sidecar_declaration_then_read(small, tmp_path, capsys):
+    path = tmp_path / "small.pdf"
+    render_pdf(path, sections=(2,), headers={"initiative": "施策"})
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "page 1, column header: column header names '施策'" in err
+    fix = '{"layout": {"columns": {"施策": "initiative"}}}'
+    assert fix in err and str(tmp_path / "small.meta.json") in err
+    (tmp_path / "small.meta.json").write_text(fix, encoding="utf-8")
+    got = clean_reports([path]).initiatives
+    pd.testing.assert_series_equal(got["initiative"], small[1].initiatives["initiative"])
+
+
+def test_make_data_takes_pdfs():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "RAW_TXT = $(call make_safe,$(wildcard $(RAW_DIR)/*.txt $(RAW_DIR)/*.pdf))" in makefile
+
+
+# ---------------------------------------------------------------------------------- refusals
+def _scanned(p):
+    render_pdf(p, sections=(2,), scan_page=2)
+
+
+def _encrypted(p):
+    render_pdf(p, sections=(2,), user_password="secret")
+
+
+def _truncated(p):
+    render_pdf(p, sections=(2,))
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+
+
+REFUSED = {
+    "scanned page": (_scanned, "page 2 has no text layer, only an image (a scanned page?)"),
+    "encrypted": (_encrypted, "the PDF is encrypted with a password"),
+    "truncated": (_truncated, "the PDF is cut short"),
+    "damaged": (lambda p: p.write_bytes(H.not_a_pdf_body()), "the PDF is damaged and cannot be read"),
+    "no table": (render_text_only_pdf, "no evaluation table: no page has a ruled table"),
+    "not a PDF": (lambda p: p.write_text("目標 具体的な取り組み・事業\n", encoding="utf-8"), "not a PDF"),
+    "no Unicode": (lambda p: p.write_bytes(H.text_without_unicode()), "characters without Unicode"),
+    "100,000 tiny rectangles": (lambda p: p.write_bytes(H.tiny_rectangles()), "page 1: its content decodes to more than"),
+    "30,000 rectangles in one path": (lambda p: p.write_bytes(H.tiny_rectangles_one_path(30_000)),
+                                      "page 1 draws more than 10,000 lines and shapes"),
+    "deep nesting": (lambda p: p.write_bytes(H.deep_nesting()), "nests arrays or dictionaries 100,001 levels deep"),
+    "deep page tree": (lambda p: p.write_bytes(H.deep_page_tree()), "page 1 cannot be found"),
+    "60,000 pages": (lambda p: p.write_bytes(H.many_pages()), "declares 60,000 pages, more than the 300"),
+    "60,000 pages, /Count 1": (lambda p: p.write_bytes(H.many_pages(declared=1)), "lists 60,000 pages in one node"),
+    "compression bomb": (lambda p: p.write_bytes(H.compression_bomb(50)), "its content decodes to more than 500,000 bytes"),
+    "forms drawing forms": (lambda p: p.write_bytes(H.form_fan_out()), "draws more than 500 forms or images"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_bad_pdf_one_message_exit_2_nothing_written(case, tmp_path, capsys):
+    make, message = REFUSED[case]
+    path = tmp_path / "report.pdf"
+    make(path)
+    out = tmp_path / "out"
+    code = cli.main(["clean", str(path), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err.count("\n") == 1 and err.startswith(f"error: {path}: "), err
+    assert message in err and "Traceback" not in err
+
+
+def test_size_cap_applies_to_pdfs(small, tmp_path, capsys):
+    code = cli.main(["clean", str(small[0]), "--out", str(tmp_path / "out"), "--max-bytes", "1000"])
+    err = capsys.readouterr().err
+    assert code == 2 and "more than the limit of 1,000" in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------------- cells from rules
+def test_cells_from_rules_merged_double_and_stray():
+    """A 3 × 3 table: the left column merged over rows 2–3, its top rule drawn twice 0.8 pt apart
+    (a double border), and a separate small box elsewhere on the page (not part of the table)."""
+    h = [(0, 0, 90), (30, 0, 90), (30.8, 0, 90), (60, 30, 90), (90, 0, 90), (200, 300, 320), (210, 300, 320)]
+    v = [(0, 0, 90), (30, 0, 90), (60, 0, 90), (90, 0, 90), (300, 200, 210), (320, 200, 210)]
+    cells, (xs, ys) = page_cells(h, v)
+    assert xs == [0.0, 30.0, 60.0, 90.0] and ys == [0.0, 30.4, 60.0, 90.0]
+    spans = {(c.row, c.col): (c.row_span, c.col_span) for c in cells}
+    assert spans[(1, 0)] == (2, 1) and (2, 0) not in spans
+    assert len(cells) == 8
+
+
+def test_no_rules_no_table():
+    assert page_cells([(10, 0, 100)], []) == ([], None)
