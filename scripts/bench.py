@@ -22,7 +22,16 @@ excluded), the process's peak memory (ru_maxrss) and the first line of its
 message.  Each should end in well under a second with sane tables or one clear
 refusal.
 
-    make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5] [--only adversarial|scaling|collection|pdf]
+    make bench            # or: .venv/bin/python scripts/bench.py [--repeat 5] [--only adversarial|scaling|collection|large|pdf]
+    .venv/bin/python scripts/bench.py --only scaling --against main   # before/after in one run
+
+Targets (issue 16): at N = 100, a full clean with the CSVs written costs at most 20 ms per
+report and extract at most 5 ms (measured on the idle 2-core machine before the work: 51 ms and
+7.5 ms).  The scaling section prints each stage's ratio to its target.  Machines are noisy, so
+``--against REV`` also times the code of git revision REV (its ``src/`` unpacked into a temporary
+folder, run in a child process right after each stage of this code) and prints this code's time
+as a ratio to REV's, measured in the same run; that ratio times the idle "before" figure is the
+estimate to compare with the target when the machine is busy.
 """
 
 from __future__ import annotations
@@ -42,7 +51,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+# BENCH_SRC: the src/ folder whose helpers are timed (set by --against for the child process)
+sys.path.insert(0, os.environ.get("BENCH_SRC") or str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from helpers.config import RAW_DATA_DIR  # noqa: E402
@@ -56,12 +66,59 @@ def extract_only(paths):
         extract_report(read_report(p).text, path=p)
 
 
+#: per-report targets at N = 100 (ms) and the idle figures measured before the work (issue 16)
+TARGET_MS = {"extract only (text -> rows)": 5.0, "…and write CSVs": 20.0}
+BEFORE_IDLE_MS = {"extract only (text -> rows)": 7.5, "…and write CSVs": 51.0}
+
+
+def scaling_stages(work: Path) -> dict:
+    """label -> function of a list of input paths (the scaling section's stages)."""
+    return {
+        "extract only (text -> rows)": extract_only,
+        "without metrics/trends": lambda paths: clean_reports(paths, with_metrics=False),
+        "full clean (+metrics/trends)": lambda paths: clean_reports(paths),
+        "…and write CSVs": lambda paths: write_tables(clean_reports(paths), work / "out"),
+    }
+
+
+def stage_child(spec: dict) -> None:
+    """Time one scaling stage (the helpers of BENCH_SRC) in this fresh process; print the times as JSON."""
+    folder, work = Path(spec["folder"]), Path(spec["work"])
+    clean_reports([next(iter(sorted(folder.glob("*.txt"))))])  # warm-up, as in the parent
+    fn = scaling_stages(work)[spec["label"]]
+    print(json.dumps(timed(lambda: fn([folder]), spec["repeat"])))
+
+
+def baseline_src(rev: str, work: Path) -> Path:
+    """The src/ folder of git revision ``rev``, unpacked under ``work``."""
+    dest = work / f"src-{rev.replace('/', '_')}"
+    dest.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
+
+
+def baseline_times(src: Path, label: str, folder: Path, work: Path, repeat: int) -> list[float]:
+    spec = {"label": label, "folder": str(folder), "work": str(work / "out-baseline"), "repeat": repeat}
+    env = {**os.environ, "BENCH_SRC": str(src)}
+    r = subprocess.run([sys.executable, __file__, "--stage-child", json.dumps(spec)], env=env,
+                       capture_output=True, text=True, timeout=3600)
+    if r.returncode:
+        raise SystemExit(f"baseline run failed: {r.stderr.strip()[-500:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+#: the clock of timed(): wall time by default; BENCH_CLOCK=cpu (--cpu) counts this process's CPU time,
+#: which other jobs on a busy machine disturb less
+CLOCK = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
+
+
 def timed(fn, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         fn()
-        out.append(time.perf_counter() - t0)
+        out.append(CLOCK() - t0)
     return out
 
 
@@ -108,6 +165,91 @@ def bench_collection(repeat: int, sizes: list[int], work: Path) -> None:
             base = base or per
             print(f"{label:32s} {n:4d} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {per:10.2f} {per / base:21.2f}")
         print()
+
+
+# ---------------------------------------------------------------------------
+# large inputs under the caps (issue 17 §3): time and memory must grow linearly
+
+#: row 1-1-02 of the committed report: lines 42–84 (initiative 42–43, summary 45–47, department 49,
+#: period cells 51–55 / 57–62 / 64–69, grade 71, comment 73–83, blank 84); more rows go after it
+ROW_FIRST, ROW_LAST = 42, 84
+CELLS = ((51, 55), (57, 62), (64, 69))  # first and last line of the prior, plan and result cells of that row
+
+
+def _row_block(lines: list[str], k: int, *, amounts: int = 0, reworded: bool = False) -> list[str]:
+    """Row 1-1-02 as the ``k``-th of many: one character appended to its initiative (U+4E00 + k), its
+    summary reworded (``reworded``: 提供する → 提供している, so no row is an exact match), and with
+    ``amounts``, each period cell replaced by that many labelled amounts (tests/hostile_cases.py labels)."""
+    import tests.hostile_cases as H
+
+    block = list(lines[ROW_FIRST - 1: ROW_LAST])
+    if block[1] != "ワークづくり" or not block[5].endswith("提供する。"):
+        raise ValueError("data/raw: row 1-1-02 is not where scripts/bench.py expects it")
+    block[1] += chr(0x4E00 + k)
+    if reworded:
+        block[5] = block[5].replace("提供する。", "提供している。")
+    if amounts:
+        for (first, last), offset in zip(reversed(CELLS), (13, 7, 0)):
+            block[first - ROW_FIRST: last - ROW_FIRST + 1] = H._labels(amounts, offset)
+    return block
+
+
+def report_with_rows(n: int, *, years: int = 0, amounts: int = 0, reworded: bool = False) -> str:
+    """The committed report with ``n`` more rows like 1-1-02 in its first section (SYNTHETIC, for the bench)."""
+    from tests.make_synthetic_report import REAL, next_year_text
+
+    lines = REAL.read_text(encoding="utf-8").split("\n")
+    extra = [x for k in range(n) for x in _row_block(lines, k, amounts=amounts, reworded=reworded)]
+    text = "\n".join(lines[:ROW_LAST] + extra + lines[ROW_LAST:])
+    return next_year_text(text, years=years, edits=False)
+
+
+def large_cases(work: Path, scale: int = 1) -> list[tuple[str, list[str], int]]:
+    """(label, CLI arguments, size in bytes): the two slow cases of issue 17 at three sizes each."""
+    out = []
+    for n in (1000 * scale, 2000 * scale, 4000 * scale):
+        folder = work / f"rows{n}"
+        folder.mkdir()
+        a = folder / "bench_rows_2021.txt"
+        b = folder / "bench_rows_2022.txt"
+        a.write_text(report_with_rows(n), encoding="utf-8")
+        b.write_text(report_with_rows(n, years=1, reworded=True), encoding="utf-8")
+        out.append((f"2 reports, {n:,} near-identical rows a section", [str(folder)], a.stat().st_size + b.stat().st_size))
+    for n in (950 * scale, 1900 * scale, 3800 * scale):  # 2.4, 4.9 and 9.8 MB: the largest just under the 10 MB cap
+        p = work / f"amounts{n}.txt"
+        p.write_text(report_with_rows(n, amounts=29), encoding="utf-8")
+        out.append((f"{n:,} rows × 3 cells × 29 amounts", [str(p)], p.stat().st_size))
+    return out
+
+
+def large_inputs(scale: int = 1) -> None:
+    """Each large case in a fresh process: exit, seconds, peak memory, s/MB, and the growth from the first size."""
+    work = Path(tempfile.mkdtemp(prefix="bench-large-"))
+    try:
+        print("large inputs under the caps (issue 17 §3): each in a fresh process; time excludes imports\n")
+        print("(s: wall time; cpu s: CPU time of the process, which other jobs on the machine disturb less;"
+              " × columns: growth from the smallest size of the case)\n")
+        print(f"{'case':46s} {'MB':>6s} {'exit':>4s} {'s':>7s} {'cpu s':>7s} {'peak MB':>8s} {'cpu s/MB':>8s}"
+              f" {'× cpu s':>7s} {'× peak':>6s} {'× MB':>6s}  message")
+        first: dict[str, tuple] = {}
+        for label, args, size in large_cases(work, scale):
+            r = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
+                               capture_output=True, text=True, timeout=3600)
+            try:
+                res = json.loads(r.stdout.strip().splitlines()[-1])
+            except (IndexError, ValueError):
+                print(f"{label:46s} child failed: {r.stderr.strip()[-200:]}")
+                continue
+            kind = label.split(",")[0] if label.startswith("2 reports") else "amounts"
+            mb = size / 1e6
+            base = first.setdefault(kind, (res["cpu"], res["peak_mb"], mb))
+            msg = res["message"].replace(str(work) + "/", "")
+            msg = msg if len(msg) <= 60 else msg[:60] + "…"
+            print(f"{label:46s} {mb:6.2f} {res['exit']!s:>4s} {res['seconds']:7.2f} {res['cpu']:7.2f} {res['peak_mb']:8.0f} "
+                  f"{res['cpu'] / mb:8.2f} {res['cpu'] / base[0]:7.2f} {res['peak_mb'] / base[1]:6.2f} {mb / base[2]:6.2f}  {msg}")
+        print()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def bench_pdf(repeat: int, work: Path) -> None:
@@ -197,6 +339,7 @@ def child(args: list[str]) -> None:
 
     err = io.StringIO()
     out_dir = tempfile.mkdtemp(prefix="bench-out-")
+    c0 = time.process_time()
     t0 = time.perf_counter()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         try:
@@ -204,11 +347,12 @@ def child(args: list[str]) -> None:
         except BaseException as e:  # a traceback is a finding, not a crash of the benchmark
             code, err = f"traceback {type(e).__name__}", io.StringIO(str(e))
     seconds = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     shutil.rmtree(out_dir, ignore_errors=True)
     lines = [x for x in err.getvalue().splitlines() if x.strip()]
     message = f"{lines[0]} (+{len(lines) - 1} more lines)" if len(lines) > 1 else (lines[0] if lines else "")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({"exit": code, "seconds": seconds, "peak_mb": peak_mb, "message": message}))
+    print(json.dumps({"exit": code, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "message": message}))
 
 
 def adversarial() -> None:
@@ -238,16 +382,30 @@ def main() -> None:
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--collection-sizes", default="10,100", help="N for the collection section ('' to skip)")
     ap.add_argument("--only-collection", action="store_true", help="run only the collection section")
-    ap.add_argument("--only", choices=["scaling", "adversarial", "collection", "pdf"], default=None)
+    ap.add_argument("--only", choices=["scaling", "adversarial", "collection", "large", "pdf"], default=None)
+    ap.add_argument("--large-scale", type=int, default=1, help="multiply the sizes of the large-input cases")
+    ap.add_argument("--against", default=None, metavar="REV",
+                    help="also time git revision REV's helpers, stage by stage in the same run (scaling section)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--stage-child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--cpu", action="store_true",
+                    help="time CPU seconds of the process instead of wall time (steadier on a busy machine)")
     args = ap.parse_args()
+    if args.cpu:
+        os.environ["BENCH_CLOCK"] = "cpu"  # for the child processes too
+        global CLOCK
+        CLOCK = time.process_time
     if args.child is not None:
         return child(json.loads(args.child))
+    if args.stage_child is not None:
+        return stage_child(json.loads(args.stage_child))
     if args.only == "collection":
         args.only_collection = True
-    if args.only not in ("scaling", "collection", "pdf") and not args.only_collection:
+    if args.only not in ("scaling", "collection", "large", "pdf") and not args.only_collection:
         adversarial()
-    if args.only == "adversarial":
+    if args.only not in ("scaling", "collection", "adversarial", "pdf") and not args.only_collection:
+        large_inputs(args.large_scale)
+    if args.only in ("adversarial", "large"):
         return
     if args.only in (None, "pdf"):
         work = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
@@ -263,17 +421,13 @@ def main() -> None:
     try:
         # warm-up (imports, pandas' first-call costs)
         clean_reports([raw])
-        stages = {
-            "extract only (text -> rows)": extract_only,
-            "without metrics/trends": lambda paths: clean_reports(paths, with_metrics=False),
-            "full clean (+metrics/trends)": lambda paths: clean_reports(paths),
-            "…and write CSVs": lambda paths: write_tables(clean_reports(paths), work / "out"),
-        }
-        if args.only_collection:
-            stages = {}
+        stages = {} if args.only_collection else scaling_stages(work)
+        before = baseline_src(args.against, work) if args.against and stages else None
         print(f"report: {raw.name} ({raw.stat().st_size:,} bytes); median of {args.repeat} runs\n")
         if stages:
-            print(f"{'stage':32s} {'N':>4s} {'median s':>9s} {'min…max s':>15s} {'ms/report':>10s} {'× N=1 per report':>17s}")
+            extra = f" {'÷ target':>9s}" + (f" {args.against + ' ms':>10s} {'÷ before':>9s} {'≈ idle ms':>9s}" if before else "")
+            print(f"{'stage':32s} {'N':>4s} {'median s':>9s} {'min…max s':>15s} {'ms/report':>10s} {'× N=1 per report':>17s}{extra}")
+        targets = []
         for label, fn in stages.items():
             base = None
             for n in sizes:
@@ -286,7 +440,26 @@ def main() -> None:
                 med = statistics.median(times)
                 per = med / n * 1000
                 base = base or per
-                print(f"{label:32s} {n:4d} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {per:10.2f} {per / base:17.2f}")
+                line = f"{label:32s} {n:4d} {med:9.3f} {min(times):7.3f}…{max(times):<7.3f} {per:10.2f} {per / base:17.2f}"
+                target = TARGET_MS.get(label) if n == 100 else None
+                line += f" {per / target:9.2f}" if target else f" {'':9s}"
+                if before is not None:
+                    old = statistics.median(baseline_times(before, label, folder, work, args.repeat)) / n * 1000
+                    idle = per / old * BEFORE_IDLE_MS[label] if label in BEFORE_IDLE_MS and n == 100 else None
+                    line += f" {old:10.2f} {per / old:9.2f}" + (f" {idle:9.1f}" if idle else "")
+                    if target:
+                        targets.append((label, per, target, per / old, idle))
+                elif target:
+                    targets.append((label, per, target, None, None))
+                print(line.rstrip())
+            print()
+        for label, per, target, ratio, idle in targets:
+            said = f"{label} at N=100: {per:.1f} ms/report, target {target:g} ms (÷ target {per / target:.2f})"
+            if ratio is not None:
+                said += (f"; {ratio:.2f} × {args.against} in this run, ≈ {idle:.1f} ms on the idle machine "
+                         f"({BEFORE_IDLE_MS[label]:g} ms before)")
+            print(said)
+        if targets:
             print()
         if args.collection_sizes:
             bench_collection(args.repeat, [int(x) for x in args.collection_sizes.split(",")], work)

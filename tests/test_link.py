@@ -180,3 +180,44 @@ def test_section_blocking_for_large_remainders_gives_the_same_links(two, monkeyp
     blocked = [(r["initiative_id_a"], r["initiative_id_b"], r["status"]) for r in link_rows("s", "a", f, "b", b)]
     assert blocked == full
     assert {(x, y) for x, y, s in full if s == "accepted"} == {(x, x) for x in f["initiative_id"]}
+
+
+def test_a_section_too_large_is_compared_in_a_band_with_the_same_links(two, monkeypatch):
+    """Issue 17 §3: above MAX_PAIRS pairs in one section, rows are compared with the rows near their
+    position only (linear); rows in print order still find their counterparts."""
+    import helpers.collect.link as link
+
+    real = two.initiatives[two.initiatives["report"] == REAL.stem]
+    f = _features(real, two.departments)
+    b = f.copy()
+    b["summary"] = b["summary"] + "等"  # no row is exact: all 56 go to the fuzzy pass
+    full = [(r["initiative_id_a"], r["initiative_id_b"], r["status"]) for r in link_rows("s", "a", f, "b", b)]
+    monkeypatch.setattr(link, "MAX_PAIRS", 10)  # every section is "too large"
+    monkeypatch.setattr(link, "BAND", 3)
+    banded = [(r["initiative_id_a"], r["initiative_id_b"], r["status"]) for r in link_rows("s", "a", f, "b", b)]
+    assert banded == full
+    assert {(x, y) for x, y, s in banded if s == "accepted"} == {(x, x) for x in f["initiative_id"]}
+
+
+def test_a_row_moved_beyond_the_band_is_unlinked_with_a_reason(two, monkeypatch):
+    import helpers.collect.link as link
+
+    real = two.initiatives[two.initiatives["report"] == REAL.stem]
+    f = _features(real, two.departments).reset_index(drop=True)
+    first_sec = f["section"].iat[0]
+    rows = f.index[f["section"] == first_sec].tolist()
+    assert len(rows) >= 8  # section 1 of the report holds more rows than the band below covers
+    b = f.copy()
+    b["summary"] = b["summary"] + "等"
+    order = rows[1:] + [rows[0]] + [i for i in f.index if i not in rows]  # first row of section 1 moved to its end
+    b = b.loc[order].reset_index(drop=True)
+    monkeypatch.setattr(link, "MAX_PAIRS", 10)
+    monkeypatch.setattr(link, "BAND", 2)
+    recs = link_rows("s", "a", f, "b", b)
+    moved = f["initiative_id"].iat[rows[0]]
+    lost = [r for r in recs if r["initiative_id_a"] == moved]
+    assert [r["status"] for r in lost] == ["unlinked"]
+    assert link.BANDED_NOTE in lost[0]["reason"]
+    # every other row of the section still finds itself
+    linked = {(r["initiative_id_a"], r["initiative_id_b"]) for r in recs if r["status"] == "accepted"}
+    assert {(x, x) for x in f["initiative_id"] if x != moved} <= linked

@@ -334,3 +334,52 @@ def test_release_accepts_edits_for_a_forced_rerun(tmp_path, capsys):
     assert "will overwrite" in capsys.readouterr().err
     write_file(target, b"2")
     assert target.read_bytes() == b"2"
+
+
+# ---------------------------------------------------------------------------
+# the column-by-column CSV writer (issue 16 §2) writes exactly what pandas writes
+
+
+def _pandas_csv(df: pd.DataFrame, **options) -> bytes:
+    options = dict(options)
+    encoding = options.pop("encoding", "utf-8")
+    return outputs.escape_frame(df).to_csv(**options).encode(encoding)
+
+
+def test_plain_csv_writer_matches_pandas_on_crafted_columns():
+    df = pd.DataFrame({
+        "text": pd.Series(["=1+1", "a,b", 'say "hi"', "", None, "＋12％", "line\nbreak", "'q", "-0.25", "ok"], dtype="str"),
+        "obj": ["x", None, "", "@y", "z", "\t", "a", "b", "c", "d"],
+        "n": pd.array([1, None, -3, 0, 10**14, 2, 3, 4, 5, 6], dtype="Int64"),
+        "f": pd.array([0.73518, None, -0.0625, 68410.0, -0.0, 1e-9, 2.5, 3.0, 1 / 3, 0.1], dtype="Float64"),
+        "b": [True, False] * 5,
+        "i": list(range(10)),
+        "g": [float("nan"), 1.5] * 5,
+        "=formula header": ["x"] * 10,
+    })
+    assert outputs._plain_csv_text(df, {"index": False, "lineterminator": "\n", "float_format": outputs.format_float})
+    assert csv_bytes(df, **outputs.CSV_OPTIONS) == _pandas_csv(df, **outputs.CSV_OPTIONS)
+    empty = df.iloc[:0]
+    assert csv_bytes(empty, **outputs.CSV_OPTIONS) == _pandas_csv(empty, **outputs.CSV_OPTIONS)
+    one_empty = pd.DataFrame({"a": [""]})
+    assert csv_bytes(one_empty, **outputs.CSV_OPTIONS) == _pandas_csv(one_empty, **outputs.CSV_OPTIONS) == b'\xef\xbb\xbfa\n""\n'
+
+
+def test_plain_csv_writer_matches_pandas_on_the_clean_tables(two):
+    for name, df in two.as_dict().items():  # the committed report and the synthetic next year
+        assert outputs._plain_csv_text(df, {k: v for k, v in outputs.CSV_OPTIONS.items() if k != "encoding"}) is not None, name
+        assert csv_bytes(df, **outputs.CSV_OPTIONS) == _pandas_csv(df, **outputs.CSV_OPTIONS), name
+
+
+def test_plain_csv_writer_leaves_other_frames_to_pandas():
+    options = {k: v for k, v in outputs.CSV_OPTIONS.items() if k != "encoding"}
+    indexed = pd.DataFrame({"a": [1]}, index=pd.Index(["r"], name="report"))
+    assert outputs._plain_csv_text(indexed, {**options, "index": True}) is None
+    assert outputs._plain_csv_text(pd.DataFrame({"c": pd.Categorical(["x"])}), options) is None
+    assert outputs._plain_csv_text(pd.DataFrame({"o": [pd.NA]}, dtype=object), options) is None
+    assert outputs._plain_csv_text(pd.DataFrame({("a", "b"): [1]}), options) is None
+
+
+def test_plain_csv_writer_refuses_a_carriage_return():
+    with pytest.raises(OutputError, match="column a, row 2: the text holds a carriage return"):
+        csv_bytes(pd.DataFrame({"a": ["ok", "x\ry"]}), **outputs.CSV_OPTIONS)

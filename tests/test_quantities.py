@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
@@ -265,3 +266,128 @@ def test_pairing_with_unrelated_labels_at_the_cap():
     assert all(len(v) == MAX_AMOUNTS_PER_CELL for v in cells.values())
     trends = pair_trends(cells)
     assert len(trends) == 3 * MAX_AMOUNTS_PER_CELL
+
+
+def test_pairing_score_is_similar_where_it_matters():
+    """The cheap pairing score (issue 17 §3) equals _similar wherever _similar reaches the threshold, else 0.
+
+    Checked on every pair of indicator labels the committed report prints (metrics.csv), plus
+    crafted near-misses: one character changed, containment, different lengths, repeated characters.
+    """
+    from helpers.read.quantities import PAIR_THRESHOLD, _pairing_score, _similar, normalise_label
+    from helpers.config import CLEAN_DATA_DIR
+
+    labels = pd.read_csv(CLEAN_DATA_DIR / "metrics.csv", dtype=str)["indicator"].dropna().unique().tolist()
+    keys = sorted({normalise_label(x) for x in labels} | {
+        "就職実積率", "就職実績率", "白根つくし園", "白根つくし園利用者数", "項目一帀", "項目一币", "ああああい",
+        "ああああ", "いああああ", "ab", "abc", "abcd", "abdc", "x", ""})
+    assert len(keys) > 100
+    counts = {}
+    reached = 0
+    for a in keys:
+        for b in keys:
+            s = _similar(a, b)
+            want = s if s >= PAIR_THRESHOLD else 0.0
+            assert _pairing_score(a, b, counts) == want, (a, b)
+            reached += want > 0
+    assert reached > len(keys)  # the check covers pairs above the threshold, not only misses
+
+
+@given(st.text(alphabet="項目一二人数回あいう", max_size=8), st.text(alphabet="項目一二人数回あいう", max_size=8))
+def test_pairing_score_matches_similar_on_any_labels(a, b):
+    from helpers.read.quantities import PAIR_THRESHOLD, _pairing_score, _similar
+
+    s = _similar(a, b)
+    assert _pairing_score(a, b, {}) == (s if s >= PAIR_THRESHOLD else 0.0)
+
+
+@given(st.text(alphabet="項目一二人数回あいう", max_size=12), st.text(alphabet="項目一二人数回あいう", max_size=12))
+def test_a_common_prefix_bounds_difflib_from_below(a, b):
+    """_merge_complementary says "related" without difflib when 2·prefix/(la+lb) >= MERGE_THRESHOLD:
+    that shortcut must never say yes where difflib would say no."""
+    import difflib
+    import os
+
+    from helpers.read.quantities import MERGE_THRESHOLD
+
+    if a and b and 2.0 * len(os.path.commonprefix((a, b))) / (len(a) + len(b)) >= MERGE_THRESHOLD:
+        sm = difflib.SequenceMatcher(None, a, b)
+        assert sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
+
+
+def _pair_trends_all(cells, *, indexed: bool = False):
+    """pair_trends through the label index (``indexed``, whatever the row's size) or, as the reference,
+    with every group of the row a candidate (the algorithm before the index)."""
+    import helpers.read.quantities as Qm
+
+    class Everything(Qm._LabelIndex):
+        def __init__(self, keys):
+            super().__init__(keys)
+            self.n = 0
+
+        def add(self, gi, unit, key):
+            self.n = gi + 1
+
+        def candidates(self, unit, key):
+            return list(range(self.n))
+
+    saved = Qm._LabelIndex, Qm.INDEX_FROM_AMOUNTS
+    Qm.INDEX_FROM_AMOUNTS = -1  # always build the index
+    if not indexed:
+        Qm._LabelIndex = Everything
+    try:
+        return Qm.pair_trends(cells)
+    finally:
+        Qm._LabelIndex, Qm.INDEX_FROM_AMOUNTS = saved
+
+
+def _cells(labels_by_period):
+    from helpers.read.quantities import Quantity
+
+    return {p: [Quantity(lab, float(k + 1), "回", False, False, "", f"{k + 1}回", k) for k, lab in enumerate(labs)]
+            for p, labs in labels_by_period.items()}
+
+
+def test_label_index_pairs_like_comparing_every_group_on_the_report():
+    """Issue 17 §3: the index only skips groups that cannot reach the threshold; the trends of every
+    row of the committed report are the same with it and with every group compared."""
+    from helpers.config import CLEAN_DATA_DIR
+    from helpers.read.quantities import pair_trends
+
+    m = pd.read_csv(CLEAN_DATA_DIR / "metrics.csv", dtype=str, keep_default_na=False)
+    m = m[m["kind"] == "amount"]
+    checked = 0
+    for rid, g in m.groupby("initiative_id"):
+        labels = {p: g.loc[g["period"] == p, "indicator"].tolist() for p in ("prior", "plan", "result")}
+        cells = _cells(labels)
+        assert _pair_trends_all(cells, indexed=True) == _pair_trends_all(cells) == pair_trends(cells), rid
+        checked += 1
+    assert checked > 40
+
+
+LABEL_ALPHABET = "項目一二三人数回あいう延べ()・"
+
+
+@given(st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8),
+       st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8),
+       st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8))
+def test_label_index_pairs_like_comparing_every_group(prior, plan, result):
+    from helpers.read.quantities import pair_trends
+
+    cells = _cells({"prior": prior, "plan": plan, "result": result})
+    assert _pair_trends_all(cells, indexed=True) == _pair_trends_all(cells) == pair_trends(cells)
+
+
+def test_label_index_finds_a_pair_that_shares_no_rare_bigram():
+    """いろはにほ / いろへにほ: difflib ratio 0.8, no containment, and neither label's rarest bigram is in
+    the other: only the character prefix filter of the index finds the pair."""
+    from helpers.read.quantities import _LabelIndex, _similar, pair_trends
+
+    assert _similar("いろはにほ", "いろへにほ") >= 0.8
+    index = _LabelIndex(["いろはにほ", "いろへにほ"])
+    index.add(0, "回", "いろはにほ")
+    assert index.candidates("回", "いろへにほ") == [0]
+    cells = _cells({"prior": ["いろはにほ"], "plan": ["いろへにほ"]})
+    trends = _pair_trends_all(cells, indexed=True)
+    assert [(t["prior_value"], t["plan_value"]) for t in trends] == [(1.0, 1.0)]
+    assert trends == _pair_trends_all(cells) == pair_trends(cells)

@@ -174,7 +174,7 @@ def test_labels_are_plain_text_not_mathtext(tmp_path):
 
 def test_save_figure_writes_atomically_and_refuses_a_symlink_target(tmp_path):
     """A figure file is replaced whole (no temporary file left), and a symlink at its name is refused:
-    the file it points to is never written (README, "Safety and limits")."""
+    the file it points to is never written (docs/safety.md)."""
     from matplotlib.figure import Figure
 
     from helpers.outputs import OutputError

@@ -86,6 +86,8 @@ def link_summary(links, *, only_to_review: bool = False) -> list[str]:
         >>> link_summary(links.iloc[:0]), link_summary(links.iloc[:2], only_to_review=True)
         ([], [])
     """
+    from .collect.link import BANDED_NOTE
+
     out = []
     if links is None or links.empty:
         return out
@@ -95,10 +97,15 @@ def link_summary(links, *, only_to_review: bool = False) -> list[str]:
             continue
         acc = g[g["status"] == "accepted"]
         by = acc["method"].value_counts()
+        reasons = g["reason"].fillna("").tolist() if "reason" in g else []
+        banded = sum(BANDED_NOTE in r for r in reasons)
         out.append(
             f"links {shown(a)} -> {shown(b)}: {len(acc)} accepted ({by.get('exact', 0)} exact, {by.get('fuzzy', 0)} fuzzy,"
             f" {by.get('override', 0)} override), {to_review} to review,"
-            f" {int((g['status'] == 'unlinked').sum())} unlinked; see links.csv"
+            f" {int((g['status'] == 'unlinked').sum())} unlinked"
+            + (f" ({banded} in sections too large to compare all rows: compared with the rows near their"
+               " own position only)" if banded else "")
+            + "; see links.csv"
         )
     return out
 

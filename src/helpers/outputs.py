@@ -32,6 +32,7 @@ Every output goes through this module; no other code opens a file for writing th
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import fcntl
 import hashlib
@@ -280,6 +281,9 @@ def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     """
     options = dict(options)
     encoding = options.pop("encoding", "utf-8")
+    fast = _plain_csv_text(df, options)  # (an object column holding floats is left to the pandas path below)
+    if fast is not None:
+        return fast.encode(encoding)
     escaped = _floats_in_text_columns(escape_frame(df), options.get("float_format"))
     for i in range(escaped.shape[1]):  # Python's csv module leaves a lone CR unquoted: readers split the row there
         s = escaped.iloc[:, i]
@@ -293,6 +297,81 @@ def csv_bytes(df: pd.DataFrame, **options) -> bytes:
     buffer = io.StringIO()
     escaped.to_csv(buffer, **options)
     return buffer.getvalue().encode(encoding)
+
+
+#: What :func:`_plain_csv_text` writes for each dtype (by ``dtype.kind`` / name); anything else
+#: goes through pandas' ``to_csv``.
+_PLAIN_OPTIONS = {"index", "lineterminator", "float_format"}
+
+
+def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
+    """The text ``escape_frame(df).to_csv(**options)`` writes, built column by column; None when unsure.
+
+    Five times faster than pandas for the clean tables (issue 16): each column is turned into a list
+    of fields once (text escaped by :func:`escape_csv_text`, numbers formatted like ``to_csv``: missing
+    values empty, integers as ``str``, floats through ``float_format``, booleans ``True``/``False``)
+    and the rows go through :mod:`csv` with pandas' quoting (``QUOTE_MINIMAL``, ``"`` doubled).
+    Only frames without index (``index=False``), with flat string column names and columns of
+    the dtypes listed below take this path; everything else (and any other option) returns
+    None and pandas writes it. ``tests/test_outputs.py`` compares both writers byte for byte.
+
+    Raises:
+        OutputError: a text value holding a CR (as the pandas path does).
+    """
+    if set(options) - _PLAIN_OPTIONS or options.get("index", True) is not False:
+        return None
+    if df.shape[1] == 0 or isinstance(df.columns, pd.MultiIndex) or not all(isinstance(c, str) for c in df.columns):
+        return None
+    float_format = options.get("float_format")
+    if not callable(float_format):
+        return None
+    columns = []
+    for i in range(df.shape[1]):
+        s = df.iloc[:, i]
+        dtype = s.dtype
+        if isinstance(dtype, pd.StringDtype) or dtype == object:
+            values = s.tolist()
+            if isinstance(dtype, pd.StringDtype):  # str or a missing value (NaN / None / NA)
+                if s.hasnans:
+                    values = [v if v.__class__ is str else "" for v in values]
+            elif all(v.__class__ is str for v in values):
+                pass
+            elif all(isinstance(v, str) or v is None or (isinstance(v, float) and v != v) for v in values):
+                values = [v if isinstance(v, str) else "" for v in values]
+            else:
+                return None  # mixed objects: pandas decides how to print them
+            if "\r" in "".join(values):
+                k = next(k for k, v in enumerate(values) if "\r" in v)
+                raise OutputError(
+                    f"column {shown(escape_csv_text(df.columns[i]))}, row {k + 1}: the text holds a carriage "
+                    "return (CR), which would split the CSV row"
+                )
+            field = ["'" + v if v[:1] in DANGEROUS_FIRST else v for v in values]
+        elif isinstance(dtype, pd.BooleanDtype) or dtype == bool:
+            field = ["" if v is pd.NA else ("True" if v else "False") for v in s.tolist()]
+        elif isinstance(dtype, pd.Int64Dtype) or dtype == "int64":
+            field = ["" if v is pd.NA else str(v) for v in s.tolist()]
+        elif isinstance(dtype, pd.Float64Dtype) or dtype == "float64":
+            memo: dict[float, str] = {}  # amounts repeat: format each distinct value once
+            field = []
+            for v in s.tolist():
+                if v is pd.NA or v != v:
+                    field.append("")
+                else:
+                    text = memo.get(v) if v else None  # 0.0 and -0.0 are one key: never memoised
+                    if text is None:
+                        text = float_format(v)
+                        if v:
+                            memo[v] = text
+                    field.append(text)
+        else:
+            return None
+        columns.append(field)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=options.get("lineterminator", os.linesep), quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([escape_csv_text(c) for c in df.columns])
+    writer.writerows(zip(*columns))
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------

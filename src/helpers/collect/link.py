@@ -28,7 +28,14 @@ How rows are linked
     Rows whose five cells are identical are paired first, in row order (a
     hash join: linear).  Only the rest is scored all against all; if more than
     :data:`MAX_PAIRS` pairs are left, rows are compared only within their
-    section, so a huge or hostile input stays bounded in time and memory.
+    section, and a section whose rows left give more than :data:`MAX_PAIRS`
+    pairs is compared in a band: each row only with the rows of the other
+    report near its own position in the section (:data:`BAND` on either side,
+    positions scaled to the two sections' sizes).  So time and memory grow
+    linearly with the rows of a section (issue 17 §3: two reports of 4,000
+    near-identical rows in one section took 66 s and 4.3 GB); a row moved
+    further than the band is not found and is listed ``unlinked``, with a
+    reason that says the section was compared in a band.
 
     A pair scoring at least :data:`ACCEPT` is ``accepted`` (method ``exact``
     when all five cells are equal, else ``fuzzy``) and the B row inherits the
@@ -69,6 +76,7 @@ Overrides: ``link_overrides.csv`` next to the reports (``data/raw/``)
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +86,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from ..read.extract import ReportError
+from ..read.extract import ReportError, nfkc
 from ..read.files import decode_utf8, read_csv_rows, read_input
 
 __all__ = ["WEIGHTS", "ACCEPT", "REVIEW", "OVERRIDES_FILE", "Override", "read_overrides", "check_overrides", "link_rows",
@@ -90,8 +98,14 @@ WEIGHTS = {"initiative": 0.35, "summary": 0.30, "objective": 0.15, "section": 0.
 ACCEPT = 90.0
 #: score from which an unaccepted best candidate is listed as to_review
 REVIEW = 60.0
-#: above this many row pairs left after the exact pass, rows are only compared within their section
+#: above this many row pairs left after the exact pass, rows are only compared within their section;
+#: a section above it is compared in a band of positions (:data:`BAND`)
 MAX_PAIRS = 250_000
+#: in a section too large to compare all against all, each row is compared with the rows of the
+#: other report within this many positions (scaled) of its own, on either side
+BAND = 100
+#: the words links.csv adds to the reason of a row left without partner in a banded section
+BANDED_NOTE = "its section was compared in a band"
 OVERRIDES_FILE = "link_overrides.csv"
 #: largest overrides file read, in bytes (a line per override: thousands of them fit)
 OVERRIDES_MAX_BYTES = 1_000_000
@@ -114,7 +128,7 @@ class Override:
 def _norm(text) -> str:
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+    return "".join(nfkc(str(text)).split())
 
 
 def read_overrides(path: str | Path) -> list[Override]:
@@ -163,8 +177,13 @@ def _suffix(rid: str) -> str:
 
 
 def _features(ini: pd.DataFrame, departments: pd.DataFrame) -> pd.DataFrame:
-    dep = (departments.sort_values(["initiative_id", "department_no"])
-           .groupby("initiative_id", sort=False)["department"].agg(lambda s: "・".join(s)))
+    # the departments of each row in print order, joined (one pass in Python: a groupby with a
+    # lambda costs a DataFrame slice per row)
+    names: dict[str, list[str]] = {}
+    for rid, _, name in sorted(zip(departments["initiative_id"].tolist(), departments["department_no"].tolist(),
+                                   departments["department"].tolist()), key=lambda t: (t[0], t[1])):
+        names.setdefault(rid, []).append(name)
+    dep = {rid: "・".join(v) for rid, v in names.items()}
     f = pd.DataFrame({
         "initiative_id": ini["initiative_id"].tolist(),
         "row_no": ini["row_no"].astype(int).tolist(),
@@ -201,28 +220,67 @@ def _pair_score(fa: pd.DataFrame, i: int, fb: pd.DataFrame, j: int) -> float:
     return float(sum(w * fuzz.ratio(fa[c].iat[i], fb[c].iat[j]) for c, w in WEIGHTS.items()))
 
 
-def _candidates(fa: pd.DataFrame, ra: list[int], fb: pd.DataFrame, rb: list[int]) -> list[tuple[float, int, int]]:
-    """(score, i, j) for the rows left after the exact pass, scoring at least REVIEW.
+def _scores(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """The weighted score of every row of ``a`` × every row of ``b`` (no exact-match matrix)."""
+    scores = np.zeros((len(a), len(b)))
+    for col, w in WEIGHTS.items():
+        scores += w * cdist(a[col].tolist(), b[col].tolist(), scorer=fuzz.ratio, dtype=np.float64, workers=1)
+    return scores
+
+
+def _band(ba: list[int], bb: list[int]) -> list[tuple[list[int], list[int]]]:
+    """Blocks of (rows of A, rows of B) covering every A row with the B rows near its scaled position.
+
+    Chunks of :data:`BAND` A rows, each against the B rows from :data:`BAND` positions before the
+    chunk's scaled start to :data:`BAND` after its scaled end: about 3 × BAND pairs a row.
+
+    >>> [(a[0], a[-1], b[0], b[-1]) for a, b in _band(list(range(250)), list(range(500)))]
+    [(0, 99, 0, 299), (100, 199, 100, 499), (200, 249, 300, 499)]
+    """
+    scale = len(bb) / len(ba)
+    out = []
+    for s in range(0, len(ba), BAND):
+        e = min(s + BAND, len(ba))
+        lo = max(0, int(s * scale) - BAND)
+        hi = min(len(bb), int(math.ceil(e * scale)) + BAND)
+        out.append((ba[s:e], bb[lo:hi]))
+    return out
+
+
+def _candidates(fa: pd.DataFrame, ra: list[int], fb: pd.DataFrame, rb: list[int]
+                ) -> tuple[list[tuple[float, int, int]], set[int], set[int]]:
+    """(score, i, j) for the rows left after the exact pass, scoring at least REVIEW; and the A and B
+    rows that were compared in a band only.
 
     Small remainders are scored all against all; a remainder above
-    :data:`MAX_PAIRS` pairs is scored within each section only, so memory and
-    time stay bounded for huge or hostile inputs.
+    :data:`MAX_PAIRS` pairs is scored within each section only, and a section
+    still above it in a band (:func:`_band`), so memory and time stay bounded
+    (linear in the rows of a section) for huge or hostile inputs.
     """
     if not ra or not rb:
-        return []
+        return [], set(), set()
     blocks = [(ra, rb)]
     if len(ra) * len(rb) > MAX_PAIRS:
         sec_a, sec_b = fa["section"].tolist(), fb["section"].tolist()
         blocks = [([i for i in ra if sec_a[i] == sec], [j for j in rb if sec_b[j] == sec])
                   for sec in dict.fromkeys(sec_a[i] for i in ra)]
-    out = []
+    out: list[tuple[float, int, int]] = []
+    banded_a: set[int] = set()
+    banded_b: set[int] = set()
     for ba, bb in blocks:
         if not ba or not bb:
             continue
-        scores, _ = score_matrix(fa.iloc[ba], fb.iloc[bb])
-        ii, jj = np.nonzero(scores >= REVIEW)
-        out += [(float(scores[x, y]), ba[x], bb[y]) for x, y in zip(ii.tolist(), jj.tolist())]
-    return out
+        if len(ba) * len(bb) > MAX_PAIRS:
+            parts = _band(ba, bb)
+            banded_a.update(ba)
+            banded_b.update(bb)
+        else:
+            parts = [(ba, bb)]
+        for pa, pb in parts:
+            scores = _scores(fa.iloc[pa], fb.iloc[pb])
+            ii, jj = np.nonzero(scores >= REVIEW)
+            out += [(float(scores[x, y]), pa[x], pb[y]) for x, y in zip(ii.tolist(), jj.tolist())]
+    return out, banded_a, banded_b  # (each A row is in one chunk: no pair is found twice)
 
 
 def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: pd.DataFrame,
@@ -277,7 +335,8 @@ def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: p
     # fuzzy pass on the rest: candidates by descending score; ties: closer row numbers, then earlier rows
     ra = [i for i in range(len(ids_a)) if i not in taken_a]
     rb = [j for j in range(len(ids_b)) if j not in taken_b]
-    cands = [c for c in _candidates(fa, ra, fb, rb) if (c[1], c[2]) not in forbidden]
+    found, banded_a, banded_b = _candidates(fa, ra, fb, rb)
+    cands = [c for c in found if (c[1], c[2]) not in forbidden]
     cands.sort(key=lambda c: (-round(c[0], 9), abs(rows_a[c[1]] - rows_b[c[2]]), rows_a[c[1]], rows_b[c[2]]))
     for s, i, j in cands:
         if i in taken_a or j in taken_b:
@@ -290,14 +349,18 @@ def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: p
         else:
             records.append({"i": i, "j": j, "score": s, "method": "fuzzy", "status": "to_review",
                             "reason": f"score below {ACCEPT:g}: not linked; add a 'force' override to accept"})
+    band_note = (f"; {BANDED_NOTE} (rows of its section were compared only with the rows within {BAND} "
+                 "positions of their own, as the section is too large to compare all against all)")
     for i in range(len(ids_a)):
         if i not in taken_a:
             records.append({"i": i, "j": None, "score": None, "method": "none", "status": "unlinked",
-                            "reason": f"no row of {report_b} scores {REVIEW:g} or more (dropped?)"})
+                            "reason": f"no row of {report_b} scores {REVIEW:g} or more (dropped?)"
+                                      + (band_note if i in banded_a else "")})
     for j in range(len(ids_b)):
         if j not in taken_b:
             records.append({"i": None, "j": j, "score": None, "method": "none", "status": "unlinked",
-                            "reason": f"no row of {report_a} scores {REVIEW:g} or more (new?)"})
+                            "reason": f"no row of {report_a} scores {REVIEW:g} or more (new?)"
+                                      + (band_note if j in banded_b else "")})
     out = []
     for r in records:
         i, j = r.pop("i"), r.pop("j")
@@ -360,8 +423,12 @@ def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = (
     from ..read.tidy import ValidationError, _frame
 
     ini = tables.initiatives
-    feats = _features(ini, tables.departments)
-    by_report = {r: idx for r, idx in feats.groupby(ini["report"].to_numpy(), sort=False).groups.items()}
+    # features only for the reports that have a neighbour in their series (the others are never compared)
+    sizes = reports["series"].value_counts()
+    linked = set(reports.loc[reports["series"].map(sizes) > 1, "report"].tolist())
+    sub = ini[ini["report"].isin(linked)].reset_index(drop=True)
+    feats = _features(sub, tables.departments)
+    by_report = {r: idx for r, idx in feats.groupby(sub["report"].to_numpy(), sort=False).groups.items()}
     suffix = {rid: rid.split(":", 1)[1] if ":" in rid else rid for rid in ini["initiative_id"].tolist()}
     keys: dict[str, str] = {}
     links: list[dict] = []
@@ -374,21 +441,30 @@ def link_collection(tables, reports: pd.DataFrame, overrides: list[Override] = (
             raise ReportError(o.path, f"'{o.report_a}' → '{o.report_b}' are not consecutive reports of one series", o.line)
         applied.append(o)
     overrides = applied
+    ids_of: dict[str, list[str]] = {}
+    for rep, rid in zip(ini["report"].tolist(), ini["initiative_id"].tolist()):
+        ids_of.setdefault(rep, []).append(rid)
+
+    def features_of(report: str) -> pd.DataFrame:
+        return feats.loc[by_report.get(report, [])].reset_index(drop=True)
+
     for series, group in reports.groupby("series", sort=True):
         used: set[str] = set()
         prev = None
+        fa = None  # the previous report's features, built only when a series has two reports or more
         for report, year in zip(group["report"].tolist(), group["fiscal_year"].tolist()):
-            fb = feats.loc[by_report.get(report, [])].reset_index(drop=True)
             inherited: dict[str, str] = {}
             if prev is not None:
-                fa = feats.loc[by_report.get(prev, [])].reset_index(drop=True)
+                fa = features_of(prev) if fa is None else fa
+                fb = features_of(report)
                 mine = [o for o in overrides if o.report_a == prev and o.report_b == report]
                 recs = link_rows(series, prev, fa, report, fb, mine)
                 for r in recs:
                     if r["status"] == "accepted":
                         inherited[r["initiative_id_b"]] = keys[r["initiative_id_a"]]
                 links += recs
-            for rid in fb["initiative_id"].tolist():
+                fa = fb
+            for rid in ids_of.get(report, []):
                 if rid in inherited:
                     keys[rid] = inherited[rid]
                     continue

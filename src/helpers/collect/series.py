@@ -45,7 +45,8 @@ def build_series(metrics: pd.DataFrame, initiatives: pd.DataFrame, reports: pd.D
         initiatives: ``initiatives`` with ``initiative_key`` filled (:func:`helpers.collect.link.link_collection`).
         reports: the ``reports`` table.
     """
-    from ..read.tidy import _frame
+    from ..read.schema import columns_of
+    from ..read.tidy import _typed
 
     m = metrics[metrics["kind"] == "amount"].copy()
     m["ordinal"] = (m.sort_values("item_no").fillna({"indicator": ""})
@@ -69,7 +70,8 @@ def build_series(metrics: pd.DataFrame, initiatives: pd.DataFrame, reports: pd.D
     m["_i"] = m["indicator"].fillna("")
     m = m.sort_values(["series", "initiative_key", "_i", "unit", "cumulative", "each", "ordinal", "fiscal_year",
                        "report_year", "_k"], kind="stable")
-    return _frame(m.to_dict("records"), "series")
+    # the schema's columns, typed like every table (no round trip through a list of dicts)
+    return _typed(m.reindex(columns=columns_of("series")).reset_index(drop=True), "series")
 
 
 def validate_series(series: pd.DataFrame) -> None:

@@ -23,7 +23,7 @@ when the collection holds one report), initiative ids without the file stem. A s
 autofilter and a frozen header row; a table without rows says why in its sheet and in 「目次」,
 which also names the reports.
 
-Safety (README, "Safety and limits"): text from the report is always an explicit
+Safety (docs/safety.md): text from the report is always an explicit
 string cell (``=HYPERLINK(…)`` is shown, never run), XML-illegal control characters
 are shown as ``\\x1b``; the CSVs are read back with text as text (``0012`` stays
 ``0012``); the workbook replaces only a file this tool wrote, atomically.

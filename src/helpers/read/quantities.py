@@ -36,10 +36,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
+
+from .extract import nfkc
 
 __all__ = [
     "UNITS",
@@ -97,7 +101,7 @@ _AFTER_Q_RE = re.compile(rf"[ \u3000]*(?:の|\(|（)?({'|'.join(AFTER_QUALIFIERS
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return nfkc(text)
 
 
 def parse_number(text: str) -> int | float:
@@ -142,21 +146,25 @@ class _Cell:
         self.lines = list(lines)
         self.printed = "".join(self.lines)
         norm_chars, self.origin, self.line_of = [], [], []
+        self._bounds: dict[int, tuple[int, int]] = {}  # line -> NFKC positions [start, end), lines with text only
         pos = 0
         for li, line in enumerate(self.lines):
+            first = len(self.line_of)
             whole = _nfkc(line)
             if len(whole) == len(line):  # the usual case: one character for one
                 norm_chars.append(whole)
                 self.origin += range(pos, pos + len(line))
                 self.line_of += [li] * len(line)
                 pos += len(line)
-                continue
-            for ch in line:
-                n = _nfkc(ch)
-                norm_chars.append(n)
-                self.origin += [pos] * len(n)
-                self.line_of += [li] * len(n)
-                pos += 1
+            else:
+                for ch in line:
+                    n = _nfkc(ch)
+                    norm_chars.append(n)
+                    self.origin += [pos] * len(n)
+                    self.line_of += [li] * len(n)
+                    pos += 1
+            if len(self.line_of) > first:
+                self._bounds[li] = (first, len(self.line_of))
         self.norm = "".join(norm_chars)
         self.origin.append(pos)
         self.line_start = []
@@ -171,13 +179,7 @@ class _Cell:
 
     def norm_line_bounds(self, li: int) -> tuple[int, int]:
         """NFKC positions [start, end) of printed line ``li``."""
-        if not hasattr(self, "_bounds"):
-            self._bounds: dict[int, list[int]] = {}
-            for i, l in enumerate(self.line_of):
-                b = self._bounds.setdefault(l, [i, i + 1])
-                b[1] = i + 1
-        b = self._bounds.get(li)
-        return (b[0], b[1]) if b else (0, 0)
+        return self._bounds.get(li, (0, 0))
 
 
 def _excluded_reason(norm: str, start: int, end: int) -> str | None:
@@ -202,7 +204,12 @@ def _excluded_reason(norm: str, start: int, end: int) -> str | None:
 
 
 def _bracket_balance(text: str) -> int:
-    return sum(text.count(c) for c in "（(【「") - sum(text.count(c) for c in "）)】」")
+    return (text.count("（") + text.count("(") + text.count("【") + text.count("「")
+            - text.count("）") - text.count(")") - text.count("】") - text.count("」"))
+
+
+_OPEN_BRACKETS, _CLOSE_BRACKETS = frozenset("（(【「"), frozenset("）)】」")
+_LABEL_MARKERS = ("延べ", "各館", "各", "計", "約", "の", "は")
 
 
 def _clean_label(text: str) -> str:
@@ -215,12 +222,13 @@ def _clean_label(text: str) -> str:
     while before != text:
         before = text
         text = text.strip(" \u3000：:、,，。・")
-        for marker in ("延べ", "各館", "各", "計", "約", "の", "は"):
-            if text.endswith(marker):
-                text = text[: -len(marker)]
-        if text[:1] in "（(【「" and _bracket_balance(text) > 0:
+        if text.endswith(_LABEL_MARKERS):  # one test for the usual case: no marker at the end
+            for marker in _LABEL_MARKERS:
+                if text.endswith(marker):
+                    text = text[: -len(marker)]
+        if text and text[0] in _OPEN_BRACKETS and _bracket_balance(text) > 0:
             text = text[1:]
-        if text[-1:] in "）)】」" and _bracket_balance(text) < 0:
+        if text and text[-1] in _CLOSE_BRACKETS and _bracket_balance(text) < 0:
             text = text[:-1]
     return text
 
@@ -342,6 +350,8 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
 def _qualitative(cell: _Cell) -> list[Quantity]:
     out = []
     for term in QUALITATIVE_TERMS:
+        if term not in cell.norm:  # the usual case: one substring test instead of a regex scan
+            continue
         for m in re.finditer(term, cell.norm):
             if term == "中止" and cell.norm[m.end(): m.end() + 2] == "期間":
                 continue  # 中止期間中: a period, not an entry
@@ -443,9 +453,13 @@ def normalise_label(label: str) -> str:
     'BP'
     """
     norm = _nfkc(label)
-    norm = re.sub(r"\([^)]*\)?", "", norm)
+    norm = _BRACKETED_RE.sub("", norm)
     norm = norm.replace("延べ", "")
-    return re.sub(r"[\s・:：、,]", "", norm)
+    return _LABEL_PUNCT_RE.sub("", norm)
+
+
+_BRACKETED_RE = re.compile(r"\([^)]*\)?")
+_LABEL_PUNCT_RE = re.compile(r"[\s・:：、,]")
 
 
 def _similar(a: str, b: str) -> float:
@@ -463,7 +477,144 @@ def _similar(a: str, b: str) -> float:
     return sm.ratio()
 
 
+def _pairing_score(a: str, b: str, counts: dict[str, tuple[frozenset, Counter]]) -> float:
+    """:func:`_similar` where it can reach :data:`PAIR_THRESHOLD`, else 0.0 (cheap tests first).
+
+    Pairing only ever uses a score of at least :data:`PAIR_THRESHOLD`, so a lower score is
+    reported as 0.0 without building a ``SequenceMatcher``: two labels of very different length
+    (difflib's ``real_quick_ratio``) or with too few characters in common (its ``quick_ratio``,
+    from ``counts``, the character set and :class:`collections.Counter` of each label; the sets
+    first give an upper bound without counting) cannot reach it.  Equal labels, containment and
+    the exact ratio are :func:`_similar`'s.
+
+    >>> memo = {}
+    >>> [_pairing_score(a, b, memo) for a, b in [("就職実積率", "就職実績率"), ("白根つくし園", "白根つくし園利用者数"),
+    ...                                          ("項目一帀", "項目一币"), ("子育て広場", "子育て広場")]]
+    [0.8, 0.9, 0.0, 1.0]
+    """
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 2 and short in long_:
+        return 0.9
+    total = len(a) + len(b)
+    if 2.0 * len(short) / total < PAIR_THRESHOLD:
+        return 0.0
+    sa, ca = counts.get(a) or counts.setdefault(a, (frozenset(a), Counter(a)))
+    sb, cb = counts.get(b) or counts.setdefault(b, (frozenset(b), Counter(b)))
+    # characters in common, at most: each distinct character of a that b lacks costs a one (and vice versa)
+    common = len(sa & sb)
+    if 2.0 * min(len(a) - len(sa) + common, len(b) - len(sb) + common) / total < PAIR_THRESHOLD:
+        return 0.0
+    if 2.0 * sum((ca & cb).values()) / total < PAIR_THRESHOLD:  # difflib's quick_ratio
+        return 0.0
+    score = difflib.SequenceMatcher(None, a, b).ratio()
+    return score if score >= PAIR_THRESHOLD else 0.0
+
+
+class _LabelIndex:
+    """The groups a label can pair with: every group that may score :data:`PAIR_THRESHOLD` or more.
+
+    Pairing compared each amount with every group of its unit: 29 amounts a cell gave 2,500
+    label comparisons a row (issue 17 §3: 69.5 s for a 9.8 MB report).  This index returns a
+    superset of the groups that can reach the threshold, in creation order, looking up a few
+    keys per label instead:
+
+    * the same label (score 1.0);
+    * containment (score 0.9; the shorter label has two characters or more): the contained label's
+      rarest bigram is a bigram of the other, so a label is looked up under its own rarest bigram
+      among all groups' bigrams, and under each of its bigrams among the groups' rarest ones;
+    * difflib's ratio of at least the threshold needs its ``real_quick_ratio`` (lengths within
+      2:3) and ``quick_ratio`` (characters in common, with repeats) there too, i.e. at least
+      ``t = ⌈0.4 · (l + ⌈2l/3⌉)⌉`` characters in common for a label of length ``l``.  Two labels
+      with ``t`` characters in common share one of the first ``l - t + 1`` of each label's
+      characters sorted rarest first (the prefix filter of similarity joins), so each group is
+      indexed under that prefix.  (The scores are compared as floats; for labels this short the
+      float and the exact comparison with 4/5 agree.)
+
+    Rarity is counted over all labels of the row (``keys``) before any lookup, so the order is
+    fixed.  Labels without text pair by position (all groups without a label of the unit).
+    """
+
+    def __init__(self, keys: Sequence[str]):
+        self.chars: Counter = Counter()
+        self.bigrams: Counter = Counter()
+        for key in keys:
+            self.chars.update(key)
+            self.bigrams.update(self._bigrams(key))
+        self.lists: dict[tuple, list[int]] = {}
+        self.memo: dict[str, tuple[list, list[str], str | None]] = {}  # key -> (prefix, bigrams, rarest)
+
+    def _facts(self, key: str) -> tuple[list, list[str], str | None]:
+        got = self.memo.get(key)
+        if got is None:
+            bigrams = list(dict.fromkeys(self._bigrams(key)))
+            got = self.memo[key] = (self._prefix(key), bigrams, self._rarest(bigrams) if bigrams else None)
+        return got
+
+    @staticmethod
+    def _bigrams(key: str) -> list[str]:
+        return [key[i: i + 2] for i in range(len(key) - 1)]
+
+    def _rarest(self, bigrams: list[str]) -> str:
+        return min(bigrams, key=lambda b: (self.bigrams[b], b))
+
+    def _prefix(self, key: str) -> list[tuple[str, int]]:
+        seen: Counter = Counter()
+        tokens = []
+        for ch in key:
+            tokens.append((ch, seen[ch]))
+            seen[ch] += 1
+        tokens.sort(key=lambda t: (self.chars[t[0]], t[0], t[1]))
+        n = len(key)
+        t = -(-2 * (n - (-2 * n // 3)) // 5)  # ⌈0.4 · (n + ⌈2n/3⌉)⌉ in integers
+        return tokens[: max(1, n - t + 1)]
+
+    def add(self, gi: int, unit: str, key: str) -> None:
+        """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``."""
+        if not key:
+            self.lists.setdefault(("empty", unit), []).append(gi)
+            return
+        prefix, bigrams, rarest = self._facts(key)
+        entries = [("eq", unit, key)] + [("pre", unit, tok) for tok in prefix]
+        if bigrams:
+            entries.append(("rare", unit, rarest))
+            entries += [("bg", unit, b) for b in bigrams]
+        for entry in entries:
+            self.lists.setdefault(entry, []).append(gi)
+
+    def candidates(self, unit: str, key: str) -> list[int]:
+        """Group numbers (ascending) that may pair with label ``key`` of ``unit``."""
+        if not key:
+            return self.lists.get(("empty", unit), [])
+        prefix, bigrams, rarest = self._facts(key)
+        lists = self.lists
+        found = set(lists.get(("eq", unit, key), ()))
+        for tok in prefix:
+            found.update(lists.get(("pre", unit, tok), ()))
+        if bigrams:
+            found.update(lists.get(("bg", unit, rarest), ()))  # key inside a group's label
+            for b in bigrams:
+                found.update(lists.get(("rare", unit, b), ()))  # a group's label inside key
+        return sorted(found)
+
+
+def _shortest_prefix(total: int) -> int:
+    """The shortest common prefix p with 2·p/total >= MERGE_THRESHOLD (as floats, like the test it replaces).
+
+    >>> [_shortest_prefix(n) for n in (2, 8, 10, 20)]
+    [1, 2, 2, 3]
+    """
+    p = max(0, int(MERGE_THRESHOLD * total / 2) - 1)
+    while 2.0 * p / total < MERGE_THRESHOLD:
+        p += 1
+    return p
+
+
 PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
+INDEX_FROM_AMOUNTS = 24  # a row with more amounts than this (in its three cells) pairs them through _LabelIndex
 MERGE_THRESHOLD = 0.3  # 実施，受診者 / で実施 scores 0.44; unrelated activities score ~0
 MERGE_MAX_RATIO = 3  # label-less merges only between values of the same magnitude
 PAIR_UNITS = {"名": "人"}  # counters that count the same thing (就職者 16人 / 15名); metrics keep the printed unit
@@ -487,21 +638,46 @@ def _merge_complementary(groups: list[dict]) -> None:
         a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
         if not a or not b:
             return True
+        if (a, b) not in memo and len(a) < 200 and len(b) < 200:
+            # a common prefix is a matching block, so difflib's ratio is at least 2·prefix/(la+lb)
+            # (no "popular" junk below 200 characters): enough to say yes without difflib
+            total = len(a) + len(b)
+            p = _shortest_prefix(total)
+            if p <= min(len(a), len(b)) and a[:p] == b[:p]:
+                memo[(a, b)] = True
         if (a, b) not in memo:
             sm = difflib.SequenceMatcher(None, a, b)
             memo[(a, b)] = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
         return memo[(a, b)]
 
-    def comparable(g, h) -> bool:
-        values = [q.value for q in (*g["members"].values(), *h["members"].values()) if q.value > 0]
-        return bool(values) and max(values) <= MERGE_MAX_RATIO * min(values)
+    spans: dict[int, tuple[float, float] | None] = {}  # id(group) -> (min, max) of its positive values
+
+    def span(g) -> tuple[float, float] | None:
+        got = spans.get(id(g), False)
+        if got is False:
+            values = [q.value for q in g["members"].values() if q.value > 0]
+            got = spans[id(g)] = (min(values), max(values)) if values else None
+        return got
 
     def candidates(g, limit: int = 2):
-        """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib."""
+        """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib.
+
+        ``h`` is a candidate when it has g's unit, no period in common with g, all positive values
+        of both within MERGE_MAX_RATIO of each other (at least one such value), and a related label.
+        """
         out = []
+        unit, members, a = g["unit"], g["members"], span(g)
         for h in groups:
-            if (h is not g and h["unit"] == g["unit"] and not set(h["members"]) & set(g["members"])
-                    and comparable(g, h) and related(g, h)):
+            if h is g or h["unit"] != unit or any(p in members for p in h["members"]):
+                continue
+            b = span(h)
+            if a is None or b is None:
+                lo_hi = a or b
+                if lo_hi is None or lo_hi[1] > MERGE_MAX_RATIO * lo_hi[0]:
+                    continue
+            elif max(a[1], b[1]) > MERGE_MAX_RATIO * min(a[0], b[0]):
+                continue
+            if related(g, h):
                 out.append(h)
                 if len(out) >= limit:
                     break
@@ -517,6 +693,7 @@ def _merge_complementary(groups: list[dict]) -> None:
             if len(cand) == 1 and candidates(cand[0]) == [g]:
                 h = cand[0]
                 g["members"].update(h["members"])
+                spans.pop(id(g), None)
                 if len(h["indicator"]) > len(g["indicator"]):
                     g["indicator"] = h["indicator"]
                 groups.remove(h)
@@ -573,6 +750,10 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
         ``{period}_text`` for prior/plan/result (None when absent).
     """
     groups: list[dict] = []
+    counts: dict[str, tuple[frozenset, Counter]] = {}  # characters of each label, for the cheap pairing tests
+    keys = {id(q): normalise_label(q.indicator) for qs in cells.values() for q in qs if q.kind == "amount"}
+    # a row of a few amounts compares them all (cheaper than building the index; same result)
+    index = _LabelIndex(list(keys.values())) if len(keys) > INDEX_FROM_AMOUNTS else None
     for period in ("prior", "plan", "result"):
         ordinal: dict[str, int] = {}
         for q in cells.get(period, []):
@@ -580,24 +761,30 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                 continue
             k = ordinal.get(q.unit, 0)
             ordinal[q.unit] = k + 1
-            key = normalise_label(q.indicator)
+            key = keys[id(q)]
             unit = PAIR_UNITS.get(q.unit, q.unit)
             best, best_score = None, 0.0
-            for g in groups:
+            # only the groups that can reach the threshold, in creation order (the others score below it)
+            for g in (groups if index is None else (groups[gi] for gi in index.candidates(unit, key))):
                 if g["unit"] != unit or period in g["members"]:
                     continue
                 if key or g["key"]:
-                    score = _similar(key, g["key"])
+                    score = _pairing_score(key, g["key"], counts)
                 else:
                     score = 1.0 if g["ordinal"] == k else 0.0
                 if score > best_score:
                     best, best_score = g, score
+                    if score == 1.0:  # nothing scores higher, and a later tie never wins
+                        break
             if best is not None and best_score >= PAIR_THRESHOLD:
                 best["members"][period] = q
                 if len(q.indicator) > len(best["indicator"]):
                     best["indicator"] = q.indicator
                     best["key"] = best["key"] or key
             else:
+                # indexed once: a group's key never changes (a labelled amount never joins an unlabelled group)
+                if index is not None:
+                    index.add(len(groups), unit, key)
                 groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k,
                                "members": {period: q}})
     _merge_complementary(groups)
