@@ -108,7 +108,7 @@ check-env:
 	missing = [m for m in ("helpers", "pytest", "xdist", "nbval", "nbconvert", "nbstripout", "jupyterlab") if u.find_spec(m) is None]; \
 	sys.exit("make: $(VENV) lacks %s; it is not an environment make created, so make installs nothing into it: install requirements.lock (or environment.yml) and the project (pip install --no-deps -e .) there, or use another VENV=" % ", ".join(missing) if missing else None)'
 
-data: $(CLEAN_CSV) ## Build the tidy tables in data/clean/ from data/raw/*.txt
+data: $(CLEAN_CSV) ## Build the tidy tables in data/clean/ from the reports in data/raw/ (*.txt dumps and *.pdf)
 
 $(CLEAN_CSV): $(RAW_DIR) $(RAW_TXT) $(HELPERS_PY) $(ENV_READY)
 	$(VENV_PY) -m helpers clean $(call shq,$(RAW_DIR)) --out $(call shq,$(patsubst %/,%,$(dir $@)))$(if $(FORCE), --force)
