@@ -314,10 +314,15 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
         if list(df.columns) != columns_of(table):
             errors.append(f"{table}: columns {list(df.columns)} differ from the schema")
         for col in df.columns:
-            if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
-                joined = "\x00".join(map(str, df[col].dropna().tolist()))  # one scan per column, not a regex per value
-                if "\n" in joined or "\r" in joined:
-                    errors.append(f"{table}.{col}: line break inside a field")
+            s = df[col]
+            if isinstance(s.dtype, pd.StringDtype):  # str, or a missing value (not a str)
+                joined = "\x00".join([v for v in s.tolist() if isinstance(v, str)])
+            elif s.dtype == object:
+                joined = "\x00".join(map(str, s.dropna().tolist()))  # one scan per column, not a regex per value
+            else:
+                continue
+            if "\n" in joined or "\r" in joined:
+                errors.append(f"{table}.{col}: line break inside a field")
     dup = ini["initiative_id"][ini["initiative_id"].duplicated()]
     if len(dup):
         errors.append(f"duplicate initiative_id: {sorted(set(dup))}")
@@ -336,17 +341,29 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
     if (ini["department_count"] != ini["initiative_id"].map(dep["initiative_id"].value_counts()).fillna(0)).any():
         errors.append("department_count does not match departments.csv")
     # every fragment is a piece of its source line, in order, with only spaces between
-    by_line: dict[tuple[str, int], list[tuple[int, str, str]]] = {}
-    cell_text: dict[tuple[str, str], str] = {}
+    by_line: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    cell_parts: dict[tuple[str, str], list[str]] = {}
     for report, line_no, part, role, rid, fld, text in _tuples(src, list(src.columns)):
-        if role in ("cell", "unplaced"):
-            by_line.setdefault((report, line_no), []).append((part, text, role))
         if role == "cell":
-            cell_text[(rid, fld)] = cell_text.get((rid, fld), "") + text
+            got = cell_parts.get((rid, fld))
+            if got is None:
+                cell_parts[(rid, fld)] = [text]
+            else:
+                got.append(text)
+        elif role != "unplaced":
+            continue
+        got = by_line.get((report, line_no))
+        if got is None:
+            by_line[(report, line_no)] = [(part, text)]
+        else:
+            got.append((part, text))
+    cell_text = {k: "".join(v) for k, v in cell_parts.items()}
     for (report, line_no), pieces in by_line.items():
         line = texts[report][line_no - 1].strip(" \t")
         pos = 0
-        for _, piece, _ in sorted(pieces):
+        if len(pieces) > 1:
+            pieces.sort()
+        for _, piece in pieces:
             at = line.find(piece, pos)
             if at < 0 or line[pos:at].strip(" ") != "":
                 errors.append(f"{report}:{line_no}: fragment {piece!r} is not the next part of the line")
