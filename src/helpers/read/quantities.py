@@ -491,14 +491,14 @@ def _similar(a: str, b: str) -> float:
     return sm.ratio()
 
 
-def _pairing_score(a: str, b: str, counts: dict[str, tuple[frozenset, Counter]]) -> float:
+def _pairing_score(a: str, b: str, counts: dict[str, frozenset]) -> float:
     """:func:`_similar` where it can reach :data:`PAIR_THRESHOLD`, else 0.0 (cheap tests first).
 
     Pairing only ever uses a score of at least :data:`PAIR_THRESHOLD`, so a lower score is
     reported as 0.0 without building a ``SequenceMatcher``: two labels of very different length
     (difflib's ``real_quick_ratio``) or with too few characters in common (its ``quick_ratio``,
-    from ``counts``, the character set and :class:`collections.Counter` of each label; the sets
-    first give an upper bound without counting) cannot reach it.  Equal labels, containment and
+    from the character sets memoised in ``counts``, which give an upper bound without counting,
+    then the :class:`collections.Counter` of both labels) cannot reach it.  Equal labels, containment and
     the exact ratio are :func:`_similar`'s.
 
     >>> memo = {}
@@ -516,13 +516,17 @@ def _pairing_score(a: str, b: str, counts: dict[str, tuple[frozenset, Counter]])
     total = len(a) + len(b)
     if 2.0 * len(short) / total < PAIR_THRESHOLD:
         return 0.0
-    sa, ca = counts.get(a) or counts.setdefault(a, (frozenset(a), Counter(a)))
-    sb, cb = counts.get(b) or counts.setdefault(b, (frozenset(b), Counter(b)))
+    sa = counts.get(a)
+    if sa is None:
+        sa = counts[a] = frozenset(a)
+    sb = counts.get(b)
+    if sb is None:
+        sb = counts[b] = frozenset(b)
     # characters in common, at most: each distinct character of a that b lacks costs a one (and vice versa)
     common = len(sa & sb)
     if 2.0 * min(len(a) - len(sa) + common, len(b) - len(sb) + common) / total < PAIR_THRESHOLD:
         return 0.0
-    if 2.0 * sum((ca & cb).values()) / total < PAIR_THRESHOLD:  # difflib's quick_ratio
+    if 2.0 * sum((Counter(a) & Counter(b)).values()) / total < PAIR_THRESHOLD:  # difflib's quick_ratio
         return 0.0
     score = difflib.SequenceMatcher(None, a, b).ratio()
     return score if score >= PAIR_THRESHOLD else 0.0
@@ -576,15 +580,17 @@ class _LabelIndex:
         return min(bigrams, key=lambda b: (self.bigrams[b], b))
 
     def _prefix(self, key: str) -> list[tuple[str, int]]:
-        seen: Counter = Counter()
-        tokens = []
+        seen: dict[str, int] = {}
+        chars = self.chars
+        ranked = []  # (how common, character, occurrence): sorted, rarest first
         for ch in key:
-            tokens.append((ch, seen[ch]))
-            seen[ch] += 1
-        tokens.sort(key=lambda t: (self.chars[t[0]], t[0], t[1]))
+            k = seen.get(ch, 0)
+            seen[ch] = k + 1
+            ranked.append((chars[ch], ch, k))
+        ranked.sort()
         n = len(key)
         t = -(-2 * (n - (-2 * n // 3)) // 5)  # ⌈0.4 · (n + ⌈2n/3⌉)⌉ in integers
-        return tokens[: max(1, n - t + 1)]
+        return [(ch, k) for _, ch, k in ranked[: max(1, n - t + 1)]]
 
     def add(self, gi: int, unit: str, key: str) -> None:
         """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``."""
@@ -664,42 +670,57 @@ def _merge_complementary(groups: list[dict]) -> None:
             memo[(a, b)] = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
         return memo[(a, b)]
 
-    spans: dict[int, tuple[float, float] | None] = {}  # id(group) -> (min, max) of its positive values
-
     def span(g) -> tuple[float, float] | None:
-        got = spans.get(id(g), False)
-        if got is False:
-            values = [q.value for q in g["members"].values() if q.value > 0]
-            got = spans[id(g)] = (min(values), max(values)) if values else None
-        return got
+        """(min, max) of the group's positive values, or None."""
+        values = [q.value for q in g["members"].values() if q.value > 0]
+        return (min(values), max(values)) if values else None
+
+    bit = {"prior": 1, "plan": 2, "result": 4}  # a group's periods as bits: no period in common = no bit in common
+
+    def facts(g) -> tuple:
+        """What the cheap tests read of a group: (group, period bits, span)."""
+        return (g, sum(bit[p] for p in g["members"]), span(g))
 
     def candidates(g, limit: int = 2):
         """Up to ``limit`` candidates (only "exactly one" matters); cheap tests before difflib.
 
         ``h`` is a candidate when it has g's unit, no period in common with g, all positive values
         of both within MERGE_MAX_RATIO of each other (at least one such value), and a related label.
+        The groups of g's unit are scanned in list order (the same order as the whole list).
         """
+        got = seen.get(id(g))
+        if got is not None:
+            return got
         out = []
-        unit, members, a = g["unit"], g["members"], span(g)
-        for h in groups:
-            if h is g or h["unit"] != unit or any(p in members for p in h["members"]):
+        _, mask, a = info[id(g)]
+        limit_ratio = MERGE_MAX_RATIO
+        for h, h_mask, b in by_unit[g["unit"]]:
+            if mask & h_mask or h is g:
                 continue
-            b = span(h)
             if a is None or b is None:
                 lo_hi = a or b
-                if lo_hi is None or lo_hi[1] > MERGE_MAX_RATIO * lo_hi[0]:
+                if lo_hi is None or lo_hi[1] > limit_ratio * lo_hi[0]:
                     continue
-            elif max(a[1], b[1]) > MERGE_MAX_RATIO * min(a[0], b[0]):
-                continue
+            else:  # max(a[1], b[1]) > MERGE_MAX_RATIO * min(a[0], b[0]), without the calls
+                if (a[1] if a[1] > b[1] else b[1]) > limit_ratio * (a[0] if a[0] < b[0] else b[0]):
+                    continue
             if related(g, h):
                 out.append(h)
                 if len(out) >= limit:
                     break
+        seen[id(g)] = out
         return out
 
     changed = True
     while changed:
         changed = False
+        # facts of every group and the groups of each unit in list order, fixed until the next merge;
+        # each group's candidates are found once per pass (they only change when groups merge)
+        info = {id(g): facts(g) for g in groups}
+        by_unit: dict[str, list[tuple]] = {}
+        for g in groups:
+            by_unit.setdefault(g["unit"], []).append(info[id(g)])
+        seen: dict[int, list] = {}
         for g in groups:
             if len(g["members"]) >= 3:  # complete: nothing can join it
                 continue
@@ -707,7 +728,6 @@ def _merge_complementary(groups: list[dict]) -> None:
             if len(cand) == 1 and candidates(cand[0]) == [g]:
                 h = cand[0]
                 g["members"].update(h["members"])
-                spans.pop(id(g), None)
                 if len(h["indicator"]) > len(g["indicator"]):
                     g["indicator"] = h["indicator"]
                 groups.remove(h)
@@ -764,7 +784,7 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
         ``{period}_text`` for prior/plan/result (None when absent).
     """
     groups: list[dict] = []
-    counts: dict[str, tuple[frozenset, Counter]] = {}  # characters of each label, for the cheap pairing tests
+    counts: dict[str, frozenset] = {}  # the characters of each label, for the cheap pairing tests
     keys = {id(q): normalise_label(q.indicator) for qs in cells.values() for q in qs if q.kind == "amount"}
     # a row of a few amounts compares them all (cheaper than building the index; same result)
     index = _LabelIndex(list(keys.values())) if len(keys) > INDEX_FROM_AMOUNTS else None
