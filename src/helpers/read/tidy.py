@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .extract import Extraction, Fragment, RawRow, split_departments
@@ -257,13 +258,62 @@ def build_tables(parts: list[Records]) -> Tables:
 
 
 def _frame(records: list[dict], table: str) -> pd.DataFrame:
+    """The typed frame of ``table`` from records (dicts keyed by column name).
+
+    Built column by column from plain lists where every value is of the column's own kind
+    (:func:`_column`); otherwise through ``DataFrame.from_records`` and :func:`_typed`, as before.
+    Both give the same frame (tests/test_tidy.py compares them on every table of a run).
+    """
     cols = columns_of(table)
-    df = pd.DataFrame.from_records(records, columns=cols)
-    return _typed(df, table)
+    try:
+        data = {}
+        for c in SCHEMA[table]:
+            values = [r[c.name] for r in records]
+            data[c.name] = _column(values, c.dtype)
+            if data[c.name] is None:
+                raise KeyError(c.name)
+    except KeyError:  # a record without the column, or values pandas must infer a type for
+        return _typed(pd.DataFrame.from_records(records, columns=cols), table)
+    return pd.DataFrame(data, columns=cols)
+
+
+#: the largest integer a float64 holds exactly: from_records passes ints with a missing value through float64
+_EXACT_INT = 2**53
+
+
+def _column(values: list, dtype: str):
+    """The typed array of one column from its values, or None when they are not all of its kind.
+
+    What :func:`_typed` makes of the column ``DataFrame.from_records`` infers, without the inference:
+    text (str or missing: ``str`` dtype, missing as NaN), integers (``Int64``; int or None), booleans
+    (``bool``; True/False only), numbers (``Float64``; int, float or None; NaN is missing).
+    """
+    if dtype in ("string", "category"):
+        if all(v.__class__ is str or v is None for v in values):
+            return pd.array(values, dtype="str")
+    elif dtype == "integer":
+        if all((v.__class__ is int and -_EXACT_INT <= v <= _EXACT_INT) or v is None for v in values):
+            return pd.array(values, dtype="Int64")
+    elif dtype == "boolean":
+        if all(v.__class__ is bool for v in values):
+            return np.array(values, dtype=bool)
+    elif dtype == "number":
+        if all(v.__class__ is float or v.__class__ is int or v is None for v in values):
+            return pd.array([float(v) if v.__class__ is int else v for v in values], dtype="Float64")
+    return None
 
 
 def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with each column of ``table``'s schema cast to its dtype (text ``str``, integers ``Int64``,
+    booleans ``bool``, numbers ``Float64``); a missing text value is NaN."""
     kinds = {"string": "str", "category": "str", "integer": "Int64", "boolean": "bool", "number": "Float64"}
+    names = [c.name for c in SCHEMA[table]]
+    if list(df.columns) == names and df.columns.is_unique:  # a new frame, not a copy changed column by column
+        data = {}
+        for c in SCHEMA[table]:
+            s = df[c.name]
+            data[c.name] = s.astype("str").where(s.notna(), None) if kinds[c.dtype] == "str" else s.astype(kinds[c.dtype])
+        return pd.DataFrame(data, index=df.index, columns=names)
     out = df.copy()
     for c in SCHEMA[table]:
         if c.dtype == "string" or c.dtype == "category":
