@@ -652,6 +652,9 @@ def _merge_complementary(groups: list[dict]) -> None:
     11回 against a plan of 事業を1回以上 per district: more than
     :data:`MERGE_MAX_RATIO` apart).
     """
+    units = [g["unit"] for g in groups]
+    if len(set(units)) == len(units):  # no two groups of one unit (most rows): nothing can merge
+        return
     memo: dict[tuple[str, str], bool] = {}
 
     def related(g, h) -> bool:
@@ -785,7 +788,15 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
     """
     groups: list[dict] = []
     counts: dict[str, frozenset] = {}  # the characters of each label, for the cheap pairing tests
-    keys = {id(q): normalise_label(q.indicator) for qs in cells.values() for q in qs if q.kind == "amount"}
+    labels: dict[str, str] = {}  # a row prints most labels once a period: normalised once
+    keys = {}
+    for qs in cells.values():
+        for q in qs:
+            if q.kind == "amount":
+                key = labels.get(q.indicator)
+                if key is None:
+                    key = labels[q.indicator] = normalise_label(q.indicator)
+                keys[id(q)] = key
     # a row of a few amounts compares them all (cheaper than building the index; same result)
     index = _LabelIndex(list(keys.values())) if len(keys) > INDEX_FROM_AMOUNTS else None
     for period in ("prior", "plan", "result"):
