@@ -383,3 +383,26 @@ def test_plain_csv_writer_leaves_other_frames_to_pandas():
 def test_plain_csv_writer_refuses_a_carriage_return():
     with pytest.raises(OutputError, match="column a, row 2: the text holds a carriage return"):
         csv_bytes(pd.DataFrame({"a": ["ok", "x\ry"]}), **outputs.CSV_OPTIONS)
+
+
+def test_joined_rows_match_the_csv_module():
+    """_joined_csv writes what csv.writer (QUOTE_MINIMAL) writes: commas, quotes, spaces, empty fields,
+    dangerous first characters, NUL; and leaves rows with line breaks (and one-field rows) to it."""
+    import csv
+    import io
+    import random
+
+    pieces = ["", "a", ",", '"', " ", "x,y", 'say "hi"', "=1", "\x00", "全角，", "'", "\u3000", ";"]
+    rng = random.Random(16)
+    for eol in ("\n", "\r\n"):
+        for _ in range(300):
+            ncol, nrow = rng.randint(2, 5), rng.randint(0, 4)
+            header = ["".join(rng.choices(pieces, k=rng.randint(1, 3))) for _ in range(ncol)]
+            columns = [["".join(rng.choices(pieces, k=rng.randint(0, 3))) for _ in range(nrow)] for _ in range(ncol)]
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator=eol, quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(header)
+            writer.writerows(zip(*columns))
+            assert outputs._joined_csv(header, columns, eol) == buffer.getvalue()
+    assert outputs._joined_csv(["a", "b"], [["x\ny"], ["z"]], "\n") is None
+    assert outputs._joined_csv(["a"], [[""]], "\n") is None

@@ -84,3 +84,50 @@ def test_join_cell_adds_nothing():
 
     frags = [Fragment(51, 0, "子育て広場　33回　延べ354"), Fragment(52, 0, "人")]
     assert join_cell(frags) == "子育て広場　33回　延べ354人"
+
+
+def _typed_reference(df, table):
+    """helpers.read.tidy._typed as it was before issue 16's second round: a copy changed column by column."""
+    from helpers.read.schema import SCHEMA
+
+    kinds = {"string": "str", "category": "str", "integer": "Int64", "boolean": "bool", "number": "Float64"}
+    out = df.copy()
+    for c in SCHEMA[table]:
+        if c.dtype in ("string", "category"):
+            out[c.name] = out[c.name].astype("str").where(out[c.name].notna(), None)
+        else:
+            out[c.name] = out[c.name].astype(kinds[c.dtype])
+    return out
+
+
+def test_frames_built_column_by_column_equal_the_records_route(two_report_folder, monkeypatch):
+    """Every table of a two-report run (records as the stages hand them over): the frame built from
+    typed columns equals DataFrame.from_records + the old cast, dtypes, missing values and index included."""
+    import pandas as pd
+
+    import helpers.read.tidy as T
+    from helpers.read.schema import columns_of
+
+    seen = []
+    real = T._frame
+
+    def spy(records, table):
+        seen.append((list(records), table))
+        return real(records, table)
+
+    monkeypatch.setattr(T, "_frame", spy)
+    clean_reports([two_report_folder])
+    assert {t for _, t in seen} >= {"initiatives", "departments", "source_lines", "grade_legend", "metrics", "trends",
+                                    "reports", "links"}
+    for records, table in seen:
+        old = _typed_reference(pd.DataFrame.from_records(records, columns=columns_of(table)), table)
+        new = real(records, table)
+        pd.testing.assert_frame_equal(new, old, check_index_type=True, check_column_type=True)
+        assert list(new.dtypes) == list(old.dtypes), table
+    # a value of another kind (here an int in a text column) takes the records route, and gives the same frame
+    records = [dict(r, department=7) if i == 0 else r for i, r in enumerate(next(r for r, t in seen if t == "departments"))]
+    old = _typed_reference(pd.DataFrame.from_records(records, columns=columns_of("departments")), "departments")
+    pd.testing.assert_frame_equal(real(records, "departments"), old)
+    for table in ("links", "metrics", "trends", "source_cells"):  # no records: the same empty frame
+        old = _typed_reference(pd.DataFrame.from_records([], columns=columns_of(table)), table)
+        pd.testing.assert_frame_equal(real([], table), old, check_index_type=True)

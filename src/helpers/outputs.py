@@ -346,11 +346,18 @@ def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
                     f"column {shown(escape_csv_text(df.columns[i]))}, row {k + 1}: the text holds a carriage "
                     "return (CR), which would split the CSV row"
                 )
-            field = ["'" + v if v[:1] in DANGEROUS_FIRST else v for v in values]
+            # every value's first character, after a NUL: when none is dangerous, no value is escaped
+            # (a NUL inside a value only sends the column through the per-value test)
+            starts = "\x00" + "\x00".join(values)
+            if any("\x00" + ch in starts for ch in DANGEROUS_FIRST):
+                field = ["'" + v if v[:1] in DANGEROUS_FIRST else v for v in values]
+            else:
+                field = values
         elif isinstance(dtype, pd.BooleanDtype) or dtype == bool:
             field = ["" if v is pd.NA else ("True" if v else "False") for v in s.tolist()]
         elif isinstance(dtype, pd.Int64Dtype) or dtype == "int64":
-            field = ["" if v is pd.NA else str(v) for v in s.tolist()]
+            values = s.tolist()
+            field = ["" if v is pd.NA else str(v) for v in values] if s.hasnans else list(map(str, values))
         elif isinstance(dtype, pd.Float64Dtype) or dtype == "float64":
             memo: dict[float, str] = {}  # amounts repeat: format each distinct value once
             field = []
@@ -367,11 +374,40 @@ def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
         else:
             return None
         columns.append(field)
+    header = [escape_csv_text(c) for c in df.columns]
+    eol = options.get("lineterminator", os.linesep)
+    joined = _joined_csv(header, columns, eol)
+    if joined is not None:
+        return joined
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=options.get("lineterminator", os.linesep), quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([escape_csv_text(c) for c in df.columns])
+    writer = csv.writer(buffer, lineterminator=eol, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
     writer.writerows(zip(*columns))
     return buffer.getvalue()
+
+
+def _joined_csv(header: list[str], columns: list[list[str]], eol: str) -> str | None:
+    """What ``csv.writer(quoting=QUOTE_MINIMAL)`` writes for these rows, joined in one pass; None when unsure.
+
+    For rows of two fields or more whose fields hold no CR or LF and no character of ``eol``: a field
+    holding a comma or a double quote is quoted (quotes doubled), every other field written as it is;
+    that is all QUOTE_MINIMAL does to such fields.  (A row of one empty field is written ``""`` by the
+    csv module; rows with line breaks are left to it.)  ``tests/test_outputs.py`` compares both.
+    """
+    if len(header) < 2 or eol not in ("\n", "\r\n"):
+        return None
+    quoted = []
+    for field in [header, *columns]:
+        text = "\x00".join(field)
+        if "\n" in text or "\r" in text:
+            return None
+        if "," in text or '"' in text:
+            field = ['"' + v.replace('"', '""') + '"' if "," in v or '"' in v else v for v in field]
+        quoted.append(field)
+    lines = [",".join(quoted[0])]
+    lines += map(",".join, zip(*quoted[1:]))
+    lines.append("")
+    return eol.join(lines)
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .extract import Extraction, Fragment, RawRow, split_departments
@@ -257,13 +258,62 @@ def build_tables(parts: list[Records]) -> Tables:
 
 
 def _frame(records: list[dict], table: str) -> pd.DataFrame:
+    """The typed frame of ``table`` from records (dicts keyed by column name).
+
+    Built column by column from plain lists where every value is of the column's own kind
+    (:func:`_column`); otherwise through ``DataFrame.from_records`` and :func:`_typed`, as before.
+    Both give the same frame (tests/test_tidy.py compares them on every table of a run).
+    """
     cols = columns_of(table)
-    df = pd.DataFrame.from_records(records, columns=cols)
-    return _typed(df, table)
+    try:
+        data = {}
+        for c in SCHEMA[table]:
+            values = [r[c.name] for r in records]
+            data[c.name] = _column(values, c.dtype)
+            if data[c.name] is None:
+                raise KeyError(c.name)
+    except KeyError:  # a record without the column, or values pandas must infer a type for
+        return _typed(pd.DataFrame.from_records(records, columns=cols), table)
+    return pd.DataFrame(data, columns=cols)
+
+
+#: the largest integer a float64 holds exactly: from_records passes ints with a missing value through float64
+_EXACT_INT = 2**53
+
+
+def _column(values: list, dtype: str):
+    """The typed array of one column from its values, or None when they are not all of its kind.
+
+    What :func:`_typed` makes of the column ``DataFrame.from_records`` infers, without the inference:
+    text (str or missing: ``str`` dtype, missing as NaN), integers (``Int64``; int or None), booleans
+    (``bool``; True/False only), numbers (``Float64``; int, float or None; NaN is missing).
+    """
+    if dtype in ("string", "category"):
+        if all(v.__class__ is str or v is None for v in values):
+            return pd.array(values, dtype="str")
+    elif dtype == "integer":
+        if all((v.__class__ is int and -_EXACT_INT <= v <= _EXACT_INT) or v is None for v in values):
+            return pd.array(values, dtype="Int64")
+    elif dtype == "boolean":
+        if all(v.__class__ is bool for v in values):
+            return np.array(values, dtype=bool)
+    elif dtype == "number":
+        if all(v.__class__ is float or v.__class__ is int or v is None for v in values):
+            return pd.array([float(v) if v.__class__ is int else v for v in values], dtype="Float64")
+    return None
 
 
 def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with each column of ``table``'s schema cast to its dtype (text ``str``, integers ``Int64``,
+    booleans ``bool``, numbers ``Float64``); a missing text value is NaN."""
     kinds = {"string": "str", "category": "str", "integer": "Int64", "boolean": "bool", "number": "Float64"}
+    names = [c.name for c in SCHEMA[table]]
+    if list(df.columns) == names and df.columns.is_unique:  # a new frame, not a copy changed column by column
+        data = {}
+        for c in SCHEMA[table]:
+            s = df[c.name]
+            data[c.name] = s.astype("str").where(s.notna(), None) if kinds[c.dtype] == "str" else s.astype(kinds[c.dtype])
+        return pd.DataFrame(data, index=df.index, columns=names)
     out = df.copy()
     for c in SCHEMA[table]:
         if c.dtype == "string" or c.dtype == "category":
@@ -314,10 +364,15 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
         if list(df.columns) != columns_of(table):
             errors.append(f"{table}: columns {list(df.columns)} differ from the schema")
         for col in df.columns:
-            if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
-                joined = "\x00".join(map(str, df[col].dropna().tolist()))  # one scan per column, not a regex per value
-                if "\n" in joined or "\r" in joined:
-                    errors.append(f"{table}.{col}: line break inside a field")
+            s = df[col]
+            if isinstance(s.dtype, pd.StringDtype):  # str, or a missing value (not a str)
+                joined = "\x00".join([v for v in s.tolist() if isinstance(v, str)])
+            elif s.dtype == object:
+                joined = "\x00".join(map(str, s.dropna().tolist()))  # one scan per column, not a regex per value
+            else:
+                continue
+            if "\n" in joined or "\r" in joined:
+                errors.append(f"{table}.{col}: line break inside a field")
     dup = ini["initiative_id"][ini["initiative_id"].duplicated()]
     if len(dup):
         errors.append(f"duplicate initiative_id: {sorted(set(dup))}")
@@ -336,17 +391,29 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
     if (ini["department_count"] != ini["initiative_id"].map(dep["initiative_id"].value_counts()).fillna(0)).any():
         errors.append("department_count does not match departments.csv")
     # every fragment is a piece of its source line, in order, with only spaces between
-    by_line: dict[tuple[str, int], list[tuple[int, str, str]]] = {}
-    cell_text: dict[tuple[str, str], str] = {}
+    by_line: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    cell_parts: dict[tuple[str, str], list[str]] = {}
     for report, line_no, part, role, rid, fld, text in _tuples(src, list(src.columns)):
-        if role in ("cell", "unplaced"):
-            by_line.setdefault((report, line_no), []).append((part, text, role))
         if role == "cell":
-            cell_text[(rid, fld)] = cell_text.get((rid, fld), "") + text
+            got = cell_parts.get((rid, fld))
+            if got is None:
+                cell_parts[(rid, fld)] = [text]
+            else:
+                got.append(text)
+        elif role != "unplaced":
+            continue
+        got = by_line.get((report, line_no))
+        if got is None:
+            by_line[(report, line_no)] = [(part, text)]
+        else:
+            got.append((part, text))
+    cell_text = {k: "".join(v) for k, v in cell_parts.items()}
     for (report, line_no), pieces in by_line.items():
         line = texts[report][line_no - 1].strip(" \t")
         pos = 0
-        for _, piece, _ in sorted(pieces):
+        if len(pieces) > 1:
+            pieces.sort()
+        for _, piece in pieces:
             at = line.find(piece, pos)
             if at < 0 or line[pos:at].strip(" ") != "":
                 errors.append(f"{report}:{line_no}: fragment {piece!r} is not the next part of the line")
