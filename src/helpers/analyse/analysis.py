@@ -34,12 +34,15 @@ __all__ = [
     "grade_audit",
     "relisted_decisions",
     "without_duplicates",
+    "relisted_figure_conflicts",
     "measured_achievement",
     "indicator_achievement",
     "STATUS_JA",
     "activity_key",
     "same_activity",
     "each_multiplier",
+    "each_unit_unknown",
+    "exact_rates",
     "session_totals",
     "format_changes",
     "indicator_status",
@@ -334,6 +337,43 @@ def relisted_decisions(initiatives: pd.DataFrame, departments: pd.DataFrame | No
     return pd.DataFrame(out, columns=cols).sort_values("relisted_row", kind="stable").reset_index(drop=True)
 
 
+def relisted_figure_conflicts(tables, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every figure a duplicate （再掲） row prints differently from its original, per activity and unit.
+
+    A duplicate repeats its original's activity (:func:`relisted_decisions`), so two different numbers for
+    the same activity, unit and period are the report contradicting itself. Row 2 and its （再掲） row 5
+    differ on two activities: 子育て広場 38回・397人 against 32回・337人 (lines 64, 151) and BP 4回・28人
+    against 3回・21人 (lines 66, 153); NP 1回・10人 is printed alike (lines 67, 154).
+
+    Returns:
+        One row per (pair, activity, unit, period) that differs: report, original_row, relisted_row, activity
+        (the original's label), unit, period, original_value, relisted_value, original_line, relisted_line,
+        original_id, relisted_id.
+    """
+    if decisions is None:
+        decisions = relisted_decisions(tables.initiatives, getattr(tables, "departments", None))
+    dup = decisions[decisions["decision"] == "duplicate"]
+    m = tables.metrics[(tables.metrics["kind"] == "amount") & tables.metrics["value"].notna()]
+    rows = []
+    for d in dup.itertuples():
+        a = m[m["initiative_id"] == d.original_id]
+        b = m[m["initiative_id"] == d.relisted_id]
+        for per in ("prior", "plan", "result"):
+            aa, bb = a[a["period"] == per], b[b["period"] == per]
+            for x in aa.itertuples():
+                match = bb[(bb["unit"] == x.unit) & bb["indicator"].map(lambda y, i=x.indicator: same_activity(y, i) or y == i)]
+                if len(match) and float(match["value"].iloc[0]) != float(x.value):
+                    y = match.iloc[0]
+                    rows.append({"report": x.report, "original_row": d.original_row, "relisted_row": d.relisted_row,
+                                 "activity": x.indicator, "unit": x.unit, "period": per, "original_value": float(x.value),
+                                 "relisted_value": float(y["value"]), "original_line": int(x.source_line),
+                                 "relisted_line": int(y["source_line"]), "original_id": d.original_id,
+                                 "relisted_id": d.relisted_id})
+    cols = ["report", "original_row", "relisted_row", "activity", "unit", "period", "original_value", "relisted_value",
+            "original_line", "relisted_line", "original_id", "relisted_id"]
+    return pd.DataFrame(rows, columns=cols)
+
+
 def without_duplicates(initiatives: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Drop only the （再掲） rows that repeat their original (see :func:`relisted_decisions`).
 
@@ -366,6 +406,16 @@ FUTURE = re.compile(r"新年度|次年度|来年度|今後")
 PARTIAL_PERIOD = re.compile(r"\d+月から|\d+月(?:開催)?まで|から再開|以降")
 #: a result cell saying the activity is scheduled (講演会を3月27日に開催予定, １回（予定）)
 SCHEDULED = re.compile(r"予定")
+#: a comment sentence putting an activity in a later month of the year: postponed (「3月末に延期」, lines
+#: 186–187) or in the future tense (「3月には…相談会を予約制で開催する」, lines 1038–1039). A count printed
+#: in the result column for it was scheduled when the report was written, not held.
+LATER_MONTH = re.compile(r"\d+月")
+NOT_YET = re.compile(r"延期(?!し[てた].*(?:実施|開催)し?た)|(?:する|します|予定|している|ていく)$")
+#: approximate amounts (4割弱, 2割強, 約…): an exact rate printed in the same row is preferred
+APPROX_UNITS = ("割",)
+APPROX_QUALIFIERS = ("弱", "強", "約", "程度", "前後")
+#: percent per unit of an approximate amount
+_PCT_PER_UNIT = {"割": 10.0, "%": 1.0}
 _AMOUNT_END = re.compile(r"\d\s*[^\d\s]{0,3}[)）]?\s*$")  # a line ending in an amount: 社協だより掲載　１回
 _LIST_SEP = re.compile(r"[，,、]")
 
@@ -406,16 +456,40 @@ def each_multiplier(indicator) -> int | None:
     return len(parts) if len(parts) >= 2 else None
 
 
-def session_totals(metrics: pd.DataFrame) -> pd.DataFrame:
+#: a label that applies its amount to each of a set whose size the cell does not print:
+#: 「各地区保健会で事業を1回以上実施」 (lines 903–904: at least once in every district, districts not counted)
+_EACH_PREFIX = re.compile(r"^各\S+?(?:で|ごとに|につき|あたり)")
+
+
+def each_unit_unknown(indicator) -> bool:
+    """True when a label starting with 各 spreads its amount over units it does not count.
+
+    ``各地区保健会で事業を`` (lines 903–904: 1回以上 in *each* district, the districts not printed) has no
+    total; ``各地区学習会　11回`` (line 906) names the sessions as a noun and prints their total.
+
+    >>> each_unit_unknown("各地区保健会で事業を"), each_unit_unknown("各地区学習会"), each_unit_unknown(None)
+    (True, False, False)
+    """
+    return isinstance(indicator, str) and bool(_EACH_PREFIX.search(_nfkc(indicator).strip()))
+
+
+def session_totals(metrics: pd.DataFrame, *, scheduled_items=None) -> pd.DataFrame:
     """Sessions (unit 回) per row and period, as a reviewer adds them up.
 
     Rules: every 回 amount of the cell counts once, whatever its label (the result may name the
     sessions differently from the plan: 勉強会 2回 planned, 圏域 1回 + 地区 3回 held, lines 1170–1174);
     an amount flagged 各 counts once per name listed before it (:func:`each_multiplier`), and makes the
-    total unknown when no names are listed (各館: the halls are not counted in the report); an amount
+    total unknown when no names are listed (各館: the halls are not counted in the report); so does a
+    label that starts with 各 and spreads the amount over each of an uncounted set
+    (``各地区保健会で事業を1回以上実施``, lines 903–904: :func:`each_unit_unknown`; a lower bound of 1 would
+    be wrong, the bound is the number of districts); an amount
     labelled うち is a subset of the amount before it and is not added (2回（うち1回は…）, lines
     941–943); an amount marked 予定 is scheduled, not held, and counted apart; an amount per month
     (``区だよりに月1回``, line 633) is a frequency and makes the total unknown.
+
+    ``scheduled_items``: (initiative_id, label) pairs of result amounts the row's comment puts in a
+    later month (:func:`indicator_status`, ``scheduled_by_comment``: 活動報告会 1回 「3月末に延期」, lines
+    183, 186–187): counted apart like 予定.
 
     Returns:
         One row per (initiative_id, period) with 回 amounts: sessions (Int64, NA when unknown),
@@ -435,6 +509,11 @@ def session_totals(metrics: pd.DataFrame) -> pd.DataFrame:
                 known = False
                 notes.append(f"{label}{value:g}回: 頻度で、回数の合計ではない")
                 continue
+            if each_unit_unknown(label):
+                known = False
+                more = "以上" if str(r.qualifier) == "以上" else ""
+                notes.append(f"{label}{value:g}回{more}: 数が印刷されていない")
+                continue
             if bool(r.each):
                 k = each_multiplier(label)
                 if k is None:
@@ -442,7 +521,9 @@ def session_totals(metrics: pd.DataFrame) -> pd.DataFrame:
                     notes.append(f"{label}各{value:g}回: 数が印刷されていない")
                     continue
                 value *= k
-            if str(r.qualifier) == "予定":
+            later = str(period) == "result" and any(
+                rid == i and same_activity(label, lab) for i, lab in (scheduled_items or ()))
+            if str(r.qualifier) == "予定" or later:
                 sched += value
                 continue
             if str(r.qualifier) == "以上":
@@ -551,16 +632,28 @@ def indicator_status(tables) -> pd.DataFrame:
     for rid, label, unit in key3(tr[tr["result_value"].notna()]):
         result_units.setdefault((rid, label), set()).add(unit)
     res_lines = {rid: [c for c in _clauses_of(text) if SCHEDULED.search(c)] for rid, text in ini["result_text"].items()}
-    status, fmt = [], []
+    later = {rid: [c for c in _clauses_of(text) if LATER_MONTH.search(c) and NOT_YET.search(c.strip())]
+             for rid, text in ini["comment"].items()}
+    res_m = m[m["period"] == "result"]
+    res_labels: dict[str, list[str]] = {}
+    for rid, lab in zip(res_m["initiative_id"], res_m["indicator"]):
+        if isinstance(lab, str):
+            res_labels.setdefault(rid, []).append(lab)
+    status, fmt, later_clause = [], [], []
     for r, k in zip(tr.itertuples(), key3(tr)):
         label = k[1]
         in_other_unit = bool(label) and pd.isna(r.result_value) and bool(result_units.get((k[0], label), set()) - {k[2]})
         changed_here = any(_names_in(c, label) for c in said_by_row.get(k[0], [])) or in_other_unit
         fmt.append(changed_here)
+        names = [label] + [x for x in res_labels.get(k[0], []) if same_activity(x, label)] if label else []
+        said_later = next((c.strip() for c in later.get(k[0], []) if any(_names_in(c, n) for n in names)), "")
+        later_clause.append(said_later if pd.notna(r.result_value) and r.result_value > 0 else "")
         if changed_here:
             status.append("changed_format")
         elif k in sched:
             status.append("scheduled")
+        elif pd.notna(r.result_value) and r.result_value > 0 and said_later:
+            status.append("scheduled")  # 活動報告会 1回 "3月末に延期" (lines 183, 186–187): not held yet
         elif pd.notna(r.result_value) and r.result_value > 0:
             status.append("held")
         elif pd.notna(r.result_value):
@@ -573,9 +666,52 @@ def indicator_status(tables) -> pd.DataFrame:
     tr["status"] = status
     tr["status_ja"] = tr["status"].map(STATUS_JA)
     tr["format_changed"] = fmt
+    tr["scheduled_by_comment"] = later_clause
+    exact = exact_rates(tables)
+    ex = {(e.initiative_id, e.indicator): e for e in exact.itertuples()}
+    tr["result_exact"] = pd.array([ex[(r, i)].value if (r, i) in ex else pd.NA
+                                   for r, i in zip(tr["initiative_id"], tr["indicator"])], dtype="Float64")
+    tr["result_exact_source"] = [f"{ex[(r, i)].printed}（L{ex[(r, i)].line}）" if (r, i) in ex else ""
+                                 for r, i in zip(tr["initiative_id"], tr["indicator"])]
     tr["period_differs"] = _period_differs(tables, tr)
     tr["prior_is_plan_only"] = [k in prior_plan for k in key3(tr)]
     return tr
+
+
+def exact_rates(tables) -> pd.DataFrame:
+    """An exact rate printed in the same row for a result given as an approximate amount.
+
+    ``実施率　4割弱`` (line 1291) is about 4割; the comment of the same row prints ``(実施率39.1％)``
+    (line 1293). A reviewer measures the row with 39.1 %, not 40 %: the exact figure wins whenever the
+    result cell prints an approximate amount (unit 割, or 弱・強・約・程度) and the row's result or comment
+    prints the same label with a percentage.
+
+    Returns:
+        report, initiative_id, indicator, unit, approx_value, value (the exact rate in the indicator's
+        unit: 39.1 % → 3.91割), printed (the exact text, NFKC), line.
+    """
+    m = tables.metrics
+    res = m[(m["period"] == "result") & (m["kind"] == "amount") & m["value"].notna()]
+    approx = res[res["unit"].astype("string").isin(APPROX_UNITS) | res["qualifier"].astype("string").isin(APPROX_QUALIFIERS)]
+    s = getattr(tables, "source_lines", None)
+    rows = []
+    for r in approx.itertuples():
+        label = r.indicator if isinstance(r.indicator, str) else ""
+        per_unit = _PCT_PER_UNIT.get(str(r.unit))
+        if len(activity_key(label)) < 2 or per_unit is None or s is None:
+            continue
+        lines = s[(s["initiative_id"] == r.initiative_id) & s["field"].isin(["result_text", "comment"])
+                  & (s["role"].astype("string") == "cell")].sort_values(["line_no", "part"])
+        pat = re.compile(re.escape(activity_key(label)) + r"\s*(\d+(?:\.\d+)?)\s*[%％]")
+        for no, text in zip(lines["line_no"].astype(int), lines["text"].astype(str)):
+            hit = pat.search(re.sub(r"\s", "", _nfkc(text)))
+            if hit:
+                rows.append({"report": r.report, "initiative_id": r.initiative_id, "indicator": r.indicator,
+                             "unit": r.unit, "approx_value": float(r.value),
+                             "value": round(float(hit.group(1)) / per_unit, 6), "printed": hit.group(0), "line": no})
+                break
+    return pd.DataFrame(rows, columns=["report", "initiative_id", "indicator", "unit", "approx_value", "value",
+                                       "printed", "line"])
 
 
 def _period_differs(tables, tr: pd.DataFrame) -> list[bool]:
@@ -672,7 +808,10 @@ def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format:
         planned = pd.concat([planned, pd.DataFrame(add)], ignore_index=True)
     planned["status_ja"] = planned["status"].map(STATUS_JA)
     planned["scheduled_only"] = planned["status"] == "scheduled"
-    ratio = planned["result_value"].astype("Float64") / planned["plan_value"].astype("Float64")
+    result = planned["result_value"].astype("Float64")
+    if "result_exact" in planned.columns:  # 4割弱 → 実施率39.1％ printed in the same row (lines 1291, 1293)
+        result = planned["result_exact"].astype("Float64").fillna(result)
+    ratio = result / planned["plan_value"].astype("Float64")
     st_ = planned["status"]
     held_ratio = ratio.where(planned["result_value"].notna(), 1.0)
     rate = pd.Series(0.0, index=planned.index, dtype="Float64")

@@ -17,7 +17,7 @@ import unicodedata
 
 import pandas as pd
 
-from .analysis import activity_key, measured_achievement, relisted_decisions, row_items, session_totals
+from .analysis import activity_key, indicator_status, measured_achievement, relisted_decisions, row_items, session_totals
 from .events import covid_events
 
 __all__ = ["OVERVIEW_COLUMNS", "initiatives_overview", "same_figures_different_grades", "low_grade_reasons"]
@@ -55,7 +55,9 @@ def initiatives_overview(tables) -> pd.DataFrame:
     ev = events[events["fiscal_year"] == events["initiative_id"].map(ini.set_index("initiative_id")["result_year"])]
     depts = tables.departments.groupby("initiative_id", sort=False)["department"].agg("・".join)
     # sessions: every 回 amount of the cell, 各 multiplied, うち subsets and 予定 apart (session_totals)
-    tot = session_totals(tables.metrics)
+    st = indicator_status(tables)
+    later = st[st["scheduled_by_comment"] != ""]
+    tot = session_totals(tables.metrics, scheduled_items=list(zip(later["initiative_id"], later["indicator"])))
     plan_s = tot[tot["period"] == "plan"].set_index("initiative_id")
     res_s = tot[tot["period"] == "result"].set_index("initiative_id")
 

@@ -27,6 +27,7 @@ import pandas as pd
 from .analysis import (
     activity_key,
     indicator_status,
+    relisted_figure_conflicts,
     measured_achievement,
     relisted_decisions,
     row_items,
@@ -387,7 +388,9 @@ def cancellation_check(tables) -> pd.DataFrame:
 
     plan − cancelled = held is the check. A count computed from its own clause (全6回中２回実施後中止:
     6 − 2 = 4) is ``derived`` and agrees by construction, so it is not evidence; only printed counts
-    are checked (``check`` = agrees / differs / derived / no_plan). （再掲） duplicates are kept: their
+    are checked (``check`` = agrees / differs / derived / no_plan). 「BP　第4期中止」 (line 75) cancels one
+    course: BP's 回 count courses (期; one 期 is 6 sessions, line 76), so plan 4 − 1 = 3 is checked against
+    the result (row 2 prints 4回, line 66; row 5 3回, line 153). （再掲） duplicates are kept: their
     figures are the report's own second version (row 5: 32回 + 中止22回 = 54, the plan; lines 144, 151, 161).
 
     Returns:
@@ -401,7 +404,13 @@ def cancellation_check(tables) -> pd.DataFrame:
     tr = tables.trends[tables.trends["unit"] == "回"]
     ry = ev["initiative_id"].map(ini.set_index("initiative_id")["result_year"])
     rows = []
-    for e in ev[ev["sessions_cancelled"].notna() & (ev["fiscal_year"] == ry)].itertuples():
+    # 「BP　第4期中止」 (line 75): one course (期) of a 回 count that counts courses cancelled
+    course = ev["sessions_cancelled"].isna() & (ev["what"] == "cancelled") \
+        & ev["timing"].fillna("").astype(str).str.fullmatch(r"第\d+期")
+    for e in ev[(ev["sessions_cancelled"].notna() | course) & (ev["fiscal_year"] == ry)].itertuples():
+        per_course = pd.isna(e.sessions_cancelled)
+        if per_course:
+            e = e._replace(sessions_cancelled=len(str(e.timing).split("・")))
         act = e.activity.split(" ")[0] if e.activity else ""
         cand = tr[tr["initiative_id"] == e.initiative_id]
         match = cand[cand["indicator"].map(lambda x, a=act: same_activity(x, a))] if act else cand
@@ -414,10 +423,11 @@ def cancellation_check(tables) -> pd.DataFrame:
             else "agrees" if diff == float(held) else "differs"
         rows.append({"report": e.report, "row_no": e.row_no, "is_duplicate": e.initiative_id in dups,
                      "activity": e.activity or (m["indicator"] if m is not None and isinstance(m["indicator"], str) else e.initiative), "sessions_cancelled": int(e.sessions_cancelled),
+                     "cancelled_text": f"{e.timing}中止（{e.sessions_cancelled}期）" if per_course else f"中止{e.sessions_cancelled}回",
                      "derived": derived, "plan_value": plan, "result_value": held, "plan_minus_cancelled": diff,
                      "check": check, "source_lines": e.source_lines, "initiative_id": e.initiative_id})
-    cols = ["report", "row_no", "is_duplicate", "activity", "sessions_cancelled", "derived", "plan_value", "result_value",
-            "plan_minus_cancelled", "check", "source_lines", "initiative_id"]
+    cols = ["report", "row_no", "is_duplicate", "activity", "sessions_cancelled", "cancelled_text", "derived", "plan_value",
+            "result_value", "plan_minus_cancelled", "check", "source_lines", "initiative_id"]
     out = pd.DataFrame(rows, columns=cols)
     for c in ("plan_value", "result_value", "plan_minus_cancelled"):
         out[c] = out[c].astype("Float64")
@@ -471,30 +481,31 @@ def ward_queries(tables) -> pd.DataFrame:
     dec = relisted_decisions(ini, tables.departments)
     check = cancellation_check(tables)
     pairs = same_figures_different_grades(tables)
-    # 1. a （再掲） duplicate whose figures differ, with the printed cancellations of the same activity
-    for d in dec[dec["figures_differ"]].itertuples():
-        report = by_id.at[d.original_id, "report"]
-        orig, rel = by_id.loc[d.original_id], by_id.loc[d.relisted_id]
-        tr = tables.trends
-        a = tr[(tr["initiative_id"] == d.original_id) & (tr["unit"] == "回")].iloc[0] if len(tr[(tr["initiative_id"] == d.original_id) & (tr["unit"] == "回")]) else None
-        act = a["indicator"] if a is not None else orig["initiative"]
+    # 1. every activity a （再掲） duplicate prints with other figures, with the printed cancellations of it
+    conflicts = relisted_figure_conflicts(tables, dec)
+    tr = tables.trends
+    for (oid, rid_, _), cg in conflicts.groupby(["original_id", "relisted_id", conflicts["activity"].map(activity_key)],
+                                                sort=False):
+        d = dec[(dec["original_id"] == oid) & (dec["relisted_id"] == rid_)].iloc[0]
+        report = by_id.at[oid, "report"]
+        act = str(cg["activity"].iloc[0]).split("(")[0].split("（")[0].strip() or str(cg["activity"].iloc[0])
         same_act = pairs[(pairs["report"] == report) & pairs["shared"].str.contains(activity_key(act), regex=False)
                          & ((pairs["row_a"] == d.original_row) | (pairs["row_b"] == d.original_row))]
         others = sorted(set(same_act["row_a"]) | set(same_act["row_b"]) - {d.original_row})
-        ck = check[(check["report"] == report) & check["activity"].map(lambda x: same_activity(x, act)) & ~check["derived"]]
+        ck = check[(check["report"] == report) & check["activity"].map(lambda x, a=act: same_activity(x, a)) & ~check["derived"]]
         rows = [d.original_row, d.relisted_row, *others, *ck["row_no"]]
-        lines = _lines_of(tables, d.original_id, act, ("result",)) + _lines_of(tables, d.relisted_id, act, ("result",))
-        lines += [int(x) for s in ck["source_lines"] for x in str(s).split(",")]
+        lines = _lines_of(tables, oid, act, ("result",)) + _lines_of(tables, rid_, act, ("result",))
+        lines += [int(x) for s_ in ck["source_lines"] for x in str(s_).split(",")]
         for o in others:
             lines += _lines_of(tables, rid_of[(report, o)], act, ("result",))
-        res = {r: tr[(tr["initiative_id"] == rid_of[(report, r)]) & tr["indicator"].map(lambda x: same_activity(x, act))]
+        res = {r: tr[(tr["initiative_id"] == rid_of[(report, r)]) & tr["indicator"].map(lambda x, a=act: same_activity(x, a))]
                for r in sorted(set(rows))}
         fig = {r: "・".join(f"{v:g}{u}" for v, u in zip(g["result_value"], g["unit"]) if pd.notna(v)) for r, g in res.items()}
-        ck_txt = "、".join(f"No.{c.row_no} 中止{c.sessions_cancelled}回（計画 {c.plan_value:g} − {c.sessions_cancelled} = "
+        ck_txt = "、".join(f"No.{c.row_no} {c.cancelled_text}（計画 {c.plan_value:g} − {c.sessions_cancelled} = "
                           f"{c.plan_minus_cancelled:g}、実績 {c.result_value:g}回: {'合う' if c.check == 'agrees' else '合わない'}）"
                           for c in ck.itertuples() if pd.notna(c.plan_value))
         finding = ("；".join(f"No.{r} {act} {fig[r]}（評価 {by_id.at[rid_of[(report, r)], 'grade']}）" for r in sorted(fig) if fig[r])
-                   + f"。{ck_txt}。")
+                   + (f"。{ck_txt}。" if ck_txt else "。"))
         agree = ck[ck["check"] == "agrees"]["row_no"].tolist()
         question = (f"{act}の実績はどちらが確定値か（No.{d.relisted_row} の版だけが中止回数と合う）。"
                     if set(agree) == {d.relisted_row} else f"{act}の実績の確定値と、中止回数の数え方（期間・対象）は何か。")
@@ -554,9 +565,10 @@ def ward_queries(tables) -> pd.DataFrame:
             + "・".join(f"{x.indicator or ''} {x.value:g}{x.unit}" for x in res.itertuples() if pd.notna(x.value)) + "。",
             "実績のどの数値が計画のどの項目に当たるか（計画は何件・何地区を対象にしていたか）。", "plan_unmatched")
     tot = session_totals(tables.metrics)
+    asked = {(q["report"], q["row_nos"]) for q in queries}
     for rid, g in tot[tot["sessions"].isna() & tot["note"].str.contains("各")].groupby("initiative_id", sort=False):
-        if rid not in counted:
-            continue
+        if rid not in counted or (by_id.at[rid, "report"], str(by_id.at[rid, "row_no"])) in asked:
+            continue  # 各地区保健会で… (line 903): already asked as a plan no result answers
         add(by_id.at[rid, "report"], [by_id.at[rid, "row_no"]], _lines_of(tables, rid, None, ("plan", "result")),
             "回数の合計が出せない（各）", g["note"].iloc[0] + "。", "対象の館（地区）の数と、合計の開催回数は。", "each_unknown")
     # 5. an A on a row whose measured achievement is below the legend's C threshold
