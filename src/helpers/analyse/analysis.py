@@ -1027,30 +1027,45 @@ RANK_NOTES = {
     "prior_is_plan_only": "前年度の値が予定",
     "no_prior": "前年度の値なし",
     "duplicate": "同じ数字の行",
+    "relisted_differs": "（再掲）の行が別の数字を印刷",
 }
 
 
-def change_ranking(people: pd.DataFrame) -> pd.DataFrame:
+def change_ranking(people: pd.DataFrame, conflicts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which people figures a ranking of change may rank, and why the others are left out.
 
     ``people`` needs report, row_no, indicator, unit, prior_value, plan_value, result_value and the
     columns of :func:`indicator_status` (status, period_differs, prior_is_plan_only). A figure is
     ranked only when both years print a comparable count of the same thing: held in both years, not
-    delivered in another form, over the same period, and not the same figures as an earlier row.
+    delivered in another form, over the same period, not the same figures as an earlier row, and not a
+    figure its duplicate （再掲） row prints differently (``conflicts``, :func:`relisted_figure_conflicts`:
+    子育て広場 397人 in row 2 against 337人 in row 5, BP 28人 against 21人, lines 64/151, 66/153: the report
+    contradicts itself, so neither version is ranked).
 
     Returns:
         ``people`` plus ``same_as_row`` (Int64), ``ranked`` (bool) and ``rank_note`` (Japanese, '' when ranked).
     """
     out = people.copy()
     out["same_as_row"] = same_figures_once(out)
+    other: dict[int, str] = {}
+    if conflicts is not None and len(conflicts):
+        res = conflicts[conflicts["period"] == "result"]
+        for i, r in zip(out.index, out.itertuples()):
+            hit = res[(res["report"] == r.report) & (res["original_row"] == r.row_no) & (res["unit"] == r.unit)
+                      & res["activity"].map(lambda a, x=r.indicator: same_activity(a, x) or a == x)]
+            if len(hit):
+                h = hit.iloc[0]
+                other[i] = f"（No.{int(h.relisted_row)}: {h.relisted_value:g}{h.unit}、L{int(h.relisted_line)}）"
     notes = []
-    for r in out.itertuples():
+    for i, r in zip(out.index, out.itertuples()):
         if pd.isna(r.prior_value):
             notes.append("no_prior")
         elif r.prior_is_plan_only:
             notes.append("prior_is_plan_only")
         elif r.status != "held":
             notes.append(r.status)
+        elif i in other:
+            notes.append("relisted_differs")
         elif r.period_differs:
             notes.append("period_differs")
         elif pd.notna(r.same_as_row):
@@ -1058,8 +1073,8 @@ def change_ranking(people: pd.DataFrame) -> pd.DataFrame:
         else:
             notes.append("")
     out["ranked"] = [n == "" for n in notes]
-    out["rank_note"] = [RANK_NOTES[n] + (f"（No.{int(s)}と同じ）" if n == "duplicate" else "") if n else ""
-                        for n, s in zip(notes, out["same_as_row"])]
+    out["rank_note"] = [RANK_NOTES[n] + (f"（No.{int(s)}と同じ）" if n == "duplicate" else other.get(i, "")) if n else ""
+                        for i, n, s in zip(out.index, notes, out["same_as_row"])]
     return out
 
 

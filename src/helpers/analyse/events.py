@@ -54,13 +54,16 @@ EVENT_KINDS = {
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("cancelled", re.compile(r"全(\d+)回中(\d+)回実施後中止")),
     ("cancelled", re.compile(r"中止(?:期間)?")),
-    ("not_held", re.compile(r"開催なし|未実施|(?<![\d.])0回")),
+    # 開催なし, 未実施, 0回; an activity the text says could not be done: 「立ち上げ支援の周知ができなかった」 (L1061–1062)
+    ("not_held", re.compile(r"開催なし|未実施|(?<![\d.])0回|(?<=周知|開催|実施|訪問|活動)(?:が|は)?できなかった")),
     ("scheduled_only", re.compile(r"\(予定\)|開催予定")),
     ("postponed", re.compile(r"延期")),
     ("closed", re.compile(r"休館")),
-    ("suspended", re.compile(r"自粛")),
+    # 自粛; 「6月から再開」 (L740): the activity was suspended until that month
+    ("suspended", re.compile(r"自粛|(?<=\d月)から再開")),
     ("reduced", re.compile(r"縮小|短縮|各(\d+)回の開催")),  # 各1回の開催: fewer sessions than planned
-    ("adapted", re.compile(r"オンライン|書面|電話|ビデオ|予約制|個別相談に変更|代替|代わり|工夫")),
+    # … 「地区の状況に合わせて事業を実施」 (L912): the form adapted to the situation, like 工夫
+    ("adapted", re.compile(r"オンライン|書面|電話|ビデオ|予約制|個別相談に変更|代替|代わり|工夫|状況に合わせて")),
 ]
 _COVID = re.compile(r"コロナ|感染")
 _LEAD = re.compile(r"^(?:コロナ禍(?:による|により|の影響で|の影響により|もあり)?|新型コロナウイルス|[、,・\s])+")
@@ -176,6 +179,10 @@ def extract_events(text: str, breaks: list[int] | None = None) -> list[dict]:
                 # 2月に研修会を予定していたが、…中止 (line 1035): the month the cancelled activity was planned for
                 period = _MONTHS.findall(clause[:planned_for.start()])
                 timing_of = "planned" if period else ""
+            if what == "suspended" and m.group(0) == "から再開":
+                # 6月から再開 (line 740): suspended *until* that month; the month is when it resumed
+                month = re.search(r"(\d+月)$", clause[:m.start()])
+                period, timing_of = [f"{month.group(1)}から再開"] if month else [], "resumed"
             paren = re.search(r"\(([^()]*\d+/\d+[^()]*)\)", clause[m.end():])
             if what == "closed" and paren:
                 period = [text[start + m.end() + paren.start(1): start + m.end() + paren.end(1)]]
@@ -230,7 +237,23 @@ def covid_events(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Da
                 e["field"], e["period_col"] = field, period
                 e["line"] = _line_of(numbered, e["offset"])
                 found.append(e)
-        for e in _merge(found):
+        found = _merge(found)
+        # a result-year adaptation in a row whose result is only scheduled describes the session already
+        # held, when the prior-year cell prints the same adaptation: 講演会 「会場とオンラインで開催」 (L782,
+        # FY2020) and 「…オンラインでも受講できるようにして開催」 (L785–786) while the FY2021 講演会 is
+        # 「3月27日に開催予定」 (L784): one FY2020 event, not a FY2021 one
+        if any(e["what"] == "scheduled_only" and e["period_col"] == "result" for e in found) and not any(
+                e["period_col"] == "result" and e["what"] not in ("scheduled_only", "adapted") for e in found):
+            prior_adapted = {e["activity"]: e for e in found if e["period_col"] == "prior" and e["what"] == "adapted"}
+            kept = []
+            for e in found:
+                same = prior_adapted.get(e["activity"]) if e["period_col"] == "result" and e["what"] == "adapted" else None
+                if same is not None:
+                    same["lines"] = sorted(set(same["lines"]) | set(e["lines"]))
+                else:
+                    kept.append(e)
+            found = kept
+        for e in found:
             year = rec["prior_year"] if e["period_col"] == "prior" else rec["result_year"]
             status = rec["prior_status"] if e["period_col"] == "prior" else rec["result_status"]
             rows.append({

@@ -102,7 +102,10 @@ def rates_per_session(tables) -> pd.DataFrame:
     """People per session, per period, where a row prints both for one activity in the same cell.
 
     子育て広場 33回・延べ354人 (line 51) is 10.7 people per session, 38回・397人 (line 64) 10.4: the total
-    rose by 12 %, the attendance per session did not. A result delivered in another form or only
+    rose by 12 %, the attendance per session did not. Where the row counts an activity's 回 in courses
+    (``BP　第4期中止``, ``NP　第２期全6回中２回実施後中止``, lines 75–77: a 期 is 6 sessions), a 回 is a
+    course, not a session: ``sessions_are_courses`` is True and no per-session rate is derived. ``cumulative``
+    is True only where the cell marks the people as 延べ. A result delivered in another form or only
     scheduled has no comparable rate; the same figures printed in two rows (rows 2 and 7) are listed
     once (``same_as_row``). Rates are derived (people ÷ sessions), never printed.
 
@@ -115,6 +118,7 @@ def rates_per_session(tables) -> pd.DataFrame:
     st = indicator_status(tables)
     counted = set(_counted(tables)["initiative_id"])
     st = st[st["initiative_id"].isin(counted)]
+    texts = tables.initiatives.set_index("initiative_id")[["prior_text", "result_text", "comment"]].fillna("").agg("".join, axis=1)
     people = st[st["unit"].isin(["人", "名"])]
     sessions = st[st["unit"] == "回"]
     rows = []
@@ -124,21 +128,24 @@ def rates_per_session(tables) -> pd.DataFrame:
         if s.empty or bool(s["each"].any()):
             continue
         s = s.iloc[0]
+        courses = _counts_courses(texts.get(p.initiative_id, ""), p.indicator)
         rec = {"report": tables.initiatives.set_index("initiative_id").at[p.initiative_id, "report"],
-               "row_no": p.row_no, "activity": p.indicator, "status": p.status, "initiative_id": p.initiative_id}
+               "row_no": p.row_no, "activity": p.indicator, "status": p.status, "cumulative": bool(p.cumulative),
+               "sessions_are_courses": courses, "initiative_id": p.initiative_id}
         for per in ("prior", "plan", "result"):
             n, k = getattr(p, f"{per}_value"), s[f"{per}_value"]
             if per == "prior" and (p.prior_is_plan_only or s["prior_is_plan_only"]):
                 n = pd.NA  # 57人の予定 (lines 861-862): a plan, not an attendance
             rec[f"{per}_people"], rec[f"{per}_sessions"] = n, k
-            rec[f"{per}_per_session_derived"] = round(float(n) / float(k), 2) if pd.notna(n) and pd.notna(k) and k else pd.NA
+            rec[f"{per}_per_session_derived"] = round(float(n) / float(k), 2) \
+                if pd.notna(n) and pd.notna(k) and k and not courses else pd.NA  # per course is no session rate
         comparable = p.status == "held" and not p.period_differs and pd.notna(rec["prior_per_session_derived"]) \
             and pd.notna(rec["result_per_session_derived"])
         rec["change_per_session_derived"] = round(rec["result_per_session_derived"] / rec["prior_per_session_derived"] - 1, 4) \
             if comparable else pd.NA
-        if any(pd.notna(rec[f"{per}_per_session_derived"]) for per in ("prior", "result")):
+        if courses or any(pd.notna(rec[f"{per}_per_session_derived"]) for per in ("prior", "result")):
             rows.append(rec)
-    cols = ["report", "row_no", "activity", "status", "prior_people", "prior_sessions", "prior_per_session_derived",
+    cols = ["report", "row_no", "activity", "status", "cumulative", "sessions_are_courses", "prior_people", "prior_sessions", "prior_per_session_derived",
             "plan_people", "plan_sessions", "plan_per_session_derived", "result_people", "result_sessions",
             "result_per_session_derived", "change_per_session_derived", "same_as_row", "initiative_id"]
     out = pd.DataFrame(rows)
@@ -151,6 +158,14 @@ def rates_per_session(tables) -> pd.DataFrame:
               "change_per_session_derived"):
         out[c] = out[c].astype("Float64")
     return out[cols].sort_values(["report", "row_no"], kind="stable").reset_index(drop=True)
+
+
+def _counts_courses(text: str, activity) -> bool:
+    """The row names the activity with a course number (``BP　第4期中止``, line 75): its 回 count courses."""
+    key = activity_key(activity)
+    short = re.split(r"[(（]", _nfkc(activity) if isinstance(activity, str) else "")[0].strip()
+    squashed = re.sub(r"\s", "", _nfkc(text))
+    return any(len(k) >= 2 and re.search(re.escape(k) + r"第\d+期", squashed) for k in {key, activity_key(short)})
 
 
 _DAILY = re.compile(r"([^、,。()（）0-9]+?)(\d+(?:\.\d+)?)人\((前年度と同数|前年度比[+＋\-−]?\d+(?:\.\d+)?[%％])\)")
@@ -282,6 +297,10 @@ def counting_rules(tables) -> pd.DataFrame:
 
 _NEXT = re.compile(r"次年度|新年度|来年度|今後")
 _NOT_NEXT = re.compile(r"次年度申請")  # 次年度申請書類: next year's application forms, handled this year
+#: a sentence ending in a decision still open, with no year named: a next step all the same
+#: (「連携強化の進め方について検討中」 L460–461, 「内容についても検討していく」 L1214–1215,
+#: 「ウィズコロナでの実施方法を検討」 L253–254); 「検討した」「検討を行った」 are done, not next steps
+_OPEN = re.compile(r"(?:検討|協議)(?:中|する|していく|を進める|する必要がある)?。?$")
 
 
 def next_year_actions(tables) -> pd.DataFrame:
@@ -291,7 +310,9 @@ def next_year_actions(tables) -> pd.DataFrame:
     BP2を新たに実施``, lines 81–83; ``新年度は、糖尿病予防教室を糖尿病予防相談会に変更``, 890–891; ``今後の
     実施方法について受託事業者と協議``, 648–649); ``次年度申請`` (next year's application forms, handled
     this March: lines 1019, 1039) is not. A sentence that follows one and ends in a plan (``…変更し、
-    重点化して実施する``, lines 827–828) belongs to it. ``kind``: 実施・変更 (a stated action), 検討・協議
+    重点化して実施する``, lines 827–828) belongs to it. A sentence ending in an open decision without a
+    year (``連携強化の進め方について検討中``, lines 460–461; ``内容についても検討していく``, 1214–1215) is a
+    next step too, with horizon 時期の記載なし. ``kind``: 実施・変更 (a stated action), 検討・協議
     (to be decided), 必要性 (a need, no action stated).
 
     Returns:
@@ -308,7 +329,8 @@ def next_year_actions(tables) -> pd.DataFrame:
         for sent in sentences:
             core = re.sub(r"^[(（][^)）]*[)）]", "", sent).strip()  # a leading （実施方法は検討中） belongs to the sentence before
             hit = _NEXT.search(core) and not _NOT_NEXT.search(core[_NEXT.search(core).start():][:6])
-            if not hit and not (follow and re.search(r"(?:する|していく|予定)[。]?$", core)):
+            open_ = not hit and bool(_OPEN.search(core.strip()))
+            if not hit and not open_ and not (follow and re.search(r"(?:する|していく|予定)[。]?$", core)):
                 follow = False
                 if rows and rows[-1]["initiative_id"] == rec["initiative_id"] and sent.startswith(("(", "（")):
                     rows[-1]["statement"] += sent[: len(sent) - len(core)].strip()
@@ -317,7 +339,8 @@ def next_year_actions(tables) -> pd.DataFrame:
             statement = core[start:].strip()
             if rows and rows[-1]["initiative_id"] == rec["initiative_id"] and sent.startswith(("(", "（")):
                 rows[-1]["statement"] += sent[: len(sent) - len(core)].strip()
-            horizon = "次年度" if re.search(r"次年度|新年度|来年度", statement) else ("今後" if hit else rows[-1]["horizon"])
+            horizon = ("次年度" if re.search(r"次年度|新年度|来年度", statement) else "今後" if hit
+                       else "時期の記載なし" if open_ else rows[-1]["horizon"])
             kind = ("検討・協議" if re.search(r"検討|協議", statement) else
                     "必要性" if re.search(r"必要|大切", statement) else "実施・変更")
             rows.append({"report": rec["report"], "row_no": rec["row_no"], "initiative": rec["initiative"],
@@ -342,8 +365,11 @@ def cancellation_followup(tables) -> pd.DataFrame:
     cancelled (介護教室: "2年連続の中止", line 648).
 
     Returns:
-        report, row_nos, activity, initiative, two_years, substitute (the clause, NFKC; '' when none),
-        next_step (the row's next-year statement, '' when none), source_lines, initiative_id.
+        report, row_nos, activity, initiative, two_years, prior_unknown (the prior-year figure is only a plan,
+        「57人の予定」 lines 861–862: whether it was held then cannot be told, so two_years False is a lower
+        bound), substitute_planned (every substitute named is only planned: 「代わりに…配布を予定している」,
+        lines 1036–1037), substitute (the clause, NFKC; '' when none), next_step (the row's next-year
+        statement, '' when none), source_lines, initiative_id.
     """
     ini = tables.initiatives
     ev = covid_events(ini, tables.source_lines)
@@ -354,6 +380,11 @@ def cancellation_followup(tables) -> pd.DataFrame:
     ry = ev["initiative_id"].map(ini.set_index("initiative_id")["result_year"])
     adapted = ev[(ev["what"] == "adapted") & (ev["fiscal_year"] == ry)]
     nxt = next_year_actions(tables)
+    st = indicator_status(tables)
+    prior_only: dict[str, dict[str, bool]] = {}  # 「57人の予定」 (lines 861–862): the prior year is a plan, not a result
+    for rid, ind, flag in zip(st["initiative_id"], st["indicator"], st["prior_is_plan_only"]):
+        if isinstance(ind, str):
+            prior_only.setdefault(rid, {})[ind] = prior_only.get(rid, {}).get(ind, False) or bool(flag)
     planned_names = tables.trends.groupby("initiative_id")["indicator"].agg(lambda x: [i for i in x.dropna()])
 
     def about(text: str, activity: str, ids: list, cancelled_here: int) -> bool:
@@ -371,14 +402,30 @@ def cancellation_followup(tables) -> pd.DataFrame:
         subs = adapted[adapted["initiative_id"].isin(ids) & adapted["activity"].isin(SUBSTITUTE_TERMS)]
         subs = [c for c in subs["clause"] if about(c, f.activity, ids, n_here)]
         steps = [x for x in nxt[nxt["initiative_id"].isin(ids)]["statement"] if about(x, f.activity, ids, n_here)]
+        planned_sub = bool(subs) and all(_PLANNED_ONLY.search(_sentence_of(_nfkc(c), ("代替", "代わり", "ビデオ", "オンライン", "書面", "電話")))
+                                         for c in subs)
+        prior_plan = any(v for i in ids for k, v in prior_only.get(i, {}).items() if same_activity(k, f.activity))
         out.append({"report": f.report, "row_nos": f.row_nos, "activity": f.activity, "initiative": f.initiative,
-                    "two_years": bool(f.also_prior_year),
+                    "two_years": bool(f.also_prior_year), "prior_unknown": bool(prior_plan) and not f.also_prior_year,
+                    "substitute_planned": planned_sub,
                     "substitute": " ／ ".join(dict.fromkeys(_nfkc(c) for c in subs)),
                     "next_step": " ／ ".join(dict.fromkeys(steps)), "source_lines": f.source_lines,
                     "initiative_id": f.initiative_id})
-    cols = ["report", "row_nos", "activity", "initiative", "two_years", "substitute", "next_step", "source_lines",
-            "initiative_id"]
+    cols = ["report", "row_nos", "activity", "initiative", "two_years", "prior_unknown", "substitute_planned", "substitute",
+            "next_step", "source_lines", "initiative_id"]
     return pd.DataFrame(out, columns=cols)
+
+
+#: a substitute stated as a plan only: 「代わりに、感染症等に関する参考資料の配布を予定している」 (lines 1036–1037)
+_PLANNED_ONLY = re.compile(r"予定(?:している|です)?。?$|予定。?$")
+
+
+def _sentence_of(text: str, words) -> str:
+    """The sentence of ``text`` holding the first of ``words`` (the clause may hold several sentences)."""
+    for sent in re.split(r"(?<=。)", text):
+        if any(w in sent for w in words):
+            return sent.strip()
+    return text.strip()
 
 
 # --- printed cancellation counts against plan and result -----------------------------------------------
