@@ -14,7 +14,7 @@ import pandas as pd
 from ..collect.series import FIGURE_KEY
 from ..read.schema import GRADE_ORDER
 
-__all__ = ["period_overview", "grade_transitions", "link_changes", "revisions", "pick_figures"]
+__all__ = ["period_overview", "grade_transitions", "link_changes", "revisions", "pick_figures", "each_totals"]
 
 
 def _plain(df: pd.DataFrame, relisted: bool) -> pd.DataFrame:
@@ -121,3 +121,29 @@ def pick_figures(series: pd.DataFrame, *, n: int = 6, keys: list[str] | None = N
     top = (span.sort_values(["years", "kinds", "_order"], ascending=[False, False, True]).head(n)
            .drop(columns=["years", "kinds"]))
     return s.fillna({"indicator": ""}).merge(top, on=fig_key).sort_values(["_order", "fiscal_year", "report_year"])
+
+
+def each_totals(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures printed with 各 as totals, by the one rule of :func:`helpers.analyse.analysis.each_multiplier`.
+
+    ``1歳6か月児健診，3歳児健診 各8回 / 各12回 / 各12回`` (lines 18–19, 26–27, 33–34) is 8, 12 and 12 of *each*
+    of two check-ups: 16 → 24 → 24 sessions, as notebook 05 adds them (row 1: 50 planned, 49 held). A 各
+    without names listed (各館2回, line 324) has no total: its value becomes NA. The printed amount is kept
+    in ``printed`` (``各8回``) and the label says what the total adds up.
+
+    Returns:
+        ``figures`` with ``value`` the total, ``printed`` (the amount as printed: ``各8回``, or the value) and
+        ``indicator`` labelled ``…（2つの合計）`` where 各 multiplied.
+    """
+    from .analysis import each_multiplier
+
+    out = figures.copy()
+    each = out["each"].astype(bool) if "each" in out.columns else pd.Series(False, index=out.index)
+    k = out["indicator"].map(each_multiplier)
+    printed = [f"{'各' if e else ''}{v:g}{u if isinstance(u, str) else ''}" if pd.notna(v) else ""
+               for e, v, u in zip(each, out["value"], out["unit"])]
+    total = out["value"].astype("Float64") * k.astype("Float64")
+    out["value"] = out["value"].astype("Float64").mask(each, total)
+    out["indicator"] = [f"{i}（{int(m)}つの合計）" if e and pd.notna(m) else i for i, e, m in zip(out["indicator"], each, k)]
+    out["printed"] = printed
+    return out

@@ -126,6 +126,10 @@ CODE_LABELS.update({
 COLUMN_LABELS.update({"plan_minus_cancelled": "計画−中止", "consistent": "実績と整合", "timing": "時期",
                       "year_role": "年度の区分", "result_note": "実績の注記", "prior_is_plan_only": "前年度の値は予定"})
 COLUMN_LABELS.update({"mean_achievement": "行の計画達成率（平均、実績なしは0%）"})
+COLUMN_LABELS.update({  # review round 3: courses, exact rates, comment-scheduled results, planned substitutes
+    "printed": "印刷", "sessions_are_courses": "回は講座の期", "prior_unknown": "前年度の実施は不明（予定のみ）",
+    "substitute_planned": "代わりは予定のみ", "scheduled_by_comment": "後の月に予定（コメント）",
+    "result_exact": "実績の正確な値（同じ行に印刷）", "result_exact_source": "正確な値の印刷", "cancelled_text": "中止（印刷）"})
 CODE_LABELS["counting"] = {"printed": "印刷どおり（再掲を含む）", "counted": "重複の再掲を除く"}  # notebook 04
 for _col in ("status", "prior_status", "result_status"):  # reports.csv: a status that differs page by page
     CODE_LABELS[_col]["mixed"] = "分野により異なる"
