@@ -91,9 +91,36 @@ def plan_ambition(tables) -> pd.DataFrame:
     d["grade"] = d["initiative_id"].map(ini["grade"]).astype(str)
     d["plan_vs_prior"] = (d["plan_value"].astype(float) / d["prior_value"].astype(float) - 1).round(4)
     d["below_prior"] = d["plan_value"] < d["prior_value"]
+    d["prior_breakdown"] = [_breakdown(tables.metrics, rid, ind, unit, prior, plan)
+                            for rid, ind, unit, prior, plan in zip(d["initiative_id"], d["indicator"], d["unit"],
+                                                                   d["prior_value"], d["plan_value"])]
     cols = ["report", "row_no", "initiative", "indicator", "unit", "prior_value", "prior_status", "plan_value",
-            "result_value", "plan_vs_prior", "below_prior", "grade", "result_status", "initiative_id"]
+            "result_value", "plan_vs_prior", "below_prior", "prior_breakdown", "grade", "result_status", "initiative_id"]
     return d.sort_values(["report", "row_no"], kind="stable")[cols].reset_index(drop=True)
+
+
+def _breakdown(metrics: pd.DataFrame, rid, indicator, unit, prior, plan) -> str:
+    """The parts a prior figure is printed with, when they add up to it: ``支援センター会議　4回（定例
+    ３回、臨時１回）`` (lines 321–322) → ``定例3回・臨時1回（L321–L322）``; and which part the plan equals
+    (``計画 3回 = 定例``). '' when the figure is printed without parts."""
+    m = metrics[(metrics["initiative_id"] == rid) & (metrics["period"] == "prior") & (metrics["kind"] == "amount")]
+    m = m.sort_values("item_no")
+    head = m[(m["indicator"] == indicator) & (m["unit"] == unit)]
+    if head.empty:
+        return ""
+    h = head.iloc[0]
+    after = m[(m["item_no"] > h["item_no"]) & (m["unit"] == unit) & (m["source_line"] <= int(h["source_line"]) + 1)]
+    parts = []
+    for x in after.itertuples():
+        parts.append(x)
+        if sum(float(p.value) for p in parts) >= float(h["value"]):
+            break
+    if len(parts) < 2 or sum(float(p.value) for p in parts) != float(h["value"]):
+        return ""
+    text = "・".join(f"{p.indicator}{p.value:g}{p.unit}" for p in parts)
+    lines = sorted({int(h["source_line"]), *(int(p.source_line) for p in parts)})
+    same = [p.indicator for p in parts if float(p.value) == float(plan)]
+    return f"{text}（L{lines[0]}–L{lines[-1]}）" + (f"。計画 {plan:g}{unit} は{same[0]}の数と同じ" if same else "")
 
 
 # --- rates -------------------------------------------------------------------------------------------
