@@ -260,3 +260,74 @@ def test_canonical_departments_counts_a_respelled_department_once(tmp_path, raw_
     assert canon["department"].nunique() == committed["department"].nunique()
     assert sorted(canon.groupby("department").size()) == sorted(committed.groupby("department").size())
     assert "地域包括支援ｾﾝﾀｰ" in set(t["department"])  # the data keeps the text as printed
+
+
+# --- review round 3 (notes/review-round3.md): rules held as facts read from the report -------------------
+
+def test_each_over_an_uncounted_set_has_no_total(tables):
+    """05-W1: 「各地区保健会で事業を1回以上実施」 (L903–904) is at least once in *each* district, and the
+    districts are not counted: no planned total (not 1), like 「児童館運営協議会　各館2回」 (L324)."""
+    from helpers.analyse.analysis import each_unit_unknown, session_totals
+
+    s = session_totals(tables.metrics).merge(tables.initiatives[["initiative_id", "row_no"]]).set_index(["row_no", "period"])
+    assert pd.isna(s.loc[(35, "plan"), "sessions"]) and "印刷されていない" in s.loc[(35, "plan"), "note"]
+    assert pd.isna(s.loc[(11, "plan"), "sessions"])
+    # 「各地区学習会　11回」 (L906) names the sessions as a noun and prints their total: 11 + 講演会 1 (L907)
+    assert s.loc[(35, "result"), "sessions"] == 12
+    assert each_unit_unknown("各地区保健会で事業を") and not each_unit_unknown("各地区学習会")
+
+
+def test_an_exact_rate_printed_in_the_row_beats_an_approximate_one(tables):
+    """05-W2: 「実施率　4割弱」 (L1291) with 「(実施率39.1％)」 in the comment (L1293); plan 「７割以上」 (L1291)."""
+    from helpers.analyse.analysis import exact_rates, measured_achievement
+
+    e = exact_rates(tables).merge(tables.initiatives[["initiative_id", "row_no"]]).set_index("row_no")
+    assert (e.loc[56, "approx_value"], e.loc[56, "value"], e.loc[56, "line"]) == (4.0, 3.91, 1293)
+    r = measured_achievement(tables).set_index("row_no").loc[56]
+    assert r.mean_achievement == round(39.1 / 70, 4) and r.rubric_grade == "C" == r.grade  # 55.9 %, not 4/7 = 57.1 %
+
+
+def test_a_result_the_comment_puts_in_a_later_month_is_scheduled(tables):
+    """01-M1/04-M1/05-M1: 活動報告会 1回 (L183) 「3月末に延期」 (L186–187); 相談会 1回 (L1030) 「3月には…相談会を
+    予約制で開催する」 (L1038–1039); 戸別訪問 「１回（予定）」 (L1280). 育児相談会 11回 (L35) with 「１回中止」 (L39)
+    names no later month: held."""
+    from helpers.analyse.analysis import indicator_status, measured_achievement
+
+    st = indicator_status(tables).set_index(["row_no", "indicator", "unit"])
+    assert st.loc[(6, "支援リーダー活動報告会", "回"), "status"] == "scheduled"
+    assert "延期" in st.loc[(6, "支援リーダー活動報告会", "回"), "scheduled_by_comment"]
+    assert st.loc[(45, "相談会", "回"), "status"] == "scheduled" and st.loc[(55, "戸別訪問", "回"), "status"] == "scheduled"
+    assert st.loc[(1, "育児相談会", "回"), "status"] == "held" and st.loc[(45, "研修会", "回"), "status"] == "not_held"
+    a = measured_achievement(tables).set_index("row_no")
+    # row 6 is measured on 子育て広場 38/54 (L179, L182) alone; row 45 on 研修会 中止 (L1031) alone: 0 %, legend D, printed B
+    assert a.loc[6, "mean_achievement"] == round(38 / 54, 4) and a.loc[6, "unmeasured"] == "支援リーダー活動報告会（回）"
+    assert (a.loc[45, "mean_achievement"], a.loc[45, "rubric_grade"], a.loc[45, "grade"]) == (0, "D", "B")
+
+
+def test_every_figure_a_duplicate_prints_differently(tables):
+    """01-M2/02-M1: row 5 repeats row 2 (L129–166) but prints 子育て広場 32回 337人 and BP 3回 21人 (L151, L153)
+    against 38回 397人 and BP ４回 28人 (L64, L66); NP 1回 10人 is the same (L67, L154)."""
+    from helpers.analyse.analysis import relisted_figure_conflicts
+
+    c = relisted_figure_conflicts(tables)
+    got = {(r.activity, r.unit, r.original_value, r.relisted_value, r.original_line, r.relisted_line)
+           for r in c[c["period"] == "result"].itertuples()}
+    assert got == {("子育て広場", "回", 38, 32, 64, 151), ("子育て広場", "人", 397, 337, 64, 151),
+                   ("BP", "回", 4, 3, 66, 153), ("BP", "人", 28, 21, 66, 153)}
+    assert set(c["original_row"]) == {2} and set(c["relisted_row"]) == {5}
+
+
+def test_change_ranking_leaves_out_a_figure_its_duplicate_contradicts():
+    """SYNTHETIC small frame: BP 19人 → 28人 in row 2, while its （再掲） row 5 prints 21人 (L66, L153)."""
+    from helpers.analyse.analysis import change_ranking
+
+    base = {"report": "r", "unit": "人", "plan_value": 36.0, "period_differs": False, "prior_is_plan_only": False,
+            "status": "held"}
+    people = pd.DataFrame([{**base, "row_no": 2, "indicator": "BP(親子の絆づくり)", "prior_value": 19.0, "result_value": 28.0},
+                           {**base, "row_no": 2, "indicator": "NP(子育て支援)", "prior_value": 5.0, "result_value": 10.0}])
+    conflicts = pd.DataFrame([{"report": "r", "original_row": 2, "relisted_row": 5, "activity": "BP", "unit": "人",
+                               "period": "result", "original_value": 28.0, "relisted_value": 21.0, "relisted_line": 153}])
+    r = change_ranking(people, conflicts).set_index("indicator")
+    assert not r.loc["BP(親子の絆づくり)", "ranked"] and r.loc["NP(子育て支援)", "ranked"]
+    assert r.loc["BP(親子の絆づくり)", "rank_note"] == "再掲と食い違い（No.5は21人）"
+    assert change_ranking(people)["ranked"].all()  # without the conflicts, nothing is left out

@@ -136,3 +136,18 @@ def test_fewer_sessions_held_is_a_reduction(events):
     # line 356 "コロナ禍により各1回の開催。" (row 12, planned 2 meetings each, lines 348-349)
     e = one(events, 12, "reduced")
     assert (e.sessions_held, e.fiscal_year, e.covid_stated, e.source_lines) == (1, 2021, True, "356")
+
+
+def test_events_of_review_round3(events):
+    """03-M3/03-M4: 「コロナ禍により立ち上げ支援の周知ができなかった」 (L1061–1062); 「コロナ禍の中、地区の状況に
+    合わせて事業を実施」 (L912); 「認知症カフェ（6月から再開」 (L740, FY2020); 講演会's online format is the FY2020
+    session (「会場とオンラインで開催」 L781–782) while the FY2021 one is 「3月27日に開催予定」 (L784)."""
+    e47 = events[(events["row_no"] == 47) & (events["fiscal_year"] == 2021)]
+    assert e47[["what", "activity", "source_lines"]].values.tolist() == [["not_held", "立ち上げ支援の周知", "1062"]]
+    assert events[(events["row_no"] == 35) & (events["fiscal_year"] == 2021)]["what"].tolist() == ["adapted"]
+    cafe = events[(events["row_no"] == 29) & (events["fiscal_year"] == 2020)].iloc[0]
+    assert (cafe.what, cafe.timing, cafe.timing_of) == ("suspended", "6月から再開", "resumed")
+    r31 = events[events["row_no"] == 31]
+    assert r31.loc[r31["fiscal_year"] == 2021, "what"].tolist() == ["scheduled_only"]
+    online = r31[(r31["fiscal_year"] == 2020) & (r31["what"] == "adapted")].iloc[0]
+    assert online.source_lines == "782,785"

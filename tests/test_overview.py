@@ -97,3 +97,13 @@ def test_display_and_explore(tables):
     p = initiative_parts(tables, 55)
     assert p["heading"].startswith("No.55 地域の避難行動要支援者登録対象者への意識付け — 評価 B")
     assert 1280 in p["source"]["line_no"].tolist()
+
+
+def test_master_table_counts_of_round3(overview):
+    """05-W1: 「各地区保健会で事業を1回以上実施」 (L903–904): no planned total (the districts are not counted), not 1.
+    05-M1: 活動報告会 1回 「3月末に延期」 (L183, L186–187) and 相談会 1回 「3月には…開催する」 (L1030, L1038–1039)
+    are scheduled, not held."""
+    ov = overview.set_index("row_no")
+    assert pd.isna(ov.loc[35, "sessions_planned"]) and "数が印刷されていない" in ov.loc[35, "sessions_note"]
+    assert (ov.loc[6, "sessions_held"], ov.loc[6, "sessions_scheduled"]) == (38, 1)  # 子育て広場 38回 (L182)
+    assert (ov.loc[45, "sessions_held"], ov.loc[45, "sessions_scheduled"]) == (0, 1)  # 研修会 中止 (L1031)

@@ -146,3 +146,55 @@ def test_ward_queries(tables):
     assert by_rows.loc["23", "rule"] == "a_below_legend"  # フォーラム中止 (L607) under an A (L610)
     assert q["question"].str.len().gt(5).all() and q["departments"].ne("").all()
     assert q["query_no"].tolist() == list(range(1, len(q) + 1))
+
+
+# --- review round 3 (notes/review-round3.md) ---------------------------------------------------------------
+
+def test_a_course_cancellation_is_checked_against_plan_and_result(tables):
+    """01-M2: 「BP　第4期中止」 (L75, L162) cancels one course of the 4回 planned (L59, L146): 4 − 1 = 3 fits
+    row 5's 「BP　3回」 (L153), not row 2's 「BP　４回」 (L66)."""
+    c = cancellation_check(tables).set_index(["row_no", "activity"])
+    assert (c.loc[(5, "BP"), "check"], c.loc[(5, "BP"), "plan_minus_cancelled"]) == ("agrees", 3)
+    assert c.loc[(2, "BP"), "check"] == "differs" and c.loc[(2, "BP"), "cancelled_text"] == "第4期中止（1期）"
+    q = ward_queries(tables).set_index("row_nos")
+    bp = q[q["topic"].str.startswith("BP")].iloc[0]
+    assert bp.name == "2・5" and {"L66", "L75", "L153", "L162"} <= set(bp.text_lines.split(", "))
+    assert "No.5 の版だけが中止回数と合う" in bp.question
+
+
+def test_courses_are_not_sessions_and_only_printed_延べ_is_延べ(tables):
+    """02-M2: BP and NP count courses (「NP　第２期全6回中２回実施後中止」 L76: a 期 is 6 sessions; 「BP　第4期中止」
+    L75): no per-session rate. 延べ is printed for 子育て広場 (L51, L64) only among these (BP L53–54, NP L55)."""
+    r = rates_per_session(tables).set_index(["row_no", "activity"])
+    for act in ("BP(親子の絆づくり)", "NP(子育て支援)"):
+        assert bool(r.loc[(2, act), "sessions_are_courses"]) and pd.isna(r.loc[(2, act), "result_per_session_derived"])
+    assert bool(r.loc[(2, "子育て広場"), "cumulative"]) and not bool(r.loc[(2, "子育て広場"), "sessions_are_courses"])
+    assert not r.loc[(29, "認知症サポーター養成講座実績"), "cumulative"]  # 「２回　21人」 (L744)
+
+
+def test_next_steps_without_a_year(tables):
+    """03-M1: 「連携強化の進め方について検討中」 (L460–461), 「内容についても検討していく」 (L1214–1215),
+    「ウィズコロナでの実施方法を検討」 (L253–254); 「関係機関と取り組みについて検討した」 (No.17) is done."""
+    a = next_year_actions(tables)
+    open_ = a[a["horizon"] == "時期の記載なし"].set_index("row_no")
+    assert {8, 18, 51} <= set(open_.index)
+    assert "検討中" in open_.loc[18, "statement"] and not (a["statement"].str.contains("検討した")).any()
+    f = cancellation_followup(tables).set_index("activity")
+    assert "検討中" in f.loc["関係機関合同研修会", "next_step"]  # row 18's next step for the activity cancelled in 13 and 18
+
+
+def test_planned_substitute_and_unknown_prior_year(tables):
+    """03-M2: 「代わりに、感染症等に関する参考資料の配布を予定している」 (L1036–1037) is a planned substitute;
+    03-U1: 「ウォーキング講座　３回　57人の予定」 (L861–862): the prior year's holding is unknown."""
+    f = cancellation_followup(tables).set_index("activity")
+    assert bool(f.loc["研修会", "substitute_planned"]) and not bool(f.loc["フォーラム", "substitute_planned"])
+    assert bool(f.loc["ウォーキング講座", "prior_unknown"]) and not bool(f.loc["ウォーキング講座", "two_years"])
+    assert not bool(f.loc["介護教室", "prior_unknown"])
+
+
+def test_a_prior_figure_printed_with_its_parts(tables):
+    """05-M4: 「支援センター会議　4回（定例３回、臨時１回）」 (L321–322) against a plan of 3回 (L325)."""
+    a = plan_ambition(tables)
+    r = a[(a["row_no"] == 11) & (a["indicator"] == "支援センター会議")].iloc[0]
+    assert r.prior_breakdown.startswith("定例3回・臨時1回（L321–L322）") and "定例の数と同じ" in r.prior_breakdown
+    assert (a.loc[a["row_no"] != 11, "prior_breakdown"] == "").all()

@@ -58,3 +58,18 @@ def test_pick_figures_is_deterministic_and_respects_keys(two):
     got = {(r, int(y), k, float(v)) for r, y, k, v in zip(only["report"], only["fiscal_year"], only["kind"], only["value"])}
     assert got == {(REAL.stem, 2020, "estimate", 26), (REAL.stem, 2021, "plan", 20), (REAL.stem, 2021, "actual", 35),
                    (SYN, 2021, "estimate", 35), (SYN, 2022, "plan", 30), (SYN, 2022, "actual", 28)}
+
+
+def test_each_figures_become_totals_by_the_one_rule():
+    """06-M1: 「1歳6か月児健診，3歳児健診　各8回 / 各12回 / 各12回」 (L18–19, L26–27, L33–34): 16 → 24 → 24,
+    as notebook 05 adds them; 「各館2回」 (L324) lists no names: no total. SYNTHETIC frame of those cells."""
+    import pandas as pd
+
+    from helpers.analyse.year_over_year import each_totals
+
+    f = pd.DataFrame({"indicator": ["1歳6か月児健診，3歳児健診"] * 3 + ["児童館運営協議会"],
+                      "unit": ["回"] * 4, "each": [True] * 4, "value": [8.0, 12.0, 12.0, 2.0]})
+    out = each_totals(f)
+    assert out["value"].tolist()[:3] == [16, 24, 24] and pd.isna(out["value"].iloc[3])
+    assert out["printed"].tolist() == ["各8回", "各12回", "各12回", "各2回"]
+    assert out["indicator"].iloc[0] == "1歳6か月児健診，3歳児健診（2つの合計）"

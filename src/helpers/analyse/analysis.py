@@ -1027,7 +1027,7 @@ RANK_NOTES = {
     "prior_is_plan_only": "前年度の値が予定",
     "no_prior": "前年度の値なし",
     "duplicate": "同じ数字の行",
-    "relisted_differs": "（再掲）の行が別の数字を印刷",
+    "relisted_differs": "再掲と食い違い",
 }
 
 
@@ -1055,7 +1055,7 @@ def change_ranking(people: pd.DataFrame, conflicts: pd.DataFrame | None = None) 
                       & res["activity"].map(lambda a, x=r.indicator: same_activity(a, x) or a == x)]
             if len(hit):
                 h = hit.iloc[0]
-                other[i] = f"（No.{int(h.relisted_row)}: {h.relisted_value:g}{h.unit}、L{int(h.relisted_line)}）"
+                other[i] = f"（No.{int(h.relisted_row)}は{h.relisted_value:g}{h.unit}）"
     notes = []
     for i, r in zip(out.index, out.itertuples()):
         if pd.isna(r.prior_value):
