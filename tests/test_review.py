@@ -196,5 +196,5 @@ def test_a_prior_figure_printed_with_its_parts(tables):
     """05-M4: 「支援センター会議　4回（定例３回、臨時１回）」 (L321–322) against a plan of 3回 (L325)."""
     a = plan_ambition(tables)
     r = a[(a["row_no"] == 11) & (a["indicator"] == "支援センター会議")].iloc[0]
-    assert r.prior_breakdown.startswith("定例3回・臨時1回（L321–L322）") and "定例の数と同じ" in r.prior_breakdown
+    assert r.prior_breakdown == "定例3回・臨時1回（L321–L322）で、計画 3回 は定例の数と同じ"
     assert (a.loc[a["row_no"] != 11, "prior_breakdown"] == "").all()

@@ -8,7 +8,7 @@ the comment and the remarks of every row clause by clause and returns one row pe
     the activity named next to the keyword (NFKC, e.g. ``NP 第2期``), '' when the text names none
     (then the row's initiative is the activity).
 ``what``
-    ``cancelled`` (中止), ``postponed`` (延期), ``closed`` (休館), ``suspended`` (自粛),
+    ``cancelled`` (中止), ``postponed`` (延期), ``closed`` (休館), ``suspended`` (自粛, and N月から再開: suspended until then),
     ``not_held`` (0回 / 開催なし / 未実施), ``scheduled_only`` (（予定） / 開催予定 in the result
     column: not held when the report was written), ``reduced`` (縮小 / 短縮 / 各N回の開催) or ``adapted``
     (オンライン, 書面, 電話, ビデオ, 予約制, 個別相談に変更, 代替, 代わり, 工夫).
@@ -47,7 +47,7 @@ __all__ = ["EVENT_KINDS", "extract_events", "covid_events", "alert_months", "ale
 #: event kinds, in the order used by tables and charts, with their Japanese label
 EVENT_KINDS = {
     "cancelled": "中止", "not_held": "開催なし・未実施", "scheduled_only": "予定のみ（未開催）",
-    "postponed": "延期", "closed": "休館", "suspended": "自粛", "reduced": "縮小・短縮", "adapted": "工夫・代替",
+    "postponed": "延期", "closed": "休館", "suspended": "自粛・休止", "reduced": "縮小・短縮", "adapted": "工夫・代替",
 }
 
 # (kind, pattern) on NFKC text; the first group, when present, is the period or the number

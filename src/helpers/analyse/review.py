@@ -120,7 +120,7 @@ def _breakdown(metrics: pd.DataFrame, rid, indicator, unit, prior, plan) -> str:
     text = "・".join(f"{p.indicator}{p.value:g}{p.unit}" for p in parts)
     lines = sorted({int(h["source_line"]), *(int(p.source_line) for p in parts)})
     same = [p.indicator for p in parts if float(p.value) == float(plan)]
-    return f"{text}（L{lines[0]}–L{lines[-1]}）" + (f"。計画 {plan:g}{unit} は{same[0]}の数と同じ" if same else "")
+    return f"{text}（L{lines[0]}–L{lines[-1]}）" + (f"で、計画 {plan:g}{unit} は{same[0]}の数と同じ" if same else "")
 
 
 # --- rates -------------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ CODE_LABELS.update({
     "decision": {"duplicate": "重複（同じ取り組み）", "own_evidence": "別の活動（自身の根拠）"},
     "relisted_decision": {"duplicate": "重複（同じ取り組み）", "own_evidence": "別の活動（自身の根拠）"},
     "what": {"cancelled": "中止", "not_held": "開催なし・未実施", "scheduled_only": "予定のみ（未開催）",
-             "postponed": "延期", "closed": "休館", "suspended": "自粛", "reduced": "縮小・短縮", "adapted": "工夫・代替"},
+             "postponed": "延期", "closed": "休館", "suspended": "自粛・休止", "reduced": "縮小・短縮", "adapted": "工夫・代替"},
     "measure": {"attendance": "参加・利用", "caseload": "対象者・登録者"},
 })
 COLUMN_LABELS.update({"plan_minus_cancelled": "計画−中止", "consistent": "実績と整合", "timing": "時期",
