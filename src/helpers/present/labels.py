@@ -129,7 +129,8 @@ COLUMN_LABELS.update({"mean_achievement": "行の計画達成率（平均、実�
 COLUMN_LABELS.update({  # review round 3: courses, exact rates, comment-scheduled results, planned substitutes
     "printed": "印刷", "sessions_are_courses": "回は講座の期", "prior_unknown": "前年度の実施は不明（予定のみ）",
     "substitute_planned": "代わりは予定のみ", "scheduled_by_comment": "後の月に予定（コメント）",
-    "result_exact": "実績の正確な値（同じ行に印刷）", "result_exact_source": "正確な値の印刷", "cancelled_text": "中止（印刷）"})
+    "result_exact": "実績の正確な値（同じ行に印刷）", "result_exact_source": "正確な値の印刷", "cancelled_text": "中止（印刷）",
+    "prior_breakdown": "前年度の内訳（印刷）"})
 CODE_LABELS["counting"] = {"printed": "印刷どおり（再掲を含む）", "counted": "重複の再掲を除く"}  # notebook 04
 for _col in ("status", "prior_status", "result_status"):  # reports.csv: a status that differs page by page
     CODE_LABELS[_col]["mixed"] = "分野により異なる"
@@ -410,7 +411,7 @@ CODE_LABELS.update({
     "basis": {"measured": "計画の数値で測れる", "scheduled": "予定のみ", "plan_unmeasurable": "計画の数値が実績と対応しない",
               "no_numeric_plan": "計画に数値なし"},
     "check": {"agrees": "合う", "differs": "合わない", "derived": "計算値（照合にならない）", "no_plan": "計画の回数なし"},
-    "timing_of": {"event": "出来事の時期", "planned": "予定していた時期"},
+    "timing_of": {"event": "出来事の時期", "planned": "予定していた時期", "resumed": "再開した時期（それまで休止）"},
     "counting": {"printed": "印刷どおり（再掲を含む）", "counted": "重複の再掲を除く", "no_relisted": "再掲をすべて除く"},
     "changed_format": {"held": "実施と数える", "exclude": "除く", "zero": "0%と数える"},
     "weight": {"indicator": "指標ごとに同じ", "activity": "活動ごとに同じ"},
