@@ -382,6 +382,7 @@ def _nfkc(text: str) -> str:
 
 
 _nfkc_cached = lru_cache(maxsize=4096)(_nfkc)
+_nfkc_char = lru_cache(maxsize=8192)(_nfkc)  # one character's NFKC (headings are read character by character)
 
 
 def _display_width(text: str) -> int:
@@ -434,7 +435,7 @@ def _printed_span(printed: str, nfkc_seg: str) -> str:
     >>> _printed_span("担当部署 2020年度（実績） 2021年度計画", "2020年度(実績)")
     '2020年度（実績）'
     """
-    parts = [_nfkc(ch) for ch in printed]
+    parts = [_nfkc_char(ch) for ch in printed]
     if nfkc_seg and len(parts) == sum(map(len, parts)) and all(parts):  # one character for one (the usual case)
         at = "".join(parts).find(nfkc_seg)
         return nfkc_seg if at < 0 else printed[at: at + len(nfkc_seg)]
@@ -534,19 +535,16 @@ def split_departments(lines: list[str]) -> list[str]:
 # --------------------------------------------------------------------------
 # Line classification and the item stream
 # --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Blank:
+class _Blank(NamedTuple):  # (NamedTuples: immutable like frozen dataclasses, cheaper to create)
     line_no: int
 
 
-@dataclass(frozen=True)
-class _PageBreak:
+class _PageBreak(NamedTuple):
     line_no: int
     page: int
 
 
-@dataclass(frozen=True)
-class _Heading:
+class _Heading(NamedTuple):
     line_no: int
     no: int
     title: str
@@ -600,6 +598,23 @@ def _after_nth_token(text: str, n: int) -> str:
     return rest
 
 
+def _nfkc_lines(lines: list[str]) -> list[str]:
+    """``[_nfkc(line) for line in lines]``, with the zero-width test made once for the whole text.
+
+    (NFKC line by line: CPython's quick check passes most lines unchanged; normalising the joined
+    text instead was measured 3× slower, the slow path then running over every character.)
+    """
+    normalize = unicodedata.normalize
+    out = [normalize("NFKC", line) for line in lines]
+    if _ZERO_WIDTH_RE.search("\n".join(out)):
+        out = [_ZERO_WIDTH_RE.sub("", line) for line in out]
+    return out
+
+
+_FOOTER_STARTS = (FOOTER_GOAL + " ", FOOTER_PLAN + " ")
+_new_tuple = tuple.__new__  # Fragment(...) without its Python-level __new__ (the same tuple)
+
+
 def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[list, dict[int, str], list[HeaderSpan]]:
     """Turn lines into a stream of items; collect page furniture.
 
@@ -608,16 +623,21 @@ def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[lis
     (index = page number).
     """
     items: list = []
+    append = items.append
     boiler: dict[int, str] = {}
     header_at = {h.first - 1: h for h in spans}
+    # each line's comparison form (NFKC of the line without its outer blanks is the NFKC of the line,
+    # blanks and tabs being stable characters: stripped afterwards, it is the same text)
+    norms = _nfkc_lines(lines)
     page = -1
     prev_content: str | None = None
     i = 0
-    while i < len(lines):
+    n = len(lines)
+    while i < n:
         no = i + 1
         raw = lines[i].strip(" \t")
         if not raw:
-            items.append(_Blank(no))
+            append(_Blank(no))
             i += 1
             continue
         if i in header_at:
@@ -625,26 +645,30 @@ def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[lis
             h = header_at[i]
             for k in h.lines:
                 boiler[k] = "header"
-            items.append(_PageBreak(no, page))
+            append(_PageBreak(no, page))
             prev_content = None
             i = h.last
             continue
-        norm = _nfkc(raw).strip(" \t")
+        norm = norms[i].strip(" \t")
         if LEGEND_MARK in raw:
             boiler[no] = "legend"
-        elif norm.startswith(FOOTER_GOAL + " ") or norm.startswith(FOOTER_PLAN + " "):
+            append(_Blank(no))  # furniture separates blocks like a blank line
+        elif norm.startswith(_FOOTER_STARTS):
             boiler[no] = "footer"
-        elif (m := _OBJECTIVE_RE.match(norm)) and page >= 0:
+            append(_Blank(no))
+        elif norm[:1] == "(" and (m := _OBJECTIVE_RE.match(norm)) and page >= 0:  # (the pattern starts with "(")
             boiler[no] = "objective"
-            items.append(_Heading(no, int(m.group("no")), _printed_span(raw, m.group("title"))))
+            append(_Heading(no, int(m.group("no")), _printed_span(raw, m.group("title"))))
             prev_content = None
+        elif " " not in raw:  # one cell (most lines): _split_cells_of_line would return it whole
+            append(_new_tuple(Fragment, (no, 0, raw, 1)))
+            prev_content = raw
         else:
             parts = _split_cells_of_line(raw, prev_content)
+            nparts = len(parts)
             for k, t in enumerate(parts):
-                items.append(Fragment(no, k, t, len(parts)))
+                append(_new_tuple(Fragment, (no, k, t, nparts)))
             prev_content = parts[-1]
-        if boiler.get(no) in ("legend", "footer"):
-            items.append(_Blank(no))  # furniture separates blocks like a blank line
         i += 1
     return items, boiler, list(spans)
 
