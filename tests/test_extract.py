@@ -302,7 +302,7 @@ _PIECES = ["（１）", "(2)", "⑴", "⒊", "地域の", "支え合い", "健�
            "\u0301", "\uf9a8和", "\u200b", "\ufeff", "\u3000", " ", "  ", "\t", "ﾃﾞｰﾀ", "①"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), min_size=1, max_size=40))
 def test_classify_equals_the_straightforward_classification_on_crafted_lines(snippet, body):
     # lines 1-5: the column header of page 1, so that objective headings (page >= 0) are read too
@@ -313,7 +313,7 @@ def test_classify_equals_the_straightforward_classification_on_crafted_lines(sni
     assert _typed_items(_classify(lines, "x.txt", spans)) == _typed_items(_classify_reference(lines, "x.txt", spans))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.text(), max_size=20))
 def test_nfkc_lines_is_nfkc_line_by_line(lines):
     from helpers.read.extract import _nfkc, _nfkc_lines
