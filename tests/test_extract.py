@@ -325,3 +325,21 @@ def test_nfkc_lines_removes_zero_width_characters_line_by_line():
     from helpers.read.extract import _nfkc_lines
 
     assert _nfkc_lines(["健康\u200b福祉課", "（１）", "\ufeffＡ"]) == ["健康福祉課", "(1)", "A"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=30))
+def test_display_width_is_the_sum_of_character_widths(text):
+    import unicodedata
+
+    from helpers.read.extract import _display_width
+
+    assert _display_width(text) == sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+
+
+def test_lines_handed_over_give_the_same_extraction(raw_path):
+    # clean_reports hands extract_report the lines read_report split and checked (issue 16 §2)
+    from helpers.read.text import read_report
+
+    rep = read_report(raw_path)
+    assert extract_report(rep.text, path=raw_path, lines=rep.lines) == extract_report(rep.text, path=raw_path)

@@ -86,7 +86,7 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
             rep = read_report(path, encoding=encoding, max_bytes=max_bytes)
             name, lines = rep.name, rep.lines
             facts[name] = (rep.sha256, rep.size)
-            ex = extract_report(rep.text, path=path, layout=report_layout(path))
+            ex = extract_report(rep.text, path=path, layout=report_layout(path), lines=lines)
             ex.encoding = rep.encoding
         names[name] = path
         parts.append(tidy_extraction(ex, report=name, lines=lines))

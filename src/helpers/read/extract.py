@@ -386,7 +386,13 @@ _nfkc_char = lru_cache(maxsize=8192)(_nfkc)  # one character's NFKC (headings ar
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+    """Columns a text takes when printed: 2 for a full-width or wide character (F, W), else 1.
+
+    >>> _display_width("子育て広場　38回 延べ397")  # line 201: 9 wide characters, 6 narrow ones
+    24
+    """
+    widths = list(map(unicodedata.east_asian_width, text))  # (counted in C, not character by character)
+    return len(widths) + widths.count("F") + widths.count("W")
 
 
 # --------------------------------------------------------------------------
@@ -813,7 +819,8 @@ class _Tail:
     page_end: bool  # the extra block is the last thing on its page
 
 
-def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | None = None) -> Extraction:
+def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | None = None,
+                   lines: list[str] | None = None) -> Extraction:
     """Recover the table rows of one evaluation report.
 
     Args:
@@ -821,6 +828,8 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
         path: the file name, used in messages.
         layout: the layout declared in the report's sidecar
             (:func:`helpers.read.layout.declared_layout`), if any.
+        lines: ``normalise_lines(split_lines(text))``, when the caller has them already
+            (:func:`helpers.read.text.read_report` made them: not split and checked twice).
 
     Returns:
         An :class:`Extraction` with the rows (cells as source fragments), the
@@ -830,7 +839,8 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
         ReportError: when the text is not an evaluation report or is cut off.
     """
     path = str(path)
-    lines = normalise_lines(split_lines(text), path=path)
+    if lines is None:
+        lines = normalise_lines(split_lines(text), path=path)
     try:
         spans = find_headers(lines, declared=layout)
         periods_by_page = [_periods_cached(h.names, h.roles) for h in spans]
@@ -860,7 +870,8 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
             page = it.page
         page_of.append(page)
 
-    grade_idx = [i for i, it in enumerate(items) if isinstance(it, Fragment) and _is_grade(it.text)]
+    grade_idx = [i for i, it in enumerate(items)  # (_is_grade inlined: a fragment is checked once, most are long)
+                 if it.__class__ is Fragment and len(it.text) <= 2 and _GRADE_RE.match(it.text)]
     if not grade_idx:
         raise ReportError(path, "no table rows: no grade (評価 A–D) found anywhere", first_header)
 
