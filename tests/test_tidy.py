@@ -185,3 +185,23 @@ def test_frame_equals_the_records_route_on_any_values(table):
     name = next(c.name for c in SCHEMA[table] if c.dtype == "integer")
     base = {c.name: None for c in SCHEMA[table]} | {c.name: False for c in SCHEMA[table] if c.dtype == "boolean"}
     check.hypothesis.inner_test([dict(base), dict(base, **{name: 2**53 + 1})])
+
+
+@pytest.mark.parametrize("column", ["summary", "relisted_of"])  # a column without and one with missing values
+def test_line_break_inside_a_field_fails(snippet, column):
+    # issue 16 §2: a text column without missing values is joined as it is, one with them filtered first
+    t, texts = _tables(snippet, (1, 212))
+    assert t.initiatives[column].isna().any() == (column == "relisted_of")
+    t.initiatives.loc[0, column] = "改行\nあり"
+    with pytest.raises(ValidationError, match=f"initiatives.{column}: line break inside a field"):
+        validate_tables(t, texts=texts)
+
+
+def test_a_one_cell_line_with_more_text_fails(snippet):
+    # line 9 holds the whole initiative of row 1-1-01 (one fragment): the shortcut for a line equal to
+    # its only fragment must not pass a line holding more
+    t, texts = _tables(snippet, (1, 212))
+    texts = {"r": list(texts["r"])}
+    texts["r"][8] = texts["r"][8] + " 追記"
+    with pytest.raises(ValidationError, match="r:9: text ' 追記' is in no cell"):
+        validate_tables(t, texts=texts)
