@@ -657,8 +657,15 @@ def _merge_complementary(groups: list[dict]) -> None:
         return
     memo: dict[tuple[str, str], bool] = {}
 
+    norm: dict[str, str] = {}  # indicator -> NFKC, once a row (not once a comparison)
+
     def related(g, h) -> bool:
-        a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
+        a = norm.get(g["indicator"])
+        if a is None:
+            a = norm[g["indicator"]] = _nfkc(g["indicator"])
+        b = norm.get(h["indicator"])
+        if b is None:
+            b = norm[h["indicator"]] = _nfkc(h["indicator"])
         if not a or not b:
             return True
         if (a, b) not in memo and len(a) < 200 and len(b) < 200:
@@ -799,8 +806,15 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                 keys[id(q)] = key
     # a row of a few amounts compares them all (cheaper than building the index; same result)
     index = _LabelIndex(list(keys.values())) if len(keys) > INDEX_FROM_AMOUNTS else None
-    for period in ("prior", "plan", "result"):
+    periods = [p for p in ("prior", "plan", "result") if any(q.kind == "amount" for q in cells.get(p, ()))]
+    for n, period in enumerate(periods):
         ordinal: dict[str, int] = {}
+        # the groups of each unit this period's amounts can join: those made before it (issue 17 §3: a
+        # unit without one, e.g. every unit in the first period, is not looked up at all)
+        open_groups: dict[str, int] = {}
+        for g in groups:
+            open_groups[g["unit"]] = open_groups.get(g["unit"], 0) + 1
+        last = n == len(periods) - 1  # no later amount looks a group of the last period up: not indexed
         for q in cells.get(period, []):
             if q.kind != "amount":
                 continue
@@ -809,26 +823,28 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
             key = keys[id(q)]
             unit = PAIR_UNITS.get(q.unit, q.unit)
             best, best_score = None, 0.0
-            # only the groups that can reach the threshold, in creation order (the others score below it)
-            for g in (groups if index is None else (groups[gi] for gi in index.candidates(unit, key))):
-                if g["unit"] != unit or period in g["members"]:
-                    continue
-                if key or g["key"]:
-                    score = _pairing_score(key, g["key"], counts)
-                else:
-                    score = 1.0 if g["ordinal"] == k else 0.0
-                if score > best_score:
-                    best, best_score = g, score
-                    if score == 1.0:  # nothing scores higher, and a later tie never wins
-                        break
+            if open_groups.get(unit):
+                # only the groups that can reach the threshold, in creation order (the others score below it)
+                for g in (groups if index is None else (groups[gi] for gi in index.candidates(unit, key))):
+                    if g["unit"] != unit or period in g["members"]:
+                        continue
+                    if key or g["key"]:
+                        score = _pairing_score(key, g["key"], counts)
+                    else:
+                        score = 1.0 if g["ordinal"] == k else 0.0
+                    if score > best_score:
+                        best, best_score = g, score
+                        if score == 1.0:  # nothing scores higher, and a later tie never wins
+                            break
             if best is not None and best_score >= PAIR_THRESHOLD:
                 best["members"][period] = q
+                open_groups[unit] -= 1
                 if len(q.indicator) > len(best["indicator"]):
                     best["indicator"] = q.indicator
                     best["key"] = best["key"] or key
             else:
                 # indexed once: a group's key never changes (a labelled amount never joins an unlabelled group)
-                if index is not None:
+                if index is not None and not last:
                     index.add(len(groups), unit, key)
                 groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k,
                                "members": {period: q}})
