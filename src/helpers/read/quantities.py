@@ -562,7 +562,7 @@ class _LabelIndex:
         for key in keys:
             self.chars.update(key)
             self.bigrams.update(self._bigrams(key))
-        self.lists: dict[tuple, list[int]] = {}
+        self.lists: dict[tuple, int] = {}  # entry -> bit set of group numbers
         self.memo: dict[str, tuple[list, list[str], str | None]] = {}  # key -> (prefix, bigrams, rarest)
 
     def _facts(self, key: str) -> tuple[list, list[str], str | None]:
@@ -593,9 +593,16 @@ class _LabelIndex:
         return [(ch, k) for _, ch, k in ranked[: max(1, n - t + 1)]]
 
     def add(self, gi: int, unit: str, key: str) -> None:
-        """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``."""
+        """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``.
+
+        Each key's groups are a bit set (an ``int``, bit ``gi``): a row has at most 90 groups, so a
+        look-up ORs a few integers instead of merging and sorting lists.
+        """
+        bit = 1 << gi
+        lists = self.lists
         if not key:
-            self.lists.setdefault(("empty", unit), []).append(gi)
+            entry = ("empty", unit)
+            lists[entry] = lists.get(entry, 0) | bit
             return
         prefix, bigrams, rarest = self._facts(key)
         entries = [("eq", unit, key)] + [("pre", unit, tok) for tok in prefix]
@@ -603,22 +610,28 @@ class _LabelIndex:
             entries.append(("rare", unit, rarest))
             entries += [("bg", unit, b) for b in bigrams]
         for entry in entries:
-            self.lists.setdefault(entry, []).append(gi)
+            lists[entry] = lists.get(entry, 0) | bit
 
     def candidates(self, unit: str, key: str) -> list[int]:
         """Group numbers (ascending) that may pair with label ``key`` of ``unit``."""
-        if not key:
-            return self.lists.get(("empty", unit), [])
-        prefix, bigrams, rarest = self._facts(key)
         lists = self.lists
-        found = set(lists.get(("eq", unit, key), ()))
-        for tok in prefix:
-            found.update(lists.get(("pre", unit, tok), ()))
-        if bigrams:
-            found.update(lists.get(("bg", unit, rarest), ()))  # key inside a group's label
-            for b in bigrams:
-                found.update(lists.get(("rare", unit, b), ()))  # a group's label inside key
-        return sorted(found)
+        if not key:
+            found = lists.get(("empty", unit), 0)
+        else:
+            prefix, bigrams, rarest = self._facts(key)
+            found = lists.get(("eq", unit, key), 0)
+            for tok in prefix:
+                found |= lists.get(("pre", unit, tok), 0)
+            if bigrams:
+                found |= lists.get(("bg", unit, rarest), 0)  # key inside a group's label
+                for b in bigrams:
+                    found |= lists.get(("rare", unit, b), 0)  # a group's label inside key
+        out = []
+        while found:
+            low = found & -found
+            out.append(low.bit_length() - 1)
+            found ^= low
+        return out
 
 
 def _shortest_prefix(total: int) -> int:
