@@ -559,9 +559,8 @@ class _LabelIndex:
     def __init__(self, keys: Sequence[str]):
         self.chars: Counter = Counter()
         self.bigrams: Counter = Counter()
-        for key in keys:
-            self.chars.update(key)
-            self.bigrams.update(self._bigrams(key))
+        self.chars.update("".join(keys))  # one pass in C, not one update a label
+        self.bigrams.update([key[i: i + 2] for key in keys for i in range(len(key) - 1)])
         self.lists: dict[tuple, int] = {}  # entry -> bit set of group numbers
         self.memo: dict[str, tuple[list, list[str], str | None]] = {}  # key -> (prefix, bigrams, rarest)
 
@@ -671,6 +670,7 @@ def _merge_complementary(groups: list[dict]) -> None:
     memo: dict[tuple[str, str], bool] = {}
 
     norm: dict[str, str] = {}  # indicator -> NFKC, once a row (not once a comparison)
+    shortest: dict[int, int] = {}  # la + lb -> _shortest_prefix(la + lb)
 
     def related(g, h) -> bool:
         a = norm.get(g["indicator"])
@@ -681,17 +681,22 @@ def _merge_complementary(groups: list[dict]) -> None:
             b = norm[h["indicator"]] = _nfkc(h["indicator"])
         if not a or not b:
             return True
-        if (a, b) not in memo and len(a) < 200 and len(b) < 200:
-            # a common prefix is a matching block, so difflib's ratio is at least 2·prefix/(la+lb)
-            # (no "popular" junk below 200 characters): enough to say yes without difflib
-            total = len(a) + len(b)
-            p = _shortest_prefix(total)
-            if p <= min(len(a), len(b)) and a[:p] == b[:p]:
-                memo[(a, b)] = True
-        if (a, b) not in memo:
-            sm = difflib.SequenceMatcher(None, a, b)
-            memo[(a, b)] = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
-        return memo[(a, b)]
+        got = memo.get((a, b))
+        if got is None:
+            got = False
+            la, lb = len(a), len(b)
+            if la < 200 and lb < 200:
+                # a common prefix is a matching block, so difflib's ratio is at least 2·prefix/(la+lb)
+                # (no "popular" junk below 200 characters): enough to say yes without difflib
+                p = shortest.get(la + lb)
+                if p is None:
+                    p = shortest[la + lb] = _shortest_prefix(la + lb)
+                got = p <= min(la, lb) and a[:p] == b[:p]
+            if not got:
+                sm = difflib.SequenceMatcher(None, a, b)
+                got = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
+            memo[(a, b)] = got
+        return got
 
     def span(g) -> tuple[float, float] | None:
         """(min, max) of the group's positive values, or None."""
