@@ -109,12 +109,13 @@ def test_truncated_report_names_file_and_line(raw_path, tmp_path, existing_out):
 
 
 def test_unplaced_lines_exit_1_and_are_listed(raw_path, tmp_path, existing_out):
-    data = "表紙のメモ\n".encode() + raw_path.read_bytes()
+    # more lines before the header than a title (MAX_PREAMBLE_LINES = 10): a cover page, not swallowed
+    data = "".join(f"表紙のメモ{k}\n" for k in range(11)).encode() + raw_path.read_bytes()
     path = write(tmp_path, "with_note.txt", data)
     r = run("clean", str(path), "--out", str(existing_out))
     assert r.returncode == 1
-    assert "unplaced: with_note:1: 表紙のメモ" in r.stderr
-    assert "+ 1 unplaced" in r.stdout
+    assert "unplaced: with_note:1: 表紙のメモ0" in r.stderr and "unplaced: with_note:11: 表紙のメモ10" in r.stderr
+    assert "+ 11 unplaced" in r.stdout
     assert untouched(existing_out)
 
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.read.extract import (
+    MAX_PREAMBLE_LINES,
     ReportError,
     decode_report,
     extract_report,
@@ -180,9 +181,23 @@ def test_comment_glued_to_grade_is_not_the_next_initiative(snippet):
     assert cell(second, "initiative") == "子育て中の親子の居場所の確保"
 
 
-def test_lines_before_the_first_header_are_unplaced(snippet):
-    ex = extract_report("まえがき\n" + snippet((333, 357), LEGEND_FOOTER_2))
-    assert [(f.line_no, f.text) for f in ex.unplaced] == [(1, "まえがき")]
+def test_a_title_above_the_table_is_preamble(snippet):
+    """A published report prints its title over the table: recorded as preamble, the rows unchanged."""
+    # lines 333-357 + 519-523: section 2's header, its first row (No.12), the legend and footers
+    plain = extract_report(snippet((333, 357), LEGEND_FOOTER_2))
+    title = "令和3年度 南区地域福祉計画 進捗状況評価\n\n令和4年3月\n"  # synthetic title lines (not in the report)
+    ex = extract_report(title + snippet((333, 357), LEGEND_FOOTER_2))
+    assert ex.unplaced == [] and {no: k for no, k in ex.boilerplate.items() if no <= 3} == {1: "preamble", 3: "preamble"}
+    assert [{k: [f.text for f in v] for k, v in r.cells.items()} for r in ex.rows] == [
+        {k: [f.text for f in v] for k, v in r.cells.items()} for r in plain.rows]
+    assert len(ex.rows) == 1 and ex.rows[0].cells["grade"][0].text == "C"  # L356: No.12 基幹相談支援センターの充実, graded C
+
+
+def test_more_lines_before_the_table_than_a_title_are_unplaced(snippet):
+    """Eleven lines before the header (a cover page, an introduction): not swallowed as a title."""
+    ex = extract_report("".join(f"まえがき{k}\n" for k in range(MAX_PREAMBLE_LINES + 1)) + snippet((333, 357), LEGEND_FOOTER_2))
+    assert [f.line_no for f in ex.unplaced] == list(range(1, MAX_PREAMBLE_LINES + 2))
+    assert "preamble" not in ex.boilerplate.values()
 
 
 def test_truncated_report_names_the_row_without_grade(snippet):
@@ -224,6 +239,8 @@ def _classify_reference(lines, path, spans):
 
     items, boiler = [], {}
     header_at = {h.first - 1: h for h in spans}
+    first_header = min(header_at, default=0)
+    preamble = 0 < sum(1 for t in lines[:first_header] if t.strip(" \t")) <= E.MAX_PREAMBLE_LINES
     page, prev_content, i = -1, None, 0
     while i < len(lines):
         no = i + 1
@@ -246,6 +263,8 @@ def _classify_reference(lines, path, spans):
             boiler[no] = "legend"
         elif norm.startswith(E.FOOTER_GOAL + " ") or norm.startswith(E.FOOTER_PLAN + " "):
             boiler[no] = "footer"
+        elif preamble and i < first_header:
+            boiler[no] = "preamble"
         elif (m := E._OBJECTIVE_RE.match(norm)) and page >= 0:
             boiler[no] = "objective"
             printed = raw

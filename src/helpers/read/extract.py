@@ -215,7 +215,7 @@ class Extraction:
     path: str
     n_lines: int
     rows: list[RawRow]
-    boilerplate: dict[int, str]  # line_no -> kind (header, legend, footer, objective)
+    boilerplate: dict[int, str]  # line_no -> kind (preamble, header, legend, footer, objective)
     unplaced: list[Fragment]
     legend: list[dict]
     periods_by_page: list[tuple[Period, Period, Period]]
@@ -290,6 +290,11 @@ def split_lines(text: str) -> list[str]:
 # Input hygiene (issue 7 §3): one normalisation step shared by extract, tidy and the checks.
 MAX_LINE_CHARS = 5_000  # the longest line of the committed report has 73 characters; a longer one is refused
 MAX_UNPLACED_LINES = 1_000  # more lines than this that fit no cell: refused as a whole, not listed
+#: the document's own title above the table (「令和3年度 南区地域福祉計画 進捗状況評価」, a date, a ward name):
+#: up to this many non-blank lines before the first column header are recorded as role "preamble" and
+#: printed by the run; more than this (a cover page, an introduction) stay unplaced, so the run refuses
+#: rather than swallow pages of text that might hold table rows.
+MAX_PREAMBLE_LINES = 10
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space/joiners, word joiner, BOM
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 _BLANK_RE = re.compile(f"[\\s{ZERO_WIDTH}]*+")
@@ -635,6 +640,9 @@ def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[lis
     # each line's comparison form (NFKC of the line without its outer blanks is the NFKC of the line,
     # blanks and tabs being stable characters: stripped afterwards, it is the same text)
     norms = _nfkc_lines(lines)
+    first_header = min(header_at, default=0)
+    # the title lines above the table (rule 5a): preamble when they are few, else left to be unplaced
+    preamble = 0 < sum(1 for t in lines[:first_header] if t.strip(" \t")) <= MAX_PREAMBLE_LINES
     page = -1
     prev_content: str | None = None
     i = 0
@@ -662,6 +670,8 @@ def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[lis
         elif norm.startswith(_FOOTER_STARTS):
             boiler[no] = "footer"
             append(_Blank(no))
+        elif preamble and i < first_header:  # not legend or footer: the document's title lines
+            boiler[no] = "preamble"
         elif norm[:1] == "(" and (m := _OBJECTIVE_RE.match(norm)) and page >= 0:  # (the pattern starts with "(")
             boiler[no] = "objective"
             append(_Heading(no, int(m.group("no")), _printed_span(raw, m.group("title"))))

@@ -358,6 +358,8 @@ def account_lines(report: str, lines: list[str], source_lines: list[dict], *, n_
         "placed": len(placed - unplaced),
         "unplaced": len(unplaced),
         "unplaced_lines": sorted(unplaced),
+        # the lines above the table read as the document's title (printed by the run, never silent)
+        "preamble": [(r["line_no"], r["text"]) for r in source_lines if r["role"] == "preamble"],
         "missing": sorted(nonblank - boiler - placed - unplaced),
         "rows": n_rows,
     }
