@@ -116,12 +116,14 @@ $(CLEAN_CSV): $(RAW_DIR) $(RAW_TXT) $(HELPERS_PY) $(ENV_READY)
 # Sidecars (*.meta.json: series, municipality …) and the hand-kept link overrides change the tables too.
 $(CLEAN_CSV): $(call make_safe,$(wildcard $(RAW_DIR)/*.meta.json $(RAW_DIR)/link_overrides.csv))
 
-# pytest as both test targets run it: two workers (the machines have 2 cores); tests/speed.py first (it
-# defers an import every pytest process would pay, and keeps each notebook's cells on one worker).
-PYTEST = $(VENV_PY) -m pytest -p tests.speed -n 2 --dist loadgroup
+# pytest as both test targets run it: two workers (the machines have 2 cores), each test module and each
+# notebook on one worker (loadscope: module fixtures are built once; nbval runs a notebook's cells in
+# order in one kernel); tests/speed.py first (it defers an import every pytest process would pay).
+PYTEST = $(VENV_PY) -m pytest -p tests.speed -n 2 --dist loadscope
 
+# (tests/data holds recipe_check.ipynb, the fixture of the e2e recipe test: not a notebook of the report)
 test: $(ENV_READY) ## Fast tier: unit tests, doctests and notebooks/ re-executed with nbval, in one pytest run (not the e2e tests)
-	$(PYTEST) -m "not e2e" $(if $(NOTEBOOKS),--nbval --nbval-current-env -p no:randomly notebooks tests src/helpers)
+	$(PYTEST) -m "not e2e" $(if $(NOTEBOOKS),--nbval --nbval-current-env -p no:randomly notebooks tests src/helpers --ignore=tests/data)
 
 test-e2e: $(ENV_READY) ## Slow tier: the end-to-end tests (marker e2e: make report on a crafted copy, notebooks on collections)
 	$(PYTEST) -m e2e tests

@@ -1,25 +1,16 @@
 """pytest plugin that ``make test`` and ``make test-e2e`` load first (``-p tests.speed``).
 
-Two things that keep the suite fast on two cores (docs/development.md, Tests):
+It defers one import. ``jsonschema`` (imported by nbformat, which nbval's plugin, nbclient and
+frictionless import) imports ``rfc3987_syntax`` at import time for its ``iri`` and ``iri-reference``
+format checkers, and that module builds about 35 Earley parsers from a Lark grammar right then:
+about 1.5 s idle, 3 s of CPU on a busy machine, in *every* pytest process (the main one and each
+xdist worker) before any test runs (``python -X importtime -m pytest --collect-only``; upstream:
+python-jsonschema/jsonschema#1428). No test here checks an IRI. This plugin puts a stand-in under
+that name in ``sys.modules`` before any other plugin is imported; the first use of it (jsonschema
+calls ``is_valid_syntax``) imports the real package and delegates, so an IRI check still gives the
+real answer, only later.
 
-1. **One import deferred.** ``jsonschema`` (imported by nbformat, which nbval's plugin, nbclient
-   and frictionless import) imports ``rfc3987_syntax`` at import time for its ``iri`` and
-   ``iri-reference`` format checkers, and that module builds about 35 Earley parsers from a Lark
-   grammar right then: about 1.5 s idle, 3 s of CPU on a busy machine, in *every* pytest process
-   (the main one and each xdist worker) before any test runs (``python -X importtime -m pytest
-   --collect-only``; upstream: python-jsonschema/jsonschema#1428). No test here checks an IRI.
-   This plugin puts a stand-in under that name in ``sys.modules`` before any other plugin is
-   imported; the first use of it (jsonschema calls ``is_valid_syntax``) imports the real package
-   and delegates, so an IRI check still gives the real answer, only later.
-
-2. **A notebook's cells stay on one worker.** ``make test`` runs the unit tests, the doctests and
-   nbval in one pytest run with ``--dist loadgroup``: tests are handed out one by one, except those
-   of one ``xdist_group``, which run in order on one worker. nbval executes a notebook's cells in
-   order in one kernel, so every cell of a notebook gets the notebook's group here; test modules
-   that share an expensive module fixture declare a group themselves (``pytestmark``).
-
-Plain ``python -m pytest`` works without this plugin (slower; for nbval on two workers then use
-``--dist loadscope``).
+Plain ``python -m pytest`` works without this plugin, only slower.
 """
 
 from __future__ import annotations
@@ -28,8 +19,6 @@ import importlib
 import importlib.util
 import sys
 import types
-
-import pytest
 
 _LAZY = "rfc3987_syntax"
 
@@ -68,11 +57,3 @@ def _defer_import() -> None:
 
 
 _defer_import()
-
-
-def pytest_collection_modifyitems(items):
-    """Each nbval cell joins its notebook's xdist group (before xdist reads the groups: it hooks in last)."""
-    for item in items:
-        path = getattr(item, "path", None)
-        if path is not None and path.suffix == ".ipynb" and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(f"notebook-{path.stem}"))

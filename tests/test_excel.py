@@ -7,6 +7,7 @@ import shutil
 import time
 import types
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -30,8 +31,7 @@ from helpers.read.schema import SCHEMA
 
 
 # Building the workbook of the whole report and loading it with openpyxl take about a second each:
-# the tests that only read it share one (module fixture `built`; the module runs on one xdist worker).
-pytestmark = pytest.mark.xdist_group("test_excel")
+# the tests that only read it share one (module fixture `built`; make test runs a module on one worker).
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,14 @@ def test_headers_schema_then_labels_then_name():
     assert japanese_headers(["grade"], table="trends") == ["報告書の評価"]
 
 
-def test_cli(tmp_path, capsys):
+def _small_defaults(monkeypatch, clean: Path, tables: Path) -> None:
+    """The CLI (no folder options) builds from data/clean and reports/tables: point it at small ones."""
+    monkeypatch.setitem(build_report_workbook.__kwdefaults__, "clean_dir", clean)
+    monkeypatch.setitem(build_report_workbook.__kwdefaults__, "tables_dir", tables)
+
+
+def test_cli(tmp_path, capsys, monkeypatch, small_clean):
+    _small_defaults(monkeypatch, small_clean, tmp_path / "no-tables")
     out = tmp_path / "report.xlsx"
     assert excel.main([str(out)]) == 0
     assert DICTIONARY_SHEET == openpyxl.load_workbook(out, read_only=True).sheetnames[-1]
@@ -187,14 +194,11 @@ def test_formula_text_is_a_string_cell(tmp_path):
     assert ws.cell(2, 2).value == -0.25 and ws.cell(2, 2).data_type == "n"  # numbers stay numbers
 
 
-def test_report_named_like_a_formula_gives_a_text_cell(raw_path, tmp_path):
-    # the real report saved under the synthetic name "=1+1.txt": the report column holds "=1+1"
-    src = tmp_path / "in" / "=1+1.txt"
-    src.parent.mkdir()
-    src.write_bytes(raw_path.read_bytes())
-    write_tables(clean_reports([src]), tmp_path / "clean")
-    assert ",'=1+1:1-1-01," in (tmp_path / "clean" / "initiatives.csv").read_text(encoding="utf-8-sig")
-    path = build_report_workbook(tmp_path / "r.xlsx", clean_dir=tmp_path / "clean", tables_dir=tmp_path / "none")
+def test_report_named_like_a_formula_gives_a_text_cell(formula_named_clean, tmp_path):
+    # a small real report (tests/conftest.py SMALL_REPORT) saved under the synthetic name "=1+1.txt":
+    # the report column holds "=1+1"
+    assert ",'=1+1:1-1-01," in (formula_named_clean / "initiatives.csv").read_text(encoding="utf-8-sig")
+    path = build_report_workbook(tmp_path / "r.xlsx", clean_dir=formula_named_clean, tables_dir=tmp_path / "none")
     ws = openpyxl.load_workbook(path)["取り組み"]
     assert (ws["A2"].value, ws["A2"].data_type) == ("=1+1", "s")
     # the id without its report's file stem (the report is column A): helpers.present.names.for_readers
@@ -248,7 +252,8 @@ def test_workbook_target_folder_symlink_and_foreign_file_are_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name not in {".helpers-lock", "helpers-manifest.json"}) == ["dir.xlsx", "link.xlsx", "notes.txt", "victim.xlsx"]
 
 
-def test_workbook_rewrite_touches_no_other_file(tmp_path, monkeypatch, capsys):
+def test_workbook_rewrite_touches_no_other_file(tmp_path, monkeypatch, capsys, small_clean):
+    _small_defaults(monkeypatch, small_clean, tmp_path / "no-tables")
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
