@@ -7,11 +7,15 @@ Line ranges refer to data/raw/niigata-minami_chiiki-fukushi-keikaku_hyoka_2021.t
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.read.extract import (
+    MAX_PREAMBLE_LINES,
     ReportError,
     decode_report,
     extract_report,
+    is_blank,
     parse_period_header,
     split_departments,
 )
@@ -177,9 +181,23 @@ def test_comment_glued_to_grade_is_not_the_next_initiative(snippet):
     assert cell(second, "initiative") == "子育て中の親子の居場所の確保"
 
 
-def test_lines_before_the_first_header_are_unplaced(snippet):
-    ex = extract_report("まえがき\n" + snippet((333, 357), LEGEND_FOOTER_2))
-    assert [(f.line_no, f.text) for f in ex.unplaced] == [(1, "まえがき")]
+def test_a_title_above_the_table_is_preamble(snippet):
+    """A published report prints its title over the table: recorded as preamble, the rows unchanged."""
+    # lines 333-357 + 519-523: section 2's header, its first row (No.12), the legend and footers
+    plain = extract_report(snippet((333, 357), LEGEND_FOOTER_2))
+    title = "令和3年度 南区地域福祉計画 進捗状況評価\n\n令和4年3月\n"  # synthetic title lines (not in the report)
+    ex = extract_report(title + snippet((333, 357), LEGEND_FOOTER_2))
+    assert ex.unplaced == [] and {no: k for no, k in ex.boilerplate.items() if no <= 3} == {1: "preamble", 3: "preamble"}
+    assert [{k: [f.text for f in v] for k, v in r.cells.items()} for r in ex.rows] == [
+        {k: [f.text for f in v] for k, v in r.cells.items()} for r in plain.rows]
+    assert len(ex.rows) == 1 and ex.rows[0].cells["grade"][0].text == "C"  # L356: No.12 基幹相談支援センターの充実, graded C
+
+
+def test_more_lines_before_the_table_than_a_title_are_unplaced(snippet):
+    """Eleven lines before the header (a cover page, an introduction): not swallowed as a title."""
+    ex = extract_report("".join(f"まえがき{k}\n" for k in range(MAX_PREAMBLE_LINES + 1)) + snippet((333, 357), LEGEND_FOOTER_2))
+    assert [f.line_no for f in ex.unplaced] == list(range(1, MAX_PREAMBLE_LINES + 2))
+    assert "preamble" not in ex.boilerplate.values()
 
 
 def test_truncated_report_names_the_row_without_grade(snippet):
@@ -208,3 +226,139 @@ def test_decode_rejects_bad_input(data, message):
 def test_text_without_table():
     with pytest.raises(ReportError, match="no evaluation table"):
         extract_report("新潟市南区\n地域福祉計画\n", path="memo.txt")
+
+
+# ---------------------------------------------------------------------------
+# issue 16 §2: the faster line classification gives the items the straightforward one gave
+
+
+def _classify_reference(lines, path, spans):
+    """The line classification as it was written before issue 16 (one NFKC per line, a Fragment per
+    cell through its constructor, the furniture's blank appended after the branch)."""
+    from helpers.read import extract as E
+
+    items, boiler = [], {}
+    header_at = {h.first - 1: h for h in spans}
+    first_header = min(header_at, default=0)
+    preamble = 0 < sum(1 for t in lines[:first_header] if t.strip(" \t")) <= E.MAX_PREAMBLE_LINES
+    page, prev_content, i = -1, None, 0
+    while i < len(lines):
+        no = i + 1
+        raw = lines[i].strip(" \t")
+        if not raw:
+            items.append(E._Blank(no))
+            i += 1
+            continue
+        if i in header_at:
+            page += 1
+            h = header_at[i]
+            for k in h.lines:
+                boiler[k] = "header"
+            items.append(E._PageBreak(no, page))
+            prev_content = None
+            i = h.last
+            continue
+        norm = E._nfkc(raw).strip(" \t")
+        if E.LEGEND_MARK in raw:
+            boiler[no] = "legend"
+        elif norm.startswith(E.FOOTER_GOAL + " ") or norm.startswith(E.FOOTER_PLAN + " "):
+            boiler[no] = "footer"
+        elif preamble and i < first_header:
+            boiler[no] = "preamble"
+        elif (m := E._OBJECTIVE_RE.match(norm)) and page >= 0:
+            boiler[no] = "objective"
+            printed = raw
+            parts = [E._nfkc(ch) for ch in printed]  # _printed_span without the per-character cache
+            norm_text, origin = [], []
+            for k, n in enumerate(parts):
+                norm_text.append(n)
+                origin += [k] * len(n)
+            seg = m.group("title")
+            at = "".join(norm_text).find(seg)
+            title = seg if at < 0 else printed[origin[at]: origin[at + len(seg) - 1] + 1]
+            items.append(E._Heading(no, int(m.group("no")), title))
+            prev_content = None
+        else:
+            parts = E._split_cells_of_line(raw, prev_content)
+            for k, t in enumerate(parts):
+                items.append(E.Fragment(no, k, t, len(parts)))
+            prev_content = parts[-1]
+        if boiler.get(no) in ("legend", "footer"):
+            items.append(E._Blank(no))
+        i += 1
+    return items, boiler, list(spans)
+
+
+def _typed_items(result):
+    items, boiler, spans = result
+    return [(type(it).__name__, tuple(it)) for it in items], boiler, spans
+
+
+def _lines_and_spans(text: str):
+    from helpers.read.extract import normalise_lines, split_lines
+    from helpers.read.layout import find_headers
+
+    lines = normalise_lines(split_lines(text))
+    return lines, find_headers(lines)
+
+
+def test_classify_equals_the_straightforward_classification_on_the_report(raw_path):
+    from helpers.read.extract import _classify
+
+    lines, spans = _lines_and_spans(raw_path.read_text(encoding="utf-8"))
+    got = _typed_items(_classify(lines, "r.txt", spans))
+    assert got == _typed_items(_classify_reference(lines, "r.txt", spans))
+    kinds = {k for k, _ in got[0]}
+    assert kinds == {"_Blank", "_PageBreak", "_Heading", "Fragment"}  # every branch was taken
+    assert set(got[1].values()) == {"header", "legend", "footer", "objective"}
+
+
+# pieces of report lines and the characters NFKC treats specially: full-width brackets and digits,
+# ⑴ (NFKC "(1)"), U+3000, half-width katakana with a voicing mark, a combining dakuten (か + ゙ → が),
+# a CJK compatibility ideograph (U+F9A8 → 令), zero-width characters, the furniture's words
+_PIECES = ["（１）", "(2)", "⑴", "⒊", "地域の", "支え合い", "健康福祉課", "社会福祉協議会", "。", "事業を実施する。",
+           "基本目標", "分野別計画", "〔評価の指標〕", "Ａ", "A", "B", "１２回", "延べ397人", "ｶﾞｲﾄﾞ", "か\u3099",
+           "\u0301", "\uf9a8和", "\u200b", "\ufeff", "\u3000", " ", "  ", "\t", "ﾃﾞｰﾀ", "①"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), min_size=1, max_size=40))
+def test_classify_equals_the_straightforward_classification_on_crafted_lines(snippet, body):
+    # lines 1-5: the column header of page 1, so that objective headings (page >= 0) are read too
+    from helpers.read.extract import _classify
+
+    header, spans = _lines_and_spans(snippet((1, 5)))
+    lines = header + ["" if is_blank(line) else line for line in body]
+    assert _typed_items(_classify(lines, "x.txt", spans)) == _typed_items(_classify_reference(lines, "x.txt", spans))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(), max_size=20))
+def test_nfkc_lines_is_nfkc_line_by_line(lines):
+    from helpers.read.extract import _nfkc, _nfkc_lines
+
+    assert _nfkc_lines(lines) == [_nfkc(line) for line in lines]
+
+
+def test_nfkc_lines_removes_zero_width_characters_line_by_line():
+    from helpers.read.extract import _nfkc_lines
+
+    assert _nfkc_lines(["健康\u200b福祉課", "（１）", "\ufeffＡ"]) == ["健康福祉課", "(1)", "A"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=30))
+def test_display_width_is_the_sum_of_character_widths(text):
+    import unicodedata
+
+    from helpers.read.extract import _display_width
+
+    assert _display_width(text) == sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+
+
+def test_lines_handed_over_give_the_same_extraction(raw_path):
+    # clean_reports hands extract_report the lines read_report split and checked (issue 16 §2)
+    from helpers.read.text import read_report
+
+    rep = read_report(raw_path)
+    assert extract_report(rep.text, path=raw_path, lines=rep.lines) == extract_report(rep.text, path=raw_path)

@@ -80,3 +80,41 @@ def test_metrics_checks_fail(raw_path):
     t.metrics.loc[0, "value"] = None  # an amount without its number
     with pytest.raises(ValidationError, match="exactly for amounts"):
         validate_metrics(t)
+
+
+def _rubric_reference(rate, legend):
+    """rubric_grade as written before issue 16 (the legend ranked again for every rate)."""
+    import math
+
+    import pandas as pd
+
+    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+        return None
+    ranked = sorted((r for r in legend if r["min_achievement_pct"] is not None and not pd.isna(r["min_achievement_pct"])),
+                    key=lambda r: -r["min_achievement_pct"])
+    for r in ranked:
+        if rate * 100 >= r["min_achievement_pct"] - 1e-9:
+            return r["grade"]
+    rest = [r["grade"] for r in legend if r["min_achievement_pct"] is None or pd.isna(r["min_achievement_pct"])]
+    return rest[0] if rest else None
+
+
+def test_rubric_ranked_once_grades_as_ranked_per_rate():
+    import pandas as pd
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from helpers.read.metrics import _rubric
+
+    pct = st.one_of(st.none(), st.just(pd.NA), st.integers(0, 120), st.floats(0, 120))
+    legends = st.lists(st.fixed_dictionaries({"grade": st.sampled_from("ABCD"), "min_achievement_pct": pct}), max_size=5)
+    rates = st.lists(st.one_of(st.none(), st.floats(allow_infinity=False), st.sampled_from([0.9, 0.75, 0.5, 0.49999999999])))
+
+    @settings(max_examples=150, deadline=None)
+    @given(legends, rates)
+    def check(legend, rates):
+        grade = _rubric(legend)
+        assert [grade(r) for r in rates] == [_rubric_reference(r, legend) for r in rates]
+        assert [rubric_grade(r, legend) for r in rates] == [_rubric_reference(r, legend) for r in rates]
+
+    check()

@@ -19,6 +19,7 @@ import pytest
 from helpers import cli
 from helpers.pipeline import clean_reports
 from helpers.read.extract import ReportError
+from helpers.read import pdf
 from helpers.read.pdf import page_cells
 from helpers.read.text import expand_inputs
 
@@ -233,7 +234,26 @@ def test_cli_reads_a_pdf_and_writes_source_cells(small, tmp_path, monkeypatch, c
     assert "source_cells,PDF を読んだ報告書" in dictionary
 
 
-def test_text_that_fits_no_cell_is_listed_with_its_page(tmp_path, capsys):
+def test_the_title_above_the_table_is_preamble_and_printed(tmp_path, capsys):
+    """A published PDF prints its title over the table on page 1: preamble, the same rows as without it."""
+    path, plain = tmp_path / "titled.pdf", tmp_path / "plain" / "titled.pdf"
+    plain.parent.mkdir()
+    render_pdf(path, sections=(2,), title="南区地域福祉計画　進捗状況評価")
+    render_pdf(plain, sections=(2,))
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "titled:1: above the table, read as the document's title (source_lines role preamble): 南区地域福祉計画　進捗状況評価" in out
+    got, want = clean_reports([path]), clean_reports([plain])
+    cells = ["initiative_id", "initiative", "summary", "prior_text", "plan_text", "result_text", "grade", "comment"]
+    pd.testing.assert_frame_equal(got.initiatives[cells], want.initiatives[cells])
+    src = got.source_lines
+    assert src.loc[src["role"] == "preamble", ["line_no", "text"]].values.tolist() == [[1, "南区地域福祉計画　進捗状況評価"]]
+
+
+def test_text_that_fits_no_cell_is_listed_with_its_page(tmp_path, capsys, monkeypatch):
+    """Text outside the table that is not a title (here: no preamble allowed) is listed with its page and place."""
+    monkeypatch.setattr(pdf, "MAX_PREAMBLE_LINES", 0)
     path = tmp_path / "titled.pdf"
     render_pdf(path, sections=(2,), title="南区地域福祉計画　進捗状況評価")
     code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])

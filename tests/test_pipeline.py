@@ -236,3 +236,34 @@ def test_manifest_lists_every_written_file_with_its_hash(raw_path, tmp_path):
     assert manifest["files"] == {n: hashlib.sha256((out / n).read_bytes()).hexdigest() for n in manifest["files"]}
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "helpers-manifest.json" in readme and "extra leading `'`" in readme
+
+
+def test_clean_and_write_pause_the_cyclic_collector_and_resume_it(raw_path, tmp_path, monkeypatch):
+    """Issue 16 §2: clean_reports and write_tables run with the cyclic garbage collector paused; it is
+    on again afterwards (also after a refusal), and the files are those of the unpaused functions."""
+    import gc
+
+    import helpers.pipeline as P
+
+    seen = []
+    real_extract = P.extract_report
+    monkeypatch.setattr(P, "extract_report", lambda *a, **k: (seen.append(gc.isenabled()), real_extract(*a, **k))[1])
+    assert gc.isenabled()
+    paused = write_tables(clean_reports([raw_path]), tmp_path / "paused")
+    assert seen == [False] and gc.isenabled()
+    plain = P.write_tables.__wrapped__(P.clean_reports.__wrapped__([raw_path]), tmp_path / "plain")
+    assert seen == [False, True]
+    assert [p.name for p in paused] == [p.name for p in plain]
+    for p, q in zip(paused, plain):
+        assert p.read_bytes() == q.read_bytes(), p.name
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(ReportError, match="empty"):
+        clean_reports([empty])
+    assert gc.isenabled()
+    gc.disable()  # a caller that switched the collector off keeps it off
+    try:
+        clean_reports([raw_path])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

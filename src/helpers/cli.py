@@ -187,6 +187,11 @@ def _clean_into(args: argparse.Namespace, out) -> int:
                 f"{shown(a['report'])}: {a['lines_read']} lines read = {a['blank']} blank + {a['boilerplate']} boilerplate"
                 f" + {a['placed']} placed + {a['unplaced']} unplaced; {a['rows']} table rows"
             )
+    if not args.quiet:
+        for a in tables.accounting:
+            for no, text in a.get("preamble", []):
+                print(f"{shown(a['report'])}:{no}: above the table, read as the document's title "
+                      f"(source_lines role preamble): {shown(text, 200)}")
     leftovers = [(a["report"], x) for a in tables.accounting for x in a.get("digits_leftover", [])]
     if not args.quiet or leftovers:
         for a in tables.accounting:

@@ -149,6 +149,8 @@ def shown(text: object, limit: int = 120) -> str:
 #: TAB CR; LF for the same reason as CR; the full-width forms because Japanese Excel accepts them
 #: when a value is typed or imported) — and ``'`` itself, so that the escape can be undone exactly.
 DANGEROUS_FIRST = frozenset("=+-@\t\r\n＝＋－＠'")
+#: a NUL followed by a dangerous first character: one scan of a column's values joined after NULs
+_DANGEROUS_START_RE = re.compile("\x00[" + "".join(re.escape(ch) for ch in sorted(DANGEROUS_FIRST)) + "]")
 
 
 def escape_csv_text(value: object) -> object:
@@ -326,6 +328,7 @@ def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
     if not callable(float_format):
         return None
     columns = []
+    texts: dict[int, str] = {}  # column index -> its fields joined by NULs, where already made
     for i in range(df.shape[1]):
         s = df.iloc[:, i]
         dtype = s.dtype
@@ -340,19 +343,21 @@ def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
                 values = [v if isinstance(v, str) else "" for v in values]
             else:
                 return None  # mixed objects: pandas decides how to print them
-            if "\r" in "".join(values):
+            # every value's first character, after a NUL: when none is dangerous, no value is escaped
+            # (a NUL inside a value only sends the column through the per-value test); one joined text
+            # for the CR test, this test (one regex scan) and _joined_csv's tests
+            starts = "\x00" + "\x00".join(values)
+            if "\r" in starts:
                 k = next(k for k, v in enumerate(values) if "\r" in v)
                 raise OutputError(
                     f"column {shown(escape_csv_text(df.columns[i]))}, row {k + 1}: the text holds a carriage "
                     "return (CR), which would split the CSV row"
                 )
-            # every value's first character, after a NUL: when none is dangerous, no value is escaped
-            # (a NUL inside a value only sends the column through the per-value test)
-            starts = "\x00" + "\x00".join(values)
-            if any("\x00" + ch in starts for ch in DANGEROUS_FIRST):
+            if _DANGEROUS_START_RE.search(starts):
                 field = ["'" + v if v[:1] in DANGEROUS_FIRST else v for v in values]
             else:
                 field = values
+                texts[len(columns)] = starts[1:]
         elif isinstance(dtype, pd.BooleanDtype) or dtype == bool:
             field = ["" if v is pd.NA else ("True" if v else "False") for v in s.tolist()]
         elif isinstance(dtype, pd.Int64Dtype) or dtype == "int64":
@@ -376,7 +381,7 @@ def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
         columns.append(field)
     header = [escape_csv_text(c) for c in df.columns]
     eol = options.get("lineterminator", os.linesep)
-    joined = _joined_csv(header, columns, eol)
+    joined = _joined_csv(header, columns, eol, texts)
     if joined is not None:
         return joined
     buffer = io.StringIO()
@@ -386,19 +391,23 @@ def _plain_csv_text(df: pd.DataFrame, options: dict) -> str | None:
     return buffer.getvalue()
 
 
-def _joined_csv(header: list[str], columns: list[list[str]], eol: str) -> str | None:
+def _joined_csv(header: list[str], columns: list[list[str]], eol: str, texts: dict[int, str] | None = None) -> str | None:
     """What ``csv.writer(quoting=QUOTE_MINIMAL)`` writes for these rows, joined in one pass; None when unsure.
 
     For rows of two fields or more whose fields hold no CR or LF and no character of ``eol``: a field
     holding a comma or a double quote is quoted (quotes doubled), every other field written as it is;
     that is all QUOTE_MINIMAL does to such fields.  (A row of one empty field is written ``""`` by the
     csv module; rows with line breaks are left to it.)  ``tests/test_outputs.py`` compares both.
+    ``texts``: column index -> the column's fields joined by NULs, for columns whose caller has it already.
     """
     if len(header) < 2 or eol not in ("\n", "\r\n"):
         return None
+    texts = texts or {}
     quoted = []
-    for field in [header, *columns]:
-        text = "\x00".join(field)
+    for k, field in enumerate([header, *columns], start=-1):
+        text = texts.get(k)
+        if text is None:
+            text = "\x00".join(field)
         if "\n" in text or "\r" in text:
             return None
         if "," in text or '"' in text:

@@ -69,7 +69,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {  # column -> {code: label as the repo
     "prior_status": {"actual": "実績", "estimate": "見込み"},
     "result_status": {"actual": "実績", "estimate": "見込み"},
     "role": {  # source_lines.role
-        "cell": "表のセル", "header": "列見出し", "legend": "評価の指標", "footer": "基本目標・分野別計画",
+        "cell": "表のセル", "preamble": "表の前の文言（表題など）", "header": "列見出し", "legend": "評価の指標", "footer": "基本目標・分野別計画",
         "objective": "目標見出し", "unplaced": "配置できなかった行",
     },
     "dtype": {  # data dictionary: column types

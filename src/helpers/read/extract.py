@@ -215,7 +215,7 @@ class Extraction:
     path: str
     n_lines: int
     rows: list[RawRow]
-    boilerplate: dict[int, str]  # line_no -> kind (header, legend, footer, objective)
+    boilerplate: dict[int, str]  # line_no -> kind (preamble, header, legend, footer, objective)
     unplaced: list[Fragment]
     legend: list[dict]
     periods_by_page: list[tuple[Period, Period, Period]]
@@ -290,6 +290,11 @@ def split_lines(text: str) -> list[str]:
 # Input hygiene (issue 7 §3): one normalisation step shared by extract, tidy and the checks.
 MAX_LINE_CHARS = 5_000  # the longest line of the committed report has 73 characters; a longer one is refused
 MAX_UNPLACED_LINES = 1_000  # more lines than this that fit no cell: refused as a whole, not listed
+#: the document's own title above the table (「令和3年度 南区地域福祉計画 進捗状況評価」, a date, a ward name):
+#: up to this many non-blank lines before the first column header are recorded as role "preamble" and
+#: printed by the run; more than this (a cover page, an introduction) stay unplaced, so the run refuses
+#: rather than swallow pages of text that might hold table rows.
+MAX_PREAMBLE_LINES = 10
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space/joiners, word joiner, BOM
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 _BLANK_RE = re.compile(f"[\\s{ZERO_WIDTH}]*+")
@@ -382,10 +387,17 @@ def _nfkc(text: str) -> str:
 
 
 _nfkc_cached = lru_cache(maxsize=4096)(_nfkc)
+_nfkc_char = lru_cache(maxsize=8192)(_nfkc)  # one character's NFKC (headings are read character by character)
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+    """Columns a text takes when printed: 2 for a full-width or wide character (F, W), else 1.
+
+    >>> _display_width("子育て広場　38回 延べ397")  # line 201: 9 wide characters, 6 narrow ones
+    24
+    """
+    widths = list(map(unicodedata.east_asian_width, text))  # (counted in C, not character by character)
+    return len(widths) + widths.count("F") + widths.count("W")
 
 
 # --------------------------------------------------------------------------
@@ -434,7 +446,7 @@ def _printed_span(printed: str, nfkc_seg: str) -> str:
     >>> _printed_span("担当部署 2020年度（実績） 2021年度計画", "2020年度(実績)")
     '2020年度（実績）'
     """
-    parts = [_nfkc(ch) for ch in printed]
+    parts = [_nfkc_char(ch) for ch in printed]
     if nfkc_seg and len(parts) == sum(map(len, parts)) and all(parts):  # one character for one (the usual case)
         at = "".join(parts).find(nfkc_seg)
         return nfkc_seg if at < 0 else printed[at: at + len(nfkc_seg)]
@@ -534,19 +546,16 @@ def split_departments(lines: list[str]) -> list[str]:
 # --------------------------------------------------------------------------
 # Line classification and the item stream
 # --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Blank:
+class _Blank(NamedTuple):  # (NamedTuples: immutable like frozen dataclasses, cheaper to create)
     line_no: int
 
 
-@dataclass(frozen=True)
-class _PageBreak:
+class _PageBreak(NamedTuple):
     line_no: int
     page: int
 
 
-@dataclass(frozen=True)
-class _Heading:
+class _Heading(NamedTuple):
     line_no: int
     no: int
     title: str
@@ -600,6 +609,23 @@ def _after_nth_token(text: str, n: int) -> str:
     return rest
 
 
+def _nfkc_lines(lines: list[str]) -> list[str]:
+    """``[_nfkc(line) for line in lines]``, with the zero-width test made once for the whole text.
+
+    (NFKC line by line: CPython's quick check passes most lines unchanged; normalising the joined
+    text instead was measured 3× slower, the slow path then running over every character.)
+    """
+    normalize = unicodedata.normalize
+    out = [normalize("NFKC", line) for line in lines]
+    if _ZERO_WIDTH_RE.search("\n".join(out)):
+        out = [_ZERO_WIDTH_RE.sub("", line) for line in out]
+    return out
+
+
+_FOOTER_STARTS = (FOOTER_GOAL + " ", FOOTER_PLAN + " ")
+_new_tuple = tuple.__new__  # Fragment(...) without its Python-level __new__ (the same tuple)
+
+
 def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[list, dict[int, str], list[HeaderSpan]]:
     """Turn lines into a stream of items; collect page furniture.
 
@@ -608,16 +634,24 @@ def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[lis
     (index = page number).
     """
     items: list = []
+    append = items.append
     boiler: dict[int, str] = {}
     header_at = {h.first - 1: h for h in spans}
+    # each line's comparison form (NFKC of the line without its outer blanks is the NFKC of the line,
+    # blanks and tabs being stable characters: stripped afterwards, it is the same text)
+    norms = _nfkc_lines(lines)
+    first_header = min(header_at, default=0)
+    # the title lines above the table (rule 5a): preamble when they are few, else left to be unplaced
+    preamble = 0 < sum(1 for t in lines[:first_header] if t.strip(" \t")) <= MAX_PREAMBLE_LINES
     page = -1
     prev_content: str | None = None
     i = 0
-    while i < len(lines):
+    n = len(lines)
+    while i < n:
         no = i + 1
         raw = lines[i].strip(" \t")
         if not raw:
-            items.append(_Blank(no))
+            append(_Blank(no))
             i += 1
             continue
         if i in header_at:
@@ -625,26 +659,32 @@ def _classify(lines: list[str], path: str, spans: list[HeaderSpan]) -> tuple[lis
             h = header_at[i]
             for k in h.lines:
                 boiler[k] = "header"
-            items.append(_PageBreak(no, page))
+            append(_PageBreak(no, page))
             prev_content = None
             i = h.last
             continue
-        norm = _nfkc(raw).strip(" \t")
+        norm = norms[i].strip(" \t")
         if LEGEND_MARK in raw:
             boiler[no] = "legend"
-        elif norm.startswith(FOOTER_GOAL + " ") or norm.startswith(FOOTER_PLAN + " "):
+            append(_Blank(no))  # furniture separates blocks like a blank line
+        elif norm.startswith(_FOOTER_STARTS):
             boiler[no] = "footer"
-        elif (m := _OBJECTIVE_RE.match(norm)) and page >= 0:
+            append(_Blank(no))
+        elif preamble and i < first_header:  # not legend or footer: the document's title lines
+            boiler[no] = "preamble"
+        elif norm[:1] == "(" and (m := _OBJECTIVE_RE.match(norm)) and page >= 0:  # (the pattern starts with "(")
             boiler[no] = "objective"
-            items.append(_Heading(no, int(m.group("no")), _printed_span(raw, m.group("title"))))
+            append(_Heading(no, int(m.group("no")), _printed_span(raw, m.group("title"))))
             prev_content = None
+        elif " " not in raw:  # one cell (most lines): _split_cells_of_line would return it whole
+            append(_new_tuple(Fragment, (no, 0, raw, 1)))
+            prev_content = raw
         else:
             parts = _split_cells_of_line(raw, prev_content)
+            nparts = len(parts)
             for k, t in enumerate(parts):
-                items.append(Fragment(no, k, t, len(parts)))
+                append(_new_tuple(Fragment, (no, k, t, nparts)))
             prev_content = parts[-1]
-        if boiler.get(no) in ("legend", "footer"):
-            items.append(_Blank(no))  # furniture separates blocks like a blank line
         i += 1
     return items, boiler, list(spans)
 
@@ -789,7 +829,8 @@ class _Tail:
     page_end: bool  # the extra block is the last thing on its page
 
 
-def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | None = None) -> Extraction:
+def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | None = None,
+                   lines: list[str] | None = None) -> Extraction:
     """Recover the table rows of one evaluation report.
 
     Args:
@@ -797,6 +838,8 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
         path: the file name, used in messages.
         layout: the layout declared in the report's sidecar
             (:func:`helpers.read.layout.declared_layout`), if any.
+        lines: ``normalise_lines(split_lines(text))``, when the caller has them already
+            (:func:`helpers.read.text.read_report` made them: not split and checked twice).
 
     Returns:
         An :class:`Extraction` with the rows (cells as source fragments), the
@@ -806,7 +849,8 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
         ReportError: when the text is not an evaluation report or is cut off.
     """
     path = str(path)
-    lines = normalise_lines(split_lines(text), path=path)
+    if lines is None:
+        lines = normalise_lines(split_lines(text), path=path)
     try:
         spans = find_headers(lines, declared=layout)
         periods_by_page = [_periods_cached(h.names, h.roles) for h in spans]
@@ -836,7 +880,8 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
             page = it.page
         page_of.append(page)
 
-    grade_idx = [i for i, it in enumerate(items) if isinstance(it, Fragment) and _is_grade(it.text)]
+    grade_idx = [i for i, it in enumerate(items)  # (_is_grade inlined: a fragment is checked once, most are long)
+                 if it.__class__ is Fragment and len(it.text) <= 2 and _GRADE_RE.match(it.text)]
     if not grade_idx:
         raise ReportError(path, "no table rows: no grade (評価 A–D) found anywhere", first_header)
 

@@ -54,15 +54,26 @@ def rubric_grade(rate: float | None, legend: list[dict]) -> str | None:
     >>> [rubric_grade(r, legend) for r in (0.735, 0.9, 1.2, 0.1, None)]
     ['C', 'A', 'A', 'D', None]
     """
-    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
-        return None
+    return _rubric(legend)(rate)
+
+
+def _rubric(legend: list[dict]):
+    """:func:`rubric_grade` for one legend: the thresholds ranked once, a function of the rate."""
     ranked = sorted((r for r in legend if r["min_achievement_pct"] is not None and not pd.isna(r["min_achievement_pct"])),
                     key=lambda r: -r["min_achievement_pct"])
-    for r in ranked:
-        if rate * 100 >= r["min_achievement_pct"] - 1e-9:
-            return r["grade"]
+    thresholds = [(r["min_achievement_pct"] - 1e-9, r["grade"]) for r in ranked]
     rest = [r["grade"] for r in legend if r["min_achievement_pct"] is None or pd.isna(r["min_achievement_pct"])]
-    return rest[0] if rest else None
+    below = rest[0] if rest else None
+
+    def grade(rate: float | None) -> str | None:
+        if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+            return None
+        for at_least, g in thresholds:
+            if rate * 100 >= at_least:
+                return g
+        return below
+
+    return grade
 
 
 def add_metrics(tables) -> None:
@@ -70,7 +81,7 @@ def add_metrics(tables) -> None:
     from .tidy import _frame
 
     ini = tables.initiatives
-    legend = tables.grade_legend.to_dict("records")
+    rubric = _rubric(tables.grade_legend.to_dict("records"))  # the legend's thresholds ranked once a run
     lines_of = cell_lines(tables.source_lines)
     metric_rows, trend_rows = [], []
     digits: dict[str, dict] = {}
@@ -111,7 +122,7 @@ def add_metrics(tables) -> None:
                 "cumulative": t["cumulative"], "each": t["each"],
                 "prior_value": prior, "plan_value": plan, "result_value": result,
                 "change": change, "change_rate": rate, "achievement_rate": achievement,
-                "rubric_grade": rubric_grade(achievement, legend), "grade": grade,
+                "rubric_grade": rubric(achievement), "grade": grade,
                 "prior_source": t["prior_text"], "plan_source": t["plan_text"], "result_source": t["result_text"],
             })
     tables.metrics = _frame(metric_rows, "metrics")

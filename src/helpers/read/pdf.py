@@ -63,6 +63,7 @@ from io import BytesIO
 from pathlib import Path
 
 from .extract import (
+    MAX_PREAMBLE_LINES,
     _CONTROL_RE,
     _OBJECTIVE_RE,
     FOOTER_GOAL,
@@ -1029,6 +1030,7 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
     table_rows: list[_Row] = []
     periods_by_page: list[tuple[Period, Period, Period]] = []
     found_table = False
+    first_table = (0, 0.0)  # (page, top of the table in pt) of the table's first page
     last: tuple[_Columns, list[float]] | None = None  # the last header read, and its page's column lines
     for page in pages:
         cell_runs: dict[Cell, list[Run]] = {}
@@ -1053,6 +1055,8 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
             for c, rs in cell_runs.items():
                 unplaced += [r for r in rs if not _furniture_run(r, boiler, legend_by_page, page.number)]
             continue
+        if not found_table:  # the table's top on its first page: text above it may be the document's title
+            first_table = (page.number, min((r.top for r in page.runs if r.cell is not None), default=0.0))
         found_table = True
         if section is None:
             raise ReportError(path, f"page {page.number} names no basic goal and field plan in footers "
@@ -1066,6 +1070,7 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
         raise ReportError(path, "no evaluation table: no page has a ruled table whose header names the columns "
                                 "(具体的な取り組み・事業, 概要, 担当部署, three …年度 periods, 評価); this reader needs the "
                                 "table's drawn cell borders — for a PDF without them, use a text dump of the report (.txt)")
+    unplaced = _preamble(unplaced, first_table, boiler)
     rows, more_unplaced = _join_broken_rows(table_rows)
     unplaced += more_unplaced
     raw_rows, sections = _raw_rows(rows, path)
@@ -1082,6 +1087,25 @@ def _extract(pages: list[_Page], runs: list[Run], path: Path, layout: Layout | N
         sections=sections,
         encoding="pdf",
     )
+
+
+def _preamble(unplaced: list[Run], first_table: tuple[int, float], boiler: dict[int, str]) -> list[Run]:
+    """Rule 5a: the document's title above the table is furniture of role ``preamble`` (the rest: unplaced).
+
+    The runs that fit no cell and stand before the table (on earlier pages, or above the table on its
+    first page) are the title lines a published report prints over its table; up to
+    :data:`helpers.read.extract.MAX_PREAMBLE_LINES` of them are recorded as ``preamble`` (and printed by
+    the run). More than that (a cover page, an introduction) stay unplaced: the run refuses rather than
+    swallow pages of text.
+    """
+    page, top = first_table
+    pre = [r for r in unplaced if r.page < page or (r.page == page and r.cell is None and r.bottom <= top)]
+    if not pre or len(pre) > MAX_PREAMBLE_LINES:
+        return unplaced
+    for r in pre:
+        boiler[r.line_no] = "preamble"
+    taken = {id(r) for r in pre}
+    return [r for r in unplaced if id(r) not in taken]
 
 
 def _same_columns(xs: list[float], other: list[float]) -> bool:
