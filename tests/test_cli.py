@@ -145,11 +145,15 @@ def test_truncated_report_names_file_and_line(raw_path, tmp_path, existing_out):
 
 
 def test_unplaced_lines_exit_1_and_are_listed(raw_path, tmp_path, existing_out, cli):
-    data = "表紙のメモ\n".encode() + raw_path.read_bytes()
+    # a SYNTHETIC note inside the table, after the column header (lines 1-5) and the blank line 6, before
+    # the first section's title: it becomes line 7 and fits no cell. (Above the header it would be read
+    # as the document's title: source_lines role preamble.)
+    lines = raw_path.read_bytes().split(b"\n")
+    data = b"\n".join(lines[:6] + ["表紙のメモ".encode()] + lines[6:])
     path = write(tmp_path, "with_note.txt", data)
     r = cli("clean", str(path), "--out", str(existing_out))
     assert r.returncode == 1
-    assert "unplaced: with_note:1: 表紙のメモ" in r.stderr
+    assert "unplaced: with_note:7: 表紙のメモ" in r.stderr
     assert "+ 1 unplaced" in r.stdout
     assert untouched(existing_out)
 
