@@ -214,50 +214,104 @@ def report_with_rows(n: int, *, years: int = 0, amounts: int = 0, reworded: bool
     return next_year_text(text, years=years, edits=False)
 
 
-def large_cases(work: Path, scale: int = 1) -> list[tuple[str, list[str], int]]:
-    """(label, CLI arguments, size in bytes): the two slow cases of issue 17 at three sizes each."""
+def large_cases(work: Path, scale: float = 1) -> list[tuple[str, list[str], int, int]]:
+    """(label, CLI arguments, size in bytes, rows added): the two slow cases of issue 17 at three sizes each."""
     out = []
-    for n in (1000 * scale, 2000 * scale, 4000 * scale):
+    for n in (int(1000 * scale), int(2000 * scale), int(4000 * scale)):
         folder = work / f"rows{n}"
         folder.mkdir()
         a = folder / "bench_rows_2021.txt"
         b = folder / "bench_rows_2022.txt"
         a.write_text(report_with_rows(n), encoding="utf-8")
         b.write_text(report_with_rows(n, years=1, reworded=True), encoding="utf-8")
-        out.append((f"2 reports, {n:,} near-identical rows a section", [str(folder)], a.stat().st_size + b.stat().st_size))
-    for n in (950 * scale, 1900 * scale, 3800 * scale):  # 2.4, 4.9 and 9.8 MB: the largest just under the 10 MB cap
+        out.append((f"2 reports, {n:,} near-identical rows a section", [str(folder)], a.stat().st_size + b.stat().st_size,
+                    2 * n))
+    for n in (int(950 * scale), int(1900 * scale), int(3800 * scale)):  # 2.4, 4.9 and 9.8 MB: the largest just under the 10 MB cap
         p = work / f"amounts{n}.txt"
         p.write_text(report_with_rows(n, amounts=29), encoding="utf-8")
-        out.append((f"{n:,} rows × 3 cells × 29 amounts", [str(p)], p.stat().st_size))
+        out.append((f"{n:,} rows × 3 cells × 29 amounts", [str(p)], p.stat().st_size, n))
     return out
 
 
-def large_inputs(scale: int = 1) -> None:
-    """Each large case in a fresh process: exit, seconds, peak memory, s/MB, and the growth from the first size."""
+def large_child(args: list[str]) -> None:
+    """:func:`child`, plus the CPU seconds spent linking (``link_collection``) and pairing amounts
+    (``pair_trends``) printed as a second JSON line."""
+    import helpers.collect.link as link
+    import helpers.read.metrics as metrics
+
+    spent = {"link": 0.0, "pairing": 0.0}
+
+    def timed_call(fn, what):
+        def run(*a, **k):
+            t0 = time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[what] += time.process_time() - t0
+        return run
+
+    link.link_collection = timed_call(link.link_collection, "link")  # imported where it is called
+    metrics.pair_trends = timed_call(metrics.pair_trends, "pairing")
+    child(args)
+    print(json.dumps(spent))
+
+
+def _run_large(args: list[str], src: Path | None) -> tuple[dict, dict] | str:
+    env = {**os.environ, "BENCH_SRC": str(src)} if src else None
+    r = subprocess.run([sys.executable, __file__, "--large-child", json.dumps(args)], env=env,
+                       capture_output=True, text=True, timeout=3600)
+    try:
+        lines = r.stdout.strip().splitlines()
+        return json.loads(lines[-2]), json.loads(lines[-1])
+    except (IndexError, ValueError):
+        return f"child failed: {r.stderr.strip()[-200:]}"
+
+
+def large_inputs(scale: float = 1, against: str | None = None) -> None:
+    """Each large case in a fresh process: exit, seconds, peak memory, the seconds spent linking and
+    pairing, s/MB, the growth from the first size, and per case the slope (CPU seconds and peak MB
+    per MB of input, and per 1,000 rows) between the smallest and the largest size.  With
+    ``against``, the same cases with git revision REV's helpers, in the same run (before/after)."""
     work = Path(tempfile.mkdtemp(prefix="bench-large-"))
     try:
         print("large inputs under the caps (issue 17 §3): each in a fresh process; time excludes imports\n")
         print("(s: wall time; cpu s: CPU time of the process, which other jobs on the machine disturb less;"
-              " × columns: growth from the smallest size of the case)\n")
-        print(f"{'case':46s} {'MB':>6s} {'exit':>4s} {'s':>7s} {'cpu s':>7s} {'peak MB':>8s} {'cpu s/MB':>8s}"
-              f" {'× cpu s':>7s} {'× peak':>6s} {'× MB':>6s}  message")
-        first: dict[str, tuple] = {}
-        for label, args, size in large_cases(work, scale):
-            r = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
-                               capture_output=True, text=True, timeout=3600)
-            try:
-                res = json.loads(r.stdout.strip().splitlines()[-1])
-            except (IndexError, ValueError):
-                print(f"{label:46s} child failed: {r.stderr.strip()[-200:]}")
-                continue
-            kind = label.split(",")[0] if label.startswith("2 reports") else "amounts"
-            mb = size / 1e6
-            base = first.setdefault(kind, (res["cpu"], res["peak_mb"], mb))
-            msg = res["message"].replace(str(work) + "/", "")
-            msg = msg if len(msg) <= 60 else msg[:60] + "…"
-            print(f"{label:46s} {mb:6.2f} {res['exit']!s:>4s} {res['seconds']:7.2f} {res['cpu']:7.2f} {res['peak_mb']:8.0f} "
-                  f"{res['cpu'] / mb:8.2f} {res['cpu'] / base[0]:7.2f} {res['peak_mb'] / base[1]:6.2f} {mb / base[2]:6.2f}  {msg}")
-        print()
+              " link/pair: CPU s in link_collection and pair_trends; × columns: growth from the smallest size)\n")
+        versions = [("this code", None)]
+        if against:
+            versions.append((against, baseline_src(against, work)))
+        cases = large_cases(work, scale)
+        # each case with every version before the next case: the versions see the same machine load
+        results = {(label, name): _run_large(args, src) for label, args, _, _ in cases for name, src in versions}
+        for name, src in versions:
+            if against:
+                print(f"-- {name}")
+            print(f"{'case':46s} {'MB':>6s} {'exit':>4s} {'s':>7s} {'cpu s':>7s} {'peak MB':>8s} {'link s':>6s} {'pair s':>6s}"
+                  f" {'cpu s/MB':>8s} {'× cpu s':>7s} {'× peak':>6s} {'× MB':>6s}  message")
+            seen: dict[str, list] = {}
+            for label, args, size, rows in cases:
+                got = results[(label, name)]
+                if isinstance(got, str):
+                    print(f"{label:46s} {got}")
+                    continue
+                res, spent = got
+                kind = label.split(",")[0] if label.startswith("2 reports") else "amounts"
+                mb = size / 1e6
+                seen.setdefault(kind, []).append((mb, rows, res["cpu"], res["peak_mb"]))
+                base = seen[kind][0]
+                msg = res["message"].replace(str(work) + "/", "")
+                msg = msg if len(msg) <= 60 else msg[:60] + "…"
+                print(f"{label:46s} {mb:6.2f} {res['exit']!s:>4s} {res['seconds']:7.2f} {res['cpu']:7.2f} {res['peak_mb']:8.0f}"
+                      f" {spent['link']:6.2f} {spent['pairing']:6.2f} {res['cpu'] / mb:8.2f} {res['cpu'] / base[2]:7.2f}"
+                      f" {res['peak_mb'] / base[3]:6.2f} {mb / base[0]:6.2f}  {msg}")
+            for kind, pts in seen.items():
+                if len(pts) < 2:
+                    continue
+                (m0, r0, c0, p0), (m1, r1, c1, p1) = pts[0], pts[-1]
+                print(f"  slope {kind}: {(c1 - c0) / (m1 - m0):.2f} cpu s and {(p1 - p0) / (m1 - m0):.0f} peak MB per MB"
+                      f" ({(c1 - c0) / (r1 - r0) * 1000:.2f} cpu s and {(p1 - p0) / (r1 - r0) * 1000:.0f} MB per 1,000 rows);"
+                      f" ×{c1 / c0:.2f} cpu and ×{p1 / p0:.2f} peak for ×{m1 / m0:.2f} MB")
+            print()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -393,10 +447,11 @@ def main() -> None:
     ap.add_argument("--collection-sizes", default="10,100", help="N for the collection section ('' to skip)")
     ap.add_argument("--only-collection", action="store_true", help="run only the collection section")
     ap.add_argument("--only", choices=["scaling", "adversarial", "collection", "large", "pdf"], default=None)
-    ap.add_argument("--large-scale", type=int, default=1, help="multiply the sizes of the large-input cases")
+    ap.add_argument("--large-scale", type=float, default=1, help="multiply the sizes of the large-input cases")
     ap.add_argument("--against", default=None, metavar="REV",
                     help="also time git revision REV's helpers, stage by stage in the same run (scaling section)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--large-child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--stage-child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--cpu", action="store_true",
                     help="time CPU seconds of the process instead of wall time (steadier on a busy machine)")
@@ -407,6 +462,8 @@ def main() -> None:
         CLOCK = time.process_time
     if args.child is not None:
         return child(json.loads(args.child))
+    if args.large_child is not None:
+        return large_child(json.loads(args.large_child))
     if args.stage_child is not None:
         return stage_child(json.loads(args.stage_child))
     if args.only == "collection":
@@ -414,7 +471,7 @@ def main() -> None:
     if args.only not in ("scaling", "collection", "large", "pdf") and not args.only_collection:
         adversarial()
     if args.only not in ("scaling", "collection", "adversarial", "pdf") and not args.only_collection:
-        large_inputs(args.large_scale)
+        large_inputs(args.large_scale, args.against if args.only == "large" else None)
     if args.only in ("adversarial", "large"):
         return
     if args.only in (None, "pdf"):

@@ -145,16 +145,13 @@ def test_truncated_report_names_file_and_line(raw_path, tmp_path, existing_out):
 
 
 def test_unplaced_lines_exit_1_and_are_listed(raw_path, tmp_path, existing_out, cli):
-    # a SYNTHETIC note inside the table, after the column header (lines 1-5) and the blank line 6, before
-    # the first section's title: it becomes line 7 and fits no cell. (Above the header it would be read
-    # as the document's title: source_lines role preamble.)
-    lines = raw_path.read_bytes().split(b"\n")
-    data = b"\n".join(lines[:6] + ["表紙のメモ".encode()] + lines[6:])
+    # more lines before the header than a title (MAX_PREAMBLE_LINES = 10): a cover page, not swallowed
+    data = "".join(f"表紙のメモ{k}\n" for k in range(11)).encode() + raw_path.read_bytes()
     path = write(tmp_path, "with_note.txt", data)
     r = cli("clean", str(path), "--out", str(existing_out))
     assert r.returncode == 1
-    assert "unplaced: with_note:7: 表紙のメモ" in r.stderr
-    assert "+ 1 unplaced" in r.stdout
+    assert "unplaced: with_note:1: 表紙のメモ0" in r.stderr and "unplaced: with_note:11: 表紙のメモ10" in r.stderr
+    assert "+ 11 unplaced" in r.stdout
     assert untouched(existing_out)
 
 

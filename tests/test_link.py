@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from helpers.read.extract import ReportError
 from helpers.collect.link import ACCEPT, REVIEW, _features, link_rows, read_overrides
@@ -221,3 +222,150 @@ def test_a_row_moved_beyond_the_band_is_unlinked_with_a_reason(two, monkeypatch)
     # every other row of the section still finds itself
     linked = {(r["initiative_id_a"], r["initiative_id_b"]) for r in recs if r["status"] == "accepted"}
     assert {(x, x) for x in f["initiative_id"] if x != moved} <= linked
+
+
+# ---------------------------------------------------------------------------
+# issue 17 §3: the fuzzy pass ranks the pairs in numpy; it must decide as the exhaustive greedy does
+
+
+def _exhaustive(fa: pd.DataFrame, fb: pd.DataFrame) -> list[tuple]:
+    """The linking rule of the module docstring, the obvious way (the reference): identical rows
+    first, in row order; then every pair of the rest scored one by one (the weighted
+    ``fuzz.ratio``), the pairs scoring REVIEW or more sorted by a Python key (descending score
+    rounded to 9 decimals, nearer row numbers, row numbers) and taken greedily."""
+    from rapidfuzz import fuzz
+
+    from helpers.collect.link import WEIGHTS
+
+    cols = list(WEIGHTS)
+    tup_a = list(zip(*(fa[c].tolist() for c in cols)))
+    tup_b = list(zip(*(fb[c].tolist() for c in cols)))
+    rows_a, rows_b = fa["row_no"].tolist(), fb["row_no"].tolist()
+    taken_a, taken_b, out = set(), set(), []
+    for i, ta in enumerate(tup_a):
+        for j, tb in enumerate(tup_b):
+            if j not in taken_b and ta == tb:
+                taken_a.add(i)
+                taken_b.add(j)
+                out.append((i, j, "accepted", "exact", 100.0))
+                break
+    cands = []
+    for i in range(len(tup_a)):
+        for j in range(len(tup_b)):
+            if i not in taken_a and j not in taken_b:
+                s = sum(w * fuzz.ratio(tup_a[i][k], tup_b[j][k]) for k, w in enumerate(WEIGHTS.values()))
+                if s >= REVIEW:
+                    cands.append((s, i, j))
+    cands.sort(key=lambda c: (-round(c[0], 9), abs(rows_a[c[1]] - rows_b[c[2]]), rows_a[c[1]], rows_b[c[2]]))
+    for s, i, j in cands:
+        if i in taken_a or j in taken_b:
+            continue
+        taken_a.add(i)
+        taken_b.add(j)
+        if s >= ACCEPT:
+            out.append((i, j, "accepted", "exact" if tup_a[i] == tup_b[j] else "fuzzy", round(s, 2)))
+        else:
+            out.append((i, j, "to_review", "fuzzy", round(s, 2)))
+    out += [(i, None, "unlinked", "none", None) for i in range(len(tup_a)) if i not in taken_a]
+    out += [(None, j, "unlinked", "none", None) for j in range(len(tup_b)) if j not in taken_b]
+    ids_a, ids_b = fa["initiative_id"].tolist(), fb["initiative_id"].tolist()
+    return sorted(((None if i is None else ids_a[i], None if j is None else ids_b[j], st, m, s)
+                   for i, j, st, m, s in out), key=repr)
+
+
+def _decided(fa: pd.DataFrame, fb: pd.DataFrame) -> list[tuple]:
+    recs = link_rows("s", "a", fa, "b", fb)
+    return sorted(((r["initiative_id_a"], r["initiative_id_b"], r["status"], r["method"], r["score"]) for r in recs),
+                  key=repr)
+
+
+def _variants(f: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """B sides for one report's features: reworded (no row exact), reworded and printed in reverse
+    order (ties broken by row distance), half the rows reworded and the other half dropped."""
+    reworded = f.copy()
+    reworded["summary"] = reworded["summary"] + "等"
+    backwards = reworded.iloc[::-1].copy()
+    backwards["row_no"] = list(range(1, len(backwards) + 1))
+    mixed = f.copy()
+    mixed.loc[mixed.index[::2], "objective"] = mixed.loc[mixed.index[::2], "objective"] + "の推進"
+    return {"reworded": reworded.reset_index(drop=True), "backwards": backwards.reset_index(drop=True),
+            "mixed": mixed.iloc[: len(mixed) // 2 + 3].reset_index(drop=True)}
+
+
+def test_fuzzy_pass_decides_like_the_exhaustive_one_on_the_report(two):
+    """The committed report against its synthetic next year (the `two` collection) and against three
+    rewordings of itself: every decision (pair, status, method, score) is the exhaustive one's."""
+    ini = two.initiatives
+    fa = _features(ini[ini["report"] == REAL.stem].reset_index(drop=True), two.departments)
+    fb = _features(ini[ini["report"] == SYN].reset_index(drop=True), two.departments)
+    assert len(fa) > 50 and len(fb) > 50
+    want = _exhaustive(fa, fb)
+    assert _decided(fa, fb) == want
+    assert sum(d[3] == "fuzzy" for d in want) >= 1 and sum(d[2] == "unlinked" for d in want) >= 1
+    for name, b in _variants(fa).items():
+        want = _exhaustive(fa, b)
+        assert _decided(fa, b) == want, name
+        assert sum(d[3] == "fuzzy" for d in want) >= 10, name  # the fuzzy pass is exercised
+
+
+def test_fuzzy_pass_decides_like_the_exhaustive_one_on_every_raw_report():
+    """Every report under data/raw/ (cleaned on its own) against its rewordings."""
+    from helpers.config import RAW_DATA_DIR
+
+    raws = sorted(RAW_DATA_DIR.glob("*.txt"))
+    assert raws
+    for raw in raws:
+        t = clean_reports([raw], with_metrics=False)
+        f = _features(t.initiatives.reset_index(drop=True), t.departments)
+        for name, b in _variants(f).items():
+            assert _decided(f, b) == _exhaustive(f, b), (raw.name, name)
+
+
+_CELLS = {
+    "initiative": ["交流会の実施", "交流会の開催", "健康寿命延伸に向けた取り組みの実施", "健康寿命延伸", "子育て広場"],
+    "summary": ["保護者同士が交流できる場を提供する。", "保護者同士が交流できる場を提供している。", "健診を実施する。", ""],
+    "objective": ["参加者の増加", "参加者の増加を図る", ""],
+    "section": ["1／1", "1／2"],
+    "departments": ["健康福祉課", "地域総務課"],
+}
+
+
+def _frame_of(picks: list[tuple], side: str) -> pd.DataFrame:
+    cols = list(_CELLS)
+    f = pd.DataFrame({c: [_CELLS[c][p[k] % len(_CELLS[c])] for p in picks] for k, c in enumerate(cols)},
+                     columns=cols)
+    f.insert(0, "initiative_text", f["initiative"])
+    f.insert(0, "row_no", list(range(1, len(picks) + 1)))
+    f.insert(0, "initiative_id", [f"{side}:{k}" for k in range(len(picks))])
+    return f
+
+
+_ROW = st.tuples(*(st.integers(0, 4) for _ in _CELLS))
+
+
+@given(st.lists(_ROW, max_size=14), st.lists(_ROW, max_size=14))
+@settings(max_examples=60, deadline=None)
+def test_fuzzy_pass_decides_like_the_exhaustive_one_on_small_synthetic_collections(rows_a, rows_b):
+    """SYNTHETIC rows drawn from a few cells each: many identical rows, equal scores and namesakes,
+    so the exact pass, the ties and the one-to-one rule all matter."""
+    fa, fb = _frame_of(rows_a, "a"), _frame_of(rows_b, "b")
+    assert _decided(fa, fb) == _exhaustive(fa, fb)
+
+
+def test_a_banded_section_says_so_on_every_fuzzy_decision(two, monkeypatch):
+    """A cap that can change a result is explicit: in a section compared in a band, accepted and
+    to_review links name the band in their reason as unlinked rows do (the CLI counts them)."""
+    import helpers.collect.link as link
+
+    real = two.initiatives[two.initiatives["report"] == REAL.stem]
+    f = _features(real, two.departments)
+    b = f.copy()
+    b["summary"] = b["summary"] + "等"
+    monkeypatch.setattr(link, "MAX_PAIRS", 10)
+    monkeypatch.setattr(link, "BAND", 3)
+    recs = link_rows("s", "a", f, "b", b)
+    fuzzy = [r for r in recs if r["method"] == "fuzzy"]
+    assert len(fuzzy) == len(f)
+    assert all(link.BANDED_NOTE in r["reason"] for r in fuzzy)
+    monkeypatch.setattr(link, "MAX_PAIRS", 250_000)
+    assert all(r["reason"] is None for r in link_rows("s", "a", f, "b", b) if r["status"] == "accepted")

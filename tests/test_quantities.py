@@ -495,3 +495,87 @@ def test_merge_scan_agrees_with_the_reference(amounts):
     cells = {p: [Quantity(lab, float(v), u, False, False, "", f"{v}{u}", k)
                  for k, (q, lab, v, u) in enumerate(amounts) if q == p] for p in ("prior", "plan", "result")}
     assert pair_trends(cells) == _pair_trends_merging(cells, _merge_reference)
+
+
+def _pair_trends_reference(cells):
+    """pair_trends the exhaustive way (issue 17 §3's reference): every amount scored with
+    :func:`_similar` against every group made before it, no index and no shortcut, then the old
+    merge scan (:func:`_merge_reference`)."""
+    from helpers.read.quantities import PAIR_THRESHOLD, PAIR_UNITS, _similar, normalise_label
+
+    groups = []
+    for period in ("prior", "plan", "result"):
+        ordinal = {}
+        for q in cells.get(period, []):
+            if q.kind != "amount":
+                continue
+            k = ordinal.get(q.unit, 0)
+            ordinal[q.unit] = k + 1
+            key, unit = normalise_label(q.indicator), PAIR_UNITS.get(q.unit, q.unit)
+            best, best_score = None, 0.0
+            for g in groups:
+                if g["unit"] != unit or period in g["members"]:
+                    continue
+                score = _similar(key, g["key"]) if key or g["key"] else (1.0 if g["ordinal"] == k else 0.0)
+                if score > best_score:
+                    best, best_score = g, score
+            if best is not None and best_score >= PAIR_THRESHOLD:
+                best["members"][period] = q
+                if len(q.indicator) > len(best["indicator"]):
+                    best["indicator"] = q.indicator
+                    best["key"] = best["key"] or key
+            else:
+                groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k, "members": {period: q}})
+    _merge_reference(groups)
+    return [{"indicator": g["indicator"], "unit": g["unit"],
+             "cumulative": any(q.cumulative for q in g["members"].values()),
+             "each": any(q.each for q in g["members"].values()),
+             **{f"{p}_{f}": (getattr(g["members"][p], a) if p in g["members"] else None)
+                for p in ("prior", "plan", "result") for f, a in (("value", "value"), ("text", "source_text"))}}
+            for g in groups]
+
+
+def _report_rows():
+    """Each row of the committed report as its three lists of amounts (data/clean/metrics.csv, as printed)."""
+    from helpers.config import CLEAN_DATA_DIR
+    from helpers.read.quantities import Quantity
+
+    m = pd.read_csv(CLEAN_DATA_DIR / "metrics.csv", dtype={"indicator": str}, keep_default_na=False)
+    m = m[m["kind"] == "amount"]
+    return {rid: {p: [Quantity(r.indicator, float(r.value), r.unit, False, False, "", r.source_text, k)
+                      for k, r in enumerate(g[g["period"] == p].itertuples())] for p in ("prior", "plan", "result")}
+            for rid, g in m.groupby("initiative_id")}
+
+
+def test_pairing_is_the_exhaustive_one_on_the_report_and_at_the_cap():
+    """Issue 17 §3: the fast pairing (label index, no look-up where no group can take the amount,
+    groups of the last period not indexed) gives the exhaustive reference's trends on every row of the
+    committed report, through the index and without it, and on rows at the cap of 29-30 labelled
+    amounts a cell (the benchmark's large case: tests/hostile_cases.py labels)."""
+    import tests.hostile_cases as H
+    from helpers.read.quantities import MAX_AMOUNTS_PER_CELL, analyse_cell, fill_missing_labels, pair_trends
+
+    rows = _report_rows()
+    assert len(rows) > 40
+    for rid, cells in rows.items():
+        want = _pair_trends_reference(cells)
+        assert pair_trends(cells) == want, rid
+        assert _pair_trends_all(cells, indexed=True) == want, rid
+    for n, offsets in ((29, (0, 7, 13)), (MAX_AMOUNTS_PER_CELL, (0, 1, 2)), (12, (0, 0, 5))):
+        cells = fill_missing_labels({p: analyse_cell(H._labels(n, o))[0]
+                                     for p, o in zip(("prior", "plan", "result"), offsets)})
+        trends = pair_trends(cells)
+        assert trends == _pair_trends_reference(cells), (n, offsets)
+    assert any(t["prior_value"] is not None and t["plan_value"] is not None for t in trends)  # pairs are made
+
+
+@given(st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二人数あい延べ()", max_size=6),
+                          st.integers(min_value=0, max_value=9), st.sampled_from(["回", "人", "名", "件"])), max_size=40))
+def test_pairing_is_the_exhaustive_one(amounts):
+    """Generated rows of up to 40 amounts (so the index is used above INDEX_FROM_AMOUNTS), some
+    periods empty, units that pair (名/人) or not: the exhaustive reference's trends."""
+    from helpers.read.quantities import Quantity, pair_trends
+
+    cells = {p: [Quantity(lab, float(v), u, False, False, "", f"{v}{u}", k)
+                 for k, (q, lab, v, u) in enumerate(amounts) if q == p] for p in ("prior", "plan", "result")}
+    assert pair_trends(cells) == _pair_trends_reference(cells)

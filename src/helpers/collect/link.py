@@ -35,7 +35,12 @@ How rows are linked
     linearly with the rows of a section (issue 17 §3: two reports of 4,000
     near-identical rows in one section took 66 s and 4.3 GB); a row moved
     further than the band is not found and is listed ``unlinked``, with a
-    reason that says the section was compared in a band.
+    reason that says the section was compared in a band; so is every fuzzy
+    decision in such a section (its ``reason`` names the band: a better partner
+    beyond it was not looked at), and the CLI's ``links …`` line counts them.
+    The scores are computed a block at a time and only the pairs reaching
+    :data:`REVIEW` are kept, as arrays, ranked in numpy (:func:`_ranked`): no
+    Python object or sort key per pair.
 
     A pair scoring at least :data:`ACCEPT` is ``accepted`` (method ``exact``
     when all five cells are equal, else ``fuzzy``) and the B row inherits the
@@ -197,17 +202,6 @@ def _features(ini: pd.DataFrame, departments: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
-def score_matrix(a: pd.DataFrame, b: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, exact) for every row of ``a`` × every row of ``b`` (features from :func:`_features`)."""
-    scores = np.zeros((len(a), len(b)))
-    exact = np.ones((len(a), len(b)), dtype=bool)
-    for col, w in WEIGHTS.items():
-        xa, xb = a[col].tolist(), b[col].tolist()
-        scores += w * cdist(xa, xb, scorer=fuzz.ratio, dtype=np.float64, workers=1)
-        exact &= np.equal.outer(np.array(xa, dtype=object), np.array(xb, dtype=object)).astype(bool)
-    return scores, exact
-
-
 def _resolve(override: Override, report: str, ids: set[str], side: str) -> str:
     rid = getattr(override, f"id_{side}")
     full = rid if ":" in rid else f"{report}:{rid}"
@@ -218,14 +212,6 @@ def _resolve(override: Override, report: str, ids: set[str], side: str) -> str:
 
 def _pair_score(fa: pd.DataFrame, i: int, fb: pd.DataFrame, j: int) -> float:
     return float(sum(w * fuzz.ratio(fa[c].iat[i], fb[c].iat[j]) for c, w in WEIGHTS.items()))
-
-
-def _scores(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-    """The weighted score of every row of ``a`` × every row of ``b`` (no exact-match matrix)."""
-    scores = np.zeros((len(a), len(b)))
-    for col, w in WEIGHTS.items():
-        scores += w * cdist(a[col].tolist(), b[col].tolist(), scorer=fuzz.ratio, dtype=np.float64, workers=1)
-    return scores
 
 
 def _band(ba: list[int], bb: list[int]) -> list[tuple[list[int], list[int]]]:
@@ -247,24 +233,43 @@ def _band(ba: list[int], bb: list[int]) -> list[tuple[list[int], list[int]]]:
     return out
 
 
+def _blocks(ra: list[int], sec_a: list[str], rb: list[int], sec_b: list[str]) -> list[tuple[list[int], list[int]]]:
+    """(rows of A, rows of B) of each section, in the order A's rows first show the section (one pass each).
+
+    >>> _blocks([0, 1, 2], ["x", "y", "x"], [0, 1], ["y", "z"])
+    [([0, 2], []), ([1], [0])]
+    """
+    by_a: dict[str, list[int]] = {}
+    for i in ra:
+        by_a.setdefault(sec_a[i], []).append(i)
+    by_b: dict[str, list[int]] = {}
+    for j in rb:
+        by_b.setdefault(sec_b[j], []).append(j)
+    return [(rows, by_b.get(sec, [])) for sec, rows in by_a.items()]
+
+
 def _candidates(fa: pd.DataFrame, ra: list[int], fb: pd.DataFrame, rb: list[int]
-                ) -> tuple[list[tuple[float, int, int]], set[int], set[int]]:
-    """(score, i, j) for the rows left after the exact pass, scoring at least REVIEW; and the A and B
-    rows that were compared in a band only.
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[int], set[int]]:
+    """(i, j, score) arrays of the pairs of rows left after the exact pass that score at least
+    REVIEW; and the A and B rows that were compared in a band only.
 
     Small remainders are scored all against all; a remainder above
     :data:`MAX_PAIRS` pairs is scored within each section only, and a section
     still above it in a band (:func:`_band`), so memory and time stay bounded
-    (linear in the rows of a section) for huge or hostile inputs.
+    (linear in the rows of a section) for huge or hostile inputs.  The scores
+    are computed a block at a time (at most MAX_PAIRS, or BAND × 3·BAND, pairs)
+    and only the pairs reaching REVIEW are kept, as numbers in arrays (no
+    Python object a pair).
     """
+    none = np.zeros(0, dtype=np.int64)
     if not ra or not rb:
-        return [], set(), set()
+        return none, none, np.zeros(0), set(), set()
     blocks = [(ra, rb)]
     if len(ra) * len(rb) > MAX_PAIRS:
-        sec_a, sec_b = fa["section"].tolist(), fb["section"].tolist()
-        blocks = [([i for i in ra if sec_a[i] == sec], [j for j in rb if sec_b[j] == sec])
-                  for sec in dict.fromkeys(sec_a[i] for i in ra)]
-    out: list[tuple[float, int, int]] = []
+        blocks = _blocks(ra, fa["section"].tolist(), rb, fb["section"].tolist())
+    text_a = {c: fa[c].tolist() for c in WEIGHTS}
+    text_b = {c: fb[c].tolist() for c in WEIGHTS}
+    found_i, found_j, found_s = [], [], []
     banded_a: set[int] = set()
     banded_b: set[int] = set()
     for ba, bb in blocks:
@@ -277,10 +282,39 @@ def _candidates(fa: pd.DataFrame, ra: list[int], fb: pd.DataFrame, rb: list[int]
         else:
             parts = [(ba, bb)]
         for pa, pb in parts:
-            scores = _scores(fa.iloc[pa], fb.iloc[pb])
+            scores = np.zeros((len(pa), len(pb)))
+            for col, w in WEIGHTS.items():
+                xa, xb = text_a[col], text_b[col]
+                scores += w * cdist([xa[i] for i in pa], [xb[j] for j in pb], scorer=fuzz.ratio,
+                                    dtype=np.float64, workers=1)
             ii, jj = np.nonzero(scores >= REVIEW)
-            out += [(float(scores[x, y]), pa[x], pb[y]) for x, y in zip(ii.tolist(), jj.tolist())]
-    return out, banded_a, banded_b  # (each A row is in one chunk: no pair is found twice)
+            found_i.append(np.asarray(pa, dtype=np.int64)[ii])
+            found_j.append(np.asarray(pb, dtype=np.int64)[jj])
+            found_s.append(scores[ii, jj])
+    if not found_i:
+        return none, none, np.zeros(0), banded_a, banded_b
+    # each A row is in one part of one block: no pair is found twice
+    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s), banded_a, banded_b
+
+
+def _ranked(i: np.ndarray, j: np.ndarray, s: np.ndarray, rows_a: list[int], rows_b: list[int]) -> np.ndarray:
+    """The order in which the greedy assignment takes the pairs (i[k], j[k]) scoring s[k].
+
+    Descending score rounded to 9 decimals (Python's ``round``, so float noise in the weighted sum
+    makes no difference), then the smaller distance between the row numbers, then the row numbers
+    of A and of B: a total order, since a pair of rows is listed once.  Sorted in numpy (the score
+    is rounded once per distinct value), not by a Python key a pair.
+
+    >>> _ranked(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([95.0, 95.0000000001, 99.0]), [1, 2], [1, 2]).tolist()
+    [2, 0, 1]
+    """
+    if not len(s):
+        return np.zeros(0, dtype=np.int64)
+    values, where = np.unique(s, return_inverse=True)
+    rounded = np.array([round(float(v), 9) for v in values])[where.reshape(-1)]
+    ra = np.asarray(rows_a, dtype=np.int64)[i]
+    rb = np.asarray(rows_b, dtype=np.int64)[j]
+    return np.lexsort((rb, ra, np.abs(ra - rb), -rounded))
 
 
 def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: pd.DataFrame,
@@ -335,32 +369,45 @@ def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: p
     # fuzzy pass on the rest: candidates by descending score; ties: closer row numbers, then earlier rows
     ra = [i for i in range(len(ids_a)) if i not in taken_a]
     rb = [j for j in range(len(ids_b)) if j not in taken_b]
-    found, banded_a, banded_b = _candidates(fa, ra, fb, rb)
-    cands = [c for c in found if (c[1], c[2]) not in forbidden]
-    cands.sort(key=lambda c: (-round(c[0], 9), abs(rows_a[c[1]] - rows_b[c[2]]), rows_a[c[1]], rows_b[c[2]]))
-    for s, i, j in cands:
-        if i in taken_a or j in taken_b:
-            continue
-        taken_a.add(i)
-        taken_b.add(j)
-        if s >= ACCEPT:
-            method = "exact" if tup_a[i] == tup_b[j] else "fuzzy"
-            records.append({"i": i, "j": j, "score": s, "method": method, "status": "accepted", "reason": None})
-        else:
-            records.append({"i": i, "j": j, "score": s, "method": "fuzzy", "status": "to_review",
-                            "reason": f"score below {ACCEPT:g}: not linked; add a 'force' override to accept"})
-    band_note = (f"; {BANDED_NOTE} (rows of its section were compared only with the rows within {BAND} "
+    ci, cj, cs, banded_a, banded_b = _candidates(fa, ra, fb, rb)
+    if forbidden and len(ci):
+        keep = np.array([(x, y) not in forbidden for x, y in zip(ci.tolist(), cj.tolist())], dtype=bool)
+        ci, cj, cs = ci[keep], cj[keep], cs[keep]
+    order = _ranked(ci, cj, cs, rows_a, rows_b)
+    band_note = (f"{BANDED_NOTE} (rows of its section were compared only with the rows within {BAND} "
                  "positions of their own, as the section is too large to compare all against all)")
+    free_a, free_b = len(ra), len(rb)
+    for start in range(0, len(order), 65_536):  # a slice at a time: no Python list of every pair
+        if not free_a or not free_b:  # every row of one side is taken: no pair is left to take
+            break
+        part = order[start: start + 65_536]
+        for s, i, j in zip(cs[part].tolist(), ci[part].tolist(), cj[part].tolist()):
+            if i in taken_a or j in taken_b:
+                continue
+            taken_a.add(i)
+            taken_b.add(j)
+            free_a -= 1
+            free_b -= 1
+            note = band_note if i in banded_a else None
+            if s >= ACCEPT:
+                method = "exact" if tup_a[i] == tup_b[j] else "fuzzy"
+                records.append({"i": i, "j": j, "score": s, "method": method, "status": "accepted", "reason": note})
+            else:
+                records.append({"i": i, "j": j, "score": s, "method": "fuzzy", "status": "to_review",
+                                "reason": f"score below {ACCEPT:g}: not linked; add a 'force' override to accept"
+                                          + (f"; {note}" if note else "")})
+            if not free_a or not free_b:
+                break
     for i in range(len(ids_a)):
         if i not in taken_a:
             records.append({"i": i, "j": None, "score": None, "method": "none", "status": "unlinked",
                             "reason": f"no row of {report_b} scores {REVIEW:g} or more (dropped?)"
-                                      + (band_note if i in banded_a else "")})
+                                      + (f"; {band_note}" if i in banded_a else "")})
     for j in range(len(ids_b)):
         if j not in taken_b:
             records.append({"i": None, "j": j, "score": None, "method": "none", "status": "unlinked",
                             "reason": f"no row of {report_a} scores {REVIEW:g} or more (new?)"
-                                      + (band_note if j in banded_b else "")})
+                                      + (f"; {band_note}" if j in banded_b else "")})
     out = []
     for r in records:
         i, j = r.pop("i"), r.pop("j")

@@ -559,10 +559,9 @@ class _LabelIndex:
     def __init__(self, keys: Sequence[str]):
         self.chars: Counter = Counter()
         self.bigrams: Counter = Counter()
-        for key in keys:
-            self.chars.update(key)
-            self.bigrams.update(self._bigrams(key))
-        self.lists: dict[tuple, list[int]] = {}
+        self.chars.update("".join(keys))  # one pass in C, not one update a label
+        self.bigrams.update([key[i: i + 2] for key in keys for i in range(len(key) - 1)])
+        self.lists: dict[tuple, int] = {}  # entry -> bit set of group numbers
         self.memo: dict[str, tuple[list, list[str], str | None]] = {}  # key -> (prefix, bigrams, rarest)
 
     def _facts(self, key: str) -> tuple[list, list[str], str | None]:
@@ -593,9 +592,16 @@ class _LabelIndex:
         return [(ch, k) for _, ch, k in ranked[: max(1, n - t + 1)]]
 
     def add(self, gi: int, unit: str, key: str) -> None:
-        """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``."""
+        """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``.
+
+        Each key's groups are a bit set (an ``int``, bit ``gi``): a row has at most 90 groups, so a
+        look-up ORs a few integers instead of merging and sorting lists.
+        """
+        bit = 1 << gi
+        lists = self.lists
         if not key:
-            self.lists.setdefault(("empty", unit), []).append(gi)
+            entry = ("empty", unit)
+            lists[entry] = lists.get(entry, 0) | bit
             return
         prefix, bigrams, rarest = self._facts(key)
         entries = [("eq", unit, key)] + [("pre", unit, tok) for tok in prefix]
@@ -603,22 +609,28 @@ class _LabelIndex:
             entries.append(("rare", unit, rarest))
             entries += [("bg", unit, b) for b in bigrams]
         for entry in entries:
-            self.lists.setdefault(entry, []).append(gi)
+            lists[entry] = lists.get(entry, 0) | bit
 
     def candidates(self, unit: str, key: str) -> list[int]:
         """Group numbers (ascending) that may pair with label ``key`` of ``unit``."""
-        if not key:
-            return self.lists.get(("empty", unit), [])
-        prefix, bigrams, rarest = self._facts(key)
         lists = self.lists
-        found = set(lists.get(("eq", unit, key), ()))
-        for tok in prefix:
-            found.update(lists.get(("pre", unit, tok), ()))
-        if bigrams:
-            found.update(lists.get(("bg", unit, rarest), ()))  # key inside a group's label
-            for b in bigrams:
-                found.update(lists.get(("rare", unit, b), ()))  # a group's label inside key
-        return sorted(found)
+        if not key:
+            found = lists.get(("empty", unit), 0)
+        else:
+            prefix, bigrams, rarest = self._facts(key)
+            found = lists.get(("eq", unit, key), 0)
+            for tok in prefix:
+                found |= lists.get(("pre", unit, tok), 0)
+            if bigrams:
+                found |= lists.get(("bg", unit, rarest), 0)  # key inside a group's label
+                for b in bigrams:
+                    found |= lists.get(("rare", unit, b), 0)  # a group's label inside key
+        out = []
+        while found:
+            low = found & -found
+            out.append(low.bit_length() - 1)
+            found ^= low
+        return out
 
 
 def _shortest_prefix(total: int) -> int:
@@ -657,21 +669,34 @@ def _merge_complementary(groups: list[dict]) -> None:
         return
     memo: dict[tuple[str, str], bool] = {}
 
+    norm: dict[str, str] = {}  # indicator -> NFKC, once a row (not once a comparison)
+    shortest: dict[int, int] = {}  # la + lb -> _shortest_prefix(la + lb)
+
     def related(g, h) -> bool:
-        a, b = _nfkc(g["indicator"]), _nfkc(h["indicator"])
+        a = norm.get(g["indicator"])
+        if a is None:
+            a = norm[g["indicator"]] = _nfkc(g["indicator"])
+        b = norm.get(h["indicator"])
+        if b is None:
+            b = norm[h["indicator"]] = _nfkc(h["indicator"])
         if not a or not b:
             return True
-        if (a, b) not in memo and len(a) < 200 and len(b) < 200:
-            # a common prefix is a matching block, so difflib's ratio is at least 2·prefix/(la+lb)
-            # (no "popular" junk below 200 characters): enough to say yes without difflib
-            total = len(a) + len(b)
-            p = _shortest_prefix(total)
-            if p <= min(len(a), len(b)) and a[:p] == b[:p]:
-                memo[(a, b)] = True
-        if (a, b) not in memo:
-            sm = difflib.SequenceMatcher(None, a, b)
-            memo[(a, b)] = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
-        return memo[(a, b)]
+        got = memo.get((a, b))
+        if got is None:
+            got = False
+            la, lb = len(a), len(b)
+            if la < 200 and lb < 200:
+                # a common prefix is a matching block, so difflib's ratio is at least 2·prefix/(la+lb)
+                # (no "popular" junk below 200 characters): enough to say yes without difflib
+                p = shortest.get(la + lb)
+                if p is None:
+                    p = shortest[la + lb] = _shortest_prefix(la + lb)
+                got = p <= min(la, lb) and a[:p] == b[:p]
+            if not got:
+                sm = difflib.SequenceMatcher(None, a, b)
+                got = sm.quick_ratio() >= MERGE_THRESHOLD and sm.ratio() >= MERGE_THRESHOLD
+            memo[(a, b)] = got
+        return got
 
     def span(g) -> tuple[float, float] | None:
         """(min, max) of the group's positive values, or None."""
@@ -799,8 +824,15 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                 keys[id(q)] = key
     # a row of a few amounts compares them all (cheaper than building the index; same result)
     index = _LabelIndex(list(keys.values())) if len(keys) > INDEX_FROM_AMOUNTS else None
-    for period in ("prior", "plan", "result"):
+    periods = [p for p in ("prior", "plan", "result") if any(q.kind == "amount" for q in cells.get(p, ()))]
+    for n, period in enumerate(periods):
         ordinal: dict[str, int] = {}
+        # the groups of each unit this period's amounts can join: those made before it (issue 17 §3: a
+        # unit without one, e.g. every unit in the first period, is not looked up at all)
+        open_groups: dict[str, int] = {}
+        for g in groups:
+            open_groups[g["unit"]] = open_groups.get(g["unit"], 0) + 1
+        last = n == len(periods) - 1  # no later amount looks a group of the last period up: not indexed
         for q in cells.get(period, []):
             if q.kind != "amount":
                 continue
@@ -809,26 +841,28 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
             key = keys[id(q)]
             unit = PAIR_UNITS.get(q.unit, q.unit)
             best, best_score = None, 0.0
-            # only the groups that can reach the threshold, in creation order (the others score below it)
-            for g in (groups if index is None else (groups[gi] for gi in index.candidates(unit, key))):
-                if g["unit"] != unit or period in g["members"]:
-                    continue
-                if key or g["key"]:
-                    score = _pairing_score(key, g["key"], counts)
-                else:
-                    score = 1.0 if g["ordinal"] == k else 0.0
-                if score > best_score:
-                    best, best_score = g, score
-                    if score == 1.0:  # nothing scores higher, and a later tie never wins
-                        break
+            if open_groups.get(unit):
+                # only the groups that can reach the threshold, in creation order (the others score below it)
+                for g in (groups if index is None else (groups[gi] for gi in index.candidates(unit, key))):
+                    if g["unit"] != unit or period in g["members"]:
+                        continue
+                    if key or g["key"]:
+                        score = _pairing_score(key, g["key"], counts)
+                    else:
+                        score = 1.0 if g["ordinal"] == k else 0.0
+                    if score > best_score:
+                        best, best_score = g, score
+                        if score == 1.0:  # nothing scores higher, and a later tie never wins
+                            break
             if best is not None and best_score >= PAIR_THRESHOLD:
                 best["members"][period] = q
+                open_groups[unit] -= 1
                 if len(q.indicator) > len(best["indicator"]):
                     best["indicator"] = q.indicator
                     best["key"] = best["key"] or key
             else:
                 # indexed once: a group's key never changes (a labelled amount never joins an unlabelled group)
-                if index is not None:
+                if index is not None and not last:
                     index.add(len(groups), unit, key)
                 groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k,
                                "members": {period: q}})
