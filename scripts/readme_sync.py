@@ -38,7 +38,7 @@ BLOCKS = ("targets", "tree")
 # One line of description per path shown in the tree (folders end without "/").
 NOTES: dict[str, str] = {
     ".ci": "CI entry point",
-    ".ci/run": "make test on every supported Python present (one venv each)",
+    ".ci/run": "make test and make test-e2e on every supported Python present (one venv each)",
     ".gitignore": "venvs, caches, reports/.executed/ (make's bookkeeping)",
     "Makefile": "make help lists the targets (table above)",
     "README.md": "start here: what it is, the two commands, where each question is answered",

@@ -144,3 +144,34 @@ def pdf_tables(fixture_pdf):
     from helpers.pipeline import clean_reports
 
     return clean_reports([fixture_pdf])
+
+
+#: a small real report: the column header (lines 1-5), rows 1-1-01 and 1-1-02 (lines 6-84), the legend and
+#: the footers of section 1 (lines 204-208). It cleans with every line placed, in a fraction of the time of the
+#: whole report: for tests about files, ownership and formats rather than about the report's content.
+SMALL_REPORT = ((1, 84), (204, 208))
+
+
+def _clean_folder(folder: Path, name: str, text: str) -> Path:
+    from helpers.pipeline import clean_reports, write_tables
+
+    src = folder / "in" / name
+    src.parent.mkdir(parents=True)
+    src.write_text(text, encoding="utf-8")
+    write_tables(clean_reports([src]), folder / "clean")
+    return folder / "clean"
+
+
+@pytest.fixture(scope="session")
+def small_clean(tmp_path_factory, snippet) -> Path:
+    """The clean folder of :data:`SMALL_REPORT` (saved as ``small_2021.txt``), as the CLI writes it.
+    Built once per test process: do not modify (copy it)."""
+    return _clean_folder(tmp_path_factory.mktemp("small"), "small_2021.txt", snippet(*SMALL_REPORT))
+
+
+@pytest.fixture(scope="session")
+def formula_named_clean(tmp_path_factory, snippet) -> Path:
+    """The clean folder of :data:`SMALL_REPORT` saved under the SYNTHETIC name ``=1+1.txt`` (a file name
+    Excel would read as a formula): its ``report`` column and every id start with ``=1+1``.
+    Built once per test process: do not modify."""
+    return _clean_folder(tmp_path_factory.mktemp("formula"), "=1+1.txt", snippet(*SMALL_REPORT))

@@ -1,4 +1,13 @@
-"""The command line: accounting, exit codes, clear messages, and an --out folder never half-written."""
+"""The command line: accounting, exit codes, clear messages, and an --out folder never half-written.
+
+Most tests call :func:`helpers.cli.main` in this process (the ``cli`` fixture: exit code, stdout and
+stderr as a process would give them; argparse's exits included), which is what ``python -m helpers``
+runs. Starting an interpreter that imports pandas costs about a second a run, so only what a real
+process alone shows runs in one (:func:`run`): the ``python -m helpers`` entry point with its output
+(``test_clean_places_every_line``), an expected failure without a traceback on the real stderr
+(``test_truncated_report_names_file_and_line``), and Ctrl-C while the modules are still being
+imported (``test_ctrl_c_during_imports_exits_130_with_one_line``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,8 +33,34 @@ def listing(folder: Path) -> list[str]:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    """``python -m helpers ARGS`` in a new process (for what only a process shows; see the module docstring)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@dataclass
+class Result:
+    """What a run of the CLI gave: like :class:`subprocess.CompletedProcess`."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture()
+def cli(capsys):
+    """``cli(*args)``: :func:`helpers.cli.main` in this process, with its exit code and captured output."""
+
+    def call(*args: str) -> Result:
+        capsys.readouterr()  # only this run's output
+        try:
+            code = main(list(args))
+        except SystemExit as e:  # argparse's usage errors exit like the process would
+            code = e.code
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return call
 
 
 def test_clean_places_every_line(raw_path, tmp_path):
@@ -89,9 +125,9 @@ def untouched(out: Path) -> bool:
         ("memo.txt", "新潟市南区\n議事メモ\n".encode(), "memo.txt: no evaluation table"),
     ],
 )
-def test_bad_input_exit_2_without_traceback(tmp_path, existing_out, name, data, expected):
+def test_bad_input_exit_2_without_traceback(tmp_path, existing_out, name, data, expected, cli):
     path = write(tmp_path, name, data)
-    r = run("clean", str(path), "--out", str(existing_out))
+    r = cli("clean", str(path), "--out", str(existing_out))
     assert r.returncode == 2
     assert expected in r.stderr
     assert "Traceback" not in r.stderr
@@ -108,20 +144,20 @@ def test_truncated_report_names_file_and_line(raw_path, tmp_path, existing_out):
     assert untouched(existing_out)
 
 
-def test_unplaced_lines_exit_1_and_are_listed(raw_path, tmp_path, existing_out):
+def test_unplaced_lines_exit_1_and_are_listed(raw_path, tmp_path, existing_out, cli):
     # more lines before the header than a title (MAX_PREAMBLE_LINES = 10): a cover page, not swallowed
     data = "".join(f"表紙のメモ{k}\n" for k in range(11)).encode() + raw_path.read_bytes()
     path = write(tmp_path, "with_note.txt", data)
-    r = run("clean", str(path), "--out", str(existing_out))
+    r = cli("clean", str(path), "--out", str(existing_out))
     assert r.returncode == 1
     assert "unplaced: with_note:1: 表紙のメモ0" in r.stderr and "unplaced: with_note:11: 表紙のメモ10" in r.stderr
     assert "+ 11 unplaced" in r.stdout
     assert untouched(existing_out)
 
 
-def test_forced_wrong_encoding_is_a_clear_error(raw_path, tmp_path):
+def test_forced_wrong_encoding_is_a_clear_error(raw_path, tmp_path, cli):
     sjis = write(tmp_path, "sjis.txt", "\n".join(raw_path.read_text(encoding="utf-8").split("\n")[:212]).encode("cp932"))
-    r = run("clean", str(sjis), "--out", str(tmp_path / "o"), "--encoding", "utf-8")
+    r = cli("clean", str(sjis), "--out", str(tmp_path / "o"), "--encoding", "utf-8")
     assert r.returncode == 2 and "cannot decode the file as utf-8" in r.stderr
     assert main(["clean", str(sjis), "--out", str(tmp_path / "o"), "--encoding", "cp932", "-q"]) == 0
 
@@ -152,24 +188,24 @@ def test_files_of_the_old_manifest_no_longer_written_are_removed(raw_path, tmp_p
 
 
 @pytest.mark.parametrize("where", ["same", "parent"])
-def test_out_folder_containing_an_input_is_refused(raw_path, tmp_path, where):
+def test_out_folder_containing_an_input_is_refused(raw_path, tmp_path, where, cli):
     folder = tmp_path / "work" / "reports"
     folder.mkdir(parents=True)
     report = folder / "r.txt"
     report.write_bytes(raw_path.read_bytes())
     out = folder if where == "same" else folder.parent
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
-    r = run("clean", str(report), "--out", str(out))
+    r = cli("clean", str(report), "--out", str(out))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"--out {out} contains the input {report}" in r.stderr
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
     assert report.read_bytes() == raw_path.read_bytes()
 
 
-def test_out_naming_a_file_is_refused_and_the_file_untouched(raw_path, tmp_path):
+def test_out_naming_a_file_is_refused_and_the_file_untouched(raw_path, tmp_path, cli):
     target = tmp_path / "notes.txt"
     target.write_text("important")
-    r = run("clean", str(raw_path), "--out", str(target))
+    r = cli("clean", str(raw_path), "--out", str(target))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"--out {target} is a file, not a folder" in r.stderr
     assert target.read_text() == "important"
@@ -177,7 +213,7 @@ def test_out_naming_a_file_is_refused_and_the_file_untouched(raw_path, tmp_path)
 
 
 @pytest.mark.parametrize("kind", ["dir", "file"])
-def test_out_naming_a_symlink_is_refused_and_untouched(raw_path, tmp_path, kind):
+def test_out_naming_a_symlink_is_refused_and_untouched(raw_path, tmp_path, kind, cli):
     real = tmp_path / "real"
     if kind == "dir":
         real.mkdir()
@@ -186,18 +222,18 @@ def test_out_naming_a_symlink_is_refused_and_untouched(raw_path, tmp_path, kind)
         real.write_text("x")
     link = tmp_path / "link"
     link.symlink_to(real)
-    r = run("clean", str(raw_path), "--out", str(link))
+    r = cli("clean", str(raw_path), "--out", str(link))
     assert r.returncode == 2 and f"--out {link} is a symlink" in r.stderr
     assert link.is_symlink() and link.resolve() == real
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
     assert (real / "x.txt").read_text() == "x" if kind == "dir" else real.read_text() == "x"
 
 
-def test_non_empty_folder_without_manifest_needs_force_which_keeps_foreign_files(raw_path, tmp_path):
+def test_non_empty_folder_without_manifest_needs_force_which_keeps_foreign_files(raw_path, tmp_path, cli):
     docs = tmp_path / "Documents"
     docs.mkdir()
     (docs / "letter.docx").write_bytes(b"PK not ours")
-    r = run("clean", str(raw_path), "--out", str(docs))
+    r = cli("clean", str(raw_path), "--out", str(docs))
     assert r.returncode == 2 and "is not empty and was not written by this tool" in r.stderr and "--force" in r.stderr
     assert [p.name for p in docs.iterdir()] == ["letter.docx"]
     assert main(["clean", str(raw_path), "--out", str(docs), "--force", "-q"]) == 0
@@ -208,9 +244,9 @@ def test_non_empty_folder_without_manifest_needs_force_which_keeps_foreign_files
     assert (docs / "letter.docx").read_bytes() == b"PK not ours"
 
 
-def test_a_file_with_a_table_name_not_in_the_manifest_is_refused(raw_path, existing_out):
+def test_a_file_with_a_table_name_not_in_the_manifest_is_refused(raw_path, existing_out, cli):
     (existing_out / "metrics.csv").write_text("the user's own metrics")
-    r = run("clean", str(raw_path), "--out", str(existing_out))
+    r = cli("clean", str(raw_path), "--out", str(existing_out))
     assert r.returncode == 2 and f"{existing_out}/metrics.csv was not written by this tool" in r.stderr
     assert (existing_out / "metrics.csv").read_text() == "the user's own metrics"
 
@@ -268,29 +304,29 @@ def test_failed_write_leaves_old_tables_intact(raw_path, existing_out, monkeypat
 # issue 7 §5: messages
 
 
-def test_unknown_encoding_is_named_before_anything_is_read(raw_path, existing_out):
-    r = run("clean", str(raw_path), "--out", str(existing_out), "--encoding", "bogus")
+def test_unknown_encoding_is_named_before_anything_is_read(raw_path, existing_out, cli):
+    r = cli("clean", str(raw_path), "--out", str(existing_out), "--encoding", "bogus")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "unknown encoding 'bogus'" in r.stderr
     assert untouched(existing_out)
 
 
-def test_undecodable_byte_gives_line_and_byte_offset(raw_lines, tmp_path, existing_out):
+def test_undecodable_byte_gives_line_and_byte_offset(raw_lines, tmp_path, existing_out, cli):
     # synthetic: the real report's first 212 lines with one stray byte 0xFF at the start of line 5
     head = "\n".join(raw_lines[:4]).encode() + b"\n"
     data = head + b"\xff" + "\n".join(raw_lines[4:212]).encode() + b"\n"
     path = write(tmp_path, "stray.txt", data)
-    r = run("clean", str(path), "--out", str(existing_out))
+    r = cli("clean", str(path), "--out", str(existing_out))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"{path}:5: cannot decode the file as utf-8-sig or cp932" in r.stderr
     assert f"byte 0xff at byte offset {len(head)}, line 5" in r.stderr
     assert untouched(existing_out)
 
 
-def test_source_text_in_messages_is_escaped(raw_path, tmp_path, existing_out):
+def test_source_text_in_messages_is_escaped(raw_path, tmp_path, existing_out, cli):
     # synthetic: a note line with an ESC sequence before the real report
     path = write(tmp_path, "esc.txt", "表紙\x1b[2Jメモ\n".encode() + raw_path.read_bytes())
-    r = run("clean", str(path), "--out", str(existing_out))
+    r = cli("clean", str(path), "--out", str(existing_out))
     assert r.returncode in (1, 2) and "Traceback" not in r.stderr
     assert "\x1b" not in r.stderr + r.stdout  # never a raw escape sequence on the terminal
     if r.returncode == 1:  # listed as unplaced (the parser may also remove the ESC or refuse the file)
@@ -298,19 +334,19 @@ def test_source_text_in_messages_is_escaped(raw_path, tmp_path, existing_out):
     assert untouched(existing_out)
 
 
-def test_link_summary_line_for_a_collection(tmp_path):
+def test_link_summary_line_for_a_collection(tmp_path, cli):
     """The committed report + the SYNTHETIC next year (tests/make_synthetic_report.py: 56 rows, one dropped,
     one reworded): 55 rows continue (54 word for word, the reworded one fuzzy), the dropped row is unlinked."""
     from tests.make_synthetic_report import two_report_collection
 
     raw = two_report_collection(tmp_path / "raw")
-    r = run("clean", str(raw), "--out", str(tmp_path / "out"))
+    r = cli("clean", str(raw), "--out", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     line = [x for x in r.stdout.splitlines() if x.startswith("links ")]
     assert line == [
         "links niigata-minami_chiiki-fukushi-keikaku_hyoka_2021 -> synthetic_niigata-minami_chiiki-fukushi-keikaku_hyoka_2022:"
         " 55 accepted (54 exact, 1 fuzzy, 0 override), 0 to review, 1 unlinked; see links.csv"]
-    quiet = run("clean", str(raw), "--out", str(tmp_path / "out"), "-q")  # nothing to review: -q prints nothing
+    quiet = cli("clean", str(raw), "--out", str(tmp_path / "out"), "-q")  # nothing to review: -q prints nothing
     assert quiet.returncode == 0 and quiet.stdout == ""
 
 
@@ -330,7 +366,7 @@ def raw_copy(raw_path, tmp_path):
     return folder
 
 
-def one_message_exit_2(r: subprocess.CompletedProcess, expected: str, out: Path) -> None:
+def one_message_exit_2(r: Result, expected: str, out: Path) -> None:
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr  # one line
     assert expected in r.stderr, r.stderr
@@ -404,38 +440,37 @@ ISSUE_17_CASES = {
 
 
 @pytest.mark.parametrize("case", list(ISSUE_17_CASES))
-def test_issue_17_input_cases_end_with_one_message(raw_copy, tmp_path, case):
+def test_issue_17_input_cases_end_with_one_message(raw_copy, tmp_path, case, cli):
     make, expected = ISSUE_17_CASES[case]
     make(raw_copy)
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "helpers", "clean", str(raw_copy), "--out", str(out)],
-                       capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), timeout=60)
+    r = cli("clean", str(raw_copy), "--out", str(out))
     one_message_exit_2(r, expected, out)
 
 
 @pytest.mark.parametrize("name", [b"r\xff_2021.txt", b"r\t2021.txt"])
-def test_report_file_name_with_a_bad_byte_or_a_tab(raw_copy, raw_path, tmp_path, name):
+def test_report_file_name_with_a_bad_byte_or_a_tab(raw_copy, raw_path, tmp_path, name, cli):
     bad = os.path.join(os.fsencode(raw_copy), name)
     with open(bad, "wb") as f:
         f.write(raw_path.read_bytes())
     out = tmp_path / "out"
     expected = "not valid UTF-8 (the byte 0xFF at position 2)" if b"\xff" in name else "the control character U+0009 at position 2"
     for target in (os.fsencode(raw_copy), bad):  # the folder (the CLI lists it) and the file named directly
-        r = subprocess.run([os.fsencode(sys.executable), b"-m", b"helpers", b"clean", target, b"--out", os.fsencode(out)],
-                           capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), timeout=60)
-        err = r.stderr.decode("utf-8")  # printable: the bad byte or TAB is shown escaped
+        # argv as a process gets it: bytes decoded with the file system encoding (surrogateescape)
+        r = cli("clean", os.fsdecode(target), "--out", str(out))
+        err = r.stderr.encode("utf-8").decode("utf-8")  # printable: the bad byte or TAB is shown escaped (no surrogate)
         assert r.returncode == 2 and "Traceback" not in err and err.count("\n") == 1 and expected in err, err
         assert not out.exists()
 
 
 @pytest.mark.parametrize("value", ["-1", "0", "ten"])
-def test_max_bytes_must_be_positive(raw_path, tmp_path, value):
+def test_max_bytes_must_be_positive(raw_path, tmp_path, value, cli):
     out = tmp_path / "out"
-    r = run("clean", str(raw_path), "--out", str(out), "--max-bytes", value)
+    r = cli("clean", str(raw_path), "--out", str(out), "--max-bytes", value)
     one_message_exit_2(r, "--max-bytes must be a positive number of bytes", out)
 
 
-def test_overrides_are_checked_not_trusted(tmp_path):
+def test_overrides_are_checked_not_trusted(tmp_path, cli):
     from .make_synthetic_report import REAL, SYNTHETIC_NEXT, two_report_collection
 
     folder = two_report_collection(tmp_path / "c")
@@ -451,19 +486,28 @@ def test_overrides_are_checked_not_trusted(tmp_path):
     for body, expected in cases.values():
         (folder / "link_overrides.csv").write_text(header + body, encoding="utf-8")
         out = tmp_path / "out"
-        r = run("clean", str(folder), "--out", str(out))
+        r = cli("clean", str(folder), "--out", str(out))
         one_message_exit_2(r, expected, out)
     # a report of the folder that this run does not read: not applied, and said so
     (folder / "link_overrides.csv").write_text(header + f",{REAL.stem},1-1-01,{SYNTHETIC_NEXT},1-1-01,force,\n", encoding="utf-8")
-    r = run("clean", str(folder / REAL.name), "--out", str(tmp_path / "one"), "-q")
+    r = cli("clean", str(folder / REAL.name), "--out", str(tmp_path / "one"), "-q")
     assert r.returncode == 0, r.stderr
     assert f"warning: link_overrides.csv:2: not applied: report '{SYNTHETIC_NEXT}' is not part of this run" in r.stderr
 
 
 def test_ctrl_c_during_imports_exits_130_with_one_line(raw_path, tmp_path):
-    """A Ctrl-C while pandas is being imported (deterministic: the import itself sends the SIGINT)."""
+    """A Ctrl-C while pandas is being imported (deterministic: the import itself sends the SIGINT).
+
+    The child first gets Python's own Ctrl-C handler, the one every process started from a terminal
+    has. A process started as a background job of a non-interactive shell (``make test > log &`` in a
+    script, some CI runners) inherits SIGINT *ignored*; Python then installs no handler, the pytest
+    workers and this child inherit that, the SIGINT below does nothing and the run cleans the report
+    and exits 0. That, not timing, is why this test failed "sometimes" in the full suite while it
+    passed alone (issue 16).
+    """
     code = (
         "import os, signal, sys, runpy\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # as started from a terminal\n"
         "class Hook:\n"
         "    def find_spec(self, name, path, target=None):\n"
         "        if name == 'pandas':\n"
@@ -497,40 +541,40 @@ def test_ctrl_c_during_the_swap_says_the_new_tables_are_written(raw_path, existi
     assert len(load_tables(existing_out).initiatives) == 56  # the new tables, whole and consistent
 
 
-def test_a_second_run_into_the_same_folder_is_refused_truthfully(raw_path, existing_out):
+def test_a_second_run_into_the_same_folder_is_refused_truthfully(raw_path, existing_out, cli):
     from helpers.outputs import OutputDir
 
     with OutputDir(existing_out) as other:
         other.lock(wait=False)  # another run is writing here
-        r = run("clean", str(raw_path), "--out", str(existing_out))
+        r = cli("clean", str(raw_path), "--out", str(existing_out))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"another run (process {os.getpid()}) is writing {existing_out} right now" in r.stderr
     assert untouched(existing_out)
 
 
-def test_an_edited_clean_table_is_not_overwritten_and_force_lists_it(raw_path, tmp_path):
+def test_an_edited_clean_table_is_not_overwritten_and_force_lists_it(raw_path, tmp_path, cli):
     out = tmp_path / "clean"
     assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
     edited = (out / "initiatives.csv").read_bytes() + "メモ: 分析者の注記\n".encode()
     (out / "initiatives.csv").write_bytes(edited)  # an analyst's notes saved from Excel
-    r = run("clean", str(raw_path), "--out", str(out))
+    r = cli("clean", str(raw_path), "--out", str(out))
     assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
     assert f"{out}/initiatives.csv was changed since this tool wrote it" in r.stderr and "--force" in r.stderr
     assert (out / "initiatives.csv").read_bytes() == edited
     with pytest.raises(Exception, match="initiatives.csv changed since the tool wrote it"):
         load_tables(out)  # never read as if it were the tool's table
-    r = run("clean", str(raw_path), "--out", str(out), "--force", "-q")
+    r = cli("clean", str(raw_path), "--out", str(out), "--force", "-q")
     assert r.returncode == 0 and f"overwrote {out}/initiatives.csv (--force" in r.stderr
     assert len(load_tables(out).initiatives) == 56
 
 
-def test_force_lists_the_users_own_files_it_overwrites(raw_path, tmp_path):
+def test_force_lists_the_users_own_files_it_overwrites(raw_path, tmp_path, cli):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "README.md").write_text("my notes")
     (out / "metrics.csv").write_text("my metrics")
     (out / "other.txt").write_text("mine")
-    r = run("clean", str(raw_path), "--out", str(out), "--force", "-q")
+    r = cli("clean", str(raw_path), "--out", str(out), "--force", "-q")
     assert r.returncode == 0, r.stderr
     assert f"overwrote {out}/README.md" in r.stderr and f"overwrote {out}/metrics.csv" in r.stderr
     assert (out / "other.txt").read_text() == "mine"

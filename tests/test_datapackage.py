@@ -85,11 +85,22 @@ def test_sources_carry_the_reports_sha256():
     }]
 
 
-@pytest.fixture()
-def clean_copy(tmp_path):
-    folder = tmp_path / "clean"
-    shutil.copytree(CLEAN_DATA_DIR, folder)
-    return folder
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory, small_clean) -> dict[str, list[tuple[str, str]]]:
+    """A copy of the clean folder of a small real report (tests/conftest.py SMALL_REPORT: two rows) with
+    four SYNTHETIC edits, each in its own table, validated ONCE (a validation costs about a second,
+    whatever the size of the tables): ``{resource name: [(error type, note), ...]}``. Each test below
+    reads the errors of the table it broke; the other tables must have none.
+    """
+    folder = tmp_path_factory.mktemp("broken") / "clean"
+    shutil.copytree(small_clean, folder)
+    _edit_csv(folder / "metrics.csv", 3, "fiscal_year", "二〇二一")  # a year as text
+    _edit_csv(folder / "departments.csv", 1, "initiative_id", "no-such-report:9-9-99")  # a dangling key
+    _edit_csv(folder / "initiatives.csv", 2, "grade", "E")  # not a grade of the legend
+    _edit_csv(folder / "reports.csv", 0 + 1, "prior_status", "guess")
+    report = _validate(folder)
+    assert not report.errors, report.errors  # the package itself (descriptor) is fine
+    return {task.name: [(e.type, e.note) for e in task.errors] for task in report.tasks}
 
 
 def _edit_csv(path: Path, row: int, column: str, value: str) -> None:
@@ -101,24 +112,22 @@ def _edit_csv(path: Path, row: int, column: str, value: str) -> None:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
-def test_a_wrong_type_fails(clean_copy):
-    _edit_csv(clean_copy / "metrics.csv", 3, "fiscal_year", "二〇二一")  # SYNTHETIC: a year as text
-    errors = _errors(_validate(clean_copy))
+def test_a_wrong_type_fails(broken):
+    errors = broken["metrics"]
     assert [e for e, _ in errors] == ["type-error"]
     assert "integer" in errors[0][1]
+    # the tables not edited validate
+    assert {name: e for name, e in broken.items() if e and name not in {"metrics", "departments", "initiatives", "reports"}} == {}
 
 
-def test_a_dangling_key_fails(clean_copy):
-    _edit_csv(clean_copy / "departments.csv", 1, "initiative_id", "no-such-report:9-9-99")  # SYNTHETIC
-    errors = _errors(_validate(clean_copy))
+def test_a_dangling_key_fails(broken):
+    errors = broken["departments"]
     assert [e for e, _ in errors] == ["foreign-key"]
     assert "no-such-report:9-9-99" in errors[0][1]
 
 
-def test_an_unknown_code_and_a_duplicate_key_fail(clean_copy):
-    _edit_csv(clean_copy / "initiatives.csv", 2, "grade", "E")  # SYNTHETIC: not a grade of the legend
-    _edit_csv(clean_copy / "reports.csv", 0 + 1, "prior_status", "guess")
-    types = sorted(e for e, _ in _errors(_validate(clean_copy)))
+def test_an_unknown_code_and_a_duplicate_key_fail(broken):
+    types = sorted(e for e, _ in broken["initiatives"] + broken["reports"])
     assert "constraint-error" in types and "foreign-key" in types  # the enum, and grade → grade_legend
 
 
@@ -133,14 +142,9 @@ def test_a_two_report_collection_validates(two, tmp_path):
     assert links and {r["report_b"] for r in links} - {""}  # the foreign keys between reports were exercised
 
 
-def test_the_injection_escape_keeps_the_package_valid(raw_path, tmp_path):
-    """A report file named like a formula (SYNTHETIC name, real text): every id starts with ' in every CSV."""
-    from helpers.pipeline import clean_reports, write_tables
-
-    src = tmp_path / "in" / "=1+1.txt"
-    src.parent.mkdir()
-    src.write_bytes(raw_path.read_bytes())
-    write_tables(clean_reports([src]), tmp_path / "clean")
-    assert ",'=1+1:1-1-01," in (tmp_path / "clean" / "initiatives.csv").read_text(encoding="utf-8-sig")
-    report = _validate(tmp_path / "clean")
+def test_the_injection_escape_keeps_the_package_valid(formula_named_clean):
+    """A report file named like a formula (SYNTHETIC name, real text of tests/conftest.py SMALL_REPORT):
+    every id starts with ' in every CSV."""
+    assert ",'=1+1:1-1-01," in (formula_named_clean / "initiatives.csv").read_text(encoding="utf-8-sig")
+    report = _validate(formula_named_clean)
     assert report.valid, _errors(report)[:10]

@@ -7,6 +7,7 @@ import shutil
 import time
 import types
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -29,30 +30,51 @@ from helpers.pipeline import clean_reports, write_tables
 from helpers.read.schema import SCHEMA
 
 
-@pytest.fixture()
-def folders(tmp_path):
-    """A copy of the committed data/clean plus one unknown clean table, and one summary table."""
-    clean = tmp_path / "clean"
+# Building the workbook of the whole report and loading it with openpyxl take about a second each:
+# the tests that only read it share one (module fixture `built`; make test runs a module on one worker).
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """A copy of the committed data/clean plus one unknown clean table, and two summary tables (one
+    without a Japanese title). SYNTHETIC remarks "0012" and "1e3" in the first two rows of
+    initiatives.csv (text that looks like a number). Read-only: tests that write build elsewhere."""
+    base = tmp_path_factory.mktemp("excel")
+    clean = base / "clean"
     shutil.copytree(CLEAN_DATA_DIR, clean, ignore=shutil.ignore_patterns("*.md"))
     pd.DataFrame({"row_no": [1], "note": ["メモ"]}).to_csv(clean / "extra_notes.csv", index=False, encoding="utf-8-sig")
-    tables = tmp_path / "tables"
+    ini = pd.read_csv(clean / "initiatives.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    ini.loc[0, "remarks"] = "0012"
+    ini.loc[1, "remarks"] = "1e3"
+    # recorded through the writer (force: replacing the committed table): the workbook reads only owned tables
+    write_file(clean / "initiatives.csv", ini.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), force=True)
+    tables = base / "tables"
     tables.mkdir()
     pd.DataFrame({"row_no": [2], "achievement": [0.6], "grade": ["B"]}).to_csv(
         tables / "05_grade_audit.csv", index=False, encoding="utf-8-sig"
     )
+    pd.DataFrame({"a": [1]}).to_csv(tables / "99_untitled.csv", index=False)
     return clean, tables
 
 
-def test_one_sheet_per_table_with_japanese_headers(folders, tmp_path):
+@pytest.fixture(scope="module")
+def built(folders, tmp_path_factory):
+    """The workbook of :func:`folders`, built once: ``(path, openpyxl workbook)``; do not modify."""
     clean, tables = folders
-    out = build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables)
-    wb = openpyxl.load_workbook(out)
+    path = build_report_workbook(tmp_path_factory.mktemp("built") / "a.xlsx", clean_dir=clean, tables_dir=tables)
+    return path, openpyxl.load_workbook(path)
+
+
+def test_one_sheet_per_table_with_japanese_headers(folders, built):
+    clean, tables = folders
+    wb = built[1]
     known = [t for t in SHEET_NAMES if (clean / f"{t}.csv").exists()]
     assert set(SCHEMA) <= set(SHEET_NAMES), "every clean table of the schema has a Japanese sheet name"
     # …and is in the committed clean folder, but for source_cells: written only when a PDF report is read
     assert set(SCHEMA) - {"source_cells"} <= set(known)
     assert wb.sheetnames == (
-        [CONTENTS_SHEET] + [SHEET_NAMES[t] for t in known] + ["extra_notes", TABLE_TITLES["05_grade_audit"], DICTIONARY_SHEET]
+        [CONTENTS_SHEET] + [SHEET_NAMES[t] for t in known]
+        + ["extra_notes", TABLE_TITLES["05_grade_audit"], "99_untitled", DICTIONARY_SHEET]
     )
     for table in known:
         ws = wb[SHEET_NAMES[table]]
@@ -81,9 +103,8 @@ def test_one_sheet_per_table_with_japanese_headers(folders, tmp_path):
     assert [c.value for c in wb[DICTIONARY_SHEET][1]][:4] == ["表", "表の説明", "列名", "項目名"]
 
 
-def test_text_ids_stay_text(folders, tmp_path):
-    clean, tables = folders
-    wb = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables))
+def test_text_ids_stay_text(built):
+    wb = built[1]
     ids = [c.value for c in wb["取り組み"]["B"][1:]]
     assert all(isinstance(v, str) for v in ids)
 
@@ -102,9 +123,9 @@ def _later(monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real() + 3 * 365 * 86400)
 
 
-def test_same_bytes_at_another_time(folders, tmp_path, monkeypatch):
+def test_same_bytes_at_another_time(folders, built, tmp_path, monkeypatch):
     clean, tables = folders
-    first = build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables).read_bytes()
+    first = built[0].read_bytes()  # built now, from the same folders
     _later(monkeypatch)
     second = build_report_workbook(tmp_path / "b.xlsx", clean_dir=clean, tables_dir=tables).read_bytes()
     assert first == second
@@ -136,10 +157,17 @@ def test_headers_schema_then_labels_then_name():
     assert japanese_headers(["grade"], table="trends") == ["報告書の評価"]
 
 
-def test_cli(tmp_path, capsys):
+def _small_defaults(monkeypatch, clean: Path, tables: Path) -> None:
+    """The CLI (no folder options) builds from data/clean and reports/tables: point it at small ones."""
+    monkeypatch.setitem(build_report_workbook.__kwdefaults__, "clean_dir", clean)
+    monkeypatch.setitem(build_report_workbook.__kwdefaults__, "tables_dir", tables)
+
+
+def test_cli(tmp_path, capsys, monkeypatch, small_clean):
+    _small_defaults(monkeypatch, small_clean, tmp_path / "no-tables")
     out = tmp_path / "report.xlsx"
     assert excel.main([str(out)]) == 0
-    assert DICTIONARY_SHEET == openpyxl.load_workbook(out).sheetnames[-1]
+    assert DICTIONARY_SHEET == openpyxl.load_workbook(out, read_only=True).sheetnames[-1]
     assert excel.main([]) == 2
     assert "usage" in capsys.readouterr().err
 
@@ -166,14 +194,11 @@ def test_formula_text_is_a_string_cell(tmp_path):
     assert ws.cell(2, 2).value == -0.25 and ws.cell(2, 2).data_type == "n"  # numbers stay numbers
 
 
-def test_report_named_like_a_formula_gives_a_text_cell(raw_path, tmp_path):
-    # the real report saved under the synthetic name "=1+1.txt": the report column holds "=1+1"
-    src = tmp_path / "in" / "=1+1.txt"
-    src.parent.mkdir()
-    src.write_bytes(raw_path.read_bytes())
-    write_tables(clean_reports([src]), tmp_path / "clean")
-    assert ",'=1+1:1-1-01," in (tmp_path / "clean" / "initiatives.csv").read_text(encoding="utf-8-sig")
-    path = build_report_workbook(tmp_path / "r.xlsx", clean_dir=tmp_path / "clean", tables_dir=tmp_path / "none")
+def test_report_named_like_a_formula_gives_a_text_cell(formula_named_clean, tmp_path):
+    # a small real report (tests/conftest.py SMALL_REPORT) saved under the synthetic name "=1+1.txt":
+    # the report column holds "=1+1"
+    assert ",'=1+1:1-1-01," in (formula_named_clean / "initiatives.csv").read_text(encoding="utf-8-sig")
+    path = build_report_workbook(tmp_path / "r.xlsx", clean_dir=formula_named_clean, tables_dir=tmp_path / "none")
     ws = openpyxl.load_workbook(path)["取り組み"]
     assert (ws["A2"].value, ws["A2"].data_type) == ("=1+1", "s")
     # the id without its report's file stem (the report is column A): helpers.present.names.for_readers
@@ -195,14 +220,8 @@ def test_summary_csv_text_stays_text(tmp_path):
     assert ws["C3"].value == -2 and ws["D2"].value == 0.25 and ws["D3"].value is None
 
 
-def test_clean_text_columns_stay_text(folders, tmp_path):
-    clean, tables = folders
-    ini = pd.read_csv(clean / "initiatives.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    ini.loc[0, "remarks"] = "0012"  # synthetic remarks that look like numbers
-    ini.loc[1, "remarks"] = "1e3"
-    # recorded through the writer (force: replacing the committed table): the workbook reads only owned tables
-    write_file(clean / "initiatives.csv", ini.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), force=True)
-    ws = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables))["取り組み"]
+def test_clean_text_columns_stay_text(built):
+    ws = built[1]["取り組み"]  # folders() put the SYNTHETIC remarks "0012" and "1e3" in its first two rows
     col = [c.value for c in ws[1]].index("備考") + 1
     assert (ws.cell(2, col).value, ws.cell(3, col).value) == ("0012", "1e3")
 
@@ -233,12 +252,12 @@ def test_workbook_target_folder_symlink_and_foreign_file_are_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name not in {".helpers-lock", "helpers-manifest.json"}) == ["dir.xlsx", "link.xlsx", "notes.txt", "victim.xlsx"]
 
 
-def test_workbook_rewrite_touches_no_other_file(folders, tmp_path, monkeypatch, capsys):
-    clean, tables = folders
+def test_workbook_rewrite_touches_no_other_file(tmp_path, monkeypatch, capsys, small_clean):
+    _small_defaults(monkeypatch, small_clean, tmp_path / "no-tables")
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    first = build_report_workbook(out / "r.xlsx", clean_dir=clean, tables_dir=tables).read_bytes()
+    first = write_workbook({"s": pd.DataFrame({"a": [1]})}, out / "r.xlsx").read_bytes()  # the tool's own workbook
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
@@ -253,9 +272,8 @@ def test_workbook_rewrite_touches_no_other_file(folders, tmp_path, monkeypatch, 
 # issue 9 §5: a workbook an analyst opens
 
 
-def test_contents_codes_rates_filters_wrapping(folders, tmp_path):
-    clean, tables = folders
-    wb = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", clean_dir=clean, tables_dir=tables))
+def test_contents_codes_rates_filters_wrapping(built):
+    wb = built[1]
     toc = wb[CONTENTS_SHEET]
     assert [c.value for c in toc[1]] == ["シート", "内容", "行数", "元のファイル"]
     rows = list(toc.iter_rows(min_row=2))
@@ -301,7 +319,7 @@ def test_contents_codes_rates_filters_wrapping(folders, tmp_path):
 TITLES_REQUIRED = True  # every reports/tables stem has a Japanese title (helpers.present.labels.TABLE_TITLES)
 
 
-def test_summary_tables_have_japanese_titles(tmp_path):
+def test_summary_tables_have_japanese_titles(built):
     stems = sorted(p.stem for p in (REPORTS_DIR / "tables").glob("*.csv"))
     missing = [s for s in stems if s not in TABLE_TITLES]
     for title in TABLE_TITLES.values():  # every title is a valid, unchanged sheet name
@@ -309,11 +327,8 @@ def test_summary_tables_have_japanese_titles(tmp_path):
     assert len(set(TABLE_TITLES.values())) == len(TABLE_TITLES)
     if TITLES_REQUIRED:
         assert not missing, f"reports/tables stems without a title in helpers.present.labels.TABLE_TITLES: {missing}"
-    # a stem without a title falls back to the stem itself
-    (tmp_path / "t").mkdir()
-    pd.DataFrame({"a": [1]}).to_csv(tmp_path / "t" / "99_untitled.csv", index=False)
-    wb = openpyxl.load_workbook(build_report_workbook(tmp_path / "a.xlsx", tables_dir=tmp_path / "t"))
-    assert "99_untitled" in wb.sheetnames
+    # a stem without a title falls back to the stem itself (folders() holds tables/99_untitled.csv)
+    assert "99_untitled" not in TABLE_TITLES and "99_untitled" in built[1].sheetnames
 
 
 def test_sheet_names_from_file_stems_lose_control_characters():

@@ -353,9 +353,27 @@ def test_file_name_with_escape_sequence_is_echoed_escaped(tmp_path, capsys):
 
 
 # ------------------------------------------------------------------ never a traceback
+#: examples of the property below: a few in `make test` (each is a whole clean, ~0.1 s), many in `make test-e2e`
+FAST_EXAMPLES, E2E_EXAMPLES = 12, 120
+
+
 @pytest.mark.slow
 def test_mutated_reports_give_tables_or_one_clear_error(tmp_path):
-    """Random cuts, repeats, deletions and odd characters: a result or ReportError/ValidationError, nothing else."""
+    """Random cuts, repeats, deletions and odd characters: a result or ReportError/ValidationError, nothing else.
+
+    The fast tier runs the first :data:`FAST_EXAMPLES` examples (derandomized: the same ones every run);
+    ``make test-e2e`` runs the same property on :data:`E2E_EXAMPLES` (test below).
+    """
+    mutated_reports_property(tmp_path, FAST_EXAMPLES)
+
+
+@pytest.mark.e2e
+def test_mutated_reports_give_tables_or_one_clear_error_many_examples(tmp_path):
+    """The property above on :data:`E2E_EXAMPLES` examples (``make test-e2e``)."""
+    mutated_reports_property(tmp_path, E2E_EXAMPLES)
+
+
+def mutated_reports_property(tmp_path, examples: int) -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
@@ -365,7 +383,7 @@ def test_mutated_reports_give_tables_or_one_clear_error(tmp_path):
     odd = st.sampled_from(["\u3000", "\u200b", "\ufeff", "\f", "\x1b", " ", "Ａ", "。", "課", "1", "回", "（１）", "\t"])
     edit = st.tuples(st.sampled_from(["delete", "repeat", "insert", "cut"]), st.integers(1, len(base)), odd)
 
-    @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(st.lists(edit, min_size=1, max_size=4))
     def check(edits):
         lines = list(base)

@@ -154,14 +154,14 @@ def own_env(tmp_path) -> Path:
     return prefix
 
 
-@pytest.mark.parametrize("target", ["test", "report", "lab", "venv"])
+@pytest.mark.parametrize("target", ["test", "test-e2e", "report", "lab", "venv"])
 def test_existing_env_is_used_as_it_is(own_env, target):
     r = run_make("-n", target, f"VENV={own_env}")
     assert r.returncode == 0, r.stderr
     assert not re.search(r"^\S+ -m venv |-m pip install", r.stdout, re.M), r.stdout
     assert "importlib.util" in r.stdout, "make should check the environment (check-env)"
     assert ".venv/" not in r.stdout, "a recipe ignores VENV="
-    if target == "test":
+    if target.startswith("test"):
         assert f"{own_env}/bin/python -m pytest" in r.stdout
 
 
@@ -179,6 +179,23 @@ def test_clean_venv_refuses_an_env_make_did_not_create(own_env):
     assert r.returncode != 0
     assert "make did not create it" in r.stderr
     assert (own_env / "bin" / "python").exists()
+
+
+def test_the_two_test_tiers_and_ci_runs_both():
+    """make test: one pytest run of everything but the e2e tests, the notebooks with nbval included; make
+    test-e2e: the e2e tests; both on two workers, a module or notebook per worker. .ci/run runs both."""
+    fast = run_make("-n", "test", f"VENV={sys.prefix}", "ENV_READY=")
+    e2e = run_make("-n", "test-e2e", f"VENV={sys.prefix}", "ENV_READY=")
+    assert fast.returncode == 0 and e2e.returncode == 0, fast.stderr + e2e.stderr
+    [fast_cmd] = [ln for ln in fast.stdout.splitlines() if "-m pytest" in ln]
+    [e2e_cmd] = [ln for ln in e2e.stdout.splitlines() if "-m pytest" in ln]
+    for cmd in (fast_cmd, e2e_cmd):
+        assert f"{sys.prefix}/bin/python -m pytest -p tests.speed -n 2 --dist loadscope" in cmd
+    assert '-m "not e2e"' in fast_cmd and "--nbval --nbval-current-env" in fast_cmd
+    assert " notebooks tests src/helpers " in f"{fast_cmd} "
+    assert "-m e2e" in e2e_cmd and "nbval" not in e2e_cmd
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'make test PYTHON="$py" VENV=".venv-$v" && make test-e2e PYTHON="$py" VENV=".venv-$v"' in ci
 
 
 def test_recipes_honour_venv():
@@ -218,7 +235,7 @@ def test_lab_allows_root_only_as_root(tmp_path, uid, allow_root):
 def test_help_lists_targets_and_variables():
     r = run_make("help")
     assert r.returncode == 0, r.stderr
-    for target in ["venv", "data", "test", "report", "notebooks", "lab", "bench", "lock", "readme", "clean-venv"]:
+    for target in ["venv", "data", "test", "test-e2e", "report", "notebooks", "lab", "bench", "lock", "readme", "clean-venv"]:
         assert re.search(rf"^  {re.escape(target)} +\S", r.stdout, re.M), f"make help lacks {target}"
     for var in ["PYTHON=", "VENV=", "LAB_ARGS="]:
         assert f"  {var}" in r.stdout

@@ -6,6 +6,10 @@ expected values come from the documented edits of tests/make_synthetic_report.py
 (row 1-1-01 and 4-1-05 graded A → B; 4-1-07 ボランティア活動支援 dropped;
 4-1-06 ボランティア交流会の実施 → …の開催; 育児相談会 FY2021 estimate 11 (line 35
 of the committed report) → actual 12 (line 20 of the synthetic one)).
+
+End-to-end (marker ``e2e``: ``make test-e2e``): each test starts a kernel and runs the whole
+notebook; the fast tier re-executes it with nbval and tests its functions on small frames
+(tests/test_year_over_year.py).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from nbclient import NotebookClient
 from helpers.pipeline import write_tables
 
 from .make_synthetic_report import SYNTHETIC_NEXT, REAL, ROOT
+
+pytestmark = pytest.mark.e2e
 
 SYN = SYNTHETIC_NEXT
 NOTEBOOK = ROOT / "notebooks" / "06_year_over_year.ipynb"
@@ -44,7 +50,7 @@ def run_notebook(tmp_path, clean, reports=None):
     return tables, text
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def two_clean(tmp_path_factory, two):
     out = tmp_path_factory.mktemp("clean2")
     write_tables(two, out / "clean")

@@ -1,17 +1,19 @@
 """Issue 8 §4 for notebooks 01–05: run every notebook on a two-report clean folder.
 
 The collection is the committed report plus a byte-identical copy under another ward-like name
-(``other-ward_hyoka_2021.txt``, synthetic: it lives only in pytest's tmp folder). Each notebook is
-executed with nbclient after its ``parameters`` cell is replaced; its tables must keep the two
-reports apart (``report`` first, one set of rows per report, equal because the texts are equal)
-and its figures must show one report.
+(``other-ward_hyoka_2021.txt``, synthetic: it lives only in pytest's tmp folder), cleaned once per
+test session. Each notebook is executed once with nbclient after its ``parameters`` cell is
+replaced; its tables must keep the two reports apart (``report`` first, one set of rows per report,
+equal because the texts are equal) and its figures must show one report.
+
+End-to-end (marker ``e2e``: ``make test-e2e``): each test starts a kernel and runs a whole notebook.
+The fast tier (``make test``) re-executes every notebook with nbval and tests the functions the
+notebooks call on small frames.
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -19,21 +21,25 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
+from helpers.pipeline import clean_reports, write_tables
+
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-5]_*.ipynb"))
 REAL = "niigata-minami_chiiki-fukushi-keikaku_hyoka_2021"
 OTHER = "other-ward_hyoka_2021"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def collection(tmp_path_factory, raw_path):
+    """The two-report folder cleaned once, in this process (what ``python -m helpers clean`` writes)."""
     base = tmp_path_factory.mktemp("collection")
     raw = base / "raw"
     raw.mkdir()
     shutil.copy(raw_path, raw / f"{REAL}.txt")
     shutil.copy(raw_path, raw / f"{OTHER}.txt")
-    subprocess.run([sys.executable, "-m", "helpers", "clean", str(raw), "--out", str(base / "clean"), "-q"],
-                   check=True, cwd=ROOT)
+    write_tables(clean_reports([raw]), base / "clean")
     return base
 
 

@@ -11,7 +11,7 @@ Two checks make "re-execution leaves the file unchanged" testable in seconds:
   the Makefile's own options finds nothing to change) and has no interpreter version;
 * the whole recipe, run on a copy of ``tests/data/recipe_check.ipynb`` (a tiny synthetic notebook
   stored by the same recipe), gives back the stored bytes on whichever Python runs the tests;
-  ``.ci/run`` runs it on every supported version.
+  ``.ci/run`` runs it on every supported version (``make test-e2e``: it starts a kernel).
 
 Re-executing the five report notebooks themselves takes ~25 s and rewrites reports/; their
 outputs are compared by nbval in ``make test``, and the recipe around them is the one tested here.
@@ -60,6 +60,7 @@ def test_stored_notebooks_are_a_fixed_point_of_the_strip_step():
     assert r.returncode == 0, f"nbstripout would change stored notebooks:\n{r.stdout}{r.stderr}"
 
 
+@pytest.mark.e2e  # a kernel and nbconvert in a shell: make test-e2e (.ci/run runs it on every interpreter)
 @needs_make
 def test_recipe_reexecution_leaves_the_stored_notebook_unchanged(tmp_path):
     stored = FIXTURE.read_bytes()

@@ -11,8 +11,6 @@ No timing is asserted: ``make bench`` prints the PDF route's time per page.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -224,13 +222,13 @@ def test_owner_password_only_reads_like_the_plain_pdf(small, tmp_path):
     pd.testing.assert_frame_equal(clean_reports([path]).initiatives, small[1].initiatives)
 
 
-def test_cli_reads_a_pdf_and_writes_source_cells(small, tmp_path):
+def test_cli_reads_a_pdf_and_writes_source_cells(small, tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
-    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([sys.executable, "-m", "helpers", "clean", str(small[0]), "--out", str(out)],
-                       capture_output=True, text=True, env=env)
-    assert r.returncode == 0, r.stderr
-    assert "+ 0 unplaced; 10 table rows" in r.stdout
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no tool of the venv on the PATH (the CLI, in this process)
+    code = cli.main(["clean", str(small[0]), "--out", str(out)])
+    stdout, stderr = capsys.readouterr()
+    assert code == 0, stderr
+    assert "+ 0 unplaced; 10 table rows" in stdout
     assert (out / "source_cells.csv").exists()
     dictionary = (out / "data_dictionary.csv").read_text(encoding="utf-8-sig")
     assert "source_cells,PDF を読んだ報告書" in dictionary

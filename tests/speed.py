@@ -1,0 +1,59 @@
+"""pytest plugin that ``make test`` and ``make test-e2e`` load first (``-p tests.speed``).
+
+It defers one import. ``jsonschema`` (imported by nbformat, which nbval's plugin, nbclient and
+frictionless import) imports ``rfc3987_syntax`` at import time for its ``iri`` and ``iri-reference``
+format checkers, and that module builds about 35 Earley parsers from a Lark grammar right then:
+about 1.5 s idle, 3 s of CPU on a busy machine, in *every* pytest process (the main one and each
+xdist worker) before any test runs (``python -X importtime -m pytest --collect-only``; upstream:
+python-jsonschema/jsonschema#1428). No test here checks an IRI. This plugin puts a stand-in under
+that name in ``sys.modules`` before any other plugin is imported; the first use of it (jsonschema
+calls ``is_valid_syntax``) imports the real package and delegates, so an IRI check still gives the
+real answer, only later.
+
+Plain ``python -m pytest`` works without this plugin, only slower.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+
+_LAZY = "rfc3987_syntax"
+
+
+def _stand_in(spec) -> types.ModuleType:
+    mod = types.ModuleType(_LAZY, "Stand-in for rfc3987_syntax (tests/speed.py): imports it when first used.")
+    real: list[types.ModuleType] = []
+
+    def load() -> types.ModuleType:
+        if not real:
+            if sys.modules.get(_LAZY) is mod:
+                del sys.modules[_LAZY]
+            real.append(importlib.import_module(_LAZY))
+        return real[0]
+
+    def is_valid_syntax(*args, **kwargs):
+        return load().is_valid_syntax(*args, **kwargs)
+
+    def __getattr__(name: str):
+        if name.startswith("__"):  # __file__, __loader__ …: looked up on every module by tools, not a use
+            raise AttributeError(name)
+        return getattr(load(), name)
+
+    mod.is_valid_syntax = is_valid_syntax
+    mod.__getattr__ = __getattr__
+    mod.__path__ = list(spec.submodule_search_locations or [])  # a submodule import still finds its files
+    return mod
+
+
+def _defer_import() -> None:
+    if _LAZY in sys.modules:
+        return
+    spec = importlib.util.find_spec(_LAZY)
+    if spec is not None:
+        sys.modules[_LAZY] = _stand_in(spec)
+
+
+_defer_import()
