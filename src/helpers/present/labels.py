@@ -84,7 +84,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {  # column -> {code: label as the repo
 COLUMN_LABELS.update({
     "last_line": "最後の空でない行", "nonblank_lines": "空でない行数", "blank_lines": "空行数",
     "header_lines": "列見出しの行数", "legend_lines": "凡例の行数", "footer_lines": "フッターの行数",
-    "objective_lines": "目標見出しの行数", "cell_lines": "セルの行数", "unplaced_lines": "未配置の行数",
+    "preamble_lines": "表の前の文言（表題など）の行数", "objective_lines": "目標見出しの行数", "cell_lines": "セルの行数", "unplaced_lines": "未配置の行数",
     "objectives": "目標数", "rows": "表の行数", "relisted_rows": "（再掲）の行数", "decision": "判定",
     "relisted_decision": "再掲の判定", "differing_fields": "元の行と違う項目", "figures_differ": "数字が食い違う",
     "quirk": "内容", "table_rows": "表の行番号", "text_lines": "テキストの行番号",
