@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -331,3 +333,25 @@ def test_change_ranking_leaves_out_a_figure_its_duplicate_contradicts():
     assert not r.loc["BP(親子の絆づくり)", "ranked"] and r.loc["NP(子育て支援)", "ranked"]
     assert r.loc["BP(親子の絆づくり)", "rank_note"] == "再掲と食い違い（No.5は21人）"
     assert change_ranking(people)["ranked"].all()  # without the conflicts, nothing is left out
+
+
+def test_notebook_05_method_percentages_are_the_codes_rules(tables):
+    """Notebook 05 §1 states three rules in words (100 % cap, 0 % when not held, scheduled never 0 %):
+    the sentences are in the notebook and the code applies them to the report's rows."""
+    import json
+
+    from helpers.analyse.analysis import indicator_achievement
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "05_grade_audit.ipynb").read_text(encoding="utf-8"))
+    method = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown" and "## 1. 方法" in "".join(c["source"]))
+    assert "100% で頭打ち" in method and "実績なしは 0%" in method and "予定のみは 0% にしない" in method
+    a = indicator_achievement(tables)
+    # row 8: スキルアップ研修 plan ８回 (line 241), result 9回 (line 245): 9/8 = 112.5 %, counted as 100 %
+    r = a[(a["row_no"] == 8) & (a["indicator"] == "スキルアップ研修")].iloc[0]
+    assert (r.achievement_rate, r.capped) == (1.125, 1.0)
+    assert a["capped"].max() == 1.0
+    # row 25: 介護教室 planned (lines 644-645), 「介護教室は中止」 (line 647): 0 %, not left out
+    assert a.loc[a["row_no"] == 25, "capped"].tolist() == [0.0]
+    # row 31: 講演会 1回 300人 planned, result 「3月27日に開催予定」 (line 784): scheduled, not measured, never 0 %
+    r31 = a[a["row_no"] == 31]
+    assert len(r31) and r31["capped"].isna().all() and not r31["measured"].astype(bool).any()
