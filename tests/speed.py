@@ -10,6 +10,14 @@ that name in ``sys.modules`` before any other plugin is imported; the first use 
 calls ``is_valid_syntax``) imports the real package and delegates, so an IRI check still gives the
 real answer, only later.
 
+It also keeps Python's bytecode caches when the environment turns them off
+(``PYTHONDONTWRITEBYTECODE``): without them every pytest process (the main one, each xdist worker)
+compiles the package again and pytest rewrites the asserts of every test module again (it caches a
+rewritten module only where bytecode may be written): about 3 s of CPU per process before the first
+test, and each notebook kernel and ``python -m helpers`` child compiles ``helpers`` again. The
+caches are Python's usual ``__pycache__`` folders (ignored by git) beside the sources; an
+installed package keeps the ones pip wrote. A ``PYTHONPYCACHEPREFIX`` of the caller is kept.
+
 Plain ``python -m pytest`` works without this plugin, only slower.
 """
 
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 import types
 
@@ -56,4 +65,12 @@ def _defer_import() -> None:
         sys.modules[_LAZY] = _stand_in(spec)
 
 
+def _keep_bytecode() -> None:
+    # this process (assert rewriting of test modules, project imports) and every child it starts
+    # (xdist workers, nbval's kernels, `python -m helpers` in tests)
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
 _defer_import()
+_keep_bytecode()
