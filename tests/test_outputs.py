@@ -272,21 +272,26 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path):
 def test_two_runs_into_one_new_folder_one_is_refused_truthfully(tmp_path):
     """Issue 17: two runs starting at once into a new folder (the second arrives while the first writes)."""
     out = tmp_path / "new"
+    # the first run holds the folder until the test tells it to go on (a line on its stdin), not for a
+    # fixed sleep: the second run is tried while the first is certainly still writing, and nobody waits longer
     code = (
-        "import sys, time; from helpers.outputs import open_output_folder, write_output_folder\n"
-        "d = open_output_folder(sys.argv[1]); print('locked', flush=True); time.sleep(3)\n"
+        "import sys; from helpers.outputs import open_output_folder, write_output_folder\n"
+        "d = open_output_folder(sys.argv[1]); print('locked', flush=True); sys.stdin.readline()\n"
         "write_output_folder({'a.csv': b'first'}, d)\n"
     )
     import subprocess
     import sys
 
-    first = subprocess.Popen([sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, text=True)
+    first = subprocess.Popen([sys.executable, "-c", code, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True)
     try:
         assert first.stdout.readline().strip() == "locked"
         with pytest.raises(OutputError, match="another run .* is writing") as e:
             write_output_folder({"a.csv": b"second"}, out)
         assert "did not write" not in str(e.value)
     finally:
+        first.stdin.write("go\n")
+        first.stdin.close()
         assert first.wait(timeout=60) == 0
     assert (out / "a.csv").read_bytes() == b"first"
 
