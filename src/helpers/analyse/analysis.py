@@ -745,7 +745,7 @@ WEIGHT_OPTIONS = ("indicator", "activity")
 
 
 def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format: str = "held",
-                          _status: pd.DataFrame | None = None) -> pd.DataFrame:
+                          _status: pd.DataFrame | None = None, _base: tuple | None = None) -> pd.DataFrame:
     """Every planned indicator with its status and achievement; the rules of :func:`measured_achievement`.
 
     An indicator is planned when the plan cell gives it a number (any unit). Its achievement is
@@ -774,7 +774,35 @@ def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format:
                                  ("changed_format", changed_format, CHANGED_OPTIONS)):
         if value not in allowed:
             raise ValueError(f"{name}={value!r}: expected one of {allowed}")
-    st = indicator_status(tables) if _status is None else _status  # _status: computed once by audit_sensitivity
+    if _base is None:
+        st = indicator_status(tables) if _status is None else _status  # _status: computed once by audit_sensitivity
+        _base = _planned_indicators(tables, st)
+    base, ratio, labels, activities = _base  # the same for every reading: audit_sensitivity computes it once
+    planned = base.copy()
+    st_ = planned["status"]
+    held_ratio = ratio.where(planned["result_value"].notna(), 1.0)
+    rate = pd.Series(0.0, index=planned.index, dtype="Float64")
+    rate = rate.mask(st_ == "held", ratio)
+    rate = rate.mask((st_ == "not_held") & planned["result_value"].notna(), 0.0)  # 0回 printed
+    rate = rate.mask(st_ == "changed_format", {"held": held_ratio, "zero": 0.0, "exclude": pd.NA}[changed_format]
+                     if changed_format != "held" else held_ratio)
+    rate = rate.mask(st_ == "scheduled", {"held": 1.0, "zero": 0.0, "exclude": pd.NA}[scheduled])
+    planned["measured"] = ~planned["unmatched"] & rate.notna()
+    planned["held"] = st_.isin(["held", "changed_format"])
+    planned["achievement_rate"] = rate.where(planned["measured"]).astype("Float64").round(6)
+    planned["capped"] = planned["achievement_rate"].clip(upper=1.0)
+    planned["label"] = labels
+    planned["activity"] = activities
+    planned["format_changed"] = planned["format_changed"].astype(bool)
+    return planned.sort_values(["initiative_id"], kind="stable").reset_index(drop=True)
+
+
+def _planned_indicators(tables, st: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, list[str], list[str]]:
+    """What :func:`indicator_achievement` decides the same way under every reading.
+
+    The planned indicators (with ``unmatched``, the printed cancellations joined or added,
+    ``status_ja`` and ``scheduled_only``), their result / plan ratio, labels and activities.
+    """
     planned = st[st["plan_value"].notna() & (st["plan_value"] > 0)].copy()
     extra = st[st["plan_value"].isna() & st["result_value"].notna()]
     extra_keys = set(zip(extra["initiative_id"], extra["unit"].fillna("")))
@@ -812,23 +840,9 @@ def indicator_achievement(tables, *, scheduled: str = "exclude", changed_format:
     if "result_exact" in planned.columns:  # 4割弱 → 実施率39.1％ printed in the same row (lines 1291, 1293)
         result = planned["result_exact"].astype("Float64").fillna(result)
     ratio = result / planned["plan_value"].astype("Float64")
-    st_ = planned["status"]
-    held_ratio = ratio.where(planned["result_value"].notna(), 1.0)
-    rate = pd.Series(0.0, index=planned.index, dtype="Float64")
-    rate = rate.mask(st_ == "held", ratio)
-    rate = rate.mask((st_ == "not_held") & planned["result_value"].notna(), 0.0)  # 0回 printed
-    rate = rate.mask(st_ == "changed_format", {"held": held_ratio, "zero": 0.0, "exclude": pd.NA}[changed_format]
-                     if changed_format != "held" else held_ratio)
-    rate = rate.mask(st_ == "scheduled", {"held": 1.0, "zero": 0.0, "exclude": pd.NA}[scheduled])
-    planned["measured"] = ~planned["unmatched"] & rate.notna()
-    planned["held"] = st_.isin(["held", "changed_format"])
-    planned["achievement_rate"] = rate.where(planned["measured"]).astype("Float64").round(6)
-    planned["capped"] = planned["achievement_rate"].clip(upper=1.0)
-    planned["label"] = [(str(i) if pd.notna(i) else "（無題）") + (f"（{u}）" if pd.notna(u) else "（中止）")
-                        for i, u in zip(planned["indicator"], planned["unit"])]
-    planned["activity"] = _activities(planned)
-    planned["format_changed"] = planned["format_changed"].astype(bool)
-    return planned.sort_values(["initiative_id"], kind="stable").reset_index(drop=True)
+    labels = [(str(i) if pd.notna(i) else "（無題）") + (f"（{u}）" if pd.notna(u) else "（中止）")
+              for i, u in zip(planned["indicator"], planned["unit"])]
+    return planned, ratio, labels, _activities(planned)
 
 
 def _activities(df: pd.DataFrame) -> list[str]:
@@ -916,7 +930,8 @@ def measured_achievement(tables, *, scheduled: str = "exclude", changed_format: 
     if weight not in WEIGHT_OPTIONS:
         raise ValueError(f"weight={weight!r}: expected one of {WEIGHT_OPTIONS}")
     pre = _pre or {}
-    planned = indicator_achievement(tables, scheduled=scheduled, changed_format=changed_format, _status=pre.get("status"))
+    planned = indicator_achievement(tables, scheduled=scheduled, changed_format=changed_format, _status=pre.get("status"),
+                                    _base=pre.get("base"))
     rules = tables.grade_legend.to_dict("records")
     items = (pre["items"] if "items" in pre else row_items(tables)).set_index("initiative_id")
     groups: dict[str, list[dict]] = {}
@@ -978,7 +993,9 @@ def audit_sensitivity(tables, initiatives: pd.DataFrame | None = None) -> pd.Dat
         notebooks' reading), rows (measured), agree, disagree, agreement (share).
     """
     keep = None if initiatives is None else set(initiatives["initiative_id"])
-    pre = {"status": indicator_status(tables), "items": row_items(tables)}  # the same for every reading
+    status = indicator_status(tables)
+    # the same for every reading: the statuses, the planned indicators, the items of each row
+    pre = {"status": status, "base": _planned_indicators(tables, status), "items": row_items(tables)}
     rows = []
     for s in SCHEDULED_OPTIONS:
         for c in CHANGED_OPTIONS:
