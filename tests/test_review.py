@@ -24,8 +24,37 @@ def tables(raw_path):
     return clean_reports([raw_path])
 
 
-def test_plans_below_the_previous_year(tables):
-    a = plan_ambition(tables)
+# Each function's result on the report, computed once for the tests that read it (do not modify):
+# ward_queries alone takes about a second.
+
+
+@pytest.fixture(scope="module")
+def ambition(tables):
+    return plan_ambition(tables)
+
+
+@pytest.fixture(scope="module")
+def per_session(tables):
+    return rates_per_session(tables)
+
+
+@pytest.fixture(scope="module")
+def followup(tables):
+    return cancellation_followup(tables)
+
+
+@pytest.fixture(scope="module")
+def checked(tables):
+    return cancellation_check(tables)
+
+
+@pytest.fixture(scope="module")
+def queries(tables):
+    return ward_queries(tables)
+
+
+def test_plans_below_the_previous_year(ambition):
+    a = ambition
     below = {(int(r), str(i)) for r, i in zip(a.loc[a["below_prior"], "row_no"], a.loc[a["below_prior"], "indicator"].fillna(""))}
     # read off the prior and plan cells: 1歳歯科健診 9→8 (L17, L25), 育児相談会 18→12 (L20, L28), 支援リーダー勉強会 3→2
     # (L238, L242), 支援センター会議 4→3 (L321, L325), 就労支援 28→20, 就職者 16→10, 就職実績率 57%→50% (L468-474),
@@ -42,8 +71,8 @@ def test_plans_below_the_previous_year(tables):
     assert set(a.loc[a["row_no"] >= 36, "prior_status"]) == {"estimate"}
 
 
-def test_rates_per_session(tables):
-    r = rates_per_session(tables).set_index(["row_no", "activity"])
+def test_rates_per_session(per_session):
+    r = per_session.set_index(["row_no", "activity"])
     # 子育て広場 33回 延べ354人 (L51) → 38回 延べ397人 (L64)
     h = r.loc[(2, "子育て広場")]
     assert (h.prior_per_session_derived, h.result_per_session_derived) == (round(354 / 33, 2), round(397 / 38, 2))
@@ -104,8 +133,8 @@ def test_next_year_actions(tables):
     assert a.set_index("row_no").loc[25, "kind"] == "検討・協議"
 
 
-def test_cancelled_activities_and_substitutes(tables):
-    f = cancellation_followup(tables).set_index("activity")
+def test_cancelled_activities_and_substitutes(followup):
+    f = followup.set_index("activity")
     # 介護教室: "2年連続の中止" (L648), no substitute named
     assert bool(f.loc["介護教室", "two_years"]) and f.loc["介護教室", "substitute"] == ""
     # 関係機関合同研修会 (rows 13 and 18): cancelled in 2020 too (L365, L458); "代替として児童支援者向けの研修会を開催" (L378)
@@ -117,8 +146,8 @@ def test_cancelled_activities_and_substitutes(tables):
     assert f.loc["ウォーキング講座", "substitute"] == "" and f.loc["ウォーキング講座", "next_step"] == ""
 
 
-def test_printed_cancellation_counts_checked(tables):
-    c = cancellation_check(tables).set_index(["row_no", "activity"])
+def test_printed_cancellation_counts_checked(checked):
+    c = checked.set_index(["row_no", "activity"])
     # row 5 （再掲）: 32回 (L151) + 中止22回 (L161) = 54回, the plan (L144)
     r = c.loc[(5, "子育て広場")]
     assert (r.check, r.plan_value, r.result_value, r.sessions_cancelled, bool(r.is_duplicate)) == ("agrees", 54, 32, 22, True)
@@ -130,8 +159,8 @@ def test_printed_cancellation_counts_checked(tables):
     assert c.loc[(2, "NP 第2期"), "check"] == "derived" and bool(c.loc[(2, "NP 第2期"), "derived"])
 
 
-def test_ward_queries(tables):
-    q = ward_queries(tables)
+def test_ward_queries(queries):
+    q = queries
     by_rows = q.set_index("row_nos")
     # rows 2/5/7 (and row 6, same 54回→38回): lines of the results and the cancellation counts
     first = by_rows.loc["2・5・6・7"]
@@ -150,51 +179,51 @@ def test_ward_queries(tables):
 
 # --- review round 3 (notes/review-round3.md) ---------------------------------------------------------------
 
-def test_a_course_cancellation_is_checked_against_plan_and_result(tables):
+def test_a_course_cancellation_is_checked_against_plan_and_result(checked, queries):
     """01-M2: 「BP　第4期中止」 (L75, L162) cancels one course of the 4回 planned (L59, L146): 4 − 1 = 3 fits
     row 5's 「BP　3回」 (L153), not row 2's 「BP　４回」 (L66)."""
-    c = cancellation_check(tables).set_index(["row_no", "activity"])
+    c = checked.set_index(["row_no", "activity"])
     assert (c.loc[(5, "BP"), "check"], c.loc[(5, "BP"), "plan_minus_cancelled"]) == ("agrees", 3)
     assert c.loc[(2, "BP"), "check"] == "differs" and c.loc[(2, "BP"), "cancelled_text"] == "第4期中止（1期）"
-    q = ward_queries(tables).set_index("row_nos")
+    q = queries.set_index("row_nos")
     bp = q[q["topic"].str.startswith("BP")].iloc[0]
     assert bp.name == "2・5" and {"L66", "L75", "L153", "L162"} <= set(bp.text_lines.split(", "))
     assert "No.5 の版だけが中止回数と合う" in bp.question
 
 
-def test_courses_are_not_sessions_and_only_printed_延べ_is_延べ(tables):
+def test_courses_are_not_sessions_and_only_printed_延べ_is_延べ(per_session):
     """02-M2: BP and NP count courses (「NP　第２期全6回中２回実施後中止」 L76: a 期 is 6 sessions; 「BP　第4期中止」
     L75): no per-session rate. 延べ is printed for 子育て広場 (L51, L64) only among these (BP L53–54, NP L55)."""
-    r = rates_per_session(tables).set_index(["row_no", "activity"])
+    r = per_session.set_index(["row_no", "activity"])
     for act in ("BP(親子の絆づくり)", "NP(子育て支援)"):
         assert bool(r.loc[(2, act), "sessions_are_courses"]) and pd.isna(r.loc[(2, act), "result_per_session_derived"])
     assert bool(r.loc[(2, "子育て広場"), "cumulative"]) and not bool(r.loc[(2, "子育て広場"), "sessions_are_courses"])
     assert not r.loc[(29, "認知症サポーター養成講座実績"), "cumulative"]  # 「２回　21人」 (L744)
 
 
-def test_next_steps_without_a_year(tables):
+def test_next_steps_without_a_year(tables, followup):
     """03-M1: 「連携強化の進め方について検討中」 (L460–461), 「内容についても検討していく」 (L1214–1215),
     「ウィズコロナでの実施方法を検討」 (L253–254); 「関係機関と取り組みについて検討した」 (No.17) is done."""
     a = next_year_actions(tables)
     open_ = a[a["horizon"] == "時期の記載なし"].set_index("row_no")
     assert {8, 18, 51} <= set(open_.index)
     assert "検討中" in open_.loc[18, "statement"] and not (a["statement"].str.contains("検討した")).any()
-    f = cancellation_followup(tables).set_index("activity")
+    f = followup.set_index("activity")
     assert "検討中" in f.loc["関係機関合同研修会", "next_step"]  # row 18's next step for the activity cancelled in 13 and 18
 
 
-def test_planned_substitute_and_unknown_prior_year(tables):
+def test_planned_substitute_and_unknown_prior_year(followup):
     """03-M2: 「代わりに、感染症等に関する参考資料の配布を予定している」 (L1036–1037) is a planned substitute;
     03-U1: 「ウォーキング講座　３回　57人の予定」 (L861–862): the prior year's holding is unknown."""
-    f = cancellation_followup(tables).set_index("activity")
+    f = followup.set_index("activity")
     assert bool(f.loc["研修会", "substitute_planned"]) and not bool(f.loc["フォーラム", "substitute_planned"])
     assert bool(f.loc["ウォーキング講座", "prior_unknown"]) and not bool(f.loc["ウォーキング講座", "two_years"])
     assert not bool(f.loc["介護教室", "prior_unknown"])
 
 
-def test_a_prior_figure_printed_with_its_parts(tables):
+def test_a_prior_figure_printed_with_its_parts(ambition):
     """05-M4: 「支援センター会議　4回（定例３回、臨時１回）」 (L321–322) against a plan of 3回 (L325)."""
-    a = plan_ambition(tables)
+    a = ambition
     r = a[(a["row_no"] == 11) & (a["indicator"] == "支援センター会議")].iloc[0]
     assert r.prior_breakdown == "定例3回・臨時1回（L321–L322）で、計画 3回 は定例の数と同じ"
     assert (a.loc[a["row_no"] != 11, "prior_breakdown"] == "").all()
