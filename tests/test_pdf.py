@@ -186,16 +186,13 @@ def test_amounts_point_to_their_page_and_cell(pdf_tables):
     assert headers[headers["table_col"] == at["table_col"]]["text"].tolist() == ["2020年度（実績）"]
 
 
-def test_a_pdfs_clean_folder_is_a_valid_data_package(small, tmp_path):
-    """source_cells is a resource of datapackage.json (key report + line_no) and the package validates.
-
-    On the small PDF (section 2): frictionless validates every cell, and a PDF's package differs from
-    a text report's by its source_cells resource, which any PDF has."""
+def test_a_pdfs_clean_folder_is_a_valid_data_package(pdf_tables, tmp_path):
+    """source_cells is a resource of datapackage.json (key report + line_no) and the package validates."""
     from frictionless import Package
 
     from helpers.pipeline import write_tables
 
-    write_tables(small[1], tmp_path / "clean")
+    write_tables(pdf_tables, tmp_path / "clean")
     package = json.loads((tmp_path / "clean" / "datapackage.json").read_text(encoding="utf-8"))
     cells = next(r for r in package["resources"] if r["path"] == "source_cells.csv")
     assert cells["schema"]["primaryKey"] == ["report", "line_no"]
