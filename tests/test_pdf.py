@@ -11,6 +11,7 @@ No timing is asserted: ``make bench`` prints the PDF route's time per page.
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -362,6 +363,10 @@ REFUSED = {
     "60,000 pages, /Count 1": (lambda p: p.write_bytes(H.many_pages(declared=1)), "lists 60,000 pages in one node"),
     "compression bomb": (lambda p: p.write_bytes(H.compression_bomb(50)), "its content decodes to more than 500,000 bytes"),
     "forms drawing forms": (lambda p: p.write_bytes(H.form_fan_out()), "draws more than 500 forms or images"),
+    "object stream bomb": (lambda p: p.write_bytes(H.object_stream_bomb(20)),
+                           "a compressed stream unpacks to more than 16,000,000 bytes"),
+    "cross-reference stream bomb": (lambda p: p.write_bytes(H.object_stream_bomb(20, where="xref")),
+                                    "a compressed stream unpacks to more than 16,000,000 bytes"),
 }
 
 
@@ -399,3 +404,82 @@ def test_cells_from_rules_merged_double_and_stray():
 
 def test_no_rules_no_table():
     assert page_cells([(10, 0, 100)], []) == ([], None)
+
+
+# ---------------------------------------------------------------------------------- bounded unpacking
+def _outcome(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as e:  # the kind of error is the outcome to compare
+        return type(e)
+
+
+def _flate_cases() -> dict[str, bytes]:
+    packed = zlib.compress("目標 子育て広場 延べ354人\n".encode() * 5000, 6)
+    return {
+        "intact": packed,
+        "trailing bytes": packed + b"\nendstream",
+        "cut short": packed[:-100],
+        "checksum damaged": packed[:-2] + bytes([packed[-2] ^ 0xFF, packed[-1]]),
+        "middle damaged": packed[:50] + b"\xff" * 8 + packed[58:],
+        "not zlib": b"BT /F1 10 Tf (x) Tj ET",
+        "empty": b"",
+    }
+
+
+@pytest.mark.parametrize("case", list(_flate_cases()))
+def test_bounded_inflate_gives_pdfminers_bytes(case):
+    """The stand-ins pdfminer uses while a PDF is read give what pdfminer's own decoders give, damage included."""
+    from pdfminer import pdftypes
+
+    data = _flate_cases()[case]
+    unpacker = pdf._Unpacker(pdftypes.rldecode)
+    assert _outcome(unpacker.decompress, data) == _outcome(zlib.decompress, data)
+    assert _outcome(unpacker.decompress_corrupted, data) == _outcome(pdftypes.decompress_corrupted, data)
+
+
+def test_bounded_lzw_and_runlength_give_pdfminers_bytes():
+    from pdfminer.lzw import lzwdecode
+    from pdfminer.runlength import rldecode
+
+    unpacker = pdf._Unpacker(rldecode)
+    for data in (H.lzw_pack([256, 97, 258, 259, 98, 257]), H.lzw_growing_runs(1)[:700], b"", b"\x80\x00"):
+        assert unpacker.lzwdecode(data) == lzwdecode(data)
+    assert lzwdecode(H.lzw_pack([256, 97, 258, 259, 98, 257])) == b"aaaaaab"  # a, aa, aaa, b
+    runs = bytes([2]) + b"abc" + bytes([257 - 5]) + b"z" + b"\x80"  # 3 literal bytes, then z × 5, end
+    assert unpacker.rldecode(runs) == rldecode(runs) == b"abczzzzz"
+
+
+def test_every_stream_pdfminer_unpacks_is_bounded(monkeypatch):
+    """One stream past 16 MB (LZW: 16 KB unpack to about 22 MB; a 400 KB object stream to 400 MB), or all the
+    document's streams past their total, is refused while unpacking, holding at most a piece more."""
+    from pdfminer import pdftypes
+
+    unpacker = pdf._Unpacker(pdftypes.rldecode)
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 16,000,000 bytes"):
+        unpacker.lzwdecode(H.lzw_growing_runs(3))
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 16,000,000 bytes"):
+        unpacker.decompress(zlib.compress(b" " * 17_000_000, 1))
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 16,000,000 bytes"):
+        unpacker.rldecode((bytes([129]) + b" ") * 130_000)  # 128 blanks a run
+    with pytest.raises(pdf._TooMuchToUnpack, match="fax filter"):
+        unpacker.ccittfaxdecode(b"\0", {})
+    monkeypatch.setattr(pdf, "MAX_DOCUMENT_DECODED_BYTES", 20_000)
+    unpacker = pdf._Unpacker(pdftypes.rldecode)
+    unpacker.decompress(zlib.compress(b" " * 15_000))
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 20,000 bytes together"):
+        unpacker.decompress(zlib.compress(b" " * 15_000))
+
+
+def test_the_documents_unpacking_total_is_one_message(small, monkeypatch, tmp_path, capsys):
+    """The fixture report reads within the limits; with a total lower than its streams need it is one refusal,
+    and pdfminer's own decoders are back in place afterwards."""
+    from pdfminer import pdftypes
+
+    before = (pdftypes.zlib, pdftypes.lzwdecode, pdftypes.decompress_corrupted)
+    monkeypatch.setattr(pdf, "MAX_DOCUMENT_DECODED_BYTES", 10_000)
+    code = cli.main(["clean", str(small[0]), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert err.count("\n") == 1 and "unpack to more than 10,000 bytes together" in err, err
+    assert (pdftypes.zlib, pdftypes.lzwdecode, pdftypes.decompress_corrupted) == before

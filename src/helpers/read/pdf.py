@@ -53,9 +53,11 @@ table's ruled header.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import numbers
 import re
+import threading
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -105,6 +107,10 @@ __all__ = [
 MAX_PAGES = 300  # a report has tens of pages
 MAX_PAGE_CONTENT_BYTES = 500_000  # decoded content streams of one page (its forms included)
 MAX_STREAM_BYTES = 16_000_000  # any font or CMap stream, decoded
+# Every stream pdfminer unpacks while the document is read — object streams and cross-reference streams
+# included, which pdfminer unpacks before any page (a 389 KB object stream unpacking to 400 MB took
+# 866 MB of memory before this limit) — each at most MAX_STREAM_BYTES, all together at most this:
+MAX_DOCUMENT_DECODED_BYTES = 100_000_000
 MAX_DOCUMENT_CONTENT_BYTES = 30_000_000  # all pages' content together
 MAX_PAGE_PATHS = 10_000  # path pieces built on one page (m, l, c, v, y, re: a ruled line is 2, a box 1)
 MAX_PAGE_CHARS = 30_000
@@ -259,11 +265,12 @@ def extract_pdf(data: bytes, *, path: str | Path = "<pdf>", layout: Layout | Non
     """
     path = Path(path)
     _prescan(data, path)
-    pdf = _open(data, path)
-    pages = []
-    budget = [MAX_DOCUMENT_CONTENT_BYTES]
-    for number, page_obj in _page_objects(pdf, path):
-        pages.append(_read_page(pdf, page_obj, number, path, budget))
+    with _bounded_unpacking(path):
+        pdf = _open(data, path)
+        pages = []
+        budget = [MAX_DOCUMENT_CONTENT_BYTES]
+        for number, page_obj in _page_objects(pdf, path):
+            pages.append(_read_page(pdf, page_obj, number, path, budget))
     if not any(p.runs for p in pages):
         raise ReportError(path, f"the PDF holds no text on any of its {len(pages)} page(s)")
     runs = _number_runs(pages)
@@ -276,6 +283,147 @@ def extract_pdf(data: bytes, *, path: str | Path = "<pdf>", layout: Layout | Non
             raise
         raise ReportError(path, f"{report.where(e.line)}: {e.message}") from None
     return report
+
+
+class _TooMuchToUnpack(BaseException):
+    """Raised from inside pdfminer when a stream it unpacks passes a limit; :func:`_bounded_unpacking` words it.
+
+    A ``BaseException`` (like ``KeyboardInterrupt``): the ``except Exception`` clauses that word damage,
+    here and inside pdfminer, must not turn a refused bomb into "damaged" or swallow it.
+    """
+
+
+class _Unpacker:
+    """Bounded stand-ins for the decoders pdfminer's ``PDFStream.decode`` calls (installed by :func:`_bounded_unpacking`).
+
+    Each gives the bytes pdfminer's own decoder gives (tests/test_pdf.py compares them on intact, truncated,
+    damaged and padded data) but stops with :class:`_TooMuchToUnpack` once one stream passes
+    :data:`MAX_STREAM_BYTES` or the document's streams together pass :data:`MAX_DOCUMENT_DECODED_BYTES`,
+    holding at most about a megabyte more than the limit.  They sit where pdfminer decodes (after any
+    decryption), so no stream escapes them: page contents, fonts, object streams, cross-reference streams.
+    """
+
+    PIECE = 1 << 20
+
+    def __init__(self, original_rldecode) -> None:
+        self.left = MAX_DOCUMENT_DECODED_BYTES
+        self._rldecode = original_rldecode
+        self.error = zlib.error  # pdfminer catches ``zlib.error`` from this stand-in module
+
+    def _count(self, n_stream: int) -> None:
+        if n_stream > MAX_STREAM_BYTES:
+            raise _TooMuchToUnpack(f"a compressed stream unpacks to more than {MAX_STREAM_BYTES:,} bytes")
+        if n_stream > self.left:
+            raise _TooMuchToUnpack(f"its compressed streams unpack to more than {MAX_DOCUMENT_DECODED_BYTES:,} bytes "
+                                   "together")
+
+    def _done(self, out: list[bytes]) -> bytes:
+        data = b"".join(out)
+        self.left -= len(data)
+        return data
+
+    def _feed(self, d, chunk: bytes, out: list[bytes], n: int) -> int:
+        """Inflate ``chunk`` through ``d`` a piece at a time; the running size after it."""
+        while True:
+            piece = d.decompress(chunk, self.PIECE)
+            n += len(piece)
+            self._count(n)
+            out.append(piece)
+            chunk = d.unconsumed_tail
+            if not chunk and len(piece) < self.PIECE:
+                return n
+
+    def decompress(self, data: bytes) -> bytes:
+        """``zlib.decompress(data)``: trailing bytes after the end are ignored, a cut-short stream is an error."""
+        d = zlib.decompressobj()
+        out: list[bytes] = []
+        self._feed(d, data, out, 0)
+        if not d.eof:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return self._done(out)
+
+    def decompress_corrupted(self, data: bytes) -> bytes:
+        """pdfminer's ``decompress_corrupted``: what inflates before the damage, an error unless the damage is in
+        the last four bytes (the checksum).  pdfminer feeds one byte at a time into a growing ``bytes``
+        (quadratic in the output); here blocks are fed, and only the block holding the damage byte by byte."""
+        d = zlib.decompressobj()
+        out: list[bytes] = []
+        n, block = 0, 1 << 16
+        for start in range(0, len(data), block):
+            chunk = data[start:start + block]
+            saved, kept, n_before = d.copy(), len(out), n
+            try:
+                n = self._feed(d, chunk, out, n)
+                continue
+            except zlib.error:
+                d, n = saved, n_before
+                del out[kept:]
+            for i in range(len(chunk)):
+                try:
+                    n = self._feed(d, chunk[i:i + 1], out, n)
+                except zlib.error:
+                    if start + i < len(data) - 3:
+                        raise
+                    return self._done(out)
+        return self._done(out)
+
+    def lzwdecode(self, data: bytes) -> bytes:
+        from pdfminer.lzw import LZWDecoder
+
+        out: list[bytes] = []
+        n = 0
+        for piece in LZWDecoder(BytesIO(data)).run():
+            n += len(piece)
+            self._count(n)
+            out.append(piece)
+        return self._done(out)
+
+    def rldecode(self, data: bytes) -> bytes:
+        # a run unpacks to at most 128 bytes: only a stream that could pass the limit is measured first
+        if len(data) * 128 > min(MAX_STREAM_BYTES, self.left):
+            n, i, size = 0, 0, len(data)
+            while i < size and data[i] != 128:
+                length = data[i]
+                n, i = (n + length + 1, i + length + 2) if length < 128 else (n + 257 - length, i + 2)
+                self._count(n)
+        return self._done([self._rldecode(data)])
+
+    @staticmethod
+    def ccittfaxdecode(data: bytes, params) -> bytes:
+        # a fax image filter: an image is never unpacked to read text, so only a crafted content, font
+        # or object stream gets here, and its size cannot be bounded before it is unpacked
+        raise _TooMuchToUnpack("a stream other than an image uses the fax filter CCITTFaxDecode")
+
+    def __getattr__(self, name: str):  # the rest of the ``zlib`` module pdfminer might use
+        return getattr(zlib, name)
+
+
+_UNPACKING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _bounded_unpacking(path: Path):
+    """While a document is read, pdfminer unpacks its streams with :class:`_Unpacker`'s bounded decoders.
+
+    The stand-ins replace names in ``pdfminer.pdftypes`` for the duration (a lock keeps two reads in one
+    process from interleaving); a limit passed becomes one ``ReportError`` naming the file.
+    """
+    from pdfminer import pdftypes
+
+    names = ("zlib", "decompress_corrupted", "lzwdecode", "rldecode", "ccittfaxdecode")
+    with _UNPACKING_LOCK:
+        saved = {name: getattr(pdftypes, name) for name in names}
+        unpacker = _Unpacker(saved["rldecode"])
+        pdftypes.zlib = unpacker
+        for name in names[1:]:
+            setattr(pdftypes, name, getattr(unpacker, name))
+        try:
+            yield unpacker
+        except _TooMuchToUnpack as e:
+            raise ReportError(path, f"{e} (this reader's limit): the file is crafted or not a report") from None
+        finally:
+            for name, value in saved.items():
+                setattr(pdftypes, name, value)
 
 
 @dataclass
