@@ -483,3 +483,77 @@ def test_the_documents_unpacking_total_is_one_message(small, monkeypatch, tmp_pa
     assert code == 2 and not (tmp_path / "out").exists()
     assert err.count("\n") == 1 and "unpack to more than 10,000 bytes together" in err, err
     assert (pdftypes.zlib, pdftypes.lzwdecode, pdftypes.decompress_corrupted) == before
+
+
+# ---------------------------------------------------------------------------------- merged cells of other columns
+@pytest.fixture(scope="module")
+def section3_plain_and_merged(tmp_path_factory):
+    """Section 3 (reading s3, 14 rows) printed twice under one file name: as is, and with equal 担当部署 and
+    コメント cells of consecutive rows of a page merged into one cell (as a spreadsheet exported to PDF may
+    print them); every コメント is one SYNTHETIC text in both, so that it has equal cells to merge."""
+    comment = {"comment": "新型コロナウイルス感染症拡大防止のため一部中止"}
+    plain, merged = (tmp_path_factory.mktemp(k) / "section3.pdf" for k in ("plain", "merged"))
+    render_pdf(plain, sections=(3,), fill=comment)
+    layout = render_pdf(merged, sections=(3,), merge_columns=("department", "comment"), fill=comment)
+    return clean_reports([plain]), clean_reports([merged]), layout
+
+
+def _merged_groups(layout, column: str) -> list[list[int]]:
+    """Runs of consecutive rows on one page with equal, non-empty ``column`` cells (the builder's rule), as seqs."""
+    groups = []
+    for page in layout.pages:
+        run: list = []
+        for part in page.parts + [None]:
+            if part is not None and run and part.cells[column] and part.cells[column] == run[-1].cells[column]:
+                run.append(part)
+                continue
+            if len(run) > 1:
+                groups.append([p.row.seq for p in run])
+            run = [part] if part is not None and part.cells[column] else []
+    return groups
+
+
+@pytest.mark.parametrize("column", ["department", "comment"])
+def test_merged_department_and_comment_cells_read_as_each_rows_cell(section3_plain_and_merged, column):
+    """A merged 担当部署 (or コメント) cell is that cell of every row it spans: the same tables as the PDF that
+    prints it in each row; the merge is said in layout_note and its lines are recorded once."""
+    plain, merged, layout = section3_plain_and_merged
+    groups = _merged_groups(layout, column)
+    assert groups and max(map(len, groups)) >= 3  # the builder did merge (reading s3: 健康福祉課 rows in a run)
+    for name in SAME:
+        drop = PROVENANCE.get(name, [])
+        pd.testing.assert_frame_equal(getattr(merged, name).drop(columns=drop), getattr(plain, name).drop(columns=drop),
+                                      obj=name)
+    ini = merged.initiatives
+    notes = dict(zip(ini["row_no"], ini["layout_note"].fillna("")))
+    for group in groups:
+        for seq in group:
+            assert f"{column} in a vertically merged cell over {len(group)} rows" in notes[seq], (seq, notes[seq])
+    src = merged.source_lines
+    for group in groups:
+        ids = ini.loc[ini["row_no"].isin(group), "initiative_id"]
+        lines = src[(src["field"] == column) & src["initiative_id"].isin(ids)]
+        # recorded once, with the group's first row
+        assert len(lines) > 0 and set(lines["initiative_id"]) == {ini.loc[ini["row_no"] == group[0], "initiative_id"].iloc[0]}
+    assert (src["role"] != "unplaced").all() and not src.duplicated(["line_no", "part"]).any()
+
+
+def test_a_merged_figure_cell_is_refused_naming_the_columns_that_may_merge(tmp_path, capsys):
+    """A 計画 cell spanning rows gives its figure to none of them alone: one message, exit 2, nothing written."""
+    path = tmp_path / "r.pdf"
+    render_pdf(path, sections=(2,), merge_columns=("plan",), fill={"plan": "随時"})
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "out").exists()
+    assert "the 計画 cell spans" in err and "(only 目標、具体的な取り組み・事業、概要、担当部署、コメント・課題等、備考 cells may be merged)" in err
+
+
+def test_a_merged_grade_cell_is_refused_not_read_as_one_row(tmp_path, capsys):
+    """Reading s2 rows 3–5 are each graded A (L383, L402, L416 of the text): printed as one merged 評価 cell, the
+    rows would join into one row. Refused: one message, exit 2, nothing written."""
+    path = tmp_path / "r.pdf"
+    render_pdf(path, sections=(2,), merge_columns=("grade",))
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "out").exists()
+    assert "one grade printed for several rows (a merged 評価 cell) is not read" in err

@@ -35,7 +35,9 @@ Reading rules (each a function below):
    inside its height are that row's cells.  A 目標 cell is the objective heading （１）… of the
    rows it spans (an empty one at the top of a page continues the objective of the page before);
    a 具体的な取り組み・事業 cell spanning several rows is that initiative for each of them
-   (``initiative_merged``).  Any other cell spanning rows is refused.
+   (``initiative_merged``); so is a merged 概要, 担当部署, コメント・課題等 or 備考 cell (noted in
+   ``layout_note``; ``source_lines`` records a merged cell once, with its first row).  A period or 評価
+   cell spanning rows is refused.
 4. **Rows broken across a page**: a first row on a page without a grade continues the last row
    of the page before (its cells are appended column by column), and so does a last row
    without a grade continued by the first row of the next page.
@@ -130,8 +132,10 @@ ROLE_NAMES = {  # role -> how the column is named in messages
     "prior": "第1期間", "plan": "計画", "result": "第3期間", "grade": "評価", "comment": "コメント・課題等",
     "remarks": "備考",
 }
-#: roles whose cells may span several rows (merged): filled to every row they span
-MERGEABLE = ("objective", "initiative")
+#: roles whose cells may span several rows (merged): filled to every row they span.  A period or 評価 cell
+#: may not: a figure printed once for several rows belongs to none of them alone (a 評価 cell is a row).
+MERGEABLE = ("objective", "initiative", "summary", "department", "comment", "remarks")
+_MERGEABLE_NAMES = "、".join(ROLE_NAMES[r] for r in MERGEABLE)
 _CID_RE = re.compile(r"\(cid:\d+\)")
 
 
@@ -1153,7 +1157,7 @@ class _Row:
     first_at_top: bool  # the first body row of its page
     last_at_bottom: bool  # the last body row of its page
     objective: tuple[int, str, int] | None = None  # no, title, line_no (when a heading starts here)
-    merged_initiative: tuple[int, int] | None = None  # (page, cell id) of a merged initiative cell
+    merged: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # role -> (page, row, col) of its merged cell
     notes: list[str] = field(default_factory=list)
     periods: tuple[Period, Period, Period] | None = None
     section: tuple[str, str] | None = None
@@ -1392,9 +1396,16 @@ def _page_rows(page: _Page, cols: _Columns, cell_runs: dict[Cell, list[Run]], bo
                 if role not in MERGEABLE:
                     raise ReportError(
                         path, f"the {ROLE_NAMES[role]} cell spans {c.row_span} grid rows, across table rows "
-                              f"(only 目標 and 具体的な取り組み・事業 cells may be merged)", rs[0].line_no if rs else None)
-                row.merged_initiative = (page.number, c.row, c.col)
+                              f"(only {_MERGEABLE_NAMES} cells may be merged)", rs[0].line_no if rs else None)
+                row.merged[role] = (page.number, c.row, c.col)
             if rs and row.cells[role]:
+                if role == "initiative" and inside:
+                    # two initiatives beside one 評価 cell: a grade merged over rows, not one row ruled in parts
+                    raise ReportError(
+                        path, f"the 評価 cell beside this {ROLE_NAMES[role]} cell also spans the one above it: one grade "
+                              f"printed for several rows (a merged 評価 cell) is not read, since joining the rows "
+                              f"would lose one of them; print each row's grade in its own cell, or read a text dump "
+                              f"of the report (.txt) in which each row has its grade", rs[0].line_no)
                 row.notes.append(f"the {ROLE_NAMES[role]} cell is ruled in parts (page {page.number}); joined top to bottom")
             row.cells[role] += [_frag(r) for r in rs]
             row.runs += rs
@@ -1441,7 +1452,7 @@ def _raw_rows(rows: list[_Row], path: Path) -> tuple[list[RawRow], list[tuple[st
     sections: list[tuple[str, str]] = []
     objective: tuple[int, str, int] | None = None
     objective_section: tuple[str, str] | None = None
-    merged: dict[tuple[int, int, int], list[RawRow]] = {}
+    merged: dict[tuple[str, tuple[int, int, int]], list[RawRow]] = {}  # (role, cell) -> the rows it spans
     page_index: dict[int, int] = {}
     prev: tuple[_Row, RawRow] | None = None
     alias: dict = {}  # a merged cell continued on the next page -> the cell it continues
@@ -1467,25 +1478,31 @@ def _raw_rows(rows: list[_Row], path: Path) -> tuple[list[RawRow], list[tuple[st
             cells={k: list(v) for k, v in row.cells.items()},
             layout_notes=list(row.notes),
         )
-        key = alias.get(row.merged_initiative, row.merged_initiative)
-        if (not raw.cells["initiative"] and row.first_at_top and prev is not None and prev[0].page < row.page
-                and prev[0].last_at_bottom and prev[0].merged_initiative is not None):
-            # a merged initiative cell cut by the page break: printed on the page before, empty here
-            key = alias.get(prev[0].merged_initiative, prev[0].merged_initiative)
-            if row.merged_initiative is not None:
-                alias[row.merged_initiative] = key
-        if key is not None:
-            merged.setdefault(key, []).append(raw)
+        for role in MERGEABLE[1:]:
+            cell = row.merged.get(role)
+            key = alias.get(cell, cell)
+            if (role == "initiative" and not raw.cells.get(role) and row.first_at_top and prev is not None
+                    and prev[0].page < row.page and prev[0].last_at_bottom and role in prev[0].merged):
+                # a merged initiative cell cut by the page break: printed on the page before, empty here (an
+                # initiative is never empty; an empty 概要, 担当部署, コメント or 備考 cell may be just that)
+                key = alias.get(prev[0].merged[role], prev[0].merged[role])
+                if cell is not None:
+                    alias[cell] = key
+            if key is not None:
+                merged.setdefault((role, key), []).append(raw)
         out.append(raw)
         prev = (row, raw)
-    for group in merged.values():
+    for (role, _), group in merged.items():
         if len(group) < 2:
             continue
-        frags = next((r.cells["initiative"] for r in group if r.cells["initiative"]), [])
+        frags = next((r.cells[role] for r in group if r.cells.get(role)), [])
         for r in group:
-            r.cells["initiative"] = list(frags)
-            r.initiative_merged = True
-            r.layout_notes.append(f"initiative in a vertically merged cell over {len(group)} rows")
+            r.cells[role] = list(frags)
+            if role == "initiative":
+                r.initiative_merged = True
+            else:
+                r.merged_fields = r.merged_fields | {role}
+            r.layout_notes.append(f"{role} in a vertically merged cell over {len(group)} rows")
     return out, sections
 
 
