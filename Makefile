@@ -120,7 +120,8 @@ $(CLEAN_CSV): $(call make_safe,$(wildcard $(RAW_DIR)/*.meta.json $(RAW_DIR)/link
 # notebook on one worker (loadscope: module fixtures are built once; nbval runs a notebook's cells in
 # order in one kernel; --dist loadgroup would balance better, but with pytest 9.2 and xdist 3.8 its
 # groups are silently ignored: a notebook's cells were split between the workers); tests/speed.py
-# first (it defers an import every pytest process would pay).
+# first (it defers an import every pytest process would pay, and keeps bytecode caches even under
+# PYTHONDONTWRITEBYTECODE: docs/development.md, Tests).
 PYTEST = $(VENV_PY) -m pytest -p tests.speed -n 2 --dist loadscope
 
 # (tests/data holds recipe_check.ipynb, the fixture of the e2e recipe test: not a notebook of the report)
