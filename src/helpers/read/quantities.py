@@ -39,6 +39,7 @@ import math
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, NamedTuple, Sequence
@@ -97,6 +98,7 @@ _MONTH_BEFORE_RE = re.compile(r"月\s*$")
 _ERA_BEFORE_RE = re.compile(r"[A-Za-z]\d{0,17}\.$")  # R4.1: searched in a 20-character window only
 _EACH_RE = re.compile(r"各館?[ \u3000]*$")
 _BEFORE_Q_RE = re.compile(rf"({'|'.join(BEFORE_QUALIFIERS)})[ \u3000]*$")
+_BEFORE_Q_FIRST = frozenset(q[0] for q in BEFORE_QUALIFIERS)  # a before-qualifier needs one of these
 _AFTER_Q_RE = re.compile(rf"[ \u3000]*(?:の|\(|（)?({'|'.join(AFTER_QUALIFIERS)})")
 
 
@@ -146,38 +148,43 @@ class _Cell:
     """A cell's lines joined, in NFKC, with a map back to printed lines."""
 
     def __init__(self, lines: Sequence[str]):
-        self.lines = list(lines)
-        self.printed = "".join(self.lines)
+        self.lines = lines = list(lines)
+        self.printed = "".join(lines)
+        normalize = unicodedata.normalize
         norm_chars: list[str] = []
-        self.line_of: list[int] = []
+        line_of: list[int] = []
         # NFKC position -> printed position; None while every line so far kept one character for one
         # (origin[i] == i, the usual case: then it is a range, not a list)
         origin: list[int] | None = None
-        self._bounds: dict[int, tuple[int, int]] = {}  # line -> NFKC positions [start, end), lines with text only
-        self.line_start = []
+        bounds: dict[int, tuple[int, int]] = {}  # line -> NFKC positions [start, end), lines with text only
+        line_start = []
         pos = 0
-        for li, line in enumerate(self.lines):
-            self.line_start.append(pos)
-            first = len(self.line_of)
-            whole = _nfkc(line)
-            if len(whole) == len(line):  # one character for one
+        for li, line in enumerate(lines):
+            line_start.append(pos)
+            first = len(line_of)
+            whole = normalize("NFKC", line)
+            n = len(line)
+            if len(whole) == n:  # one character for one
                 norm_chars.append(whole)
                 if origin is not None:
-                    origin += range(pos, pos + len(line))
-                self.line_of += [li] * len(line)
-                pos += len(line)
-            else:
-                if origin is None:
-                    origin = list(range(pos))
-                for ch in line:
-                    n = _nfkc(ch)
-                    norm_chars.append(n)
-                    origin += [pos] * len(n)
-                    self.line_of += [li] * len(n)
-                    pos += 1
-            if len(self.line_of) > first:
-                self._bounds[li] = (first, len(self.line_of))
+                    origin += range(pos, pos + n)
+                if n:
+                    line_of += [li] * n
+                    bounds[li] = (first, first + n)
+                pos += n
+                continue
+            if origin is None:
+                origin = list(range(pos))
+            for ch in line:
+                c = normalize("NFKC", ch)
+                norm_chars.append(c)
+                origin += [pos] * len(c)
+                line_of += [li] * len(c)
+                pos += 1
+            if len(line_of) > first:
+                bounds[li] = (first, len(line_of))
         self.norm = "".join(norm_chars)
+        self.line_of, self._bounds, self.line_start = line_of, bounds, line_start
         if origin is None:
             self.origin: Sequence[int] = range(pos + 1)
         else:
@@ -333,6 +340,7 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
     """
     cell = lines if isinstance(lines, _Cell) else _Cell(lines)
     norm = cell.norm
+    normalize = unicodedata.normalize
     out: list[Quantity] = []
     prev: Quantity | None = None
     prev_end, prev_line = 0, -1
@@ -346,22 +354,18 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         label, inherited_from_prev = _label_before(cell, start, prev_end, prev, prev_line)
         # 延べ between the previous amount (or the label's first line) and the number
         label_from = prev_end if inherited_from_prev or prev_end > 0 else 0
-        cumulative = "延べ" in norm[label_from:start] or "延べ" in _nfkc(label)
-        each = bool(_EACH_RE.search(before))
-        qualifiers = [m_.group(1) for m_ in [_BEFORE_Q_RE.search(before)] if m_]
+        cumulative = "延べ" in norm[label_from:start] or "延べ" in normalize("NFKC", label)
+        # (each test only where its key character is printed: most amounts have none)
+        each = "各" in before and bool(_EACH_RE.search(before))
+        bq = None if _BEFORE_Q_FIRST.isdisjoint(before) else _BEFORE_Q_RE.search(before)
+        qualifiers = [bq.group(1)] if bq else []
         after_q = _AFTER_Q_RE.match(norm, end, min(len(norm), end + 5))
         if after_q:
             qualifiers.append(after_q.group(1))
-        q = Quantity(
-            indicator=label,
-            value=parse_number(m.group("num")),
-            unit=unit,
-            cumulative=cumulative,
-            each=each,
-            qualifier="・".join(qualifiers),
-            source_text=cell.printed_span(start, end),
-            line_index=cell.line_of[start],
-        )
+        # the number is NFKC text already (parse_number's NFKC would return it unchanged)
+        num = m.group("num").replace(",", "")
+        q = Quantity(label, float(num) if "." in num else int(num), unit, cumulative, each, "・".join(qualifiers),
+                     cell.printed_span(start, end), cell.line_of[start])
         out.append(q)
         prev, prev_end, prev_line = q, end, cell.line_of[end - 1]
     out += _qualitative(cell)
@@ -395,20 +399,27 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
     (['8'], ['1', '6', '3'], [])
     """
     cell = lines if isinstance(lines, _Cell) else _Cell(lines)
-    spans = [m.span("num") for m in cell.amounts()]
+    norm = cell.norm
+    amounts = cell.amounts()
+    # the amounts' numbers do not overlap and come in order: the only one that can hold a digit run
+    # starting at s is the last one starting at or before s (found by bisection, not by scanning all)
+    starts = [m.start("num") for m in amounts]
+    ends = [m.end("num") for m in amounts]
     acc = DigitAccount([], [], [])
-    for m in _DIGITS_RE.finditer(cell.norm):
+    for m in _DIGITS_RE.finditer(norm):
         s, e = m.span()
-        if any(a <= s and e <= b for a, b in spans):
+        k = bisect_right(starts, s) - 1
+        b = ends[k] if k >= 0 else -1  # the end of that amount's number (-1: no amount starts before s)
+        if e <= b:
             acc.in_amounts.append(m.group())
             continue
-        reason = _excluded_reason(cell.norm, s, e)
-        if reason is None and any(a <= s < b for a, b in spans):
+        reason = _excluded_reason(norm, s, e)
+        if reason is None and s < b:
             acc.in_amounts.append(m.group())
             continue
-        if reason is None and cell.norm[e: e + 1] == "," or cell.norm[s - 1: s] == ",":
+        if reason is None and norm[e: e + 1] == "," or norm[s - 1: s] == ",":
             # part of a thousands-separated number inside an amount
-            if any(a <= s <= b for a, b in spans):
+            if s <= b:
                 acc.in_amounts.append(m.group())
                 continue
         if reason is None and cell.norm[e: e + 1] == ".":
@@ -433,6 +444,8 @@ def check_cell(cell: "_Cell | Sequence[str]") -> None:
     """
     cell = cell if isinstance(cell, _Cell) else _Cell(cell)
     for m in _NUMBER_RUN_RE.finditer(cell.norm):
+        if m.end() - m.start() <= MAX_NUMBER_DIGITS:  # no more digits than characters: the usual case
+            continue
         digits = sum(ch.isdigit() for ch in m.group())
         if digits > MAX_NUMBER_DIGITS:
             raise CellError(f"a number of {digits:,} digits ('{m.group()[:MAX_NUMBER_DIGITS]}…'); "
