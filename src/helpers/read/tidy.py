@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -183,6 +184,9 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records
         init_rows.append({
             "report": report,
             "initiative_id": rid,
+            # filled by helpers.collect.link; present (missing) here so that the frame is built
+            # column by column (_frame), not through DataFrame.from_records for a record without it
+            "initiative_key": None,
             "row_no": row_no,
             "section_no": ex.sections.index(r.section_key) + 1,
             "basic_goal": r.section_key[0],
@@ -438,20 +442,28 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
     if (ini["department_count"] != ini["initiative_id"].map(dep["initiative_id"].value_counts()).fillna(0)).any():
         errors.append("department_count does not match departments.csv")
     # every fragment is a piece of its source line, in order, with only spaces between
-    by_line: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    s_report, s_line, s_part, s_role, s_rid, s_fld, s_text = (src[c].tolist() for c in columns_of("source_lines"))
     cell_parts: dict[tuple[str, str], list[str]] = {}
-    for report, line_no, part, role, rid, fld, text in _tuples(src, list(src.columns)):
-        if role == "cell":
-            got = cell_parts.get((rid, fld))
-            if got is None:
-                cell_parts[(rid, fld)] = [text]
-            else:
-                got.append(text)
-        elif role != "unplaced":
-            continue
-        got = by_line.get((report, line_no))
+    for rid, fld, text in compress(zip(s_rid, s_fld, s_text), [r == "cell" for r in s_role]):
+        got = cell_parts.get((rid, fld))
         if got is None:
-            by_line[(report, line_no)] = [(part, text)]
+            cell_parts[(rid, fld)] = [text]
+        else:
+            got.append(text)
+    # the lines holding one fragment (most): compared whole, with no grouping; the others grouped below
+    keep = [r == "cell" or r == "unplaced" for r in s_role]
+    where = list(compress(zip(s_report, s_line), keep))
+    count = Counter(where)
+    by_line: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for key, part, text in zip(where, compress(s_part, keep), compress(s_text, keep)):
+        if count[key] == 1:
+            if text == texts[key[0]][key[1] - 1].strip(" \t"):  # a line that is one whole cell: fine
+                continue
+            by_line[key] = [(part, text)]
+            continue
+        got = by_line.get(key)
+        if got is None:
+            by_line[key] = [(part, text)]
         else:
             got.append((part, text))
     cell_text = {k: "".join(v) for k, v in cell_parts.items()}
