@@ -215,10 +215,19 @@ class _Cell:
         return self._bounds.get(li, (0, 0))
 
 
+#: the characters :func:`_excluded_reason` looks for right after and right before a digit run
+#: (besides an ASCII letter before it); keep them in step with its tests
+_REASON_AFTER = frozenset("歳かヶヵ層月日/~～")
+_REASON_BEFORE = frozenset("第/.~～")
+
+
 def _excluded_reason(norm: str, start: int, end: int) -> str | None:
     """Why the digits at [start, end) are not an amount (name/date), or None."""
     before = norm[max(0, start - 1): start]
     after = norm[end: end + 2]
+    # every reason below needs one of these characters right before or after the digits (most have none)
+    if after[:1] not in _REASON_AFTER and before not in _REASON_BEFORE and not (before.isascii() and before.isalpha()):
+        return None
     if before == "第":
         return "name (第N)"
     if before.isascii() and before.isalpha():
