@@ -56,6 +56,9 @@ CELL_FIELDS = tuple(COLUMNS.values())
 
 RELISTED_MARKS = ("（再掲）", "(再掲)")
 
+#: the order of the values in a source_lines row tuple (Records.source_lines), the schema's order
+SOURCE_LINE_COLUMNS = ("report", "line_no", "part", "role", "initiative_id", "field", "text")
+
 
 class ValidationError(Exception):
     """A hard sanity check failed; nothing is written."""
@@ -156,7 +159,7 @@ class Records:
 
     initiatives: list[dict]
     departments: list[dict]
-    source_lines: list[dict]
+    source_lines: list[tuple]  # values in the order of SOURCE_LINE_COLUMNS (a tuple a line: no dict a line)
     grade_legend: list[dict]
     accounting: dict
 
@@ -225,24 +228,17 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records
                 continue  # a merged cell is one cell: recorded once, with its first row
             if src_field == "initiative" and r.initiative_merged:
                 merged_seen.update(frags)
-            for f in frags:
-                src_rows.append({
-                    "report": report, "line_no": f.line_no, "part": f.part, "role": "cell",
-                    "initiative_id": rid, "field": COLUMNS[src_field], "text": f.text,
-                })
+            fld = COLUMNS[src_field]
+            src_rows += [(report, f.line_no, f.part, "cell", rid, fld, f.text) for f in frags]
     for rec in init_rows:  # （再掲） -> id of the first row printed without the mark
         if rec["is_relisted"]:
             rec["relisted_of"] = first_plain.get(rec["relisted_of"])
             if rec["relisted_of"] is None:
                 rec["layout_note"] = "; ".join(filter(None, [rec["layout_note"], "（再掲） but no original row of that name"]))
-    for no, kind in ex.boilerplate.items():
-        src_rows.append({"report": report, "line_no": no, "part": 0, "role": kind,
-                         "initiative_id": None, "field": None, "text": lines[no - 1].strip(" \t")})
-    for f in ex.unplaced:
-        src_rows.append({"report": report, "line_no": f.line_no, "part": f.part, "role": "unplaced",
-                         "initiative_id": None, "field": None, "text": f.text})
+    src_rows += [(report, no, 0, kind, None, None, lines[no - 1].strip(" \t")) for no, kind in ex.boilerplate.items()]
+    src_rows += [(report, f.line_no, f.part, "unplaced", None, None, f.text) for f in ex.unplaced]
 
-    src_rows.sort(key=itemgetter("line_no", "part"))  # (line_no, part), as a lambda made it
+    src_rows.sort(key=itemgetter(1, 2))  # (line_no, part), as a lambda made it
     accounting = account_lines(report, lines, src_rows, n_rows=len(ex.rows))
     return Records(init_rows, dept_rows, src_rows, list(ex.legend), accounting)
 
@@ -256,7 +252,7 @@ def build_tables(parts: list[Records]) -> Tables:
     return Tables(
         initiatives=_frame([r for p in parts for r in p.initiatives], "initiatives"),
         departments=_frame([r for p in parts for r in p.departments], "departments"),
-        source_lines=_frame([r for p in parts for r in p.source_lines], "source_lines"),
+        source_lines=_frame_rows([r for p in parts for r in p.source_lines], "source_lines", SOURCE_LINE_COLUMNS),
         grade_legend=_frame(legend, "grade_legend"),
         accounting=[p.accounting for p in parts],
     )
@@ -366,17 +362,20 @@ def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def account_lines(report: str, lines: list[str], source_lines: list[dict], *, n_rows: int) -> dict:
+def account_lines(report: str, lines: list[str], source_lines: list[tuple], *, n_rows: int) -> dict:
     """Count what happened to every input line.
 
     Every non-blank line is boilerplate, placed (in one or more cells of one
     row), or unplaced; ``missing`` lists lines in none of these (must be empty).
+
+    Args:
+        source_lines: the report's source-line rows, values in the order of :data:`SOURCE_LINE_COLUMNS`.
     """
     nonblank = {i + 1 for i, t in enumerate(lines) if t.strip(" \t")}
     placed, unplaced, boiler = set(), set(), set()
     by_role = {"cell": placed, "unplaced": unplaced}  # any other role: boilerplate
     for r in source_lines:
-        by_role.get(r["role"], boiler).add(r["line_no"])
+        by_role.get(r[3], boiler).add(r[1])
     return {
         "report": report,
         "lines_read": len(lines),
@@ -386,7 +385,7 @@ def account_lines(report: str, lines: list[str], source_lines: list[dict], *, n_
         "unplaced": len(unplaced),
         "unplaced_lines": sorted(unplaced),
         # the lines above the table read as the document's title (printed by the run, never silent)
-        "preamble": [(r["line_no"], r["text"]) for r in source_lines if r["role"] == "preamble"],
+        "preamble": [(r[1], r[6]) for r in source_lines if r[3] == "preamble"],
         "missing": sorted(nonblank - boiler - placed - unplaced),
         "rows": n_rows,
     }
