@@ -674,6 +674,9 @@ MERGE_MAX_RATIO = 3  # label-less merges only between values of the same magnitu
 PAIR_UNITS = {"名": "人"}  # counters that count the same thing (就職者 16人 / 15名); metrics keep the printed unit
 
 
+_PERIOD_BIT = {"prior": 1, "plan": 2, "result": 4}
+
+
 def _merge_complementary(groups: list[dict]) -> None:
     """Join two partial groups whose labels differ but that can only be one indicator.
 
@@ -688,6 +691,16 @@ def _merge_complementary(groups: list[dict]) -> None:
     """
     units = [g["unit"] for g in groups]
     if len(set(units)) == len(units):  # no two groups of one unit (most rows): nothing can merge
+        return
+    # two groups merge only when they have the unit and no period in common: where no such pair
+    # exists (most rows left: their figures of one unit are complete), nothing can merge either.
+    # (A group's periods as bits; a group has at least one, so two equal bit sets always overlap
+    # and the distinct sets of a unit are enough.)
+    periods_of: dict[str, set[int]] = {}
+    for g in groups:
+        periods_of.setdefault(g["unit"], set()).add(
+            sum(_PERIOD_BIT[p] for p in g["members"]))
+    if not any(a & b == 0 for masks in periods_of.values() if len(masks) > 1 for a in masks for b in masks):
         return
     memo: dict[tuple[str, str], bool] = {}
 
@@ -725,7 +738,7 @@ def _merge_complementary(groups: list[dict]) -> None:
         values = [q.value for q in g["members"].values() if q.value > 0]
         return (min(values), max(values)) if values else None
 
-    bit = {"prior": 1, "plan": 2, "result": 4}  # a group's periods as bits: no period in common = no bit in common
+    bit = _PERIOD_BIT  # a group's periods as bits: no period in common = no bit in common
 
     def facts(g) -> tuple:
         """What the cheap tests read of a group: (group, period bits, span)."""
