@@ -905,14 +905,14 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
     out = []
     for g in groups:
         m = g["members"]
-        rec = {
+        a, b, c = m.get("prior"), m.get("plan"), m.get("result")
+        out.append({
             "indicator": g["indicator"],
             "unit": g["unit"],
-            "cumulative": any(q.cumulative for q in m.values()),
-            "each": any(q.each for q in m.values()),
-        }
-        for p in ("prior", "plan", "result"):
-            rec[f"{p}_value"] = m[p].value if p in m else None
-            rec[f"{p}_text"] = m[p].source_text if p in m else None
-        out.append(rec)
+            "cumulative": any([q.cumulative for q in m.values()]),
+            "each": any([q.each for q in m.values()]),
+            "prior_value": None if a is None else a.value, "prior_text": None if a is None else a.source_text,
+            "plan_value": None if b is None else b.value, "plan_text": None if b is None else b.source_text,
+            "result_value": None if c is None else c.value, "result_text": None if c is None else c.source_text,
+        })
     return out
