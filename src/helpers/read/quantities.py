@@ -79,6 +79,8 @@ QUALITATIVE_TERMS = ["全戸", "全数", "随時", "適宜", "未実施", "中�
 # not O(n²) (a 20 KB digit run took 27 s before).
 _NUM = r"\d{1,3}(?:,\d{3})++(?:\.\d++)?|\d++(?:\.\d++)?"
 _AMOUNT_RE = re.compile(rf"(?<!\d)(?P<num>{_NUM})[ \u3000]*+(?P<unit>{'|'.join(map(re.escape, UNITS))})")
+_NUM_GROUP, _UNIT_GROUP = _AMOUNT_RE.groupindex["num"], _AMOUNT_RE.groupindex["unit"]  # by number: no name look-up
+_new_tuple = tuple.__new__
 MAX_NUMBER_DIGITS = 15  # an amount has at most 15 digits (exact as a float); more is refused
 MAX_AMOUNTS_PER_CELL = 30  # the committed report has at most 7 a cell; pairing is quadratic in this
 
@@ -353,9 +355,10 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
     out: list[Quantity] = []
     prev: Quantity | None = None
     prev_end, prev_line = 0, -1
+    line_of, printed_span = cell.line_of, cell.printed_span
     for m in cell.amounts():
-        start, end = m.start("num"), m.end("unit")
-        unit = m.group("unit")
+        start, end = m.start(_NUM_GROUP), m.end(_UNIT_GROUP)
+        unit = m.group(_UNIT_GROUP)
         if unit == "組" and norm[end: end + 1] == "織":
             unit = "組織"
             end += 1
@@ -367,16 +370,19 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         # (each test only where its key character is printed: most amounts have none)
         each = "各" in before and bool(_EACH_RE.search(before))
         bq = None if _BEFORE_Q_FIRST.isdisjoint(before) else _BEFORE_Q_RE.search(before)
-        qualifiers = [bq.group(1)] if bq else []
         after_q = _AFTER_Q_RE.match(norm, end, min(len(norm), end + 5))
-        if after_q:
-            qualifiers.append(after_q.group(1))
+        # the qualifiers before and after the amount, joined by ・
+        if bq is None:
+            qualifier = after_q.group(1) if after_q else ""
+        else:
+            qualifier = bq.group(1) + "・" + after_q.group(1) if after_q else bq.group(1)
         # the number is NFKC text already (parse_number's NFKC would return it unchanged)
-        num = m.group("num").replace(",", "")
-        q = Quantity(label, float(num) if "." in num else int(num), unit, cumulative, each, "・".join(qualifiers),
-                     cell.printed_span(start, end), cell.line_of[start])
+        num = m.group(_NUM_GROUP).replace(",", "")
+        # (tuple.__new__ is what Quantity._make does: the same Quantity without its Python-level __new__)
+        q = _new_tuple(Quantity, (label, float(num) if "." in num else int(num), unit, cumulative, each, qualifier,
+                                  printed_span(start, end), line_of[start], "amount", False))
         out.append(q)
-        prev, prev_end, prev_line = q, end, cell.line_of[end - 1]
+        prev, prev_end, prev_line = q, end, line_of[end - 1]
     out += _qualitative(cell)
     return sorted(out, key=lambda q: (q.line_index, cell.printed.find(q.source_text, cell.line_start[q.line_index])))
 
