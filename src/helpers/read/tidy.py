@@ -414,8 +414,8 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
                 values = s.tolist()
                 try:  # (a column without missing values: joined as it is)
                     joined = "\x00".join(values)
-                except TypeError:
-                    joined = "\x00".join([v for v in values if isinstance(v, str)])
+                except TypeError:  # (missing values: the column's other values, all str, without them)
+                    joined = "\x00".join(s.dropna().tolist())
             elif s.dtype == object:
                 joined = "\x00".join(map(str, s.dropna().tolist()))  # one scan per column, not a regex per value
             else:
