@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1220,15 +1221,19 @@ def _rows_without_initiative(page_rows: list[RawRow]) -> list[RawRow]:
 def _page_sections(lines: list[str], boiler: dict[int, str], headers: list[HeaderSpan], path: str) -> list[tuple[str, str]]:
     """Section (basic goal, field plan) of every page, from its footers."""
     starts = [h.first for h in headers] + [len(lines) + 1]
+    found: list[tuple[set, set]] = [(set(), set()) for _ in headers]  # each page's (goals, plans)
+    for no, kind in boiler.items():  # the footers only, each to the page whose lines hold it
+        if kind != "footer":
+            continue
+        p = bisect_right(starts, no) - 1
+        if p < 0:  # before the first page: no page's footer
+            continue
+        norm = lines[no - 1].strip(" \t")
+        key, _, value = norm.partition(" ")
+        found[p][0 if _nfkc(key) == FOOTER_GOAL else 1].add(value.strip())
     out = []
     for p in range(len(headers)):
-        goals, plans = set(), set()
-        for no in range(starts[p], starts[p + 1]):
-            if boiler.get(no) != "footer":
-                continue
-            norm = lines[no - 1].strip(" \t")
-            key, _, value = norm.partition(" ")
-            (goals if _nfkc(key) == FOOTER_GOAL else plans).add(value.strip())
+        goals, plans = found[p]
         if len(goals) != 1 or len(plans) != 1:
             raise ReportError(
                 path,
