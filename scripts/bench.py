@@ -404,6 +404,8 @@ def adversarial_cases(work: Path) -> list[tuple[str, list[str]]]:
         ("PDF: 60,000 pages declared as 1", [f("pages1", P.many_pages(declared=1), ".pdf")]),
         ("PDF: content inflating to 500 MB", [f("bomb", P.compression_bomb(), ".pdf")]),
         ("PDF: forms drawing forms, 8^9 times", [f("fanout", P.form_fan_out(), ".pdf")]),
+        ("PDF: object stream unpacking to 400 MB", [f("objstm", P.object_stream_bomb(400), ".pdf")]),
+        ("PDF: cross-reference stream unpacking to 400 MB", [f("xrefstm", P.object_stream_bomb(400, where="xref"), ".pdf")]),
         ("a FIFO without writer", [str(fifo_dir / "r0.txt")]),
         ("/dev/zero", ["/dev/zero"]),
         ("a folder of FIFOs", [str(fifo_dir)]),

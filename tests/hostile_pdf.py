@@ -118,3 +118,63 @@ def text_without_unicode() -> bytes:
 def not_a_pdf_body() -> bytes:
     """A PDF header and end marker around bytes that are no PDF objects at all."""
     return b"%PDF-1.7\n" + b"this is not a PDF body, just text\n" * 200 + b"%%EOF\n"
+
+
+def object_stream_bomb(megabytes: int = 400, *, where: str = "objects") -> bytes:
+    """A PDF 1.5 whose catalog and page tree sit in a compressed object stream (``where="objects"``) or whose
+    cross-reference stream (``where="xref"``) unpacks to ``megabytes`` MB: pdfminer unpacks both while it
+    opens the file, before any page is read (400 MB pack into about 400 KB)."""
+    import struct
+
+    catalog, pages = b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    index = b"1 0 2 %d " % (len(catalog) + 1)
+    body = index + catalog + b" " + pages
+    pad = megabytes * 1_000_000 if where == "objects" else 0
+    packed = zlib.compress(body + b" " * max(0, pad - len(body)), 9)
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    off3 = len(out)
+    out += b"3 0 obj\n<< " + PAGE + b" >>\nendobj\n"
+    off4 = len(out)
+    out += (b"4 0 obj\n<< /Type /ObjStm /N 2 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (len(index), len(packed)) + packed + b"\nendstream\nendobj\n")
+    off5 = len(out)
+    # type 0: free; 2: in object stream 4 at index k; 1: at a byte offset
+    rows = [(0, 0, 65535), (2, 4, 0), (2, 4, 1), (1, off3, 0), (1, off4, 0), (1, off5, 0)]
+    table = b"".join(struct.pack(">BIH", *row) for row in rows)
+    if where == "xref":  # the rows, then blanks past /Size: pdfminer unpacks all of it
+        table += b"\0" * (megabytes * 1_000_000)
+    table = zlib.compress(table, 9)
+    out += (b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n"
+            % len(table) + table + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % off5
+    return bytes(out)
+
+
+def lzw_pack(codes: list[int]) -> bytes:
+    """LZW codes as PDF's LZWDecode packs them (most significant bit first; EarlyChange 1: the code width
+    grows one code early, at 511, 1023, 2047)."""
+    bits, nbits, out, width, next_code = 0, 0, bytearray(), 9, 258
+    for code in codes:
+        bits, nbits = (bits << width) | code, nbits + width
+        while nbits >= 8:
+            nbits -= 8
+            out.append((bits >> nbits) & 0xFF)
+        bits &= (1 << nbits) - 1
+        if code == 256:
+            width, next_code = 9, 258
+            continue
+        next_code += 1  # (counts the first code after a clear too, so the width grows at 511, 1023, 2047)
+        if next_code >= (1 << width) and width < 12:
+            width += 1
+    if nbits:
+        out.append((bits << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def lzw_growing_runs(rounds: int = 1) -> bytes:
+    """LZW data whose every code names the entry just made: the strings grow by one byte a code (a, aa,
+    aaa, …), so about 5 KB per round unpack to about 7 MB of ``a``."""
+    codes = []
+    for _ in range(rounds):
+        codes += [256, 97] + list(range(258, 4094))
+    return lzw_pack(codes + [257])

@@ -161,6 +161,7 @@ class Layout:
     broken_rows: list[tuple[int, int, int]] = field(default_factory=list)  # (section, seq, first page 1-based)
     page_numbers: bool = True  # "- n -" centred below the footers
     bold_header: bool = False
+    merge_columns: tuple[str, ...] = ()  # columns whose equal cells in consecutive rows of a page print as one
 
 
 def _fullwidth_digits(n: int) -> str:
@@ -172,8 +173,11 @@ def objective_text(no: int, title: str) -> str:
     return f"（{_fullwidth_digits(no)}）{title}"
 
 
-def load_rows(sections_wanted: tuple[int, ...] | None = None) -> tuple[list[dict], list[Row]]:
-    """The readings' sections and rows (all, or only ``sections_wanted``, numbered 1–4), cells as printed lines."""
+def load_rows(sections_wanted: tuple[int, ...] | None = None, fill: dict[str, str] | None = None) -> tuple[list[dict], list[Row]]:
+    """The readings' sections and rows (all, or only ``sections_wanted``, numbered 1–4), cells as printed lines.
+
+    ``fill``: field -> a text printed in that cell of every row instead of the reading's (a SYNTHETIC variant).
+    """
     _register_font()
     width = dict(COLUMNS)
     sections, rows = [], []
@@ -191,6 +195,7 @@ def load_rows(sections_wanted: tuple[int, ...] | None = None) -> tuple[list[dict
                 "grade": PRINTED_GRADE.get((s, r["seq"]), r["grade"]),
                 "comment": r["comment"],
                 "remarks": r["remarks"],
+                **(fill or {}),
             }
             cells = {}
             for k, t in texts.items():
@@ -219,9 +224,9 @@ def header_height(headers: dict[str, str]) -> float:
 
 
 def layout(*, scan_page: int | None = None, sections: tuple[int, ...] | None = None,
-           headers: dict[str, str] | None = None, repeat_header: bool = True) -> Layout:
+           headers: dict[str, str] | None = None, repeat_header: bool = True, fill: dict[str, str] | None = None) -> Layout:
     """Place the rows on pages: sections start a page, rows break across pages when they must."""
-    sections, rows = load_rows(sections)
+    sections, rows = load_rows(sections, fill)
     legend = RAW.read_text(encoding="utf-8").split("\n")[LEGEND_LINE - 1].strip(" ")
     obj_width = dict(COLUMNS)["objective"] - 2 * PAD_X
     pages: list[Page] = []
@@ -358,13 +363,20 @@ def _draw_page(c, page: Page, lay: Layout, page_no: int) -> None:
         _border(c, x0, top, x1, bottom)
         _draw_lines(c, p.cells["initiative"], x0, top, x1 - x0, bottom - top, valign="middle" if j > k else "top")
         k = j + 1
-    for p in parts:
-        for key, _ in COLUMNS[2:]:
-            x0, x1 = col[key]
-            _border(c, x0, p.top, x1, p.top + p.height)
-            centred = key == "grade"
-            _draw_lines(c, p.cells[key], x0, p.top, x1 - x0, p.height,
-                        align="center" if centred else "left", valign="middle" if centred else "top")
+    for key, _ in COLUMNS[2:]:
+        x0, x1 = col[key]
+        centred = key == "grade"
+        k = 0
+        while k < len(parts):  # a column of merge_columns: equal cells of consecutive rows as one merged cell
+            p, j = parts[k], k
+            while (key in lay.merge_columns and p.cells[key] and j + 1 < len(parts)
+                   and parts[j + 1].cells[key] == p.cells[key]):
+                j += 1
+            top, bottom = p.top, parts[j].top + parts[j].height
+            _border(c, x0, top, x1, bottom)
+            _draw_lines(c, p.cells[key], x0, top, x1 - x0, bottom - top,
+                        align="center" if centred else "left", valign="middle" if centred or j > k else "top")
+            k = j + 1
 
 
 def _objective_starts(row: Row, lay: Layout) -> bool:
@@ -392,7 +404,7 @@ def _scan_image():
 def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, scan_page: int | None = None,
                user_password: str | None = None, owner_password: str | None = None, title: str | None = None,
                headers: dict[str, str] | None = None, repeat_header: bool = True, page_numbers: bool = True,
-               bold_header: bool = False) -> Layout:
+               bold_header: bool = False, merge_columns: tuple[str, ...] = (), fill: dict[str, str] | None = None) -> Layout:
     """Write the fixture PDF to ``path``; return its :class:`Layout` (pages, broken rows).
 
     Args:
@@ -405,12 +417,16 @@ def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, sca
         repeat_header: print the column header on every page (else only on each section's first page).
         page_numbers: print ``- n -`` at the bottom of each page.
         bold_header: print the header's glyphs twice, 0.3 pt apart (a simulated bold).
+        merge_columns: in these columns (e.g. ``("department",)``), equal cells of consecutive rows on a page
+            print as one vertically merged cell, the text once in its middle (as a spreadsheet merges them).
+        fill: field -> a text printed in that cell of every row instead of the reading's (SYNTHETIC: e.g. one
+            comment for every row, so that ``merge_columns`` has equal cells to merge).
     """
     from reportlab.pdfgen import canvas
 
     _register_font()
-    lay = layout(scan_page=scan_page, sections=sections, headers=headers, repeat_header=repeat_header)
-    lay.page_numbers, lay.bold_header = page_numbers, bold_header
+    lay = layout(scan_page=scan_page, sections=sections, headers=headers, repeat_header=repeat_header, fill=fill)
+    lay.page_numbers, lay.bold_header, lay.merge_columns = page_numbers, bold_header, tuple(merge_columns)
     encrypt = None
     if user_password is not None or owner_password is not None:
         from reportlab.lib.pdfencrypt import StandardEncryption

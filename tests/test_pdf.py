@@ -11,6 +11,7 @@ No timing is asserted: ``make bench`` prints the PDF route's time per page.
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -362,6 +363,10 @@ REFUSED = {
     "60,000 pages, /Count 1": (lambda p: p.write_bytes(H.many_pages(declared=1)), "lists 60,000 pages in one node"),
     "compression bomb": (lambda p: p.write_bytes(H.compression_bomb(50)), "its content decodes to more than 500,000 bytes"),
     "forms drawing forms": (lambda p: p.write_bytes(H.form_fan_out()), "draws more than 500 forms or images"),
+    "object stream bomb": (lambda p: p.write_bytes(H.object_stream_bomb(20)),
+                           "a compressed stream unpacks to more than 16,000,000 bytes"),
+    "cross-reference stream bomb": (lambda p: p.write_bytes(H.object_stream_bomb(20, where="xref")),
+                                    "a compressed stream unpacks to more than 16,000,000 bytes"),
 }
 
 
@@ -399,3 +404,156 @@ def test_cells_from_rules_merged_double_and_stray():
 
 def test_no_rules_no_table():
     assert page_cells([(10, 0, 100)], []) == ([], None)
+
+
+# ---------------------------------------------------------------------------------- bounded unpacking
+def _outcome(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as e:  # the kind of error is the outcome to compare
+        return type(e)
+
+
+def _flate_cases() -> dict[str, bytes]:
+    packed = zlib.compress("目標 子育て広場 延べ354人\n".encode() * 5000, 6)
+    return {
+        "intact": packed,
+        "trailing bytes": packed + b"\nendstream",
+        "cut short": packed[:-100],
+        "checksum damaged": packed[:-2] + bytes([packed[-2] ^ 0xFF, packed[-1]]),
+        "middle damaged": packed[:50] + b"\xff" * 8 + packed[58:],
+        "not zlib": b"BT /F1 10 Tf (x) Tj ET",
+        "empty": b"",
+    }
+
+
+@pytest.mark.parametrize("case", list(_flate_cases()))
+def test_bounded_inflate_gives_pdfminers_bytes(case):
+    """The stand-ins pdfminer uses while a PDF is read give what pdfminer's own decoders give, damage included."""
+    from pdfminer import pdftypes
+
+    data = _flate_cases()[case]
+    unpacker = pdf._Unpacker(pdftypes.rldecode)
+    assert _outcome(unpacker.decompress, data) == _outcome(zlib.decompress, data)
+    assert _outcome(unpacker.decompress_corrupted, data) == _outcome(pdftypes.decompress_corrupted, data)
+
+
+def test_bounded_lzw_and_runlength_give_pdfminers_bytes():
+    from pdfminer.lzw import lzwdecode
+    from pdfminer.runlength import rldecode
+
+    unpacker = pdf._Unpacker(rldecode)
+    for data in (H.lzw_pack([256, 97, 258, 259, 98, 257]), H.lzw_growing_runs(1)[:700], b"", b"\x80\x00"):
+        assert unpacker.lzwdecode(data) == lzwdecode(data)
+    assert lzwdecode(H.lzw_pack([256, 97, 258, 259, 98, 257])) == b"aaaaaab"  # a, aa, aaa, b
+    runs = bytes([2]) + b"abc" + bytes([257 - 5]) + b"z" + b"\x80"  # 3 literal bytes, then z × 5, end
+    assert unpacker.rldecode(runs) == rldecode(runs) == b"abczzzzz"
+
+
+def test_every_stream_pdfminer_unpacks_is_bounded(monkeypatch):
+    """One stream past 16 MB (LZW: 16 KB unpack to about 22 MB; a 400 KB object stream to 400 MB), or all the
+    document's streams past their total, is refused while unpacking, holding at most a piece more."""
+    from pdfminer import pdftypes
+
+    unpacker = pdf._Unpacker(pdftypes.rldecode)
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 16,000,000 bytes"):
+        unpacker.lzwdecode(H.lzw_growing_runs(3))
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 16,000,000 bytes"):
+        unpacker.decompress(zlib.compress(b" " * 17_000_000, 1))
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 16,000,000 bytes"):
+        unpacker.rldecode((bytes([129]) + b" ") * 130_000)  # 128 blanks a run
+    with pytest.raises(pdf._TooMuchToUnpack, match="fax filter"):
+        unpacker.ccittfaxdecode(b"\0", {})
+    monkeypatch.setattr(pdf, "MAX_DOCUMENT_DECODED_BYTES", 20_000)
+    unpacker = pdf._Unpacker(pdftypes.rldecode)
+    unpacker.decompress(zlib.compress(b" " * 15_000))
+    with pytest.raises(pdf._TooMuchToUnpack, match="more than 20,000 bytes together"):
+        unpacker.decompress(zlib.compress(b" " * 15_000))
+
+
+def test_the_documents_unpacking_total_is_one_message(small, monkeypatch, tmp_path, capsys):
+    """The fixture report reads within the limits; with a total lower than its streams need it is one refusal,
+    and pdfminer's own decoders are back in place afterwards."""
+    from pdfminer import pdftypes
+
+    before = (pdftypes.zlib, pdftypes.lzwdecode, pdftypes.decompress_corrupted)
+    monkeypatch.setattr(pdf, "MAX_DOCUMENT_DECODED_BYTES", 10_000)
+    code = cli.main(["clean", str(small[0]), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert err.count("\n") == 1 and "unpack to more than 10,000 bytes together" in err, err
+    assert (pdftypes.zlib, pdftypes.lzwdecode, pdftypes.decompress_corrupted) == before
+
+
+# ---------------------------------------------------------------------------------- merged cells of other columns
+@pytest.fixture(scope="module")
+def section3_plain_and_merged(tmp_path_factory):
+    """Section 3 (reading s3, 14 rows) printed twice under one file name: as is, and with equal 担当部署 and
+    コメント cells of consecutive rows of a page merged into one cell (as a spreadsheet exported to PDF may
+    print them); every コメント is one SYNTHETIC text in both, so that it has equal cells to merge."""
+    comment = {"comment": "新型コロナウイルス感染症拡大防止のため一部中止"}
+    plain, merged = (tmp_path_factory.mktemp(k) / "section3.pdf" for k in ("plain", "merged"))
+    render_pdf(plain, sections=(3,), fill=comment)
+    layout = render_pdf(merged, sections=(3,), merge_columns=("department", "comment"), fill=comment)
+    return clean_reports([plain]), clean_reports([merged]), layout
+
+
+def _merged_groups(layout, column: str) -> list[list[int]]:
+    """Runs of consecutive rows on one page with equal, non-empty ``column`` cells (the builder's rule), as seqs."""
+    groups = []
+    for page in layout.pages:
+        run: list = []
+        for part in page.parts + [None]:
+            if part is not None and run and part.cells[column] and part.cells[column] == run[-1].cells[column]:
+                run.append(part)
+                continue
+            if len(run) > 1:
+                groups.append([p.row.seq for p in run])
+            run = [part] if part is not None and part.cells[column] else []
+    return groups
+
+
+@pytest.mark.parametrize("column", ["department", "comment"])
+def test_merged_department_and_comment_cells_read_as_each_rows_cell(section3_plain_and_merged, column):
+    """A merged 担当部署 (or コメント) cell is that cell of every row it spans: the same tables as the PDF that
+    prints it in each row; the merge is said in layout_note and its lines are recorded once."""
+    plain, merged, layout = section3_plain_and_merged
+    groups = _merged_groups(layout, column)
+    assert groups and max(map(len, groups)) >= 3  # the builder did merge (reading s3: 健康福祉課 rows in a run)
+    for name in SAME:
+        drop = PROVENANCE.get(name, [])
+        pd.testing.assert_frame_equal(getattr(merged, name).drop(columns=drop), getattr(plain, name).drop(columns=drop),
+                                      obj=name)
+    ini = merged.initiatives
+    notes = dict(zip(ini["row_no"], ini["layout_note"].fillna("")))
+    for group in groups:
+        for seq in group:
+            assert f"{column} in a vertically merged cell over {len(group)} rows" in notes[seq], (seq, notes[seq])
+    src = merged.source_lines
+    for group in groups:
+        ids = ini.loc[ini["row_no"].isin(group), "initiative_id"]
+        lines = src[(src["field"] == column) & src["initiative_id"].isin(ids)]
+        # recorded once, with the group's first row
+        assert len(lines) > 0 and set(lines["initiative_id"]) == {ini.loc[ini["row_no"] == group[0], "initiative_id"].iloc[0]}
+    assert (src["role"] != "unplaced").all() and not src.duplicated(["line_no", "part"]).any()
+
+
+def test_a_merged_figure_cell_is_refused_naming_the_columns_that_may_merge(tmp_path, capsys):
+    """A 計画 cell spanning rows gives its figure to none of them alone: one message, exit 2, nothing written."""
+    path = tmp_path / "r.pdf"
+    render_pdf(path, sections=(2,), merge_columns=("plan",), fill={"plan": "随時"})
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "out").exists()
+    assert "the 計画 cell spans" in err and "(only 目標、具体的な取り組み・事業、概要、担当部署、コメント・課題等、備考 cells may be merged)" in err
+
+
+def test_a_merged_grade_cell_is_refused_not_read_as_one_row(tmp_path, capsys):
+    """Reading s2 rows 3–5 are each graded A (L383, L402, L416 of the text): printed as one merged 評価 cell, the
+    rows would join into one row. Refused: one message, exit 2, nothing written."""
+    path = tmp_path / "r.pdf"
+    render_pdf(path, sections=(2,), merge_columns=("grade",))
+    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "out").exists()
+    assert "one grade printed for several rows (a merged 評価 cell) is not read" in err

@@ -144,6 +144,9 @@ def test_ward_queries(tables):
     assert by_rows.loc["29", "rule"] == "period_differs" and "L741" in by_rows.loc["29", "text_lines"]
     assert by_rows.loc["56", "rule"] == "context_note" and by_rows.loc["56", "text_lines"] == "L1298, L1299"
     assert by_rows.loc["23", "rule"] == "a_below_legend"  # フォーラム中止 (L607) under an A (L610)
+    # the plan is quoted with its qualifier: 「各地区保健会で事業を1回以上実施」 (L903–904) is at least once
+    assert by_rows.loc["35", "rule"] == "plan_unmatched"
+    assert "計画「各地区保健会で事業を 1回以上」" in by_rows.loc["35", "finding"] and "各地区学習会 11回" in by_rows.loc["35", "finding"]
     assert q["question"].str.len().gt(5).all() and q["departments"].ne("").all()
     assert q["query_no"].tolist() == list(range(1, len(q) + 1))
 

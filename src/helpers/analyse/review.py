@@ -632,11 +632,15 @@ def ward_queries(tables) -> pd.DataFrame:
         if rid not in counted:
             continue
         act = g["indicator"].iloc[0]
-        res = tables.metrics[(tables.metrics["initiative_id"] == rid) & (tables.metrics["period"] == "result")]
+        mine = tables.metrics[tables.metrics["initiative_id"] == rid]
+        res = mine[mine["period"] == "result"]
+        plan = mine[(mine["period"] == "plan") & (mine["indicator"] == act) & mine["value"].notna()]
+        plan_text = (_amount_text(plan.iloc[0]) if len(plan)
+                     else f"{g['plan_value'].iloc[0]:g}{g['unit'].iloc[0]}")
         add(by_id.at[rid, "report"], [by_id.at[rid, "row_no"]], _lines_of(tables, rid, None, ("plan", "result")),
             "計画の数値と実績が対応しない",
-            f"計画「{act} {g['plan_value'].iloc[0]:g}{g['unit'].iloc[0]}」、実績 "
-            + "・".join(f"{x.indicator or ''} {x.value:g}{x.unit}" for x in res.itertuples() if pd.notna(x.value)) + "。",
+            f"計画「{act} {plan_text}」、実績 "
+            + "・".join(f"{x.indicator or ''} {_amount_text(x)}" for x in res.itertuples() if pd.notna(x.value)) + "。",
             "実績のどの数値が計画のどの項目に当たるか（計画は何件・何地区を対象にしていたか）。", "plan_unmatched")
     tot = session_totals(tables.metrics)
     asked = {(q["report"], q["row_nos"]) for q in queries}
@@ -662,6 +666,23 @@ def ward_queries(tables) -> pd.DataFrame:
     out = pd.DataFrame(queries, columns=["report", "row_nos", "text_lines", "departments", "topic", "finding", "question", "rule"])
     out.insert(1, "query_no", out.groupby("report").cumcount() + 1)
     return out.reset_index(drop=True)
+
+
+#: qualifiers printed after an amount that change what it says (at least, about, planned …): quoted with it
+_AFTER = ("以上", "以下", "未満", "程度", "強", "弱", "予定", "見込み")
+
+
+def _amount_text(m) -> str:
+    """An amount of ``metrics`` as quoted in a query: value, unit and a qualifier printed after it.
+
+    >>> import pandas as pd
+    >>> _amount_text(pd.Series({"value": 1.0, "unit": "回", "qualifier": "以上"}))  # L903「1回以上実施」
+    '1回以上'
+    >>> _amount_text(pd.Series({"value": 11.0, "unit": "回", "qualifier": None}))  # L906「各地区学習会　11回」
+    '11回'
+    """
+    q = getattr(m, "qualifier", None)
+    return f"{m.value:g}{m.unit}" + (str(q) if isinstance(q, str) and q in _AFTER else "")
 
 
 def indicator_achievement_unmatched(tables) -> pd.DataFrame:

@@ -196,16 +196,19 @@ class RawRow:
     cells: dict[str, list[Fragment]] = field(default_factory=dict)
     initiative_merged: bool = False  # initiative printed once for several rows
     layout_notes: list[str] = field(default_factory=list)
+    # other cells printed once for several rows (the PDF reader: a merged 担当部署, 概要, コメント or 備考
+    # cell): each row holds the cell, source_lines records it once, with the first row
+    merged_fields: frozenset[str] = frozenset()
     # the head's first line, and whether the initiative was taken from it (rule 5's
     # fallback): such a row may turn out to belong to a vertically merged cell (rule 7)
     head_first: Fragment | None = field(default=None, repr=False)
     initiative_inferred: bool = field(default=False, repr=False)
 
     def lines(self) -> list[int]:
-        """Line numbers of the row's own fragments (merged initiative excluded)."""
+        """Line numbers of the row's own fragments (merged cells excluded)."""
         return sorted(
             {f.line_no for k, frags in self.cells.items() for f in frags
-             if not (k == "initiative" and self.initiative_merged)}
+             if not ((k == "initiative" and self.initiative_merged) or k in self.merged_fields)}
         )
 
 

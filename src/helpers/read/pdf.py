@@ -35,7 +35,9 @@ Reading rules (each a function below):
    inside its height are that row's cells.  A 目標 cell is the objective heading （１）… of the
    rows it spans (an empty one at the top of a page continues the objective of the page before);
    a 具体的な取り組み・事業 cell spanning several rows is that initiative for each of them
-   (``initiative_merged``).  Any other cell spanning rows is refused.
+   (``initiative_merged``); so is a merged 概要, 担当部署, コメント・課題等 or 備考 cell (noted in
+   ``layout_note``; ``source_lines`` records a merged cell once, with its first row).  A period or 評価
+   cell spanning rows is refused.
 4. **Rows broken across a page**: a first row on a page without a grade continues the last row
    of the page before (its cells are appended column by column), and so does a last row
    without a grade continued by the first row of the next page.
@@ -53,9 +55,11 @@ table's ruled header.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import numbers
 import re
+import threading
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -105,6 +109,10 @@ __all__ = [
 MAX_PAGES = 300  # a report has tens of pages
 MAX_PAGE_CONTENT_BYTES = 500_000  # decoded content streams of one page (its forms included)
 MAX_STREAM_BYTES = 16_000_000  # any font or CMap stream, decoded
+# Every stream pdfminer unpacks while the document is read — object streams and cross-reference streams
+# included, which pdfminer unpacks before any page (a 389 KB object stream unpacking to 400 MB took
+# 866 MB of memory before this limit) — each at most MAX_STREAM_BYTES, all together at most this:
+MAX_DOCUMENT_DECODED_BYTES = 100_000_000
 MAX_DOCUMENT_CONTENT_BYTES = 30_000_000  # all pages' content together
 MAX_PAGE_PATHS = 10_000  # path pieces built on one page (m, l, c, v, y, re: a ruled line is 2, a box 1)
 MAX_PAGE_CHARS = 30_000
@@ -124,8 +132,10 @@ ROLE_NAMES = {  # role -> how the column is named in messages
     "prior": "第1期間", "plan": "計画", "result": "第3期間", "grade": "評価", "comment": "コメント・課題等",
     "remarks": "備考",
 }
-#: roles whose cells may span several rows (merged): filled to every row they span
-MERGEABLE = ("objective", "initiative")
+#: roles whose cells may span several rows (merged): filled to every row they span.  A period or 評価 cell
+#: may not: a figure printed once for several rows belongs to none of them alone (a 評価 cell is a row).
+MERGEABLE = ("objective", "initiative", "summary", "department", "comment", "remarks")
+_MERGEABLE_NAMES = "、".join(ROLE_NAMES[r] for r in MERGEABLE)
 _CID_RE = re.compile(r"\(cid:\d+\)")
 
 
@@ -259,11 +269,12 @@ def extract_pdf(data: bytes, *, path: str | Path = "<pdf>", layout: Layout | Non
     """
     path = Path(path)
     _prescan(data, path)
-    pdf = _open(data, path)
-    pages = []
-    budget = [MAX_DOCUMENT_CONTENT_BYTES]
-    for number, page_obj in _page_objects(pdf, path):
-        pages.append(_read_page(pdf, page_obj, number, path, budget))
+    with _bounded_unpacking(path):
+        pdf = _open(data, path)
+        pages = []
+        budget = [MAX_DOCUMENT_CONTENT_BYTES]
+        for number, page_obj in _page_objects(pdf, path):
+            pages.append(_read_page(pdf, page_obj, number, path, budget))
     if not any(p.runs for p in pages):
         raise ReportError(path, f"the PDF holds no text on any of its {len(pages)} page(s)")
     runs = _number_runs(pages)
@@ -276,6 +287,147 @@ def extract_pdf(data: bytes, *, path: str | Path = "<pdf>", layout: Layout | Non
             raise
         raise ReportError(path, f"{report.where(e.line)}: {e.message}") from None
     return report
+
+
+class _TooMuchToUnpack(BaseException):
+    """Raised from inside pdfminer when a stream it unpacks passes a limit; :func:`_bounded_unpacking` words it.
+
+    A ``BaseException`` (like ``KeyboardInterrupt``): the ``except Exception`` clauses that word damage,
+    here and inside pdfminer, must not turn a refused bomb into "damaged" or swallow it.
+    """
+
+
+class _Unpacker:
+    """Bounded stand-ins for the decoders pdfminer's ``PDFStream.decode`` calls (installed by :func:`_bounded_unpacking`).
+
+    Each gives the bytes pdfminer's own decoder gives (tests/test_pdf.py compares them on intact, truncated,
+    damaged and padded data) but stops with :class:`_TooMuchToUnpack` once one stream passes
+    :data:`MAX_STREAM_BYTES` or the document's streams together pass :data:`MAX_DOCUMENT_DECODED_BYTES`,
+    holding at most about a megabyte more than the limit.  They sit where pdfminer decodes (after any
+    decryption), so no stream escapes them: page contents, fonts, object streams, cross-reference streams.
+    """
+
+    PIECE = 1 << 20
+
+    def __init__(self, original_rldecode) -> None:
+        self.left = MAX_DOCUMENT_DECODED_BYTES
+        self._rldecode = original_rldecode
+        self.error = zlib.error  # pdfminer catches ``zlib.error`` from this stand-in module
+
+    def _count(self, n_stream: int) -> None:
+        if n_stream > MAX_STREAM_BYTES:
+            raise _TooMuchToUnpack(f"a compressed stream unpacks to more than {MAX_STREAM_BYTES:,} bytes")
+        if n_stream > self.left:
+            raise _TooMuchToUnpack(f"its compressed streams unpack to more than {MAX_DOCUMENT_DECODED_BYTES:,} bytes "
+                                   "together")
+
+    def _done(self, out: list[bytes]) -> bytes:
+        data = b"".join(out)
+        self.left -= len(data)
+        return data
+
+    def _feed(self, d, chunk: bytes, out: list[bytes], n: int) -> int:
+        """Inflate ``chunk`` through ``d`` a piece at a time; the running size after it."""
+        while True:
+            piece = d.decompress(chunk, self.PIECE)
+            n += len(piece)
+            self._count(n)
+            out.append(piece)
+            chunk = d.unconsumed_tail
+            if not chunk and len(piece) < self.PIECE:
+                return n
+
+    def decompress(self, data: bytes) -> bytes:
+        """``zlib.decompress(data)``: trailing bytes after the end are ignored, a cut-short stream is an error."""
+        d = zlib.decompressobj()
+        out: list[bytes] = []
+        self._feed(d, data, out, 0)
+        if not d.eof:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return self._done(out)
+
+    def decompress_corrupted(self, data: bytes) -> bytes:
+        """pdfminer's ``decompress_corrupted``: what inflates before the damage, an error unless the damage is in
+        the last four bytes (the checksum).  pdfminer feeds one byte at a time into a growing ``bytes``
+        (quadratic in the output); here blocks are fed, and only the block holding the damage byte by byte."""
+        d = zlib.decompressobj()
+        out: list[bytes] = []
+        n, block = 0, 1 << 16
+        for start in range(0, len(data), block):
+            chunk = data[start:start + block]
+            saved, kept, n_before = d.copy(), len(out), n
+            try:
+                n = self._feed(d, chunk, out, n)
+                continue
+            except zlib.error:
+                d, n = saved, n_before
+                del out[kept:]
+            for i in range(len(chunk)):
+                try:
+                    n = self._feed(d, chunk[i:i + 1], out, n)
+                except zlib.error:
+                    if start + i < len(data) - 3:
+                        raise
+                    return self._done(out)
+        return self._done(out)
+
+    def lzwdecode(self, data: bytes) -> bytes:
+        from pdfminer.lzw import LZWDecoder
+
+        out: list[bytes] = []
+        n = 0
+        for piece in LZWDecoder(BytesIO(data)).run():
+            n += len(piece)
+            self._count(n)
+            out.append(piece)
+        return self._done(out)
+
+    def rldecode(self, data: bytes) -> bytes:
+        # a run unpacks to at most 128 bytes: only a stream that could pass the limit is measured first
+        if len(data) * 128 > min(MAX_STREAM_BYTES, self.left):
+            n, i, size = 0, 0, len(data)
+            while i < size and data[i] != 128:
+                length = data[i]
+                n, i = (n + length + 1, i + length + 2) if length < 128 else (n + 257 - length, i + 2)
+                self._count(n)
+        return self._done([self._rldecode(data)])
+
+    @staticmethod
+    def ccittfaxdecode(data: bytes, params) -> bytes:
+        # a fax image filter: an image is never unpacked to read text, so only a crafted content, font
+        # or object stream gets here, and its size cannot be bounded before it is unpacked
+        raise _TooMuchToUnpack("a stream other than an image uses the fax filter CCITTFaxDecode")
+
+    def __getattr__(self, name: str):  # the rest of the ``zlib`` module pdfminer might use
+        return getattr(zlib, name)
+
+
+_UNPACKING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _bounded_unpacking(path: Path):
+    """While a document is read, pdfminer unpacks its streams with :class:`_Unpacker`'s bounded decoders.
+
+    The stand-ins replace names in ``pdfminer.pdftypes`` for the duration (a lock keeps two reads in one
+    process from interleaving); a limit passed becomes one ``ReportError`` naming the file.
+    """
+    from pdfminer import pdftypes
+
+    names = ("zlib", "decompress_corrupted", "lzwdecode", "rldecode", "ccittfaxdecode")
+    with _UNPACKING_LOCK:
+        saved = {name: getattr(pdftypes, name) for name in names}
+        unpacker = _Unpacker(saved["rldecode"])
+        pdftypes.zlib = unpacker
+        for name in names[1:]:
+            setattr(pdftypes, name, getattr(unpacker, name))
+        try:
+            yield unpacker
+        except _TooMuchToUnpack as e:
+            raise ReportError(path, f"{e} (this reader's limit): the file is crafted or not a report") from None
+        finally:
+            for name, value in saved.items():
+                setattr(pdftypes, name, value)
 
 
 @dataclass
@@ -1005,7 +1157,7 @@ class _Row:
     first_at_top: bool  # the first body row of its page
     last_at_bottom: bool  # the last body row of its page
     objective: tuple[int, str, int] | None = None  # no, title, line_no (when a heading starts here)
-    merged_initiative: tuple[int, int] | None = None  # (page, cell id) of a merged initiative cell
+    merged: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # role -> (page, row, col) of its merged cell
     notes: list[str] = field(default_factory=list)
     periods: tuple[Period, Period, Period] | None = None
     section: tuple[str, str] | None = None
@@ -1244,9 +1396,16 @@ def _page_rows(page: _Page, cols: _Columns, cell_runs: dict[Cell, list[Run]], bo
                 if role not in MERGEABLE:
                     raise ReportError(
                         path, f"the {ROLE_NAMES[role]} cell spans {c.row_span} grid rows, across table rows "
-                              f"(only 目標 and 具体的な取り組み・事業 cells may be merged)", rs[0].line_no if rs else None)
-                row.merged_initiative = (page.number, c.row, c.col)
+                              f"(only {_MERGEABLE_NAMES} cells may be merged)", rs[0].line_no if rs else None)
+                row.merged[role] = (page.number, c.row, c.col)
             if rs and row.cells[role]:
+                if role == "initiative" and inside:
+                    # two initiatives beside one 評価 cell: a grade merged over rows, not one row ruled in parts
+                    raise ReportError(
+                        path, f"the 評価 cell beside this {ROLE_NAMES[role]} cell also spans the one above it: one grade "
+                              f"printed for several rows (a merged 評価 cell) is not read, since joining the rows "
+                              f"would lose one of them; print each row's grade in its own cell, or read a text dump "
+                              f"of the report (.txt) in which each row has its grade", rs[0].line_no)
                 row.notes.append(f"the {ROLE_NAMES[role]} cell is ruled in parts (page {page.number}); joined top to bottom")
             row.cells[role] += [_frag(r) for r in rs]
             row.runs += rs
@@ -1293,7 +1452,7 @@ def _raw_rows(rows: list[_Row], path: Path) -> tuple[list[RawRow], list[tuple[st
     sections: list[tuple[str, str]] = []
     objective: tuple[int, str, int] | None = None
     objective_section: tuple[str, str] | None = None
-    merged: dict[tuple[int, int, int], list[RawRow]] = {}
+    merged: dict[tuple[str, tuple[int, int, int]], list[RawRow]] = {}  # (role, cell) -> the rows it spans
     page_index: dict[int, int] = {}
     prev: tuple[_Row, RawRow] | None = None
     alias: dict = {}  # a merged cell continued on the next page -> the cell it continues
@@ -1319,25 +1478,31 @@ def _raw_rows(rows: list[_Row], path: Path) -> tuple[list[RawRow], list[tuple[st
             cells={k: list(v) for k, v in row.cells.items()},
             layout_notes=list(row.notes),
         )
-        key = alias.get(row.merged_initiative, row.merged_initiative)
-        if (not raw.cells["initiative"] and row.first_at_top and prev is not None and prev[0].page < row.page
-                and prev[0].last_at_bottom and prev[0].merged_initiative is not None):
-            # a merged initiative cell cut by the page break: printed on the page before, empty here
-            key = alias.get(prev[0].merged_initiative, prev[0].merged_initiative)
-            if row.merged_initiative is not None:
-                alias[row.merged_initiative] = key
-        if key is not None:
-            merged.setdefault(key, []).append(raw)
+        for role in MERGEABLE[1:]:
+            cell = row.merged.get(role)
+            key = alias.get(cell, cell)
+            if (role == "initiative" and not raw.cells.get(role) and row.first_at_top and prev is not None
+                    and prev[0].page < row.page and prev[0].last_at_bottom and role in prev[0].merged):
+                # a merged initiative cell cut by the page break: printed on the page before, empty here (an
+                # initiative is never empty; an empty 概要, 担当部署, コメント or 備考 cell may be just that)
+                key = alias.get(prev[0].merged[role], prev[0].merged[role])
+                if cell is not None:
+                    alias[cell] = key
+            if key is not None:
+                merged.setdefault((role, key), []).append(raw)
         out.append(raw)
         prev = (row, raw)
-    for group in merged.values():
+    for (role, _), group in merged.items():
         if len(group) < 2:
             continue
-        frags = next((r.cells["initiative"] for r in group if r.cells["initiative"]), [])
+        frags = next((r.cells[role] for r in group if r.cells.get(role)), [])
         for r in group:
-            r.cells["initiative"] = list(frags)
-            r.initiative_merged = True
-            r.layout_notes.append(f"initiative in a vertically merged cell over {len(group)} rows")
+            r.cells[role] = list(frags)
+            if role == "initiative":
+                r.initiative_merged = True
+            else:
+                r.merged_fields = r.merged_fields | {role}
+            r.layout_notes.append(f"{role} in a vertically merged cell over {len(group)} rows")
     return out, sections
 
 

@@ -224,9 +224,10 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records
             dept_rows.append({"report": report, "initiative_id": rid, "department_no": k, "department": d,
                               "department_key": department_key(d)})
         for src_field, frags in r.cells.items():
-            if src_field == "initiative" and r.initiative_merged and frags and frags[0] in merged_seen:
+            shared = (src_field == "initiative" and r.initiative_merged) or src_field in r.merged_fields
+            if shared and frags and frags[0] in merged_seen:
                 continue  # a merged cell is one cell: recorded once, with its first row
-            if src_field == "initiative" and r.initiative_merged:
+            if shared:
                 merged_seen.update(frags)
             fld = COLUMNS[src_field]
             src_rows += [(report, f.line_no, f.part, "cell", rid, fld, f.text) for f in frags]
@@ -485,9 +486,18 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
     # each cell column equals the concatenation of its source fragments
     cols = ("initiative_id", "initiative", "initiative_merged", "summary", "prior_text", "plan_text",
             "result_text", "comment", "remarks")
-    for rid, initiative, merged, *texts_ in _tuples(ini, list(cols)):
+    merged_cells: dict[str, set[str]] = {}  # column -> texts of merged cells recorded with their first row
+    for rid, initiative, merged, *texts_, note in _tuples(ini, list(cols) + ["layout_note"]):
         for col, value in zip(cols[3:], texts_):
-            if cell_text.get((rid, col), "") != (value or ""):
+            got = cell_text.get((rid, col))
+            if got is not None and note and f"{col} in a vertically merged cell" in note:
+                merged_cells.setdefault(col, set()).add(got)
+            elif got is None and value and note and f"{col} in a vertically merged cell" in note:
+                if value in merged_cells.get(col, ()):
+                    continue  # the merged cell (PDF) is recorded once, with the first row it spans
+                errors.append(f"{rid}.{col} is a merged cell recorded with no row before it")
+                continue
+            if (got or "") != (value or ""):
                 errors.append(f"{rid}.{col} differs from its source lines")
         init_src = cell_text.get((rid, "initiative"))
         if init_src is not None:
