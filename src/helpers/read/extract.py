@@ -725,18 +725,19 @@ def _find_department(region: list) -> int | None:
     Rule 4: the last fragment in the region that looks like a department name
     and directly follows (blank lines aside) a fragment ending in ``。``.
     """
-    best = None
-    prev: Fragment | None = None
-    for idx, it in enumerate(region):
-        if isinstance(it, _Blank):
+    # scanned from the end: the first fragment found is the last one of the region (the department
+    # is near the end, after it only the period cells; the previous row's comment lines ending in 。
+    # before it are never tried). A fragment's predecessor is the item before it, blank lines aside.
+    for idx in range(len(region) - 1, 0, -1):
+        if not isinstance(region[idx], Fragment):
             continue
-        if not isinstance(it, Fragment):
-            prev = None
-            continue
-        if prev is not None and prev.text.endswith("。") and _department_span(region, idx):
-            best = idx
-        prev = it
-    return best
+        j = idx - 1
+        while j > 0 and isinstance(region[j], _Blank):
+            j -= 1
+        prev = region[j]
+        if isinstance(prev, Fragment) and prev.text.endswith("。") and _department_span(region, idx):
+            return idx
+    return None
 
 
 def _department_span(region: list, idx: int) -> list[int]:
