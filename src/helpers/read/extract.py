@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -894,10 +894,11 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
     tails: list[_Tail] = []
     objective: tuple[int, str, int, int] | None = None  # no, title, line, page
     start = next(i for i, it in enumerate(items) if isinstance(it, _PageBreak))
+    heading_at = [i for i, it in enumerate(items) if it.__class__ is _Heading]  # (few: looked up per row)
     for gi in grade_idx:
         region = items[start:gi]
         # objective headings seen in this region apply to this row (and later)
-        heads = [(start + k, it) for k, it in enumerate(region) if isinstance(it, _Heading)]
+        heads = [(i, items[i]) for i in heading_at[bisect_left(heading_at, start): bisect_left(heading_at, gi)]]
         dept_at = _find_department(region)
         if dept_at is None:
             unplaced += [it for it in region if isinstance(it, Fragment)] + [items[gi]]
@@ -908,7 +909,9 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
             continue
         dept_span = _department_span(region, dept_at)
         # head: block ending right before the department
-        h_end = max(i for i in range(dept_at) if isinstance(region[i], Fragment))
+        h_end = dept_at - 1  # the last fragment before the department (there is one: the summary's 。)
+        while not isinstance(region[h_end], Fragment):
+            h_end -= 1
         b_start = h_end
         while b_start > 0 and isinstance(region[b_start - 1], Fragment):
             b_start -= 1
