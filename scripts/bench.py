@@ -30,8 +30,9 @@ report and extract at most 5 ms (measured on the idle 2-core machine before the 
 7.5 ms).  The scaling section prints each stage's ratio to its target.  Machines are noisy, so
 ``--against REV`` also times the code of git revision REV (its ``src/`` unpacked into a temporary
 folder, run in a child process right after each stage of this code) and prints this code's time
-as a ratio to REV's, measured in the same run; that ratio times the idle "before" figure is the
-estimate to compare with the target when the machine is busy.
+as a ratio to REV's, measured in the same run; with REV = b740efc (the code the idle "before"
+figures were measured on), that ratio times the idle "before" figure is the estimate to compare
+with the target when the machine is busy (for another REV no idle estimate is printed).
 """
 
 from __future__ import annotations
@@ -79,6 +80,18 @@ def extract_only(paths):
 #: per-report targets at N = 100 (ms) and the idle figures measured before the work (issue 16)
 TARGET_MS = {"extract only (text -> rows)": 5.0, "…and write CSVs": 20.0}
 BEFORE_IDLE_MS = {"extract only (text -> rows)": 7.5, "…and write CSVs": 51.0}
+#: the revision those idle figures were measured on (main when issue 16 was opened): the "≈ idle"
+#: estimate (ratio × idle figure) holds only for ``--against`` this revision
+BEFORE_REV = "b740efc"
+
+
+def _same_commit(a: str, b: str) -> bool:
+    """Do git revisions ``a`` and ``b`` name the same commit?"""
+    def full(rev):
+        r = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                           capture_output=True, text=True)
+        return r.stdout.strip() or None
+    return full(a) is not None and full(a) == full(b)
 
 
 def scaling_stages(work: Path) -> dict:
@@ -492,6 +505,8 @@ def main() -> None:
         clean_reports([raw])
         stages = {} if args.only_collection else scaling_stages(work)
         before = baseline_src(args.against, work) if args.against and stages else None
+        # the idle estimate needs REV to be the code the idle figures were measured on
+        estimate = before is not None and _same_commit(args.against, BEFORE_REV)
         print(f"report: {raw.name} ({raw.stat().st_size:,} bytes); median of {args.repeat} runs\n")
         if stages:
             extra = f" {'÷ target':>9s}" + (f" {args.against + ' ms':>10s} {'÷ before':>9s} {'≈ idle ms':>9s}" if before else "")
@@ -514,7 +529,7 @@ def main() -> None:
                 line += f" {per / target:9.2f}" if target else f" {'':9s}"
                 if before is not None:
                     old = statistics.median(baseline_times(before, label, folder, work, args.repeat)) / n * 1000
-                    idle = per / old * BEFORE_IDLE_MS[label] if label in BEFORE_IDLE_MS and n == 100 else None
+                    idle = per / old * BEFORE_IDLE_MS[label] if estimate and label in BEFORE_IDLE_MS and n == 100 else None
                     line += f" {old:10.2f} {per / old:9.2f}" + (f" {idle:9.1f}" if idle else "")
                     if target:
                         targets.append((label, per, target, per / old, idle))
@@ -525,8 +540,11 @@ def main() -> None:
         for label, per, target, ratio, idle in targets:
             said = f"{label} at N=100: {per:.1f} ms/report, target {target:g} ms (÷ target {per / target:.2f})"
             if ratio is not None:
-                said += (f"; {ratio:.2f} × {args.against} in this run, ≈ {idle:.1f} ms on the idle machine "
-                         f"({BEFORE_IDLE_MS[label]:g} ms before)")
+                said += f"; {ratio:.2f} × {args.against} in this run"
+                if idle is not None:
+                    said += f", ≈ {idle:.1f} ms on the idle machine ({BEFORE_IDLE_MS[label]:g} ms before)"
+                else:  # the ratio times REV's own idle figure, which this bench does not know
+                    said += f" (≈ idle ms: only with --against {BEFORE_REV}, the code the idle figures were measured on)"
             print(said)
         if targets:
             print()

@@ -362,3 +362,49 @@ def test_lines_handed_over_give_the_same_extraction(raw_path):
 
     rep = read_report(raw_path)
     assert extract_report(rep.text, path=raw_path, lines=rep.lines) == extract_report(rep.text, path=raw_path)
+
+
+def _find_department_reference(region):
+    """_find_department scanning forward and keeping the last match (before issue 16 §2's backward scan)."""
+    from helpers.read.extract import Fragment, _Blank, _department_span
+
+    best, prev = None, None
+    for idx, it in enumerate(region):
+        if isinstance(it, _Blank):
+            continue
+        if not isinstance(it, Fragment):
+            prev = None
+            continue
+        if prev is not None and prev.text.endswith("。") and _department_span(region, idx):
+            best = idx
+        prev = it
+    return best
+
+
+def _report_items():
+    from helpers.read.extract import _classify, normalise_lines, split_lines
+    from helpers.read.layout import find_headers
+
+    from .conftest import RAW
+
+    lines = normalise_lines(split_lines(RAW.read_text(encoding="utf-8")))
+    return _classify(lines, str(RAW), find_headers(lines))[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_find_department_backward_scan_agrees_with_the_forward_reference(data):
+    """Any slice of the report's item stream (lines 1–1,309: rows, page breaks, headings, blank
+    lines, comments ending in 。 before the next row's department): the same department index."""
+    from helpers.read.extract import _find_department
+
+    if not _ITEMS:  # the report's items, made once for all examples
+        _ITEMS.extend(_report_items())
+    items = _ITEMS
+    start = data.draw(st.integers(0, len(items) - 1))
+    end = data.draw(st.integers(start, min(len(items), start + 120)))
+    region = items[start:end]
+    assert _find_department(region) == _find_department_reference(region)
+
+
+_ITEMS: list = []

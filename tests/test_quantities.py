@@ -579,3 +579,77 @@ def test_pairing_is_the_exhaustive_one(amounts):
     cells = {p: [Quantity(lab, float(v), u, False, False, "", f"{v}{u}", k)
                  for k, (q, lab, v, u) in enumerate(amounts) if q == p] for p in ("prior", "plan", "result")}
     assert pair_trends(cells) == _pair_trends_reference(cells)
+
+
+def _excluded_reason_reference(norm, start, end):
+    """_excluded_reason as it was before its one-set-test fast path (issue 16 §2): the reference."""
+    import re
+
+    month_before, era_before = re.compile(r"月\s*$"), re.compile(r"[A-Za-z]\d{0,17}\.$")
+    before, after = norm[max(0, start - 1): start], norm[end: end + 2]
+    if before == "第":
+        return "name (第N)"
+    if before.isascii() and before.isalpha():
+        return "name or era (letter+digits: BP2, R4.1)"
+    if after.startswith(("歳", "か月", "ヶ月", "ヵ月", "層")):
+        return "name (age / 層)"
+    if after.startswith("月"):
+        return "date (N月)"
+    if after.startswith("日") and month_before.search(norm[max(0, start - 2): start]):
+        return "date (月N日)"
+    if after.startswith("/") or before == "/" or (before == "." and era_before.search(norm[max(0, start - 20): start])):
+        return "date (N/N, R4.1)"
+    if after.startswith(("~", "～")) or before in ("~", "～"):
+        return "range (months)"
+    return None
+
+
+_AROUND_DIGITS = st.text(alphabet="第月日歳か月ヶヵ層/.~～所回人aRZ 　(（、2", max_size=3)
+
+
+@given(_AROUND_DIGITS, st.sampled_from(["1", "12", "3.5", "1,000"]), _AROUND_DIGITS)
+def test_excluded_reason_fast_path_agrees_with_the_reference(before, digits, after):
+    from helpers.read.quantities import _excluded_reason
+
+    norm = before + digits + after
+    start, end = len(before), len(before) + len(digits)
+    assert _excluded_reason(norm, start, end) == _excluded_reason_reference(norm, start, end)
+
+
+def _account_digits_reference(lines):
+    """account_digits scanning every amount per digit run (before the bisection, issue 16 §2)."""
+    from helpers.read.quantities import _DIGITS_RE, DigitAccount, _Cell, _excluded_reason
+
+    cell = _Cell(lines)
+    spans = [m.span("num") for m in cell.amounts()]
+    acc = DigitAccount([], [], [])
+    for m in _DIGITS_RE.finditer(cell.norm):
+        s, e = m.span()
+        if any(a <= s and e <= b for a, b in spans):
+            acc.in_amounts.append(m.group())
+            continue
+        reason = _excluded_reason(cell.norm, s, e)
+        if reason is None and any(a <= s < b for a, b in spans):
+            acc.in_amounts.append(m.group())
+            continue
+        if reason is None and cell.norm[e: e + 1] == "," or cell.norm[s - 1: s] == ",":
+            if any(a <= s <= b for a, b in spans):
+                acc.in_amounts.append(m.group())
+                continue
+        if reason:
+            acc.excluded.append((m.group(), reason))
+        else:
+            acc.leftover.append(m.group())
+    return acc
+
+
+@given(st.lists(st.text(alphabet="第月日歳か所回人 　,.，．1２3０9各延べ中止R/～(（）)", max_size=12), min_size=1, max_size=4))
+def test_account_digits_agrees_with_the_reference(lines):
+    assert account_digits(lines) == _account_digits_reference(lines)
+
+
+def test_account_digits_agrees_with_the_reference_on_the_report():
+    """Every period cell of the careful reading (../shared/examples, section 1: the cells as printed)."""
+    assert CELLS
+    for *_, lines, _ in CELLS:
+        assert account_digits(lines) == _account_digits_reference(lines)

@@ -86,7 +86,8 @@ def validate_series(series: pd.DataFrame) -> None:
         errors.append(f"series: {len(dup)} rows share a key, e.g. {dup.iloc[0][key].tolist()}")
     if series["value"].isna().any():
         errors.append("series: a row without value")
-    if not set(series["kind"]).issubset({"actual", "estimate", "plan"}):
-        errors.append(f"series.kind has {sorted(set(series['kind']))}")
+    kinds = set(series["kind"].tolist())  # (tolist: not element by element through pandas)
+    if not kinds.issubset({"actual", "estimate", "plan"}):
+        errors.append(f"series.kind has {sorted(kinds)}")
     if errors:
         raise ValidationError("\n".join(errors))

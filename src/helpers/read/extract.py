@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -724,18 +725,19 @@ def _find_department(region: list) -> int | None:
     Rule 4: the last fragment in the region that looks like a department name
     and directly follows (blank lines aside) a fragment ending in ``。``.
     """
-    best = None
-    prev: Fragment | None = None
-    for idx, it in enumerate(region):
-        if isinstance(it, _Blank):
+    # scanned from the end: the first fragment found is the last one of the region (the department
+    # is near the end, after it only the period cells; the previous row's comment lines ending in 。
+    # before it are never tried). A fragment's predecessor is the item before it, blank lines aside.
+    for idx in range(len(region) - 1, 0, -1):
+        if not isinstance(region[idx], Fragment):
             continue
-        if not isinstance(it, Fragment):
-            prev = None
-            continue
-        if prev is not None and prev.text.endswith("。") and _department_span(region, idx):
-            best = idx
-        prev = it
-    return best
+        j = idx - 1
+        while j > 0 and isinstance(region[j], _Blank):
+            j -= 1
+        prev = region[j]
+        if isinstance(prev, Fragment) and prev.text.endswith("。") and _department_span(region, idx):
+            return idx
+    return None
 
 
 def _department_span(region: list, idx: int) -> list[int]:
@@ -892,10 +894,11 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
     tails: list[_Tail] = []
     objective: tuple[int, str, int, int] | None = None  # no, title, line, page
     start = next(i for i, it in enumerate(items) if isinstance(it, _PageBreak))
+    heading_at = [i for i, it in enumerate(items) if it.__class__ is _Heading]  # (few: looked up per row)
     for gi in grade_idx:
         region = items[start:gi]
         # objective headings seen in this region apply to this row (and later)
-        heads = [(start + k, it) for k, it in enumerate(region) if isinstance(it, _Heading)]
+        heads = [(i, items[i]) for i in heading_at[bisect_left(heading_at, start): bisect_left(heading_at, gi)]]
         dept_at = _find_department(region)
         if dept_at is None:
             unplaced += [it for it in region if isinstance(it, Fragment)] + [items[gi]]
@@ -906,7 +909,9 @@ def extract_report(text: str, *, path: str | Path = "<text>", layout: Layout | N
             continue
         dept_span = _department_span(region, dept_at)
         # head: block ending right before the department
-        h_end = max(i for i in range(dept_at) if isinstance(region[i], Fragment))
+        h_end = dept_at - 1  # the last fragment before the department (there is one: the summary's 。)
+        while not isinstance(region[h_end], Fragment):
+            h_end -= 1
         b_start = h_end
         while b_start > 0 and isinstance(region[b_start - 1], Fragment):
             b_start -= 1
@@ -1223,15 +1228,19 @@ def _rows_without_initiative(page_rows: list[RawRow]) -> list[RawRow]:
 def _page_sections(lines: list[str], boiler: dict[int, str], headers: list[HeaderSpan], path: str) -> list[tuple[str, str]]:
     """Section (basic goal, field plan) of every page, from its footers."""
     starts = [h.first for h in headers] + [len(lines) + 1]
+    found: list[tuple[set, set]] = [(set(), set()) for _ in headers]  # each page's (goals, plans)
+    for no, kind in boiler.items():  # the footers only, each to the page whose lines hold it
+        if kind != "footer":
+            continue
+        p = bisect_right(starts, no) - 1
+        if p < 0:  # before the first page: no page's footer
+            continue
+        norm = lines[no - 1].strip(" \t")
+        key, _, value = norm.partition(" ")
+        found[p][0 if _nfkc(key) == FOOTER_GOAL else 1].add(value.strip())
     out = []
     for p in range(len(headers)):
-        goals, plans = set(), set()
-        for no in range(starts[p], starts[p + 1]):
-            if boiler.get(no) != "footer":
-                continue
-            norm = lines[no - 1].strip(" \t")
-            key, _, value = norm.partition(" ")
-            (goals if _nfkc(key) == FOOTER_GOAL else plans).add(value.strip())
+        goals, plans = found[p]
         if len(goals) != 1 or len(plans) != 1:
             raise ReportError(
                 path,

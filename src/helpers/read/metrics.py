@@ -78,75 +78,82 @@ def _rubric(legend: list[dict]):
 
 def add_metrics(tables) -> None:
     """Add ``metrics`` and ``trends`` to :class:`helpers.read.tidy.Tables` in place; extend the accounting."""
-    from .tidy import _frame
+    from .tidy import _frame_rows
 
     ini = tables.initiatives
     rubric = _rubric(tables.grade_legend.to_dict("records"))  # the legend's thresholds ranked once a run
     lines_of = cell_lines(tables.source_lines)
+    # rows as tuples in the schema's column order (metrics, trends): no dict a row (issue 16 §2)
     metric_rows, trend_rows = [], []
+    m_append, t_append = metric_rows.append, trend_rows.append
     digits: dict[str, dict] = {}
+    periods = list(PERIOD_FIELDS.items())
     cols = ["report", "initiative_id", "grade", "prior_year", "prior_status", "plan_year", "result_year", "result_status"]
     for report, rid, grade, py, ps, ly, ry, rs in zip(*(ini[c].tolist() for c in cols)):
         year = {"prior": py, "plan": ly, "result": ry}
         status = {"prior": ps, "plan": "plan", "result": rs}
-        acc = digits.setdefault(report, {"digits_in_amounts": 0, "digits_excluded": 0, "digits_leftover": []})
-        cells = {}
-        for period, fld in PERIOD_FIELDS.items():
+        acc = digits.get(report)
+        if acc is None:
+            acc = digits[report] = {"digits_in_amounts": 0, "digits_excluded": 0, "digits_leftover": []}
+        cells, line_nos = {}, {}
+        for period, fld in periods:
             numbered = lines_of.get((rid, fld), [])
-            texts = [t for _, t in numbered]
             try:
-                cells[period], d = analyse_cell(texts)
+                qs, d = analyse_cell([t for _, t in numbered])
             except CellError as e:  # a number of 5,000 digits, 1,000 amounts in a cell: refused, exit 2
                 raise ReportError(report, f"row {rid}, {period} period cell: {e}", numbered[e.line_index][0]) from None
             acc["digits_in_amounts"] += len(d.in_amounts)
             acc["digits_excluded"] += len(d.excluded)
-            acc["digits_leftover"] += [f"{rid} {period}: {x}" for x in d.leftover]
-            cells[period] = [(q, numbered[q.line_index][0]) for q in cells[period]]
-        filled = fill_missing_labels({p: [q for q, _ in v] for p, v in cells.items()})
+            if d.leftover:
+                acc["digits_leftover"] += [f"{rid} {period}: {x}" for x in d.leftover]
+            cells[period] = qs
+            line_nos[period] = [numbered[q.line_index][0] for q in qs]
+        filled = fill_missing_labels(cells)
         for period in PERIOD_FIELDS:
-            for k, (q, (_, line_no)) in enumerate(zip(filled[period], cells[period]), start=1):
-                metric_rows.append({
-                    "report": report, "initiative_id": rid, "period": period, "fiscal_year": year[period],
-                    "status": status[period], "item_no": k, "indicator": q.indicator,
-                    "value": None if q.kind != "amount" else q.value, "unit": q.unit,
-                    "cumulative": q.cumulative, "each": q.each, "qualifier": q.qualifier, "kind": q.kind,
-                    "label_inherited": q.label_inherited, "source_text": q.source_text, "source_line": line_no,
-                })
+            fy, st = year[period], status[period]
+            for k, (q, line_no) in enumerate(zip(filled[period], line_nos[period]), start=1):
+                m_append((report, rid, period, fy, st, k, q.indicator, None if q.kind != "amount" else q.value,
+                          q.unit, q.cumulative, q.each, q.qualifier, q.kind, q.label_inherited, q.source_text,
+                          line_no))
         for t in pair_trends(filled):
             prior, plan, result = t["prior_value"], t["plan_value"], t["result_value"]
             change = result - prior if result is not None and prior is not None else None
             rate = change / prior if change is not None and prior else None
             achievement = result / plan if result is not None and plan else None
-            trend_rows.append({
-                "report": report, "initiative_id": rid, "indicator": t["indicator"], "unit": t["unit"],
-                "cumulative": t["cumulative"], "each": t["each"],
-                "prior_value": prior, "plan_value": plan, "result_value": result,
-                "change": change, "change_rate": rate, "achievement_rate": achievement,
-                "rubric_grade": rubric(achievement), "grade": grade,
-                "prior_source": t["prior_text"], "plan_source": t["plan_text"], "result_source": t["result_text"],
-            })
-    tables.metrics = _frame(metric_rows, "metrics")
-    tables.trends = _frame(trend_rows, "trends")
+            t_append((report, rid, t["indicator"], t["unit"], t["cumulative"], t["each"], prior, plan, result,
+                      change, rate, achievement, rubric(achievement), grade,
+                      t["prior_text"], t["plan_text"], t["result_text"]))
+    tables.metrics = _frame_rows(metric_rows, "metrics", _METRIC_COLUMNS)
+    tables.trends = _frame_rows(trend_rows, "trends", _TREND_COLUMNS)
     validate_metrics(tables)
     for a in tables.accounting:
         d = digits.get(a["report"], {"digits_in_amounts": 0, "digits_excluded": 0, "digits_leftover": []})
         a.update(d)
 
 
+#: the order of the values in add_metrics' row tuples (checked against the schema by _frame_rows)
+_METRIC_COLUMNS = ("report", "initiative_id", "period", "fiscal_year", "status", "item_no", "indicator", "value",
+                   "unit", "cumulative", "each", "qualifier", "kind", "label_inherited", "source_text", "source_line")
+_TREND_COLUMNS = ("report", "initiative_id", "indicator", "unit", "cumulative", "each", "prior_value", "plan_value",
+                  "result_value", "change", "change_rate", "achievement_rate", "rubric_grade", "grade",
+                  "prior_source", "plan_source", "result_source")
+
+
 def validate_metrics(tables) -> None:
     """Hard checks on metrics/trends; raise :class:`helpers.read.tidy.ValidationError`."""
     from .tidy import ValidationError
 
-    m, tr, ids = tables.metrics, tables.trends, set(tables.initiatives["initiative_id"])
+    m, tr, ids = tables.metrics, tables.trends, set(tables.initiatives["initiative_id"].tolist())
     errors = []
     for name, df in (("metrics", m), ("trends", tr)):
         if list(df.columns) != columns_of(name):
             errors.append(f"{name}: columns differ from the schema")
-        unknown = set(df["initiative_id"]) - ids
+        unknown = set(df["initiative_id"].tolist()) - ids  # (tolist: not element by element through pandas)
         if unknown:
             errors.append(f"{name}: unknown initiative_id {sorted(unknown)[:3]}")
-    if not set(m["kind"]).issubset({"amount", "qualitative"}):
-        errors.append(f"metrics.kind has {sorted(set(m['kind']))}")
+    kinds = set(m["kind"].tolist())
+    if not kinds.issubset({"amount", "qualitative"}):
+        errors.append(f"metrics.kind has {sorted(kinds)}")
     amount = m["kind"] == "amount"
     if m.loc[amount, "value"].isna().any() or m.loc[~amount, "value"].notna().any():
         errors.append("metrics.value must be set exactly for amounts")

@@ -39,6 +39,7 @@ import math
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, NamedTuple, Sequence
@@ -78,6 +79,8 @@ QUALITATIVE_TERMS = ["全戸", "全数", "随時", "適宜", "未実施", "中�
 # not O(n²) (a 20 KB digit run took 27 s before).
 _NUM = r"\d{1,3}(?:,\d{3})++(?:\.\d++)?|\d++(?:\.\d++)?"
 _AMOUNT_RE = re.compile(rf"(?<!\d)(?P<num>{_NUM})[ \u3000]*+(?P<unit>{'|'.join(map(re.escape, UNITS))})")
+_NUM_GROUP, _UNIT_GROUP = _AMOUNT_RE.groupindex["num"], _AMOUNT_RE.groupindex["unit"]  # by number: no name look-up
+_new_tuple = tuple.__new__
 MAX_NUMBER_DIGITS = 15  # an amount has at most 15 digits (exact as a float); more is refused
 MAX_AMOUNTS_PER_CELL = 30  # the committed report has at most 7 a cell; pairing is quadratic in this
 
@@ -97,6 +100,7 @@ _MONTH_BEFORE_RE = re.compile(r"月\s*$")
 _ERA_BEFORE_RE = re.compile(r"[A-Za-z]\d{0,17}\.$")  # R4.1: searched in a 20-character window only
 _EACH_RE = re.compile(r"各館?[ \u3000]*$")
 _BEFORE_Q_RE = re.compile(rf"({'|'.join(BEFORE_QUALIFIERS)})[ \u3000]*$")
+_BEFORE_Q_FIRST = frozenset(q[0] for q in BEFORE_QUALIFIERS)  # a before-qualifier needs one of these
 _AFTER_Q_RE = re.compile(rf"[ \u3000]*(?:の|\(|（)?({'|'.join(AFTER_QUALIFIERS)})")
 
 
@@ -146,38 +150,43 @@ class _Cell:
     """A cell's lines joined, in NFKC, with a map back to printed lines."""
 
     def __init__(self, lines: Sequence[str]):
-        self.lines = list(lines)
-        self.printed = "".join(self.lines)
+        self.lines = lines = list(lines)
+        self.printed = "".join(lines)
+        normalize = unicodedata.normalize
         norm_chars: list[str] = []
-        self.line_of: list[int] = []
+        line_of: list[int] = []
         # NFKC position -> printed position; None while every line so far kept one character for one
         # (origin[i] == i, the usual case: then it is a range, not a list)
         origin: list[int] | None = None
-        self._bounds: dict[int, tuple[int, int]] = {}  # line -> NFKC positions [start, end), lines with text only
-        self.line_start = []
+        bounds: dict[int, tuple[int, int]] = {}  # line -> NFKC positions [start, end), lines with text only
+        line_start = []
         pos = 0
-        for li, line in enumerate(self.lines):
-            self.line_start.append(pos)
-            first = len(self.line_of)
-            whole = _nfkc(line)
-            if len(whole) == len(line):  # one character for one
+        for li, line in enumerate(lines):
+            line_start.append(pos)
+            first = len(line_of)
+            whole = normalize("NFKC", line)
+            n = len(line)
+            if len(whole) == n:  # one character for one
                 norm_chars.append(whole)
                 if origin is not None:
-                    origin += range(pos, pos + len(line))
-                self.line_of += [li] * len(line)
-                pos += len(line)
-            else:
-                if origin is None:
-                    origin = list(range(pos))
-                for ch in line:
-                    n = _nfkc(ch)
-                    norm_chars.append(n)
-                    origin += [pos] * len(n)
-                    self.line_of += [li] * len(n)
-                    pos += 1
-            if len(self.line_of) > first:
-                self._bounds[li] = (first, len(self.line_of))
+                    origin += range(pos, pos + n)
+                if n:
+                    line_of += [li] * n
+                    bounds[li] = (first, first + n)
+                pos += n
+                continue
+            if origin is None:
+                origin = list(range(pos))
+            for ch in line:
+                c = normalize("NFKC", ch)
+                norm_chars.append(c)
+                origin += [pos] * len(c)
+                line_of += [li] * len(c)
+                pos += 1
+            if len(line_of) > first:
+                bounds[li] = (first, len(line_of))
         self.norm = "".join(norm_chars)
+        self.line_of, self._bounds, self.line_start = line_of, bounds, line_start
         if origin is None:
             self.origin: Sequence[int] = range(pos + 1)
         else:
@@ -208,10 +217,19 @@ class _Cell:
         return self._bounds.get(li, (0, 0))
 
 
+#: the characters :func:`_excluded_reason` looks for right after and right before a digit run
+#: (besides an ASCII letter before it); keep them in step with its tests
+_REASON_AFTER = frozenset("歳かヶヵ層月日/~～")
+_REASON_BEFORE = frozenset("第/.~～")
+
+
 def _excluded_reason(norm: str, start: int, end: int) -> str | None:
     """Why the digits at [start, end) are not an amount (name/date), or None."""
     before = norm[max(0, start - 1): start]
     after = norm[end: end + 2]
+    # every reason below needs one of these characters right before or after the digits (most have none)
+    if after[:1] not in _REASON_AFTER and before not in _REASON_BEFORE and not (before.isascii() and before.isalpha()):
+        return None
     if before == "第":
         return "name (第N)"
     if before.isascii() and before.isalpha():
@@ -333,12 +351,14 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
     """
     cell = lines if isinstance(lines, _Cell) else _Cell(lines)
     norm = cell.norm
+    normalize = unicodedata.normalize
     out: list[Quantity] = []
     prev: Quantity | None = None
     prev_end, prev_line = 0, -1
+    line_of, printed_span = cell.line_of, cell.printed_span
     for m in cell.amounts():
-        start, end = m.start("num"), m.end("unit")
-        unit = m.group("unit")
+        start, end = m.start(_NUM_GROUP), m.end(_UNIT_GROUP)
+        unit = m.group(_UNIT_GROUP)
         if unit == "組" and norm[end: end + 1] == "織":
             unit = "組織"
             end += 1
@@ -346,24 +366,23 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         label, inherited_from_prev = _label_before(cell, start, prev_end, prev, prev_line)
         # 延べ between the previous amount (or the label's first line) and the number
         label_from = prev_end if inherited_from_prev or prev_end > 0 else 0
-        cumulative = "延べ" in norm[label_from:start] or "延べ" in _nfkc(label)
-        each = bool(_EACH_RE.search(before))
-        qualifiers = [m_.group(1) for m_ in [_BEFORE_Q_RE.search(before)] if m_]
+        cumulative = "延べ" in norm[label_from:start] or "延べ" in normalize("NFKC", label)
+        # (each test only where its key character is printed: most amounts have none)
+        each = "各" in before and bool(_EACH_RE.search(before))
+        bq = None if _BEFORE_Q_FIRST.isdisjoint(before) else _BEFORE_Q_RE.search(before)
         after_q = _AFTER_Q_RE.match(norm, end, min(len(norm), end + 5))
-        if after_q:
-            qualifiers.append(after_q.group(1))
-        q = Quantity(
-            indicator=label,
-            value=parse_number(m.group("num")),
-            unit=unit,
-            cumulative=cumulative,
-            each=each,
-            qualifier="・".join(qualifiers),
-            source_text=cell.printed_span(start, end),
-            line_index=cell.line_of[start],
-        )
+        # the qualifiers before and after the amount, joined by ・
+        if bq is None:
+            qualifier = after_q.group(1) if after_q else ""
+        else:
+            qualifier = bq.group(1) + "・" + after_q.group(1) if after_q else bq.group(1)
+        # the number is NFKC text already (parse_number's NFKC would return it unchanged)
+        num = m.group(_NUM_GROUP).replace(",", "")
+        # (tuple.__new__ is what Quantity._make does: the same Quantity without its Python-level __new__)
+        q = _new_tuple(Quantity, (label, float(num) if "." in num else int(num), unit, cumulative, each, qualifier,
+                                  printed_span(start, end), line_of[start], "amount", False))
         out.append(q)
-        prev, prev_end, prev_line = q, end, cell.line_of[end - 1]
+        prev, prev_end, prev_line = q, end, line_of[end - 1]
     out += _qualitative(cell)
     return sorted(out, key=lambda q: (q.line_index, cell.printed.find(q.source_text, cell.line_start[q.line_index])))
 
@@ -395,20 +414,27 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
     (['8'], ['1', '6', '3'], [])
     """
     cell = lines if isinstance(lines, _Cell) else _Cell(lines)
-    spans = [m.span("num") for m in cell.amounts()]
+    norm = cell.norm
+    amounts = cell.amounts()
+    # the amounts' numbers do not overlap and come in order: the only one that can hold a digit run
+    # starting at s is the last one starting at or before s (found by bisection, not by scanning all)
+    starts = [m.start("num") for m in amounts]
+    ends = [m.end("num") for m in amounts]
     acc = DigitAccount([], [], [])
-    for m in _DIGITS_RE.finditer(cell.norm):
+    for m in _DIGITS_RE.finditer(norm):
         s, e = m.span()
-        if any(a <= s and e <= b for a, b in spans):
+        k = bisect_right(starts, s) - 1
+        b = ends[k] if k >= 0 else -1  # the end of that amount's number (-1: no amount starts before s)
+        if e <= b:
             acc.in_amounts.append(m.group())
             continue
-        reason = _excluded_reason(cell.norm, s, e)
-        if reason is None and any(a <= s < b for a, b in spans):
+        reason = _excluded_reason(norm, s, e)
+        if reason is None and s < b:
             acc.in_amounts.append(m.group())
             continue
-        if reason is None and cell.norm[e: e + 1] == "," or cell.norm[s - 1: s] == ",":
+        if reason is None and norm[e: e + 1] == "," or norm[s - 1: s] == ",":
             # part of a thousands-separated number inside an amount
-            if any(a <= s <= b for a, b in spans):
+            if s <= b:
                 acc.in_amounts.append(m.group())
                 continue
         if reason is None and cell.norm[e: e + 1] == ".":
@@ -433,6 +459,8 @@ def check_cell(cell: "_Cell | Sequence[str]") -> None:
     """
     cell = cell if isinstance(cell, _Cell) else _Cell(cell)
     for m in _NUMBER_RUN_RE.finditer(cell.norm):
+        if m.end() - m.start() <= MAX_NUMBER_DIGITS:  # no more digits than characters: the usual case
+            continue
         digits = sum(ch.isdigit() for ch in m.group())
         if digits > MAX_NUMBER_DIGITS:
             raise CellError(f"a number of {digits:,} digits ('{m.group()[:MAX_NUMBER_DIGITS]}…'); "
@@ -652,6 +680,9 @@ MERGE_MAX_RATIO = 3  # label-less merges only between values of the same magnitu
 PAIR_UNITS = {"名": "人"}  # counters that count the same thing (就職者 16人 / 15名); metrics keep the printed unit
 
 
+_PERIOD_BIT = {"prior": 1, "plan": 2, "result": 4}
+
+
 def _merge_complementary(groups: list[dict]) -> None:
     """Join two partial groups whose labels differ but that can only be one indicator.
 
@@ -666,6 +697,16 @@ def _merge_complementary(groups: list[dict]) -> None:
     """
     units = [g["unit"] for g in groups]
     if len(set(units)) == len(units):  # no two groups of one unit (most rows): nothing can merge
+        return
+    # two groups merge only when they have the unit and no period in common: where no such pair
+    # exists (most rows left: their figures of one unit are complete), nothing can merge either.
+    # (A group's periods as bits; a group has at least one, so two equal bit sets always overlap
+    # and the distinct sets of a unit are enough.)
+    periods_of: dict[str, set[int]] = {}
+    for g in groups:
+        periods_of.setdefault(g["unit"], set()).add(
+            sum(_PERIOD_BIT[p] for p in g["members"]))
+    if not any(a & b == 0 for masks in periods_of.values() if len(masks) > 1 for a in masks for b in masks):
         return
     memo: dict[tuple[str, str], bool] = {}
 
@@ -703,7 +744,7 @@ def _merge_complementary(groups: list[dict]) -> None:
         values = [q.value for q in g["members"].values() if q.value > 0]
         return (min(values), max(values)) if values else None
 
-    bit = {"prior": 1, "plan": 2, "result": 4}  # a group's periods as bits: no period in common = no bit in common
+    bit = _PERIOD_BIT  # a group's periods as bits: no period in common = no bit in common
 
     def facts(g) -> tuple:
         """What the cheap tests read of a group: (group, period bits, span)."""
@@ -870,14 +911,14 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
     out = []
     for g in groups:
         m = g["members"]
-        rec = {
+        a, b, c = m.get("prior"), m.get("plan"), m.get("result")
+        out.append({
             "indicator": g["indicator"],
             "unit": g["unit"],
-            "cumulative": any(q.cumulative for q in m.values()),
-            "each": any(q.each for q in m.values()),
-        }
-        for p in ("prior", "plan", "result"):
-            rec[f"{p}_value"] = m[p].value if p in m else None
-            rec[f"{p}_text"] = m[p].source_text if p in m else None
-        out.append(rec)
+            "cumulative": any([q.cumulative for q in m.values()]),
+            "each": any([q.each for q in m.values()]),
+            "prior_value": None if a is None else a.value, "prior_text": None if a is None else a.source_text,
+            "plan_value": None if b is None else b.value, "plan_text": None if b is None else b.source_text,
+            "result_value": None if c is None else c.value, "result_text": None if c is None else c.source_text,
+        })
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -54,6 +55,9 @@ COLUMNS = {
 CELL_FIELDS = tuple(COLUMNS.values())
 
 RELISTED_MARKS = ("（再掲）", "(再掲)")
+
+#: the order of the values in a source_lines row tuple (Records.source_lines), the schema's order
+SOURCE_LINE_COLUMNS = ("report", "line_no", "part", "role", "initiative_id", "field", "text")
 
 
 class ValidationError(Exception):
@@ -155,7 +159,7 @@ class Records:
 
     initiatives: list[dict]
     departments: list[dict]
-    source_lines: list[dict]
+    source_lines: list[tuple]  # values in the order of SOURCE_LINE_COLUMNS (a tuple a line: no dict a line)
     grade_legend: list[dict]
     accounting: dict
 
@@ -183,6 +187,9 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records
         init_rows.append({
             "report": report,
             "initiative_id": rid,
+            # filled by helpers.collect.link; present (missing) here so that the frame is built
+            # column by column (_frame), not through DataFrame.from_records for a record without it
+            "initiative_key": None,
             "row_no": row_no,
             "section_no": ex.sections.index(r.section_key) + 1,
             "basic_goal": r.section_key[0],
@@ -222,24 +229,17 @@ def tidy_extraction(ex: Extraction, *, report: str, lines: list[str]) -> Records
                 continue  # a merged cell is one cell: recorded once, with its first row
             if shared:
                 merged_seen.update(frags)
-            for f in frags:
-                src_rows.append({
-                    "report": report, "line_no": f.line_no, "part": f.part, "role": "cell",
-                    "initiative_id": rid, "field": COLUMNS[src_field], "text": f.text,
-                })
+            fld = COLUMNS[src_field]
+            src_rows += [(report, f.line_no, f.part, "cell", rid, fld, f.text) for f in frags]
     for rec in init_rows:  # （再掲） -> id of the first row printed without the mark
         if rec["is_relisted"]:
             rec["relisted_of"] = first_plain.get(rec["relisted_of"])
             if rec["relisted_of"] is None:
                 rec["layout_note"] = "; ".join(filter(None, [rec["layout_note"], "（再掲） but no original row of that name"]))
-    for no, kind in ex.boilerplate.items():
-        src_rows.append({"report": report, "line_no": no, "part": 0, "role": kind,
-                         "initiative_id": None, "field": None, "text": lines[no - 1].strip(" \t")})
-    for f in ex.unplaced:
-        src_rows.append({"report": report, "line_no": f.line_no, "part": f.part, "role": "unplaced",
-                         "initiative_id": None, "field": None, "text": f.text})
+    src_rows += [(report, no, 0, kind, None, None, lines[no - 1].strip(" \t")) for no, kind in ex.boilerplate.items()]
+    src_rows += [(report, f.line_no, f.part, "unplaced", None, None, f.text) for f in ex.unplaced]
 
-    src_rows.sort(key=itemgetter("line_no", "part"))  # (line_no, part), as a lambda made it
+    src_rows.sort(key=itemgetter(1, 2))  # (line_no, part), as a lambda made it
     accounting = account_lines(report, lines, src_rows, n_rows=len(ex.rows))
     return Records(init_rows, dept_rows, src_rows, list(ex.legend), accounting)
 
@@ -253,7 +253,7 @@ def build_tables(parts: list[Records]) -> Tables:
     return Tables(
         initiatives=_frame([r for p in parts for r in p.initiatives], "initiatives"),
         departments=_frame([r for p in parts for r in p.departments], "departments"),
-        source_lines=_frame([r for p in parts for r in p.source_lines], "source_lines"),
+        source_lines=_frame_rows([r for p in parts for r in p.source_lines], "source_lines", SOURCE_LINE_COLUMNS),
         grade_legend=_frame(legend, "grade_legend"),
         accounting=[p.accounting for p in parts],
     )
@@ -284,6 +284,29 @@ def _frame(records: list[dict], table: str) -> pd.DataFrame:
     if columns is None:
         return _typed(pd.DataFrame.from_records(records, columns=cols), table)
     return pd.DataFrame(data, columns=cols)
+
+
+def _frame_rows(rows: list[tuple], table: str, names: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`_frame` of rows given as tuples of the values of columns ``names`` (the schema's order).
+
+    A tuple a row costs less to make than a dict a row; the frame is the same as
+    ``_frame([dict(zip(names, r)) for r in rows], table)`` (which it falls back to when a column's
+    values are not all of its kind).
+
+    Raises:
+        ValueError: ``names`` are not the columns of ``table`` in the schema's order (a programming error).
+    """
+    fields = SCHEMA[table]
+    if list(names) != [c.name for c in fields]:
+        raise ValueError(f"{table}: row tuples name {list(names)}, the schema {[c.name for c in fields]}")
+    columns = list(zip(*rows)) if rows else [()] * len(fields)
+    data = {}
+    for c, values in zip(fields, columns):
+        col = _column(values, c.dtype)
+        if col is None:  # values pandas must infer a type for: as _frame does
+            return _frame([dict(zip(names, r)) for r in rows], table)
+        data[c.name] = col
+    return pd.DataFrame(data, columns=list(names))
 
 
 #: the largest integer a float64 holds exactly: from_records passes ints with a missing value through float64
@@ -340,17 +363,20 @@ def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def account_lines(report: str, lines: list[str], source_lines: list[dict], *, n_rows: int) -> dict:
+def account_lines(report: str, lines: list[str], source_lines: list[tuple], *, n_rows: int) -> dict:
     """Count what happened to every input line.
 
     Every non-blank line is boilerplate, placed (in one or more cells of one
     row), or unplaced; ``missing`` lists lines in none of these (must be empty).
+
+    Args:
+        source_lines: the report's source-line rows, values in the order of :data:`SOURCE_LINE_COLUMNS`.
     """
     nonblank = {i + 1 for i, t in enumerate(lines) if t.strip(" \t")}
     placed, unplaced, boiler = set(), set(), set()
     by_role = {"cell": placed, "unplaced": unplaced}  # any other role: boilerplate
     for r in source_lines:
-        by_role.get(r["role"], boiler).add(r["line_no"])
+        by_role.get(r[3], boiler).add(r[1])
     return {
         "report": report,
         "lines_read": len(lines),
@@ -360,7 +386,7 @@ def account_lines(report: str, lines: list[str], source_lines: list[dict], *, n_
         "unplaced": len(unplaced),
         "unplaced_lines": sorted(unplaced),
         # the lines above the table read as the document's title (printed by the run, never silent)
-        "preamble": [(r["line_no"], r["text"]) for r in source_lines if r["role"] == "preamble"],
+        "preamble": [(r[1], r[6]) for r in source_lines if r[3] == "preamble"],
         "missing": sorted(nonblank - boiler - placed - unplaced),
         "rows": n_rows,
     }
@@ -389,8 +415,8 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
                 values = s.tolist()
                 try:  # (a column without missing values: joined as it is)
                     joined = "\x00".join(values)
-                except TypeError:
-                    joined = "\x00".join([v for v in values if isinstance(v, str)])
+                except TypeError:  # (missing values: the column's other values, all str, without them)
+                    joined = "\x00".join(s.dropna().tolist())
             elif s.dtype == object:
                 joined = "\x00".join(map(str, s.dropna().tolist()))  # one scan per column, not a regex per value
             else:
@@ -406,29 +432,38 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
         empty = ini.loc[ini[col].fillna("") == "", ["initiative_id", "source_first_line"]]
         for rid, line in empty.itertuples(index=False):
             errors.append(f"{rid} (line {line}): empty {col}")
-    no_dept = set(ini["initiative_id"]) - set(dep["initiative_id"])
+    ini_ids = set(ini["initiative_id"].tolist())  # (tolist: not element by element through pandas)
+    no_dept = ini_ids - set(dep["initiative_id"].tolist())
     for rid in sorted(no_dept):
         errors.append(f"{rid}: no department (担当部署)")
-    dangling = set(ini["relisted_of"].dropna()) - set(ini["initiative_id"])
+    dangling = set(ini["relisted_of"].dropna().tolist()) - ini_ids
     if dangling:
         errors.append(f"relisted_of points to unknown ids: {sorted(dangling)}")
     if (ini["department_count"] != ini["initiative_id"].map(dep["initiative_id"].value_counts()).fillna(0)).any():
         errors.append("department_count does not match departments.csv")
     # every fragment is a piece of its source line, in order, with only spaces between
-    by_line: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    s_report, s_line, s_part, s_role, s_rid, s_fld, s_text = (src[c].tolist() for c in columns_of("source_lines"))
     cell_parts: dict[tuple[str, str], list[str]] = {}
-    for report, line_no, part, role, rid, fld, text in _tuples(src, list(src.columns)):
-        if role == "cell":
-            got = cell_parts.get((rid, fld))
-            if got is None:
-                cell_parts[(rid, fld)] = [text]
-            else:
-                got.append(text)
-        elif role != "unplaced":
-            continue
-        got = by_line.get((report, line_no))
+    for rid, fld, text in compress(zip(s_rid, s_fld, s_text), [r == "cell" for r in s_role]):
+        got = cell_parts.get((rid, fld))
         if got is None:
-            by_line[(report, line_no)] = [(part, text)]
+            cell_parts[(rid, fld)] = [text]
+        else:
+            got.append(text)
+    # the lines holding one fragment (most): compared whole, with no grouping; the others grouped below
+    keep = [r == "cell" or r == "unplaced" for r in s_role]
+    where = list(compress(zip(s_report, s_line), keep))
+    count = Counter(where)
+    by_line: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for key, part, text in zip(where, compress(s_part, keep), compress(s_text, keep)):
+        if count[key] == 1:
+            if text == texts[key[0]][key[1] - 1].strip(" \t"):  # a line that is one whole cell: fine
+                continue
+            by_line[key] = [(part, text)]
+            continue
+        got = by_line.get(key)
+        if got is None:
+            by_line[key] = [(part, text)]
         else:
             got.append((part, text))
     cell_text = {k: "".join(v) for k, v in cell_parts.items()}
