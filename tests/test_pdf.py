@@ -557,3 +557,13 @@ def test_a_merged_grade_cell_is_refused_not_read_as_one_row(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and not (tmp_path / "out").exists()
     assert "one grade printed for several rows (a merged 評価 cell) is not read" in err
+
+
+def test_another_pdfminer_without_the_decoders_is_one_message(small, monkeypatch, tmp_path, capsys):
+    """The bounded decoders replace names of pdfminer.pdftypes: a pdfminer.six without one is refused plainly."""
+    from pdfminer import pdftypes
+
+    monkeypatch.delattr(pdftypes, "lzwdecode")
+    code = cli.main(["clean", str(small[0]), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "lacks lzwdecode in pdfminer.pdftypes" in err and "Traceback" not in err

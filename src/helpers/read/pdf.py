@@ -412,9 +412,15 @@ def _bounded_unpacking(path: Path):
     The stand-ins replace names in ``pdfminer.pdftypes`` for the duration (a lock keeps two reads in one
     process from interleaving); a limit passed becomes one ``ReportError`` naming the file.
     """
+    import pdfminer
     from pdfminer import pdftypes
 
     names = ("zlib", "decompress_corrupted", "lzwdecode", "rldecode", "ccittfaxdecode")
+    missing = [name for name in names if not hasattr(pdftypes, name)]
+    if missing:  # another pdfminer.six than requirements.lock's: its decoders could not be bounded
+        raise ReportError(path, f"this pdfminer.six ({getattr(pdfminer, '__version__', '?')}) lacks "
+                                f"{', '.join(missing)} in pdfminer.pdftypes, which the reader bounds while it unpacks "
+                                "a PDF: install the version of requirements.lock (make venv)")
     with _UNPACKING_LOCK:
         saved = {name: getattr(pdftypes, name) for name in names}
         unpacker = _Unpacker(saved["rldecode"])
