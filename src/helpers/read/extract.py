@@ -309,6 +309,25 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\
 _PATH_ESCAPE_RE = re.compile(f"[\t\n\ud800-\udfff]|{_CONTROL_RE.pattern}")
 
 
+def merged_cell_note(field: str, rows: int) -> str:
+    """The ``layout_note`` of a row whose ``field`` cell is one merged cell over ``rows`` rows (the PDF reader).
+
+    The one wording the reader writes and :func:`helpers.read.tidy.validate_tables` recognises
+    (:func:`names_merged_cell`): a merged cell's lines are recorded once, with its first row.
+
+    >>> note = merged_cell_note("department", 5); note
+    'department in a vertically merged cell over 5 rows'
+    >>> names_merged_cell("row broken across pages 1–2; " + note, "department"), names_merged_cell(note, "comment")
+    (True, False)
+    """
+    return f"{field} in a vertically merged cell over {rows} rows"
+
+
+def names_merged_cell(note: str | None, field: str) -> bool:
+    """Does ``layout_note`` say that the row's ``field`` cell is a merged cell (:func:`merged_cell_note`)?"""
+    return isinstance(note, str) and f"{field} in a vertically merged cell over " in note
+
+
 def escape_text(text: str, limit: int = 60) -> str:
     r"""Source text made safe to echo in a message: controls escaped, cut to ``limit`` characters.
 

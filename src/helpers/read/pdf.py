@@ -85,6 +85,7 @@ from .extract import (
     _refuse_repeated_rows,
     _sidecar_name,
     escape_text,
+    merged_cell_note,
     parse_grade_legend,
 )
 from .layout import COLUMN_VOCABULARY, Layout, LayoutError, column_roles, is_period_label, name_key
@@ -1508,7 +1509,7 @@ def _raw_rows(rows: list[_Row], path: Path) -> tuple[list[RawRow], list[tuple[st
                 r.initiative_merged = True
             else:
                 r.merged_fields = r.merged_fields | {role}
-            r.layout_notes.append(f"{role} in a vertically merged cell over {len(group)} rows")
+            r.layout_notes.append(merged_cell_note(role, len(group)))
     return out, sections
 
 

@@ -21,7 +21,7 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
-from .extract import Extraction, Fragment, RawRow, split_departments
+from .extract import Extraction, Fragment, RawRow, names_merged_cell, split_departments
 from .extract import _nfkc as _nfkc_key
 from .extract import nfkc
 from .schema import SCHEMA, columns_of
@@ -490,9 +490,10 @@ def validate_tables(t: Tables, *, texts: dict[str, list[str]]) -> None:
     for rid, initiative, merged, *texts_, note in _tuples(ini, list(cols) + ["layout_note"]):
         for col, value in zip(cols[3:], texts_):
             got = cell_text.get((rid, col))
-            if got is not None and note and f"{col} in a vertically merged cell" in note:
+            shared = names_merged_cell(note, col)
+            if got is not None and shared:
                 merged_cells.setdefault(col, set()).add(got)
-            elif got is None and value and note and f"{col} in a vertically merged cell" in note:
+            elif got is None and value and shared:
                 if value in merged_cells.get(col, ()):
                     continue  # the merged cell (PDF) is recorded once, with the first row it spans
                 errors.append(f"{rid}.{col} is a merged cell recorded with no row before it")
