@@ -166,17 +166,36 @@ def _records_strategy(table: str):
     return st.lists(st.fixed_dictionaries({c.name: _value(c.dtype) for c in SCHEMA[table]}), max_size=6)
 
 
+#: examples of the two properties below (records → _frame, tuples → _frame_rows): ``make test`` runs a fifth of
+#: them, ``make test-e2e`` all of them (issue 16: the fast tier within 30 s; .ci/run runs both tiers)
+FAST_EXAMPLES, E2E_EXAMPLES = (12, 8), (60, 40)
+
+
 @pytest.mark.parametrize("table", ["departments", "metrics"])
 def test_frame_equals_the_records_route_on_any_values(table):
     """_frame's one-pass transposition and kind test (issue 16 §2) against DataFrame.from_records + the
-    old cast: ints beyond 2**53, bools among ints, ints among floats, missing values, empty tables."""
+    old cast: ints beyond 2**53, bools among ints, ints among floats, missing values, empty tables.
+
+    The fast tier runs :data:`FAST_EXAMPLES` examples; ``make test-e2e`` the same property on
+    :data:`E2E_EXAMPLES` (test below)."""
+    records_route_property(table, *FAST_EXAMPLES)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("table", ["departments", "metrics"])
+def test_frame_equals_the_records_route_on_any_values_many_examples(table):
+    """The property above on :data:`E2E_EXAMPLES` examples (``make test-e2e``)."""
+    records_route_property(table, *E2E_EXAMPLES)
+
+
+def records_route_property(table: str, frame_examples: int, rows_examples: int) -> None:
     import pandas as pd
     from hypothesis import given, settings
 
     import helpers.read.tidy as T
     from helpers.read.schema import columns_of
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=frame_examples, deadline=None)
     @given(_records_strategy(table))
     def check(records):
         try:
@@ -192,7 +211,7 @@ def test_frame_equals_the_records_route_on_any_values(table):
     # _frame_rows (tuples a row, in the schema's order) makes the same frames as _frame of the records
     names = tuple(columns_of(table))
 
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=rows_examples, deadline=None)
     @given(_records_strategy(table))
     def check_rows(records):
         rows = [tuple(r[n] for n in names) for r in records]
