@@ -16,8 +16,14 @@ from helpers.read.schema import columns_of
 from helpers.present.tables import read_table, save_table
 
 
-def test_load_tables_dtypes(raw_path, tmp_path):
-    write_tables(clean_reports([raw_path]), tmp_path / "c")
+@pytest.fixture(scope="module")
+def real_tables(raw_path):
+    """The clean tables of the committed report (once per module; copy before changing them)."""
+    return clean_reports([raw_path])
+
+
+def test_load_tables_dtypes(real_tables, tmp_path):
+    write_tables(real_tables, tmp_path / "c")
     t = load_tables(tmp_path / "c")
     ini = t.initiatives
     assert isinstance(ini["grade"].dtype, pd.CategoricalDtype) and ini["grade"].cat.ordered
@@ -37,25 +43,35 @@ DANGEROUS = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+1+2", "-2+3", "@S
              "＝１＋１", "＋12％）。", "－", "＠x", "'already quoted", "''two"]
 
 
+#: the real row that gets DANGEROUS[k] as its comment: rows 7, 9, 11, … so that the row after each is untouched
+DANGEROUS_ROW = {text: 7 + 2 * k for k, text in enumerate(DANGEROUS)}
+
+
 @pytest.fixture(scope="module")
-def real_tables(raw_path):
-    return clean_reports([raw_path])
+def dangerous_written(real_tables, tmp_path_factory):
+    """The real report with a SYNTHETIC comment from DANGEROUS in each row of DANGEROUS_ROW, written once (one
+    folder for the twelve cases: issue 16 §1) and read back both as plain CSV text and with load_tables."""
+    t = copy.copy(real_tables)
+    ini = t.initiatives.copy()
+    for text, row in DANGEROUS_ROW.items():
+        ini.loc[ini["row_no"] == row, "comment"] = text
+    t.initiatives = ini
+    folder = tmp_path_factory.mktemp("dangerous") / "c"
+    write_tables(t, folder)
+    raw = pd.read_csv(folder / "initiatives.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return ini, raw, load_tables(folder).initiatives
 
 
 @pytest.mark.parametrize("text", DANGEROUS, ids=[repr(t[:6]) for t in DANGEROUS])
-def test_dangerous_first_character_round_trip(real_tables, tmp_path, text):
-    # synthetic comment on the real row 7; everything else is the real report
-    t = copy.copy(real_tables)
-    ini = t.initiatives.copy()
-    ini.loc[ini["row_no"] == 7, "comment"] = text
-    t.initiatives = ini
-    write_tables(t, tmp_path / "c")
-    raw = pd.read_csv(tmp_path / "c" / "initiatives.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    printed = raw.loc[raw["row_no"] == "7", "comment"].item()
+def test_dangerous_first_character_round_trip(dangerous_written, text):
+    # synthetic comment on a real row (DANGEROUS_ROW); everything else is the real report
+    ini, raw, back = dangerous_written
+    row = DANGEROUS_ROW[text]
+    printed = raw.loc[raw["row_no"] == str(row), "comment"].item()
     assert printed == "'" + text  # in the CSV: one leading apostrophe, so Excel shows text
-    back = load_tables(tmp_path / "c").initiatives
-    assert back.loc[back["row_no"] == 7, "comment"].item() == text  # pandas users get the text as printed
-    assert back.loc[back["row_no"] == 8, "comment"].item() == ini.loc[ini["row_no"] == 8, "comment"].item()
+    assert back.loc[back["row_no"] == row, "comment"].item() == text  # pandas users get the text as printed
+    assert back.loc[back["row_no"] == row + 1, "comment"].item() == ini.loc[ini["row_no"] == row + 1, "comment"].item()
+    assert (row + 1) not in DANGEROUS_ROW.values()  # the row after it is the report's own
 
 
 def test_a_carriage_return_in_text_is_refused_not_written(real_tables, tmp_path):
