@@ -12,8 +12,8 @@ from helpers.pipeline import clean_reports
 
 
 @pytest.fixture(scope="module")
-def ini(raw_path):
-    return clean_reports([raw_path], with_metrics=False).initiatives
+def ini(raw_tables):
+    return raw_tables.initiatives
 
 
 def by_row(df, row_no):
@@ -72,10 +72,10 @@ def test_grade_table_with_and_without_relisted(ini):
     assert once["total"].sum() == 51
 
 
-def test_compare_relisted_finds_the_report_own_inconsistency(raw_path):
+def test_compare_relisted_finds_the_report_own_inconsistency(raw_tables):
     from helpers.analyse.analysis import compare_relisted
 
-    t = clean_reports([raw_path], with_metrics=False)
+    t = raw_tables
     c = compare_relisted(t.initiatives, t.departments).set_index(["relisted_row", "field"])
     # row 5 (lines 151-153: 32回 延べ337人, BP 3回 21人) vs row 2 (lines 64-66: 38回 延べ397人, BP ４回 28人)
     r = c.loc[(5, "result_text")]
@@ -89,10 +89,10 @@ def test_compare_relisted_finds_the_report_own_inconsistency(raw_path):
     assert (c.loc[(18, "departments")].original_text, c.loc[(18, "departments")].relisted_text) == ("社会福祉協議会", "健康福祉課")
 
 
-def test_people_trends_and_grade_audit(raw_path):
+def test_people_trends_and_grade_audit(raw_tables):
     from helpers.analyse.analysis import grade_audit, people_trends
 
-    t = clean_reports([raw_path])
+    t = raw_tables
     p = people_trends(t.trends, t.initiatives)
     hiroba = p[(p["row_no"] == 2) & (p["indicator"] == "子育て広場")].iloc[0]
     assert (hiroba.prior_value, hiroba.plan_value, hiroba.result_value) == (354, 540, 397)  # lines 51-65
@@ -108,10 +108,10 @@ def test_people_trends_and_grade_audit(raw_path):
     assert a.loc[34, "planned_without_result"] >= 2
 
 
-def test_relisted_decisions_per_row(raw_path):
+def test_relisted_decisions_per_row(raw_tables):
     from helpers.analyse.analysis import relisted_decisions, without_duplicates
 
-    t = clean_reports([raw_path])
+    t = raw_tables
     d = relisted_decisions(t.initiatives, t.departments).set_index("relisted_row")
     # rows 27/28 repeat rows 22/26 word for word; row 5 repeats row 2's activity (same summary, prior,
     # plan) but prints other results (line 142 "子育て広場　32回" vs line 64 "38回"): a duplicate whose
@@ -125,8 +125,8 @@ def test_relisted_decisions_per_row(raw_path):
 
 
 @pytest.fixture(scope="module")
-def tables(raw_path):
-    return clean_reports([raw_path])
+def tables(raw_tables):
+    return raw_tables
 
 
 def test_missing_results_lower_achievement(tables):
@@ -250,7 +250,7 @@ def test_change_ranking_marks_what_cannot_be_ranked():
     assert status_conflicts(ranked.assign(ranked=[False, True]), counted).empty  # marked, not ranked: allowed
 
 
-def test_canonical_departments_counts_a_respelled_department_once(tmp_path, raw_path):
+def test_canonical_departments_counts_a_respelled_department_once(tmp_path, raw_tables):
     """One page prints 地域包括支援センター in half-width kana (SYNTHETIC variant of the committed report):
     grouping by the printed name would split it in two; canonical_departments keeps it one."""
     import tests.hostile_cases as H
@@ -260,7 +260,7 @@ def test_canonical_departments_counts_a_respelled_department_once(tmp_path, raw_
     first = lines.index("地域包括支援センター")  # 0-based; the other occurrences stay full-width
     variant = tmp_path / "variant_hyoka_2021.txt"
     variant.write_bytes(H.join(H.with_line(lines, first + 1, "地域包括支援ｾﾝﾀｰ")))
-    committed = clean_reports([raw_path]).departments
+    committed = raw_tables.departments
     t = clean_reports([variant]).departments
     assert t["department"].nunique() == committed["department"].nunique() + 1  # the printed names differ
     canon = canonical_departments(t)

@@ -27,9 +27,10 @@ SYN = SYNTHETIC_NEXT
 
 
 
-def test_reports_csv_of_the_committed_report():
+def test_reports_csv_of_the_committed_report(raw_path, raw_tables):
+    assert raw_path == REAL
     meta = json.loads(REAL.with_name(REAL.stem + ".meta.json").read_text(encoding="utf-8"))
-    r = clean_reports([REAL]).reports
+    r = raw_tables.reports
     assert len(r) == 1
     row = r.iloc[0].to_dict()
     assert row["report"] == REAL.stem and row["source_file"] == REAL.name

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from helpers.analyse.events import alert_months, alert_note, covid_events, extract_events, fully_cancelled, is_vague_activity
-from helpers.pipeline import clean_reports
 
 
 @pytest.fixture(scope="module")
-def tables(raw_path):
-    return clean_reports([raw_path])
+def tables(raw_tables):
+    return raw_tables
 
 
 @pytest.fixture(scope="module")

@@ -29,8 +29,9 @@ TABLES = ("initiatives", "departments", "source_lines", "grade_legend", "metrics
 
 
 @pytest.fixture(scope="module")
-def committed():
-    return clean_reports([H.RAW])
+def committed(raw_path, raw_tables):
+    assert H.RAW == raw_path
+    return raw_tables
 
 
 def clean_variant(tmp_path, data: bytes, **kw):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from helpers.read.metrics import rubric_grade
-from helpers.pipeline import clean_reports
 
 
 @pytest.fixture(scope="module")
-def t(raw_path):
-    return clean_reports([raw_path])
+def t(raw_tables):
+    return raw_tables
 
 
 def trend(t, row_no, indicator, unit):
@@ -71,11 +70,13 @@ def test_digits_accounted(t):
     assert acc["digits_excluded"] > 0
 
 
-def test_metrics_checks_fail(raw_path):
+def test_metrics_checks_fail(raw_tables):
+    import copy
+
     from helpers.read.metrics import validate_metrics
     from helpers.read.tidy import ValidationError
 
-    t = clean_reports([raw_path])
+    t = copy.deepcopy(raw_tables)  # changed below: the module's tables stay as cleaned
     validate_metrics(t)
     t.metrics.loc[0, "value"] = None  # an amount without its number
     with pytest.raises(ValidationError, match="exactly for amounts"):

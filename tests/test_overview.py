@@ -8,13 +8,12 @@ import pytest
 from helpers.present.display import formatted, table_html
 from helpers.present.explore import find_initiatives, initiative_parts
 from helpers.analyse.overview import OVERVIEW_COLUMNS, initiatives_overview, low_grade_reasons, same_figures_different_grades
-from helpers.pipeline import clean_reports
 from helpers.present.tables import CleanTables
 
 
 @pytest.fixture(scope="module")
-def tables(raw_path):
-    t = clean_reports([raw_path])
+def tables(raw_tables):
+    t = raw_tables
     return CleanTables(initiatives=t.initiatives, departments=t.departments, source_lines=t.source_lines,
                        grade_legend=t.grade_legend, metrics=t.metrics, trends=t.trends)
 

@@ -40,8 +40,9 @@ SAME = ("initiatives", "departments", "grade_legend", "metrics", "trends", "repo
 
 
 @pytest.fixture(scope="module")
-def text_tables():
-    return clean_reports([RAW])
+def text_tables(raw_path, raw_tables):
+    assert raw_path == RAW
+    return raw_tables
 
 
 def rows_of(tables, rid_suffix: str) -> pd.Series:

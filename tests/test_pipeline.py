@@ -23,8 +23,8 @@ from .conftest import load_readings
 
 
 @pytest.fixture(scope="module")
-def tables(raw_path):
-    return clean_reports([raw_path], with_metrics=False)
+def tables(raw_tables):
+    return raw_tables
 
 
 def test_rows_per_section_and_relisted(tables):
@@ -196,16 +196,16 @@ def test_same_report_name_twice_is_an_error(raw_path, tmp_path):
         clean_reports([raw_path, copy])
 
 
-def test_committed_clean_data_is_reproduced(raw_path, tmp_path):
+def test_committed_clean_data_is_reproduced(raw_path, raw_tables, tmp_path):
     committed = raw_path.parents[1] / "clean"
     if not committed.exists():
         pytest.skip("data/clean not built yet")
-    write_tables(clean_reports([raw_path]), tmp_path / "clean")
+    write_tables(raw_tables, tmp_path / "clean")
     assert _digest(tmp_path / "clean") == _digest(committed)
 
 
-def test_csv_contract(raw_path, tmp_path):
-    write_tables(clean_reports([raw_path]), tmp_path / "c")
+def test_csv_contract(raw_tables, tmp_path):
+    write_tables(raw_tables, tmp_path / "c")
     for path in (tmp_path / "c").glob("*.csv"):
         data = path.read_bytes()
         assert data.startswith(b"\xef\xbb\xbf"), path.name
@@ -226,9 +226,9 @@ def test_years_and_status_come_from_the_headers(raw_path, tmp_path):
     assert ini.groupby("section_no")["result_status"].first().tolist() == ["estimate", "estimate", "estimate", "actual"]
 
 
-def test_manifest_lists_every_written_file_with_its_hash(raw_path, tmp_path):
+def test_manifest_lists_every_written_file_with_its_hash(raw_tables, tmp_path):
     out = tmp_path / "c"
-    written = write_tables(clean_reports([raw_path]), out)
+    written = write_tables(raw_tables, out)
     manifest = json.loads((out / "helpers-manifest.json").read_text(encoding="utf-8"))
     assert [p.name for p in written][-1] == "helpers-manifest.json"
     assert sorted(manifest["files"]) == sorted(p.name for p in written[:-1]) == sorted(

@@ -16,12 +16,11 @@ from helpers.analyse.review import (
     rates_per_session,
     ward_queries,
 )
-from helpers.pipeline import clean_reports
 
 
 @pytest.fixture(scope="module")
-def tables(raw_path):
-    return clean_reports([raw_path])
+def tables(raw_tables):
+    return raw_tables
 
 
 # Each function's result on the report, computed once for the tests that read it (do not modify):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from helpers.pipeline import clean_reports
 from helpers.read.schema import SCHEMA, dictionary_rows
 
 
@@ -16,7 +15,7 @@ def test_every_column_documented_in_japanese():
         assert row["dtype"] in {"string", "integer", "boolean", "number", "category"}, row
 
 
-def test_tables_written_match_the_schema(raw_path):
-    t = clean_reports([raw_path])
+def test_tables_written_match_the_schema(raw_tables):
+    t = raw_tables
     for name, df in t.as_dict().items():
         assert list(df.columns) == [c.name for c in SCHEMA[name]], name

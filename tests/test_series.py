@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from helpers import load_tables
-from helpers.pipeline import clean_reports, write_tables
+from helpers.pipeline import write_tables
 from helpers.collect.series import build_series
 
 from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES
@@ -57,8 +57,9 @@ def test_series_rows_come_from_metrics_amounts(two):
     assert (merged["kind_x"] == merged["status"]).all()
 
 
-def test_single_report_has_no_revisions():
-    s = clean_reports([REAL]).series
+def test_single_report_has_no_revisions(raw_path, raw_tables):
+    assert raw_path == REAL
+    s = raw_tables.series
     assert s["revision"].isna().all() and set(s["reports_with_value"]) <= {0, 1}
     assert set(s["series"]) == {REAL_SERIES}
 

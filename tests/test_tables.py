@@ -17,9 +17,9 @@ from helpers.present.tables import read_table, save_table
 
 
 @pytest.fixture(scope="module")
-def real_tables(raw_path):
-    """The clean tables of the committed report (once per module; copy before changing them)."""
-    return clean_reports([raw_path])
+def real_tables(raw_tables):
+    """The clean tables of the committed report (the module's copy; copy again before changing them)."""
+    return raw_tables
 
 
 def test_load_tables_dtypes(real_tables, tmp_path):
