@@ -24,6 +24,8 @@ from helpers import load_tables
 from helpers.cli import main
 from helpers.outputs import LOCK_NAME, MANIFEST, write_output_folder
 
+from .conftest import SMALL_REPORT
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -165,21 +167,35 @@ def test_forced_wrong_encoding_is_a_clear_error(raw_path, tmp_path, cli):
 # ---------------------------------------------------------------------------
 # issue 7 §1: the tool owns only the files of its manifest
 
+#: table rows of SMALL_REPORT (tests/conftest.py): rows 1-1-01 and 1-1-02 of the committed report (lines 9 and 43)
+SMALL_ROWS = 2
 
-def test_rerun_replaces_own_files_and_keeps_unrelated_ones(raw_path, existing_out):
+
+@pytest.fixture(scope="module")
+def small_report(tmp_path_factory, snippet) -> Path:
+    """SMALL_REPORT of tests/conftest.py (the header, two real rows, the legend and footers) saved as
+    ``small_2021.txt``: the tests below are about files and folders, not the report's content, and a run
+    on it takes a fraction of the whole report's time (issue 16 §1). Read-only."""
+    path = tmp_path_factory.mktemp("small_report") / "small_2021.txt"
+    path.write_text(snippet(*SMALL_REPORT), encoding="utf-8")
+    return path
+
+
+
+def test_rerun_replaces_own_files_and_keeps_unrelated_ones(small_report, existing_out):
     (existing_out / "photo.jpg").write_bytes(b"\xff\xd8 not ours")
-    assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 0
+    assert main(["clean", str(small_report), "--out", str(existing_out), "-q"]) == 0
     assert (existing_out / "keep.txt").read_text() == "the user's notes"
     assert (existing_out / "photo.jpg").read_bytes() == b"\xff\xd8 not ours"
-    assert len(load_tables(existing_out).initiatives) == 56  # the old "previous run" table was replaced
+    assert len(load_tables(existing_out).initiatives) == SMALL_ROWS  # the old "previous run" table was replaced
     assert not [p for p in existing_out.parent.iterdir() if p.name.startswith(".out.")]
 
 
-def test_files_of_the_old_manifest_no_longer_written_are_removed(raw_path, tmp_path, capsys):
+def test_files_of_the_old_manifest_no_longer_written_are_removed(small_report, tmp_path, capsys):
     out = tmp_path / "out"
     write_output_folder({"initiatives.csv": b"old", "obsolete.csv": b"old table", "edited.csv": b"old"}, out)
     (out / "edited.csv").write_text("changed by the user since")
-    assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
+    assert main(["clean", str(small_report), "--out", str(out), "-q"]) == 0
     assert not (out / "obsolete.csv").exists()  # the tool wrote it, the new run does not: removed
     assert (out / "edited.csv").read_text() == "changed by the user since"  # no longer the tool's: kept
     assert "kept edited.csv" in capsys.readouterr().err
@@ -229,29 +245,29 @@ def test_out_naming_a_symlink_is_refused_and_untouched(raw_path, tmp_path, kind,
     assert (real / "x.txt").read_text() == "x" if kind == "dir" else real.read_text() == "x"
 
 
-def test_non_empty_folder_without_manifest_needs_force_which_keeps_foreign_files(raw_path, tmp_path, cli):
+def test_non_empty_folder_without_manifest_needs_force_which_keeps_foreign_files(small_report, tmp_path, cli):
     docs = tmp_path / "Documents"
     docs.mkdir()
     (docs / "letter.docx").write_bytes(b"PK not ours")
-    r = cli("clean", str(raw_path), "--out", str(docs))
+    r = cli("clean", str(small_report), "--out", str(docs))
     assert r.returncode == 2 and "is not empty and was not written by this tool" in r.stderr and "--force" in r.stderr
     assert [p.name for p in docs.iterdir()] == ["letter.docx"]
-    assert main(["clean", str(raw_path), "--out", str(docs), "--force", "-q"]) == 0
+    assert main(["clean", str(small_report), "--out", str(docs), "--force", "-q"]) == 0
     assert (docs / "letter.docx").read_bytes() == b"PK not ours"
-    assert (docs / MANIFEST).exists() and len(load_tables(docs).initiatives) == 56
+    assert (docs / MANIFEST).exists() and len(load_tables(docs).initiatives) == SMALL_ROWS
     # the folder is now the tool's (manifest): a plain rerun works and still keeps the letter
-    assert main(["clean", str(raw_path), "--out", str(docs), "-q"]) == 0
+    assert main(["clean", str(small_report), "--out", str(docs), "-q"]) == 0
     assert (docs / "letter.docx").read_bytes() == b"PK not ours"
 
 
-def test_a_file_with_a_table_name_not_in_the_manifest_is_refused(raw_path, existing_out, cli):
+def test_a_file_with_a_table_name_not_in_the_manifest_is_refused(small_report, existing_out, cli):
     (existing_out / "metrics.csv").write_text("the user's own metrics")
-    r = cli("clean", str(raw_path), "--out", str(existing_out))
+    r = cli("clean", str(small_report), "--out", str(existing_out))
     assert r.returncode == 2 and f"{existing_out}/metrics.csv was not written by this tool" in r.stderr
     assert (existing_out / "metrics.csv").read_text() == "the user's own metrics"
 
 
-def test_staging_folder_of_a_crashed_run_is_cleaned_and_siblings_left_alone(raw_path, tmp_path):
+def test_staging_folder_of_a_crashed_run_is_cleaned_and_siblings_left_alone(small_report, tmp_path):
     out = tmp_path / "out"
     write_output_folder({"initiatives.csv": b"previous run"}, out)
     stale = out / ".helpers-staging-999999999"  # a run killed while staging (no run holds the lock now)
@@ -260,13 +276,13 @@ def test_staging_folder_of_a_crashed_run_is_cleaned_and_siblings_left_alone(raw_
     sibling = tmp_path / ".out.tmp-someone-else"  # beside the folder: never the tool's to remove
     sibling.mkdir()
     (sibling / "x").write_text("x")
-    assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
+    assert main(["clean", str(small_report), "--out", str(out), "-q"]) == 0
     assert not stale.exists()
     assert (sibling / "x").read_text() == "x"
 
 
 @pytest.mark.parametrize("when", ["writing the temporary copy", "building the tables"])
-def test_ctrl_c_exits_130_with_one_line_and_old_tables_intact(raw_path, existing_out, monkeypatch, capsys, when):
+def test_ctrl_c_exits_130_with_one_line_and_old_tables_intact(small_report, existing_out, monkeypatch, capsys, when):
     import helpers.outputs
     import helpers.pipeline
 
@@ -283,19 +299,19 @@ def test_ctrl_c_exits_130_with_one_line_and_old_tables_intact(raw_path, existing
                 raise KeyboardInterrupt
             return real_chmod(*a, **k)
         monkeypatch.setattr(helpers.outputs.os, "chmod", chmod)
-    assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 130
+    assert main(["clean", str(small_report), "--out", str(existing_out), "-q"]) == 130
     err = capsys.readouterr().err
     assert err == f"interrupted: nothing written, {existing_out} unchanged\n"
     assert untouched(existing_out)
 
 
-def test_failed_write_leaves_old_tables_intact(raw_path, existing_out, monkeypatch, capsys):
+def test_failed_write_leaves_old_tables_intact(small_report, existing_out, monkeypatch, capsys):
     import helpers.outputs
 
     def full(*a, **k):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(helpers.outputs.os, "chmod", full)
-    assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 2
+    assert main(["clean", str(small_report), "--out", str(existing_out), "-q"]) == 2
     assert "cannot write" in capsys.readouterr().err
     assert untouched(existing_out)
 
@@ -523,7 +539,7 @@ def test_ctrl_c_during_imports_exits_130_with_one_line(raw_path, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_ctrl_c_during_the_swap_says_the_new_tables_are_written(raw_path, existing_out, monkeypatch, capsys):
+def test_ctrl_c_during_the_swap_says_the_new_tables_are_written(small_report, existing_out, monkeypatch, capsys):
     import signal
 
     import helpers.outputs
@@ -536,45 +552,45 @@ def test_ctrl_c_during_the_swap_says_the_new_tables_are_written(raw_path, existi
             os.kill(os.getpid(), signal.SIGINT)
         return real_replace(src, dst, **kw)
     monkeypatch.setattr(helpers.outputs.os, "replace", replace)
-    assert main(["clean", str(raw_path), "--out", str(existing_out), "-q"]) == 130
+    assert main(["clean", str(small_report), "--out", str(existing_out), "-q"]) == 130
     assert capsys.readouterr().err == f"interrupted after writing the new tables to {existing_out}\n"
-    assert len(load_tables(existing_out).initiatives) == 56  # the new tables, whole and consistent
+    assert len(load_tables(existing_out).initiatives) == SMALL_ROWS  # the new tables, whole and consistent
 
 
-def test_a_second_run_into_the_same_folder_is_refused_truthfully(raw_path, existing_out, cli):
+def test_a_second_run_into_the_same_folder_is_refused_truthfully(small_report, existing_out, cli):
     from helpers.outputs import OutputDir
 
     with OutputDir(existing_out) as other:
         other.lock(wait=False)  # another run is writing here
-        r = cli("clean", str(raw_path), "--out", str(existing_out))
+        r = cli("clean", str(small_report), "--out", str(existing_out))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"another run (process {os.getpid()}) is writing {existing_out} right now" in r.stderr
     assert untouched(existing_out)
 
 
-def test_an_edited_clean_table_is_not_overwritten_and_force_lists_it(raw_path, tmp_path, cli):
+def test_an_edited_clean_table_is_not_overwritten_and_force_lists_it(small_report, tmp_path, cli):
     out = tmp_path / "clean"
-    assert main(["clean", str(raw_path), "--out", str(out), "-q"]) == 0
+    assert main(["clean", str(small_report), "--out", str(out), "-q"]) == 0
     edited = (out / "initiatives.csv").read_bytes() + "メモ: 分析者の注記\n".encode()
     (out / "initiatives.csv").write_bytes(edited)  # an analyst's notes saved from Excel
-    r = cli("clean", str(raw_path), "--out", str(out))
+    r = cli("clean", str(small_report), "--out", str(out))
     assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
     assert f"{out}/initiatives.csv was changed since this tool wrote it" in r.stderr and "--force" in r.stderr
     assert (out / "initiatives.csv").read_bytes() == edited
     with pytest.raises(Exception, match="initiatives.csv changed since the tool wrote it"):
         load_tables(out)  # never read as if it were the tool's table
-    r = cli("clean", str(raw_path), "--out", str(out), "--force", "-q")
+    r = cli("clean", str(small_report), "--out", str(out), "--force", "-q")
     assert r.returncode == 0 and f"overwrote {out}/initiatives.csv (--force" in r.stderr
-    assert len(load_tables(out).initiatives) == 56
+    assert len(load_tables(out).initiatives) == SMALL_ROWS
 
 
-def test_force_lists_the_users_own_files_it_overwrites(raw_path, tmp_path, cli):
+def test_force_lists_the_users_own_files_it_overwrites(small_report, tmp_path, cli):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "README.md").write_text("my notes")
     (out / "metrics.csv").write_text("my metrics")
     (out / "other.txt").write_text("mine")
-    r = cli("clean", str(raw_path), "--out", str(out), "--force", "-q")
+    r = cli("clean", str(small_report), "--out", str(out), "--force", "-q")
     assert r.returncode == 0, r.stderr
     assert f"overwrote {out}/README.md" in r.stderr and f"overwrote {out}/metrics.csv" in r.stderr
     assert (out / "other.txt").read_text() == "mine"
