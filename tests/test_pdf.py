@@ -236,17 +236,16 @@ def test_cli_reads_a_pdf_and_writes_source_cells(small, tmp_path, monkeypatch, c
     assert "source_cells,PDF を読んだ報告書" in dictionary
 
 
-def test_the_title_above_the_table_is_preamble_and_printed(tmp_path, capsys):
-    """A published PDF prints its title over the table on page 1: preamble, the same rows as without it."""
-    path, plain = tmp_path / "titled.pdf", tmp_path / "plain" / "titled.pdf"
-    plain.parent.mkdir()
+def test_the_title_above_the_table_is_preamble_and_printed(small, tmp_path, capsys):
+    """A published PDF prints its title over the table on page 1: preamble, the same rows as without it
+    (``small``: the same section, same file name, printed without the title)."""
+    path = tmp_path / small[0].name
     render_pdf(path, sections=(2,), title="南区地域福祉計画　進捗状況評価")
-    render_pdf(plain, sections=(2,))
     code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
     out = capsys.readouterr().out
     assert code == 0
-    assert "titled:1: above the table, read as the document's title (source_lines role preamble): 南区地域福祉計画　進捗状況評価" in out
-    got, want = clean_reports([path]), clean_reports([plain])
+    assert "small:1: above the table, read as the document's title (source_lines role preamble): 南区地域福祉計画　進捗状況評価" in out
+    got, want = clean_reports([path]), small[1]
     cells = ["initiative_id", "initiative", "summary", "prior_text", "plan_text", "result_text", "grade", "comment"]
     pd.testing.assert_frame_equal(got.initiatives[cells], want.initiatives[cells])
     src = got.source_lines
