@@ -71,6 +71,21 @@ def load_readings() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in READINGS]
 
 
+def two_tiers(prop, *strategies, fast: int, full: int, **settings):
+    """A hypothesis property as two tests: ``fast`` examples in ``make test``, ``full`` in ``make test-e2e``
+    (marker ``e2e``; .ci/run runs both tiers, so every example still runs in CI). Issue 16 §1: the fast tier
+    within 30 s. ``prop`` is the property (its fixtures first, then one argument per strategy)::
+
+        test_x, test_x_many_examples = two_tiers(_x, st.integers(), fast=25, full=100, deadline=None)
+    """
+    from hypothesis import given
+    from hypothesis import settings as hypothesis_settings
+
+    fast_test = hypothesis_settings(max_examples=fast, **settings)(given(*strategies)(prop))
+    full_test = hypothesis_settings(max_examples=full, **settings)(given(*strategies)(prop))
+    return fast_test, pytest.mark.e2e(full_test)
+
+
 def pytest_configure(config):
     # slow: hostile-input cases of several seconds (issue 7 §4); `make test` runs them too
     config.addinivalue_line("markers", "slow: a hostile-input case taking seconds; still run by make test")

@@ -20,6 +20,8 @@ from helpers.read.extract import (
     split_departments,
 )
 
+from .conftest import two_tiers
+
 HEADER_1 = (1, 5)  # " 目標 … 2020年度（実績） 2021年度計画" / "2021年度実績" / "（見込み）" / "" / "評価 …"
 LEGEND_FOOTER_1 = (204, 208)  # legend + 基本目標 安心して産み子育てできるまち / 分野別計画 子ども・子育て支援
 LEGEND_FOOTER_2 = (519, 523)  # legend + section 2 footers
@@ -321,15 +323,21 @@ _PIECES = ["（１）", "(2)", "⑴", "⒊", "地域の", "支え合い", "健�
            "\u0301", "\uf9a8和", "\u200b", "\ufeff", "\u3000", " ", "  ", "\t", "ﾃﾞｰﾀ", "①"]
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), min_size=1, max_size=40))
-def test_classify_equals_the_straightforward_classification_on_crafted_lines(snippet, body):
+def _classify_on_crafted_lines(snippet, body):
     # lines 1-5: the column header of page 1, so that objective headings (page >= 0) are read too
     from helpers.read.extract import _classify
 
     header, spans = _lines_and_spans(snippet((1, 5)))
     lines = header + ["" if is_blank(line) else line for line in body]
     assert _typed_items(_classify(lines, "x.txt", spans)) == _typed_items(_classify_reference(lines, "x.txt", spans))
+
+
+# 25 examples in make test, 100 in make test-e2e (tests/conftest.py two_tiers)
+(test_classify_equals_the_straightforward_classification_on_crafted_lines,
+ test_classify_equals_the_straightforward_classification_on_crafted_lines_many_examples) = two_tiers(
+    _classify_on_crafted_lines,
+    st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), min_size=1, max_size=40),
+    fast=25, full=100, deadline=None)
 
 
 @settings(max_examples=100, deadline=None)
@@ -391,9 +399,7 @@ def _report_items():
     return _classify(lines, str(RAW), find_headers(lines))[0]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.data())
-def test_find_department_backward_scan_agrees_with_the_forward_reference(data):
+def _find_department_on_report_slices(data):
     """Any slice of the report's item stream (lines 1–1,309: rows, page breaks, headings, blank
     lines, comments ending in 。 before the next row's department): the same department index."""
     from helpers.read.extract import _find_department
@@ -406,5 +412,10 @@ def test_find_department_backward_scan_agrees_with_the_forward_reference(data):
     region = items[start:end]
     assert _find_department(region) == _find_department_reference(region)
 
+
+# 75 examples in make test, 300 in make test-e2e (tests/conftest.py two_tiers)
+(test_find_department_backward_scan_agrees_with_the_forward_reference,
+ test_find_department_backward_scan_agrees_with_the_forward_reference_many_examples) = two_tiers(
+    _find_department_on_report_slices, st.data(), fast=75, full=300, deadline=None)
 
 _ITEMS: list = []

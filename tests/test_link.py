@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import strategies as st
 
 from helpers.read.extract import ReportError
 from helpers.collect.link import ACCEPT, REVIEW, _features, link_rows, read_overrides
 from helpers.pipeline import clean_reports
 
+from .conftest import two_tiers
 from .make_synthetic_report import SYNTHETIC_NEXT, REAL, REAL_SERIES, two_report_collection
 
 SYN = SYNTHETIC_NEXT
@@ -343,13 +344,18 @@ def _frame_of(picks: list[tuple], side: str) -> pd.DataFrame:
 _ROW = st.tuples(*(st.integers(0, 4) for _ in _CELLS))
 
 
-@given(st.lists(_ROW, max_size=14), st.lists(_ROW, max_size=14))
-@settings(max_examples=60, deadline=None)
-def test_fuzzy_pass_decides_like_the_exhaustive_one_on_small_synthetic_collections(rows_a, rows_b):
+def _fuzzy_pass_on_small_synthetic_collections(rows_a, rows_b):
     """SYNTHETIC rows drawn from a few cells each: many identical rows, equal scores and namesakes,
     so the exact pass, the ties and the one-to-one rule all matter."""
     fa, fb = _frame_of(rows_a, "a"), _frame_of(rows_b, "b")
     assert _decided(fa, fb) == _exhaustive(fa, fb)
+
+
+# 15 examples in make test, 60 in make test-e2e (tests/conftest.py two_tiers)
+(test_fuzzy_pass_decides_like_the_exhaustive_one_on_small_synthetic_collections,
+ test_fuzzy_pass_decides_like_the_exhaustive_one_on_small_synthetic_collections_many_examples) = two_tiers(
+    _fuzzy_pass_on_small_synthetic_collections, st.lists(_ROW, max_size=14), st.lists(_ROW, max_size=14),
+    fast=15, full=60, deadline=None)
 
 
 def test_a_banded_section_says_so_on_every_fuzzy_decision(two, monkeypatch):

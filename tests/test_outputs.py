@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import outputs
@@ -39,6 +38,8 @@ from helpers.outputs import (
     write_file_atomic,
     write_output_folder,
 )
+
+from .conftest import two_tiers
 
 
 @pytest.mark.parametrize("first", list("=+-@\t\r\n＝＋－＠'"))
@@ -415,11 +416,16 @@ def test_joined_rows_match_the_csv_module():
     assert outputs._joined_csv(["a"], [[""]], "\n") is None
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(st.one_of(st.none(), st.text(alphabet="=+-@\t\n＝＋－＠'a,\" \x00あ", max_size=4)),
-                          st.text(alphabet="=-'b,\"\x00", max_size=3)), min_size=1, max_size=8))
-def test_plain_csv_writer_matches_pandas_on_any_text(rows):
+def _plain_csv_writer_matches_pandas_on_any_text(rows):
     """Issue 16 §2: the dangerous first characters found by one regex scan of the joined column, and
     that joined text reused for the quoting test: the same bytes as pandas (escape_frame + to_csv)."""
     df = pd.DataFrame({"a": pd.Series([a for a, _ in rows], dtype="str"), "b": [b for _, b in rows]})
     assert csv_bytes(df, **outputs.CSV_OPTIONS) == _pandas_csv(df, **outputs.CSV_OPTIONS)
+
+
+# 20 examples in make test, 80 in make test-e2e (tests/conftest.py two_tiers)
+test_plain_csv_writer_matches_pandas_on_any_text, test_plain_csv_writer_matches_pandas_on_any_text_many_examples = two_tiers(
+    _plain_csv_writer_matches_pandas_on_any_text,
+    st.lists(st.tuples(st.one_of(st.none(), st.text(alphabet="=+-@\t\n＝＋－＠'a,\" \x00あ", max_size=4)),
+                       st.text(alphabet="=-'b,\"\x00", max_size=3)), min_size=1, max_size=8),
+    fast=20, full=80, deadline=None)

@@ -23,7 +23,7 @@ from helpers.read.quantities import (
     parse_number,
 )
 
-from .conftest import load_readings
+from .conftest import load_readings, two_tiers
 
 READINGS = load_readings()
 PERIODS = {"fy2020": "prior", "fy2021_plan": "plan", "fy2021_actual": "result"}
@@ -368,14 +368,17 @@ def test_label_index_pairs_like_comparing_every_group_on_the_report():
 LABEL_ALPHABET = "項目一二三人数回あいう延べ()・"
 
 
-@given(st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8),
-       st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8),
-       st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8))
-def test_label_index_pairs_like_comparing_every_group(prior, plan, result):
+def _label_index_pairs_like_comparing_every_group(prior, plan, result):
     from helpers.read.quantities import pair_trends
 
     cells = _cells({"prior": prior, "plan": plan, "result": result})
     assert _pair_trends_all(cells, indexed=True) == _pair_trends_all(cells) == pair_trends(cells)
+
+
+# 25 examples in make test, hypothesis's default 100 in make test-e2e (tests/conftest.py two_tiers)
+test_label_index_pairs_like_comparing_every_group, test_label_index_pairs_like_comparing_every_group_many_examples = \
+    two_tiers(_label_index_pairs_like_comparing_every_group,
+              *[st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8)] * 3, fast=25, full=100)
 
 
 def test_label_index_finds_a_pair_that_shares_no_rare_bigram():
@@ -485,9 +488,7 @@ def test_merge_scan_agrees_with_the_reference_on_the_report():
     assert checked > 40
 
 
-@given(st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二あい", max_size=4),
-                          st.integers(min_value=0, max_value=12), st.sampled_from(["回", "人", "名"])), max_size=14))
-def test_merge_scan_agrees_with_the_reference(amounts):
+def _merge_scan_agrees_with_the_reference(amounts):
     """Generated rows (short labels from a few characters, so many labels are related; small values,
     so many are within MERGE_MAX_RATIO): the same trends with the new scan and the reference."""
     from helpers.read.quantities import Quantity, pair_trends
@@ -495,6 +496,14 @@ def test_merge_scan_agrees_with_the_reference(amounts):
     cells = {p: [Quantity(lab, float(v), u, False, False, "", f"{v}{u}", k)
                  for k, (q, lab, v, u) in enumerate(amounts) if q == p] for p in ("prior", "plan", "result")}
     assert pair_trends(cells) == _pair_trends_merging(cells, _merge_reference)
+
+
+# 25 examples in make test, hypothesis's default 100 in make test-e2e (tests/conftest.py two_tiers)
+test_merge_scan_agrees_with_the_reference, test_merge_scan_agrees_with_the_reference_many_examples = two_tiers(
+    _merge_scan_agrees_with_the_reference,
+    st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二あい", max_size=4),
+                       st.integers(min_value=0, max_value=12), st.sampled_from(["回", "人", "名"])), max_size=14),
+    fast=25, full=100)
 
 
 def _pair_trends_reference(cells):
@@ -569,9 +578,7 @@ def test_pairing_is_the_exhaustive_one_on_the_report_and_at_the_cap():
     assert any(t["prior_value"] is not None and t["plan_value"] is not None for t in trends)  # pairs are made
 
 
-@given(st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二人数あい延べ()", max_size=6),
-                          st.integers(min_value=0, max_value=9), st.sampled_from(["回", "人", "名", "件"])), max_size=40))
-def test_pairing_is_the_exhaustive_one(amounts):
+def _pairing_is_the_exhaustive_one(amounts):
     """Generated rows of up to 40 amounts (so the index is used above INDEX_FROM_AMOUNTS), some
     periods empty, units that pair (名/人) or not: the exhaustive reference's trends."""
     from helpers.read.quantities import Quantity, pair_trends
@@ -579,6 +586,14 @@ def test_pairing_is_the_exhaustive_one(amounts):
     cells = {p: [Quantity(lab, float(v), u, False, False, "", f"{v}{u}", k)
                  for k, (q, lab, v, u) in enumerate(amounts) if q == p] for p in ("prior", "plan", "result")}
     assert pair_trends(cells) == _pair_trends_reference(cells)
+
+
+# 25 examples in make test, hypothesis's default 100 in make test-e2e (tests/conftest.py two_tiers)
+test_pairing_is_the_exhaustive_one, test_pairing_is_the_exhaustive_one_many_examples = two_tiers(
+    _pairing_is_the_exhaustive_one,
+    st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二人数あい延べ()", max_size=6),
+                       st.integers(min_value=0, max_value=9), st.sampled_from(["回", "人", "名", "件"])), max_size=40),
+    fast=25, full=100)
 
 
 def _excluded_reason_reference(norm, start, end):
