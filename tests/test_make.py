@@ -241,14 +241,17 @@ def test_help_lists_targets_and_variables():
         assert f"  {var}" in r.stdout
 
 
-def test_file_names_are_data_for_make_data(tmp_path, raw_path):
-    """Issue 17 §1: a report named x`touch${IFS}PWNED`_2022.txt runs nothing; a name with a space works."""
+def test_file_names_are_data_for_make_data(tmp_path, snippet):
+    """Issue 17 §1: a report named x`touch${IFS}PWNED`_2022.txt runs nothing; a name with a space works.
+    Each file holds the small real report (tests/conftest.py SMALL_REPORT): the names are what is tested."""
+    from .conftest import SMALL_REPORT
+
     project = tmp_path / "p"
     (project / "data" / "raw").mkdir(parents=True)
     shutil.copy2(ROOT / "Makefile", project / "Makefile")
     names = ["x`touch${IFS}PWNED`_2022.txt", "ward b_2021.txt", "c$(touch PWNED2);d_2021.txt"]
     for name in names:
-        shutil.copyfile(raw_path, project / "data" / "raw" / name)
+        (project / "data" / "raw" / name).write_text(snippet(*SMALL_REPORT), encoding="utf-8")
     env = make_env()
     env["PYTHONPATH"] = str(ROOT / "src")
     r = subprocess.run([MAKE, "--no-print-directory", "data", f"VENV={sys.prefix}", "ENV_READY="],
