@@ -123,13 +123,22 @@ def _later(monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real() + 3 * 365 * 86400)
 
 
-def test_same_bytes_at_another_time(folders, small_clean, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def formula_workbook(folders, formula_named_clean, tmp_path_factory) -> Path:
+    """The workbook of the small real report saved under the SYNTHETIC name "=1+1.txt" (tests/conftest.py
+    formula_named_clean) with the summary tables of :func:`folders`, built once for the two tests that read
+    it (issue 16 §1); do not modify."""
+    return build_report_workbook(tmp_path_factory.mktemp("formula") / "a.xlsx", clean_dir=formula_named_clean,
+                                 tables_dir=folders[1])
+
+
+def test_same_bytes_at_another_time(folders, formula_named_clean, formula_workbook, tmp_path, monkeypatch):
     # the small real report (tests/conftest.py SMALL_REPORT) and the summary tables: every sheet kind,
-    # built twice in a fraction of the whole report's time
+    # built twice (the first: formula_workbook) in a fraction of the whole report's time
     tables = folders[1]
-    first = build_report_workbook(tmp_path / "a.xlsx", clean_dir=small_clean, tables_dir=tables).read_bytes()
+    first = formula_workbook.read_bytes()
     _later(monkeypatch)
-    second = build_report_workbook(tmp_path / "b.xlsx", clean_dir=small_clean, tables_dir=tables).read_bytes()
+    second = build_report_workbook(tmp_path / "b.xlsx", clean_dir=formula_named_clean, tables_dir=tables).read_bytes()
     assert first == second
     with zipfile.ZipFile(tmp_path / "b.xlsx") as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -196,12 +205,11 @@ def test_formula_text_is_a_string_cell(tmp_path):
     assert ws.cell(2, 2).value == -0.25 and ws.cell(2, 2).data_type == "n"  # numbers stay numbers
 
 
-def test_report_named_like_a_formula_gives_a_text_cell(formula_named_clean, tmp_path):
+def test_report_named_like_a_formula_gives_a_text_cell(formula_named_clean, formula_workbook):
     # a small real report (tests/conftest.py SMALL_REPORT) saved under the synthetic name "=1+1.txt":
     # the report column holds "=1+1"
     assert ",'=1+1:1-1-01," in (formula_named_clean / "initiatives.csv").read_text(encoding="utf-8-sig")
-    path = build_report_workbook(tmp_path / "r.xlsx", clean_dir=formula_named_clean, tables_dir=tmp_path / "none")
-    ws = openpyxl.load_workbook(path)["取り組み"]
+    ws = openpyxl.load_workbook(formula_workbook)["取り組み"]
     assert (ws["A2"].value, ws["A2"].data_type) == ("=1+1", "s")
     # the id without its report's file stem (the report is column A): helpers.present.names.for_readers
     assert (ws["B2"].value, ws["B2"].data_type) == ("1-1-01", "s")
