@@ -111,10 +111,11 @@ def add_metrics(tables) -> None:
         filled = fill_missing_labels(cells)
         for period in PERIOD_FIELDS:
             fy, st = year[period], status[period]
-            for k, (q, line_no) in enumerate(zip(filled[period], line_nos[period]), start=1):
-                m_append((report, rid, period, fy, st, k, q.indicator, None if q.kind != "amount" else q.value,
-                          q.unit, q.cumulative, q.each, q.qualifier, q.kind, q.label_inherited, q.source_text,
-                          line_no))
+            # (a Quantity unpacked once: its fields in order, not twelve attribute look-ups)
+            for k, ((indicator, value, unit, cumulative, each, qualifier, source_text, _, kind, inherited), line_no) \
+                    in enumerate(zip(filled[period], line_nos[period]), start=1):
+                m_append((report, rid, period, fy, st, k, indicator, None if kind != "amount" else value,
+                          unit, cumulative, each, qualifier, kind, inherited, source_text, line_no))
         for t in pair_trends(filled):
             prior, plan, result = t["prior_value"], t["plan_value"], t["result_value"]
             change = result - prior if result is not None and prior is not None else None

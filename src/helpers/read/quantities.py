@@ -432,6 +432,17 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
     cell = lines if isinstance(lines, _Cell) else _Cell(lines)
     norm = cell.norm
     amounts = cell.amounts()
+    runs = _DIGITS_RE.findall(norm)
+    # the usual cell: every digit run is one of the amounts' numbers' runs (those are whole runs of the
+    # cell: no digit before a number, a unit after it; a number's runs are separated by its commas and
+    # point), so as many runs in the numbers as in the cell means every run is in an amount, in
+    # order: what the loop below finds, without it
+    in_numbers = 0
+    for m in amounts:
+        num = m.group(_NUM_GROUP)
+        in_numbers += 1 + num.count(",") + num.count(".")
+    if len(runs) == in_numbers:
+        return DigitAccount(runs, [], [])
     # the amounts' numbers do not overlap and come in order: the only one that can hold a digit run
     # starting at s is the last one starting at or before s (found by bisection, not by scanning all)
     starts = [m.start(_NUM_GROUP) for m in amounts]
