@@ -842,6 +842,9 @@ def fill_missing_labels(cells: Mapping[str, Sequence[Quantity]]) -> dict[str, li
     "The same figure" = same unit and same position among the cell's amounts
     of that unit.  Amounts without a label in every period stay unlabelled.
     """
+    # (most rows: every amount has its label, and there is nothing to fill)
+    if all([q.indicator or q.kind != "amount" for qs in cells.values() for q in qs]):
+        return {period: list(qs) for period, qs in cells.items()}
     out: dict[str, list[Quantity]] = {}
     for period, qs in cells.items():
         new = []
