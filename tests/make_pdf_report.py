@@ -162,6 +162,7 @@ class Layout:
     page_numbers: bool = True  # "- n -" centred below the footers
     bold_header: bool = False
     merge_columns: tuple[str, ...] = ()  # columns whose equal cells in consecutive rows of a page print as one
+    merge_across_pages: bool = False  # a merged run at a page's foot continues as an empty merged cell on the next
 
 
 def _fullwidth_digits(n: int) -> str:
@@ -374,9 +375,25 @@ def _draw_page(c, page: Page, lay: Layout, page_no: int) -> None:
                 j += 1
             top, bottom = p.top, parts[j].top + parts[j].height
             _border(c, x0, top, x1, bottom)
-            _draw_lines(c, p.cells[key], x0, top, x1 - x0, bottom - top,
-                        align="center" if centred else "left", valign="middle" if centred or j > k else "top")
+            if not (k == 0 and key in lay.merge_columns and _continues_merged_run(page, lay, key)):
+                _draw_lines(c, p.cells[key], x0, top, x1 - x0, bottom - top,
+                            align="center" if centred else "left", valign="middle" if centred or j > k else "top")
             k = j + 1
+
+
+def _continues_merged_run(page: Page, lay: Layout, key: str) -> bool:
+    """Does ``page``'s first ``key`` cell continue a merged cell of 2+ rows cut by the page break (printed empty)?
+
+    As a spreadsheet prints a merged cell that a page break cuts: its text on the first page, an empty
+    box on the next (``lay.merge_across_pages``).
+    """
+    at = next(i for i, pg in enumerate(lay.pages) if pg is page)
+    if not lay.merge_across_pages or at == 0 or lay.pages[at - 1].section != page.section or not page.parts:
+        return False
+    before, first = lay.pages[at - 1].parts, page.parts[0]
+    if not before or not first.first or not first.cells[key] or first.cells[key] != before[-1].cells[key]:
+        return False
+    return len(before) > 1 and before[-2].cells[key] == before[-1].cells[key]
 
 
 def _objective_starts(row: Row, lay: Layout) -> bool:
@@ -404,7 +421,8 @@ def _scan_image():
 def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, scan_page: int | None = None,
                user_password: str | None = None, owner_password: str | None = None, title: str | None = None,
                headers: dict[str, str] | None = None, repeat_header: bool = True, page_numbers: bool = True,
-               bold_header: bool = False, merge_columns: tuple[str, ...] = (), fill: dict[str, str] | None = None) -> Layout:
+               bold_header: bool = False, merge_columns: tuple[str, ...] = (), fill: dict[str, str] | None = None,
+               merge_across_pages: bool = False) -> Layout:
     """Write the fixture PDF to ``path``; return its :class:`Layout` (pages, broken rows).
 
     Args:
@@ -421,12 +439,16 @@ def render_pdf(path: str | Path, *, sections: tuple[int, ...] | None = None, sca
             print as one vertically merged cell, the text once in its middle (as a spreadsheet merges them).
         fill: field -> a text printed in that cell of every row instead of the reading's (SYNTHETIC: e.g. one
             comment for every row, so that ``merge_columns`` has equal cells to merge).
+        merge_across_pages: a merged run of ``merge_columns`` (2+ rows) at the foot of a page that the next
+            page's first rows continue prints there as an empty merged box (a merged cell cut by the page
+            break, as a spreadsheet prints it); else each page prints the text again.
     """
     from reportlab.pdfgen import canvas
 
     _register_font()
     lay = layout(scan_page=scan_page, sections=sections, headers=headers, repeat_header=repeat_header, fill=fill)
     lay.page_numbers, lay.bold_header, lay.merge_columns = page_numbers, bold_header, tuple(merge_columns)
+    lay.merge_across_pages = merge_across_pages
     encrypt = None
     if user_password is not None or owner_password is not None:
         from reportlab.lib.pdfencrypt import StandardEncryption

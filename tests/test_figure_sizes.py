@@ -48,6 +48,20 @@ def test_every_committed_png_and_svg_is_one_of_the_two_sizes():
     assert sorted(FIGURES_DIR.glob("*.svg")) == [p.with_suffix(".svg") for p in pngs]
 
 
+def test_every_committed_png_keeps_a_blank_margin_at_print_resolution():
+    """The layout is computed once, at the figure's own dpi (style._laid_out_once), and the 300-dpi PNG is drawn
+    with it: a text a little wider at 300 dpi than measured at 100 would reach the edge. Every committed PNG has
+    at least 5 px (0.4 mm) of blank canvas on each side."""
+    import numpy as np
+
+    for png in sorted(FIGURES_DIR.glob("*.png")):
+        with Image.open(png) as im:
+            ink = np.asarray(im.convert("L")) < 250
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        margins = (int(cols[0]), int(rows[0]), ink.shape[1] - 1 - int(cols[-1]), ink.shape[0] - 1 - int(rows[-1]))
+        assert min(margins) >= 5, (png.name, "left, top, right, bottom:", margins)
+
+
 @pytest.mark.parametrize("kind", ["full", "half"])
 def test_a_figure_drawn_at_another_height_is_saved_at_its_kind_s_size(kind, tmp_path):
     with matplotlib.rc_context():

@@ -538,6 +538,35 @@ def test_merged_department_and_comment_cells_read_as_each_rows_cell(section3_pla
     assert (src["role"] != "unplaced").all() and not src.duplicated(["line_no", "part"]).any()
 
 
+def test_a_merged_cell_cut_by_a_page_break(tmp_path_factory):
+    """Section 3 (reading s3, 14 rows) with one SYNTHETIC 概要, 担当部署 and コメント for every row, each printed as ONE
+    merged cell per column, cut by the page break as a spreadsheet prints it: the text on page 1, an empty merged
+    box on page 2. A 概要 or 担当部署 is never empty, so page 2's rows get the cell of page 1 (the same tables as the
+    PDF that prints the text in every row); an empty コメント may be just that: page 2's rows keep it empty."""
+    fill = {"summary": "地域の茶の間の運営を支援する", "department": "健康福祉課", "comment": "一部中止"}
+    plain, cut = (tmp_path_factory.mktemp(k) / "section3.pdf" for k in ("plain", "cut"))
+    render_pdf(plain, sections=(3,), fill=fill)
+    layout = render_pdf(cut, sections=(3,), fill=fill, merge_columns=tuple(fill), merge_across_pages=True)
+    page2 = [p.row.seq for p in layout.pages[1].parts]
+    assert len(layout.pages) == 2 and all(p.first for p in layout.pages[1].parts) and len(page2) >= 2
+    a, b = clean_reports([plain]), clean_reports([cut])
+    pd.testing.assert_frame_equal(b.departments, a.departments)
+    drop = PROVENANCE["initiatives"] + ["comment"]
+    pd.testing.assert_frame_equal(b.initiatives.drop(columns=drop), a.initiatives.drop(columns=drop))
+    ini = b.initiatives.set_index("row_no")
+    assert (ini["department_count"] == 1).all() and (ini["summary"] == fill["summary"]).all()
+    on_page2 = ini.index.isin(page2)
+    assert (ini.loc[~on_page2, "comment"] == "一部中止").all() and (ini.loc[on_page2, "comment"].fillna("") == "").all()
+    for seq, note in ini["layout_note"].items():
+        assert f"summary in a vertically merged cell over {len(ini)} rows" in note, (seq, note)
+        assert f"department in a vertically merged cell over {len(ini)} rows" in note, (seq, note)
+    src = b.source_lines
+    first_id = ini.loc[1, "initiative_id"]
+    for field in ("summary", "department"):  # the cell's lines once, with the first row
+        assert set(src.loc[src["field"] == field, "initiative_id"]) == {first_id}, field
+    assert (src["role"] != "unplaced").all() and not src.duplicated(["line_no", "part"]).any()
+
+
 def test_a_merged_figure_cell_is_refused_naming_the_columns_that_may_merge(tmp_path, capsys):
     """A 計画 cell spanning rows gives its figure to none of them alone: one message, exit 2, nothing written."""
     path = tmp_path / "r.pdf"

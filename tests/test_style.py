@@ -194,3 +194,75 @@ def test_save_figure_writes_atomically_and_refuses_a_symlink_target(tmp_path):
     with pytest.raises(OutputError):
         save_figure(fig, "demo", notebook="99", folder=tmp_path)
     assert victim.read_text(encoding="utf-8") == "mine"
+
+
+def _layout_passes(monkeypatch) -> list[int]:
+    """Count constrained-layout passes (each ``execute`` lays out every text of the figure once)."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    calls: list[int] = []
+    real = ConstrainedLayoutEngine.execute
+
+    def counting(self, fig):
+        calls.append(1)
+        return real(self, fig)
+
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", counting)
+    return calls
+
+
+def _shown(monkeypatch) -> list[tuple[bytes, dict]]:
+    """What show_figure / publish_figure hand to IPython's display: (PNG bytes, metadata)."""
+    import IPython.display
+
+    shown: list[tuple[bytes, dict]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, metadata=None: shown.append((obj.data, metadata)))
+    return shown
+
+
+def test_publish_figure_is_save_and_show_with_one_layout(tmp_path, monkeypatch):
+    """publish_figure = add_source + save_figure + show_figure: the same bytes, two layout passes instead of
+    the five that constrained layout ran when every savefig laid the figure out again (issue 16 §1)."""
+    from helpers.present.style import publish_figure, show_figure
+
+    def chart():
+        fig, ax = new_figure("full")
+        ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
+        ax.set_title("子育て広場 延べ人数")
+        return fig
+
+    shown = _shown(monkeypatch)
+    with matplotlib.rc_context():
+        use_style()
+        fig = chart()
+        add_source(fig, "出典：テスト")
+        separate = save_figure(fig, "kosodate", notebook="02", folder=tmp_path / "a", tables=["02_people"], title="t")
+        show_figure(fig, alt="子育て広場の棒グラフ")
+        passes = _layout_passes(monkeypatch)
+        publish_figure(chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
+                       tables=["people"], title="t", alt="子育て広場の棒グラフ")
+    assert len(passes) == 2  # one layout (two passes), then the 300-dpi PNG, the SVG and the inline PNG
+    for p in separate:
+        assert (tmp_path / "b" / p.name).read_bytes() == p.read_bytes(), p.name
+    assert len(shown) == 2 and shown[0] == shown[1]
+    assert shown[1][1] == {"image/png": {"alt": "子育て広場の棒グラフ"}}
+    assert b"02_people" in (tmp_path / "b" / "02_kosodate.png").read_bytes()  # tables named with the notebook number
+
+
+def test_publish_figure_refuses_before_writing_or_showing_and_keeps_the_layout_engine(tmp_path, monkeypatch):
+    from helpers.present.style import publish_figure
+
+    shown = _shown(monkeypatch)
+    with matplotlib.rc_context():
+        use_style()
+        fig, ax = new_figure("half")
+        fig.text(0.9, 0.5, "はみ出す長いラベル")  # cut at the right edge
+        with pytest.raises(ValueError, match="does not fit"):
+            publish_figure(fig, "cut", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
+        assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+        wide, _ = plt.subplots(figsize=(7.5, 3))
+        with pytest.raises(ValueError, match="99_wide: figure width"):
+            publish_figure(wide, "wide", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
+        plt.close("all")
+    assert shown == []
+    assert list(tmp_path.iterdir()) == []

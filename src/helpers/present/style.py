@@ -10,13 +10,14 @@ identical bytes.
 Typical notebook use (keep the inline backend; never ``matplotlib.use("Agg")``
 in a notebook)::
 
-    from helpers.present.style import GRADE_COLORS, GRADE_ORDER, save_figure, use_style
+    from helpers.present.style import GRADE_COLORS, GRADE_ORDER, new_figure, publish_figure, use_style
     use_style()
     fig, ax = new_figure("full")            # FULL_SIZE: 6.5 × 4.8 in, constrained layout
     ...
-    add_source(fig, "出典：…")
-    save_figure(fig, "grades_by_field_plan", notebook="04", title="…", tables=["04_grades_by_field_plan"])
-    show_figure(fig, alt="…")
+    publish_figure(fig, "grades_by_field_plan", notebook="04", source="出典：…", title="…",
+                   tables=["grades_by_field_plan"], alt="…")   # 出典 line, PNG + SVG, shown: one layout
+
+(``publish_figure`` is ``add_source`` + ``save_figure`` + ``show_figure``, laid out once for the three.)
 
 Every figure has one of two fixed sizes (:data:`SIZES`): full width 6.5 × 4.8 in (1950 × 1440 px at
 300 dpi) or half width 3.2 × 2.4 in (960 × 720 px). :func:`save_figure` and :func:`show_figure` give
@@ -27,6 +28,7 @@ and its text comes out at the same size in a report.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 from typing import NamedTuple
@@ -57,6 +59,7 @@ __all__ = [
     "new_figure",
     "add_source",
     "show_figure",
+    "publish_figure",
     "FigurePaths",
     "use_style",
     "save_figure",
@@ -228,6 +231,36 @@ def fix_size(fig) -> str:
     return kind
 
 
+@contextlib.contextmanager
+def _laid_out_once(fig):
+    """Lay ``fig`` out at its fixed size once (:func:`fix_size`), then render it any number of times
+    without laying it out again; the figure's layout engine is given back afterwards.
+
+    With constrained layout on, every ``savefig`` lays the figure out again (a full pass over every
+    text) before it draws: a PNG, an SVG and the inline PNG cost five layout passes for one layout.
+    Inside this block the positions of two passes are kept (matplotlib's placeholder engine), so
+    every file shows exactly the same layout, computed at the figure's own dpi.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(FULL_WIDTH, 2.0))
+    >>> with _laid_out_once(fig):
+    ...     inside = fig.get_layout_engine().__class__.__name__
+    >>> inside, fig.get_layout_engine().__class__.__name__
+    ('PlaceHolderLayoutEngine', 'ConstrainedLayoutEngine')
+    """
+    fix_size(fig)
+    # a second pass: the first one, from the figure as drawn, can leave an axes a rounding error
+    # (1e-17) away from where a pass from the laid-out figure puts it; from the second on the
+    # positions repeat, so saving the figure again gives the same bytes
+    fig.draw_without_rendering()
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")
+    try:
+        yield fig
+    finally:
+        fig.set_layout_engine(engine)
+
+
 def cut_texts(fig) -> list[str]:
     """The texts of ``fig`` that do not fit inside its canvas (drawn at the current size), as printed.
 
@@ -307,9 +340,14 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         figure_kind(fig)
     except ValueError as e:
         raise ValueError(f"{notebook}_{name}: {e}") from None
+    with _laid_out_once(fig):
+        return _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=tables)
+
+
+def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> FigurePaths:
+    """:func:`save_figure`'s checks and files, for a figure already laid out (:func:`_laid_out_once`)."""
     if not _has_source(fig):
         raise ValueError(f"{notebook}_{name}: no source line; call add_source(fig, ...) first")
-    fix_size(fig)
     cut = cut_texts(fig)
     if cut:
         raise ValueError(f"{notebook}_{name}: text does not fit the {SIZES[figure_kind(fig)]} in canvas "
@@ -364,14 +402,52 @@ def add_source(fig, text: str) -> None:
 
 def show_figure(fig, alt: str) -> None:
     """Show ``fig`` in the notebook as a PNG carrying ``alt`` text (used by the HTML export), then close it."""
-    import io
+    if any(abs(fig.get_figwidth() - w) < 0.01 for w in WIDTHS.values()):
+        with _laid_out_once(fig):  # shown as saved: the layout's fixed size, laid out inside the canvas
+            _show_inline(fig, alt)
+    else:
+        _show_inline(fig, alt)
 
+
+def _show_inline(fig, alt: str) -> None:
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    if any(abs(fig.get_figwidth() - w) < 0.01 for w in WIDTHS.values()):
-        fix_size(fig)  # shown as saved: the layout's fixed size, laid out inside the canvas
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches=None, metadata=_PNG_METADATA)
     plt.close(fig)
     display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}})
+
+
+def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, title: str,
+                   tables: tuple[str, ...] | list[str] = (), folder: str | Path | None = None) -> None:
+    """A notebook's figure, finished: its 出典 line, its two files, then shown with its alt text.
+
+    :func:`add_source`, :func:`save_figure` and :func:`show_figure` in one step, laid out once: the
+    PNG, the SVG and the figure shown in the notebook come from the same layout (three renders, one
+    layout pass, where the three calls would make five). Returns nothing, so a cell ending with it
+    prints no text.
+
+    Args:
+        fig: a figure of a layout width (:data:`WIDTHS`).
+        name: the file name after the notebook number (``"grades_by_field_plan"``).
+        notebook: the notebook number (``"04"``), the files' prefix.
+        source: the 出典 line (:func:`helpers.present.charts.source_line`).
+        alt: what the figure shows, for readers who cannot see it (kept in the HTML export).
+        title: the files' title (PNG ``Title``, SVG title; the figure index lists it).
+        tables: this notebook's tables that hold the figure's data, without the number
+            (``["grades_by_field_plan"]`` → ``04_grades_by_field_plan``).
+        folder: where the files go; default ``reports/figures``.
+
+    Raises:
+        ValueError: as :func:`save_figure`; the figure is then neither written nor shown.
+    """
+    add_source(fig, source)
+    stems = [f"{notebook}_{t}" for t in tables]
+    try:
+        figure_kind(fig)
+    except ValueError as e:
+        raise ValueError(f"{notebook}_{name}: {e}") from None
+    with _laid_out_once(fig):
+        _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
+        _show_inline(fig, alt)

@@ -36,7 +36,9 @@ Reading rules (each a function below):
    rows it spans (an empty one at the top of a page continues the objective of the page before);
    a 具体的な取り組み・事業 cell spanning several rows is that initiative for each of them
    (``initiative_merged``); so is a merged 概要, 担当部署, コメント・課題等 or 備考 cell (noted in
-   ``layout_note``; ``source_lines`` records a merged cell once, with its first row).  A period or 評価
+   ``layout_note``; ``source_lines`` records a merged cell once, with its first row).  A merged
+   initiative, 概要 or 担当部署 cell cut by a page break (empty at the top of the next page) continues
+   there (:data:`CONTINUED_OVER_PAGES`); an empty コメント or 備考 stays empty.  A period or 評価
    cell spanning rows is refused.
 4. **Rows broken across a page**: a first row on a page without a grade continues the last row
    of the page before (its cells are appended column by column), and so does a last row
@@ -136,6 +138,11 @@ ROLE_NAMES = {  # role -> how the column is named in messages
 #: roles whose cells may span several rows (merged): filled to every row they span.  A period or 評価 cell
 #: may not: a figure printed once for several rows belongs to none of them alone (a 評価 cell is a row).
 MERGEABLE = ("objective", "initiative", "summary", "department", "comment", "remarks")
+#: merged cells that continue over a page break: a row's cell of these columns is never empty (tidy's checks
+#: refuse an empty initiative or 概要 and a row without 担当部署), so an empty one at the top of a page, after a
+#: merged cell at the foot of the page before, is that cell cut by the break (a spreadsheet prints its text
+#: once, on the first page). An empty コメント or 備考 may be just that: not continued.
+CONTINUED_OVER_PAGES = ("initiative", "summary", "department")
 _MERGEABLE_NAMES = "、".join(ROLE_NAMES[r] for r in MERGEABLE)
 _CID_RE = re.compile(r"\(cid:\d+\)")
 
@@ -1488,10 +1495,10 @@ def _raw_rows(rows: list[_Row], path: Path) -> tuple[list[RawRow], list[tuple[st
         for role in MERGEABLE[1:]:
             cell = row.merged.get(role)
             key = alias.get(cell, cell)
-            if (role == "initiative" and not raw.cells.get(role) and row.first_at_top and prev is not None
+            if (role in CONTINUED_OVER_PAGES and not raw.cells.get(role) and row.first_at_top and prev is not None
                     and prev[0].page < row.page and prev[0].last_at_bottom and role in prev[0].merged):
-                # a merged initiative cell cut by the page break: printed on the page before, empty here (an
-                # initiative is never empty; an empty 概要, 担当部署, コメント or 備考 cell may be just that)
+                # a merged cell cut by the page break: printed on the page before, empty here (an initiative,
+                # 概要 or 担当部署 is never empty; an empty コメント or 備考 cell may be just that)
                 key = alias.get(prev[0].merged[role], prev[0].merged[role])
                 if cell is not None:
                     alias[cell] = key
