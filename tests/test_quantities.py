@@ -741,3 +741,28 @@ def test_fill_missing_labels_leaves_labelled_rows_as_they_are():
     assert filled == cells and all(filled[p] is not cells[p] for p in cells)
     cells["result"] = amounts(["25回"])  # now one amount lacks its label: taken from the same figure
     assert [q.indicator for q in fill_missing_labels(cells)["result"]] == ["子育て広場"]
+
+
+def _clean_label_reference(text):
+    """_clean_label repeating every step until nothing changes (before it stopped after a round that only stripped)."""
+    from helpers.read.quantities import _CLOSE_BRACKETS, _LABEL_MARKERS, _OPEN_BRACKETS, _bracket_balance
+
+    before = None
+    while before != text:
+        before = text
+        text = text.strip(" \u3000：:、,，。・")
+        for marker in _LABEL_MARKERS:
+            if text.endswith(marker):
+                text = text[: -len(marker)]
+        if text and text[0] in _OPEN_BRACKETS and _bracket_balance(text) > 0:
+            text = text[1:]
+        if text and text[-1] in _CLOSE_BRACKETS and _bracket_balance(text) < 0:
+            text = text[:-1]
+    return text
+
+
+@given(st.text(alphabet=" 　：:、,，。・延べ各館計約のは（(【「）)】」a漢", max_size=10))
+def test_clean_label_agrees_with_the_reference(text):
+    from helpers.read.quantities import _clean_label
+
+    assert _clean_label(text) == _clean_label_reference(text)

@@ -268,10 +268,11 @@ def _clean_label(text: str) -> str:
     >>> _clean_label("BP(親子の絆づくり)  "), _clean_label("（定例"), _clean_label("白根つくし園利用者数　延べ")
     ('BP(親子の絆づくり)', '定例', '白根つくし園利用者数')
     """
-    before = None
-    while before != text:
-        before = text
+    while True:
         text = text.strip(" \u3000：:、,，。・")
+        # what follows stripping; when it changes nothing, another round would change nothing either
+        # (stripping twice is stripping once): the label is clean
+        stripped = text
         if text.endswith(_LABEL_MARKERS):  # one test for the usual case: no marker at the end
             for marker in _LABEL_MARKERS:
                 if text.endswith(marker):
@@ -280,7 +281,8 @@ def _clean_label(text: str) -> str:
             text = text[1:]
         if text and text[-1] in _CLOSE_BRACKETS and _bracket_balance(text) < 0:
             text = text[:-1]
-    return text
+        if text == stripped:
+            return text
 
 
 WRAP_WIDTH = 24  # display columns: a period-cell line this wide was cut by the column edge
@@ -301,12 +303,16 @@ def _wrapped(text: str) -> bool:
     return width >= WRAP_WIDTH
 
 
+_NO_BOUNDS = (0, 0)
+
+
 def _label_before(cell: _Cell, start: int, prev_end: int, prev: Quantity | None, prev_line: int) -> tuple[str, bool]:
     """Label for a number at NFKC position ``start``; (label, from_previous_amount)."""
     li = cell.line_of[start]
-    lo, _ = cell.norm_line_bounds(li)
-    seg_from = max(lo, prev_end)
-    label = _clean_label(cell.printed_span(seg_from, start))
+    lo = cell._bounds.get(li, _NO_BOUNDS)[0]  # (norm_line_bounds and printed_span inlined: called per amount)
+    seg_from = lo if lo > prev_end else prev_end
+    origin = cell.origin
+    label = _clean_label(cell.printed[origin[seg_from]: origin[start]])
     if label:
         # a label wrapped over earlier lines that hold no amount ("ふれあい・いきいきネット" / "ワーク事業　…")
         if seg_from == lo and prev_end <= lo:
@@ -320,7 +326,7 @@ def _label_before(cell: _Cell, start: int, prev_end: int, prev: Quantity | None,
                 extra = text + extra
                 k -= 1
             if extra:
-                label = _clean_label(extra + cell.printed_span(seg_from, start))
+                label = _clean_label(extra + cell.printed[origin[seg_from]: origin[start]])
         return label, False
     if prev is not None and (prev_end > lo or prev_line == li - 1):
         # same item continues: "子育て広場　33回　延べ354人", "BP(…) 3回" / "19人",
@@ -366,7 +372,8 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
     out: list[Quantity] = []
     prev: Quantity | None = None
     prev_end, prev_line = 0, -1
-    line_of, printed_span = cell.line_of, cell.printed_span
+    line_of, origin, printed = cell.line_of, cell.origin, cell.printed
+    n_origin, n_printed = len(origin), len(printed)
     after_first = _AFTER_Q_FIRST
     for m in cell.amounts():
         start, end = m.start(_NUM_GROUP), m.end(_UNIT_GROUP)
@@ -393,7 +400,8 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         num = m.group(_NUM_GROUP).replace(",", "")
         # (tuple.__new__ is what Quantity._make does: the same Quantity without its Python-level __new__)
         q = _new_tuple(Quantity, (label, float(num) if "." in num else int(num), unit, cumulative, each, qualifier,
-                                  printed_span(start, end), line_of[start], "amount", False))
+                                  printed[origin[start]: origin[end] if end < n_origin else n_printed],
+                                  line_of[start], "amount", False))
         out.append(q)
         prev, prev_end, prev_line = q, end, line_of[end - 1]
     if _QUALITATIVE_ANY_RE.search(norm) is not None:  # (one scan for the six terms; most cells have none)
