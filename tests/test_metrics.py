@@ -119,3 +119,13 @@ def test_rubric_ranked_once_grades_as_ranked_per_rate():
         assert [rubric_grade(r, legend) for r in rates] == [_rubric_reference(r, legend) for r in rates]
 
     check()
+
+
+def test_cell_columns_are_cell_lines_as_two_lists(t):
+    """add_metrics reads each period cell as (line numbers, texts): the same lines as cell_lines."""
+    from helpers.read.metrics import _cell_columns, cell_lines
+
+    want = cell_lines(t.source_lines)
+    got = _cell_columns(t.source_lines)
+    assert want and list(got) == list(want)
+    assert all(got[k] == ([n for n, _ in v], [t for _, t in v]) for k, v in want.items())

@@ -429,3 +429,15 @@ test_plain_csv_writer_matches_pandas_on_any_text, test_plain_csv_writer_matches_
     st.lists(st.tuples(st.one_of(st.none(), st.text(alphabet="=+-@\t\n＝＋－＠'a,\" \x00あ", max_size=4)),
                        st.text(alphabet="=-'b,\"\x00", max_size=3)), min_size=1, max_size=8),
     fast=20, full=80, deadline=None)
+
+
+def test_integer_fields_around_the_table_of_texts_match_pandas():
+    """Integers are written through a table of their texts up to 65,535; beyond, negative and missing
+    values as before: the bytes pandas writes either way."""
+    values = [0, 1, 9, 10, 65_534, 65_535, 65_536, 70_000, 2**40]
+    for ints in (values, values + [-1], values[:6]):
+        df = pd.DataFrame({"a": pd.array(ints, dtype="Int64"), "b": pd.array(ints, dtype="int64"),
+                           "c": pd.array(ints + [None], dtype="Int64")[:-1]})
+        assert csv_bytes(df, **outputs.CSV_OPTIONS) == _pandas_csv(df, **outputs.CSV_OPTIONS)
+    with_na = pd.DataFrame({"a": pd.array([3, None, 70_000], dtype="Int64"), "b": ["x", None, "z"]})
+    assert csv_bytes(with_na, **outputs.CSV_OPTIONS) == _pandas_csv(with_na, **outputs.CSV_OPTIONS) == "\ufeffa,b\n3,x\n,\n70000,z\n".encode()

@@ -668,3 +668,116 @@ def test_account_digits_agrees_with_the_reference_on_the_report():
     assert CELLS
     for *_, lines, _ in CELLS:
         assert account_digits(lines) == _account_digits_reference(lines)
+
+
+# ---------------------------------------------------------------------------
+# the cell analysis' shortcuts (issue 16 §2, fourth round) agree with the code they skip
+
+
+def _amounts_reference(cell):
+    """_Cell.amounts calling _excluded_reason for every match (before the test was inlined)."""
+    from helpers.read.quantities import _AMOUNT_RE, _MONTH_BEFORE_RE, _excluded_reason
+
+    norm, out = cell.norm, []
+    for m in _AMOUNT_RE.finditer(norm):
+        start = m.start("num")
+        if _excluded_reason(norm, start, m.end("num")):
+            continue
+        if m.group("unit") == "日" and _MONTH_BEFORE_RE.search(norm[max(0, start - 3): start]):
+            continue
+        out.append(m.span())
+    return out
+
+
+_CELL_TEXT = st.text(alphabet="第月日歳か所回人件割% 　,.，．1２3０9各館延べ約計強以上予定の(（）)中止全戸随時R/～aB・", max_size=14)
+
+
+@given(st.lists(_CELL_TEXT, min_size=1, max_size=4))
+def test_amounts_agree_with_the_reference(lines):
+    from helpers.read.quantities import _Cell
+
+    cell = _Cell(lines)
+    assert [m.span() for m in cell.amounts()] == _amounts_reference(cell)
+
+
+@given(st.lists(_CELL_TEXT, min_size=1, max_size=4))
+def test_shortcuts_of_extract_quantities_change_nothing(lines):
+    """With the after-qualifier and qualitative scans forced on every amount and cell, and the
+    digit accounting through the loop over runs, the results are the same."""
+    import helpers.read.quantities as Q
+
+    class _NeverDisjoint(frozenset):
+        def isdisjoint(self, other):
+            return False
+
+    got = Q.extract_quantities(lines)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Q, "_AFTER_Q_FIRST", _NeverDisjoint())
+        mp.setattr(Q, "_QUALITATIVE_ANY_RE", __import__("re").compile(""))
+        want = Q.extract_quantities(lines)
+    assert repr(got) == repr(want)  # (repr: NaN values of qualitative entries compare unequal)
+
+
+@given(st.text(alphabet="1２3,.，．a回 ", max_size=40))
+def test_check_cell_agrees_with_the_reference(text):
+    """check_cell refuses exactly the cells with a number of more than 15 digits (every run counted)."""
+    from helpers.read.quantities import _NUMBER_RUN_RE, CellError, MAX_NUMBER_DIGITS, _Cell, check_cell
+
+    cell = _Cell([text])
+    too_long = any(sum(ch.isdigit() for ch in m.group()) > MAX_NUMBER_DIGITS for m in _NUMBER_RUN_RE.finditer(cell.norm))
+    if too_long:
+        with pytest.raises(CellError):
+            check_cell(cell)
+    else:
+        check_cell(cell)
+
+
+def test_check_cell_finds_a_long_number_split_by_separators():
+    from helpers.read.quantities import CellError, check_cell
+
+    check_cell(["延べ1,234,567,890,123人"])  # 13 digits: read
+    with pytest.raises(CellError, match="16 digits"):
+        check_cell(["延べ1,234,567,890,123,456人"])
+
+
+@given(st.text(alphabet="あア漢ｱA1 　）。、実施随時", max_size=30))
+def test_wrapped_agrees_with_the_width_rule(text):
+    import unicodedata
+
+    from helpers.read.quantities import _COMPLETE_ENDINGS, WRAP_WIDTH, _wrapped
+
+    width = sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+    assert _wrapped(text) == (width >= WRAP_WIDTH and not text.endswith(_COMPLETE_ENDINGS))
+
+
+def test_fill_missing_labels_leaves_labelled_rows_as_they_are():
+    cells = {p: amounts(lines) for p, lines in (("prior", ["子育て広場　33回"]), ("plan", ["子育て広場　30回"]))}
+    filled = fill_missing_labels(cells)
+    assert filled == cells and all(filled[p] is not cells[p] for p in cells)
+    cells["result"] = amounts(["25回"])  # now one amount lacks its label: taken from the same figure
+    assert [q.indicator for q in fill_missing_labels(cells)["result"]] == ["子育て広場"]
+
+
+def _clean_label_reference(text):
+    """_clean_label repeating every step until nothing changes (before it stopped after a round that only stripped)."""
+    from helpers.read.quantities import _CLOSE_BRACKETS, _LABEL_MARKERS, _OPEN_BRACKETS, _bracket_balance
+
+    before = None
+    while before != text:
+        before = text
+        text = text.strip(" \u3000：:、,，。・")
+        for marker in _LABEL_MARKERS:
+            if text.endswith(marker):
+                text = text[: -len(marker)]
+        if text and text[0] in _OPEN_BRACKETS and _bracket_balance(text) > 0:
+            text = text[1:]
+        if text and text[-1] in _CLOSE_BRACKETS and _bracket_balance(text) < 0:
+            text = text[:-1]
+    return text
+
+
+@given(st.text(alphabet=" 　：:、,，。・延べ各館計約のは（(【「）)】」a漢", max_size=10))
+def test_clean_label_agrees_with_the_reference(text):
+    from helpers.read.quantities import _clean_label
+
+    assert _clean_label(text) == _clean_label_reference(text)

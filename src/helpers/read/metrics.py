@@ -43,6 +43,21 @@ def cell_lines(source_lines: pd.DataFrame) -> dict[tuple[str, str], list[tuple[i
     return out
 
 
+def _cell_columns(source_lines: pd.DataFrame) -> dict[tuple[str, str], tuple[list[int], list[str]]]:
+    """(initiative_id, field) -> ([line_no, …], [text, …]): :func:`cell_lines` as two lists a cell."""
+    src = source_lines[(source_lines["role"] == "cell") & source_lines["field"].isin(list(PERIOD_FIELDS.values()))]
+    out: dict[tuple[str, str], tuple[list[int], list[str]]] = {}
+    for rid, fld, line_no, text in zip(src["initiative_id"].tolist(), src["field"].tolist(),
+                                        src["line_no"].tolist(), src["text"].tolist()):
+        got = out.get((rid, fld))
+        if got is None:
+            out[(rid, fld)] = ([int(line_no)], [text])
+        else:
+            got[0].append(int(line_no))
+            got[1].append(text)
+    return out
+
+
 def rubric_grade(rate: float | None, legend: list[dict]) -> str | None:
     """The grade the report's legend gives an achievement rate (result / plan).
 
@@ -82,7 +97,8 @@ def add_metrics(tables) -> None:
 
     ini = tables.initiatives
     rubric = _rubric(tables.grade_legend.to_dict("records"))  # the legend's thresholds ranked once a run
-    lines_of = cell_lines(tables.source_lines)
+    lines_of = _cell_columns(tables.source_lines)
+    no_lines: tuple[list[int], list[str]] = ([], [])
     # rows as tuples in the schema's column order (metrics, trends): no dict a row (issue 16 §2)
     metric_rows, trend_rows = [], []
     m_append, t_append = metric_rows.append, trend_rows.append
@@ -97,24 +113,25 @@ def add_metrics(tables) -> None:
             acc = digits[report] = {"digits_in_amounts": 0, "digits_excluded": 0, "digits_leftover": []}
         cells, line_nos = {}, {}
         for period, fld in periods:
-            numbered = lines_of.get((rid, fld), [])
+            numbers, texts = lines_of.get((rid, fld), no_lines)
             try:
-                qs, d = analyse_cell([t for _, t in numbered])
+                qs, d = analyse_cell(texts)
             except CellError as e:  # a number of 5,000 digits, 1,000 amounts in a cell: refused, exit 2
-                raise ReportError(report, f"row {rid}, {period} period cell: {e}", numbered[e.line_index][0]) from None
+                raise ReportError(report, f"row {rid}, {period} period cell: {e}", numbers[e.line_index]) from None
             acc["digits_in_amounts"] += len(d.in_amounts)
             acc["digits_excluded"] += len(d.excluded)
             if d.leftover:
                 acc["digits_leftover"] += [f"{rid} {period}: {x}" for x in d.leftover]
             cells[period] = qs
-            line_nos[period] = [numbered[q.line_index][0] for q in qs]
+            line_nos[period] = [numbers[q.line_index] for q in qs]
         filled = fill_missing_labels(cells)
         for period in PERIOD_FIELDS:
             fy, st = year[period], status[period]
-            for k, (q, line_no) in enumerate(zip(filled[period], line_nos[period]), start=1):
-                m_append((report, rid, period, fy, st, k, q.indicator, None if q.kind != "amount" else q.value,
-                          q.unit, q.cumulative, q.each, q.qualifier, q.kind, q.label_inherited, q.source_text,
-                          line_no))
+            # (a Quantity unpacked once: its fields in order, not twelve attribute look-ups)
+            for k, ((indicator, value, unit, cumulative, each, qualifier, source_text, _, kind, inherited), line_no) \
+                    in enumerate(zip(filled[period], line_nos[period]), start=1):
+                m_append((report, rid, period, fy, st, k, indicator, None if kind != "amount" else value,
+                          unit, cumulative, each, qualifier, kind, inherited, source_text, line_no))
         for t in pair_trends(filled):
             prior, plan, result = t["prior_value"], t["plan_value"], t["result_value"]
             change = result - prior if result is not None and prior is not None else None

@@ -102,6 +102,8 @@ _EACH_RE = re.compile(r"各館?[ \u3000]*$")
 _BEFORE_Q_RE = re.compile(rf"({'|'.join(BEFORE_QUALIFIERS)})[ \u3000]*$")
 _BEFORE_Q_FIRST = frozenset(q[0] for q in BEFORE_QUALIFIERS)  # a before-qualifier needs one of these
 _AFTER_Q_RE = re.compile(rf"[ \u3000]*(?:の|\(|（)?({'|'.join(AFTER_QUALIFIERS)})")
+_AFTER_Q_FIRST = frozenset(q[0] for q in AFTER_QUALIFIERS)  # an after-qualifier needs one of these
+_QUALITATIVE_ANY_RE = re.compile("|".join(QUALITATIVE_TERMS))
 
 
 def _nfkc(text: str) -> str:
@@ -200,10 +202,14 @@ class _Cell:
             norm = self.norm
             got = self._amounts = []
             for m in _AMOUNT_RE.finditer(norm):
-                start = m.start("num")
-                if _excluded_reason(norm, start, m.end("num")):
+                start, end = m.span(_NUM_GROUP)
+                # _excluded_reason only where one of the characters it looks for is next to the digits
+                # (its own first test, made here without the call: most amounts have none)
+                before = norm[start - 1] if start else ""
+                if ((norm[end: end + 1] in _REASON_AFTER or before in _REASON_BEFORE
+                     or (before.isascii() and before.isalpha())) and _excluded_reason(norm, start, end)):
                     continue
-                if m.group("unit") == "日" and _MONTH_BEFORE_RE.search(norm[max(0, start - 3): start]):
+                if m.group(_UNIT_GROUP) == "日" and _MONTH_BEFORE_RE.search(norm[max(0, start - 3): start]):
                     continue
                 got.append(m)
         return got
@@ -262,10 +268,11 @@ def _clean_label(text: str) -> str:
     >>> _clean_label("BP(親子の絆づくり)  "), _clean_label("（定例"), _clean_label("白根つくし園利用者数　延べ")
     ('BP(親子の絆づくり)', '定例', '白根つくし園利用者数')
     """
-    before = None
-    while before != text:
-        before = text
+    while True:
         text = text.strip(" \u3000：:、,，。・")
+        # what follows stripping; when it changes nothing, another round would change nothing either
+        # (stripping twice is stripping once): the label is clean
+        stripped = text
         if text.endswith(_LABEL_MARKERS):  # one test for the usual case: no marker at the end
             for marker in _LABEL_MARKERS:
                 if text.endswith(marker):
@@ -274,7 +281,8 @@ def _clean_label(text: str) -> str:
             text = text[1:]
         if text and text[-1] in _CLOSE_BRACKETS and _bracket_balance(text) < 0:
             text = text[:-1]
-    return text
+        if text == stripped:
+            return text
 
 
 WRAP_WIDTH = 24  # display columns: a period-cell line this wide was cut by the column edge
@@ -287,16 +295,24 @@ def _wrapped(text: str) -> bool:
     >>> _wrapped("ふれあい・いきいきネット"), _wrapped("相談随時"), _wrapped("区だよりに連載記事を掲載")
     (True, False, False)
     """
+    # (a character is at most two columns wide: a line of fewer than WRAP_WIDTH / 2 characters is not
+    # wide enough, and the ending is tested before the width is counted)
+    if 2 * len(text) < WRAP_WIDTH or text.endswith(_COMPLETE_ENDINGS):
+        return False
     width = sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
-    return width >= WRAP_WIDTH and not text.endswith(_COMPLETE_ENDINGS)
+    return width >= WRAP_WIDTH
+
+
+_NO_BOUNDS = (0, 0)
 
 
 def _label_before(cell: _Cell, start: int, prev_end: int, prev: Quantity | None, prev_line: int) -> tuple[str, bool]:
     """Label for a number at NFKC position ``start``; (label, from_previous_amount)."""
     li = cell.line_of[start]
-    lo, _ = cell.norm_line_bounds(li)
-    seg_from = max(lo, prev_end)
-    label = _clean_label(cell.printed_span(seg_from, start))
+    lo = cell._bounds.get(li, _NO_BOUNDS)[0]  # (norm_line_bounds and printed_span inlined: called per amount)
+    seg_from = lo if lo > prev_end else prev_end
+    origin = cell.origin
+    label = _clean_label(cell.printed[origin[seg_from]: origin[start]])
     if label:
         # a label wrapped over earlier lines that hold no amount ("ふれあい・いきいきネット" / "ワーク事業　…")
         if seg_from == lo and prev_end <= lo:
@@ -310,7 +326,7 @@ def _label_before(cell: _Cell, start: int, prev_end: int, prev: Quantity | None,
                 extra = text + extra
                 k -= 1
             if extra:
-                label = _clean_label(extra + cell.printed_span(seg_from, start))
+                label = _clean_label(extra + cell.printed[origin[seg_from]: origin[start]])
         return label, False
     if prev is not None and (prev_end > lo or prev_line == li - 1):
         # same item continues: "子育て広場　33回　延べ354人", "BP(…) 3回" / "19人",
@@ -351,11 +367,14 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
     """
     cell = lines if isinstance(lines, _Cell) else _Cell(lines)
     norm = cell.norm
+    n_norm = len(norm)
     normalize = unicodedata.normalize
     out: list[Quantity] = []
     prev: Quantity | None = None
     prev_end, prev_line = 0, -1
-    line_of, printed_span = cell.line_of, cell.printed_span
+    line_of, origin, printed = cell.line_of, cell.origin, cell.printed
+    n_origin, n_printed = len(origin), len(printed)
+    after_first = _AFTER_Q_FIRST
     for m in cell.amounts():
         start, end = m.start(_NUM_GROUP), m.end(_UNIT_GROUP)
         unit = m.group(_UNIT_GROUP)
@@ -370,7 +389,8 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         # (each test only where its key character is printed: most amounts have none)
         each = "各" in before and bool(_EACH_RE.search(before))
         bq = None if _BEFORE_Q_FIRST.isdisjoint(before) else _BEFORE_Q_RE.search(before)
-        after_q = _AFTER_Q_RE.match(norm, end, min(len(norm), end + 5))
+        window = norm[end: end + 5]  # (the after-qualifier needs one of its first characters in it)
+        after_q = None if after_first.isdisjoint(window) else _AFTER_Q_RE.match(norm, end, min(n_norm, end + 5))
         # the qualifiers before and after the amount, joined by ・
         if bq is None:
             qualifier = after_q.group(1) if after_q else ""
@@ -380,10 +400,14 @@ def extract_quantities(lines: Sequence[str]) -> list[Quantity]:
         num = m.group(_NUM_GROUP).replace(",", "")
         # (tuple.__new__ is what Quantity._make does: the same Quantity without its Python-level __new__)
         q = _new_tuple(Quantity, (label, float(num) if "." in num else int(num), unit, cumulative, each, qualifier,
-                                  printed_span(start, end), line_of[start], "amount", False))
+                                  printed[origin[start]: origin[end] if end < n_origin else n_printed],
+                                  line_of[start], "amount", False))
         out.append(q)
         prev, prev_end, prev_line = q, end, line_of[end - 1]
-    out += _qualitative(cell)
+    if _QUALITATIVE_ANY_RE.search(norm) is not None:  # (one scan for the six terms; most cells have none)
+        out += _qualitative(cell)
+    if len(out) < 2:
+        return out
     return sorted(out, key=lambda q: (q.line_index, cell.printed.find(q.source_text, cell.line_start[q.line_index])))
 
 
@@ -416,10 +440,21 @@ def account_digits(lines: Sequence[str]) -> DigitAccount:
     cell = lines if isinstance(lines, _Cell) else _Cell(lines)
     norm = cell.norm
     amounts = cell.amounts()
+    runs = _DIGITS_RE.findall(norm)
+    # the usual cell: every digit run is one of the amounts' numbers' runs (those are whole runs of the
+    # cell: no digit before a number, a unit after it; a number's runs are separated by its commas and
+    # point), so as many runs in the numbers as in the cell means every run is in an amount, in
+    # order: what the loop below finds, without it
+    in_numbers = 0
+    for m in amounts:
+        num = m.group(_NUM_GROUP)
+        in_numbers += 1 + num.count(",") + num.count(".")
+    if len(runs) == in_numbers:
+        return DigitAccount(runs, [], [])
     # the amounts' numbers do not overlap and come in order: the only one that can hold a digit run
     # starting at s is the last one starting at or before s (found by bisection, not by scanning all)
-    starts = [m.start("num") for m in amounts]
-    ends = [m.end("num") for m in amounts]
+    starts = [m.start(_NUM_GROUP) for m in amounts]
+    ends = [m.end(_NUM_GROUP) for m in amounts]
     acc = DigitAccount([], [], [])
     for m in _DIGITS_RE.finditer(norm):
         s, e = m.span()
@@ -458,6 +493,8 @@ def check_cell(cell: "_Cell | Sequence[str]") -> None:
     helpers.read.quantities.CellError: a number of 16 digits ('111111111111111…'); an amount has at most 15
     """
     cell = cell if isinstance(cell, _Cell) else _Cell(cell)
+    if _LONG_RUN_RE.search(cell.norm) is None:  # no run of 16 digits, commas and points: no number too long
+        return
     for m in _NUMBER_RUN_RE.finditer(cell.norm):
         if m.end() - m.start() <= MAX_NUMBER_DIGITS:  # no more digits than characters: the usual case
             continue
@@ -468,6 +505,9 @@ def check_cell(cell: "_Cell | Sequence[str]") -> None:
 
 
 _NUMBER_RUN_RE = re.compile(r"\d++(?:[,.]\d++)*+")
+# a number run with more than MAX_NUMBER_DIGITS digits starts with a digit and has that many more
+# characters of digits, commas and points: without such a stretch no run is too long
+_LONG_RUN_RE = re.compile(rf"\d[\d,.]{{{MAX_NUMBER_DIGITS}}}")
 
 
 def analyse_cell(lines: Sequence[str]) -> tuple[list[Quantity], DigitAccount]:
@@ -810,6 +850,9 @@ def fill_missing_labels(cells: Mapping[str, Sequence[Quantity]]) -> dict[str, li
     "The same figure" = same unit and same position among the cell's amounts
     of that unit.  Amounts without a label in every period stay unlabelled.
     """
+    # (most rows: every amount has its label, and there is nothing to fill)
+    if all([q.indicator or q.kind != "amount" for qs in cells.values() for q in qs]):
+        return {period: list(qs) for period, qs in cells.items()}
     out: dict[str, list[Quantity]] = {}
     for period, qs in cells.items():
         new = []
