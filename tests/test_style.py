@@ -221,8 +221,13 @@ def _shown(monkeypatch) -> list[tuple[bytes, dict]]:
 
 
 def test_publish_figure_is_save_and_show_with_one_layout(tmp_path, monkeypatch):
-    """publish_figure = add_source + save_figure + show_figure: the same bytes, two layout passes instead of
-    the five that constrained layout ran when every savefig laid the figure out again (issue 16 §1)."""
+    """publish_figure = add_source + save_figure + show_figure: the same files after two layout passes instead of
+    the five that constrained layout ran when every savefig laid the figure out again (issue 16 §1), and the
+    figure shown is the saved 300-dpi PNG scaled to 100 dpi (650 × 480 px), not a third drawing."""
+    import io
+
+    from PIL import Image
+
     from helpers.present.style import publish_figure, show_figure
 
     def chart():
@@ -241,12 +246,18 @@ def test_publish_figure_is_save_and_show_with_one_layout(tmp_path, monkeypatch):
         passes = _layout_passes(monkeypatch)
         publish_figure(chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
                        tables=["people"], title="t", alt="子育て広場の棒グラフ")
-    assert len(passes) == 2  # one layout (two passes), then the 300-dpi PNG, the SVG and the inline PNG
+    assert len(passes) == 2  # one layout (two passes), then the 300-dpi PNG and the SVG
     for p in separate:
         assert (tmp_path / "b" / p.name).read_bytes() == p.read_bytes(), p.name
-    assert len(shown) == 2 and shown[0] == shown[1]
-    assert shown[1][1] == {"image/png": {"alt": "子育て広場の棒グラフ"}}
     assert b"02_people" in (tmp_path / "b" / "02_kosodate.png").read_bytes()  # tables named with the notebook number
+    assert len(shown) == 2 and shown[0][1] == shown[1][1] == {"image/png": {"alt": "子育て広場の棒グラフ"}}
+    with Image.open(separate.png) as big, Image.open(io.BytesIO(shown[1][0])) as inline, \
+            Image.open(io.BytesIO(shown[0][0])) as drawn:
+        assert inline.size == drawn.size == (650, 480)
+        assert inline.tobytes() == big.reduce(3).tobytes()  # each pixel the mean of the 3 × 3 it covers
+        # and it shows what show_figure draws at 100 dpi: the same picture, up to anti-aliasing
+        a, b = (im.convert("L").tobytes() for im in (inline, drawn))
+        assert sum(abs(x - y) for x, y in zip(a, b)) / len(a) < 8
 
 
 def test_publish_figure_refuses_before_writing_or_showing_and_keeps_the_layout_engine(tmp_path, monkeypatch):

@@ -53,6 +53,7 @@ __all__ = [
     "HALF_SIZE",
     "SIZES",
     "PNG_DPI",
+    "INLINE_DPI",
     "figure_kind",
     "fix_size",
     "cut_texts",
@@ -92,6 +93,8 @@ HALF_SIZE = (HALF_WIDTH, 2.4)
 SIZES = {"full": FULL_SIZE, "half": HALF_SIZE}
 #: resolution of the saved PNGs: full 1950 × 1440 px, half 960 × 720 px.
 PNG_DPI = 300
+#: figures shown in a notebook (and in its HTML export): 650 × 480 px full width; a divisor of PNG_DPI
+INLINE_DPI = 100
 
 #: IPAexGothic (bundled with matplotlib-fontja) first; DejaVu Sans (bundled with matplotlib) only
 #: as per-glyph fallback for the few symbols IPAexGothic lacks (≥, ≤). Text whose glyphs are in
@@ -341,11 +344,12 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
     except ValueError as e:
         raise ValueError(f"{notebook}_{name}: {e}") from None
     with _laid_out_once(fig):
-        return _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=tables)
+        return _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=tables)[0]
 
 
-def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> FigurePaths:
-    """:func:`save_figure`'s checks and files, for a figure already laid out (:func:`_laid_out_once`)."""
+def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> tuple[FigurePaths, bytes]:
+    """:func:`save_figure`'s checks and files, for a figure already laid out (:func:`_laid_out_once`);
+    returns the paths and the PNG's bytes."""
     if not _has_source(fig):
         raise ValueError(f"{notebook}_{name}: no source line; call add_source(fig, ...) first")
     cut = cut_texts(fig)
@@ -366,7 +370,7 @@ def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> Figu
     fig.savefig(svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
     write_file(paths.png, png.getvalue())
     write_file(paths.svg, svg.getvalue())
-    return paths
+    return paths, png.getvalue()
 
 
 def new_figure(layout: str = "full", height: float | None = None, **subplots):
@@ -410,13 +414,38 @@ def show_figure(fig, alt: str) -> None:
 
 
 def _show_inline(fig, alt: str) -> None:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=INLINE_DPI, bbox_inches=None, metadata=_PNG_METADATA)
+    _show_png(fig, buf.getvalue(), alt)
+
+
+def _show_png(fig, png: bytes, alt: str) -> None:
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches=None, metadata=_PNG_METADATA)
     plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}})
+    display(Image(data=png, format="png"), metadata={"image/png": {"alt": alt}})
+
+
+def _scaled_for_screen(png: bytes) -> bytes:
+    """The print PNG (:data:`PNG_DPI`) scaled down to :data:`INLINE_DPI`: the figure shown is the file saved.
+
+    Each screen pixel is the mean of the 3 × 3 print pixels it covers (Pillow's ``reduce``), which keeps
+    thin lines and small text legible; decoding and scaling cost about half of drawing the figure again.
+
+    >>> from PIL import Image
+    >>> buf = io.BytesIO(); Image.new("RGBA", (1950, 1440), "white").save(buf, format="png")
+    >>> Image.open(io.BytesIO(_scaled_for_screen(buf.getvalue()))).size
+    (650, 480)
+    """
+    from PIL import Image
+
+    factor = PNG_DPI // INLINE_DPI
+    with Image.open(io.BytesIO(png)) as im:
+        small = im.reduce(factor)
+    out = io.BytesIO()
+    small.save(out, format="png")  # Pillow writes no time or version chunk
+    return out.getvalue()
 
 
 def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, title: str,
@@ -424,9 +453,10 @@ def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, titl
     """A notebook's figure, finished: its 出典 line, its two files, then shown with its alt text.
 
     :func:`add_source`, :func:`save_figure` and :func:`show_figure` in one step, laid out once: the
-    PNG, the SVG and the figure shown in the notebook come from the same layout (three renders, one
-    layout pass, where the three calls would make five). Returns nothing, so a cell ending with it
-    prints no text.
+    PNG and the SVG come from one layout (two renders after two layout passes, where the three calls
+    made five passes and three renders), and the figure shown in the notebook (and its HTML export) is
+    the saved PNG scaled down to :data:`INLINE_DPI`, so what an analyst sees is the file. Returns
+    nothing, so a cell ending with it prints no text.
 
     Args:
         fig: a figure of a layout width (:data:`WIDTHS`).
@@ -449,5 +479,5 @@ def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, titl
     except ValueError as e:
         raise ValueError(f"{notebook}_{name}: {e}") from None
     with _laid_out_once(fig):
-        _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
-        _show_inline(fig, alt)
+        _, png = _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
+    _show_png(fig, _scaled_for_screen(png), alt)
