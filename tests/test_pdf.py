@@ -294,10 +294,19 @@ def test_a_folder_stands_for_its_text_and_pdf_reports(tmp_path):
     assert [p.name for p in expand_inputs([tmp_path])] == ["B.PDF", "a.txt"]
 
 
-def test_the_same_report_as_text_and_pdf_is_refused(small, tmp_path):
+def test_the_same_report_as_text_and_pdf_is_refused(small, tmp_path, monkeypatch):
+    """Refused before any file is read (the PDF sorts first; reading it would cost its parsing for nothing)."""
+    from helpers import pipeline
+
     (tmp_path / "small.txt").write_bytes(RAW.read_bytes())
     (tmp_path / "small.pdf").write_bytes(small[0].read_bytes())
-    with pytest.raises(ReportError, match="same name 'small'"):
+
+    def not_read(*args, **kwargs):
+        raise AssertionError("a file was read before the names were checked")
+
+    monkeypatch.setattr(pipeline, "read_pdf", not_read)
+    monkeypatch.setattr(pipeline, "read_report", not_read)
+    with pytest.raises(ReportError, match=r"small\.txt: .*same name 'small' \(.*small\.pdf\)"):
         clean_reports([tmp_path])
 
 

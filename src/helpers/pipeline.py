@@ -74,9 +74,12 @@ def clean_reports(inputs: list[str | Path], *, encoding: str | None = None, with
     facts: dict[str, tuple[str, int]] = {}  # sha256 and size of the bytes read: each file is read once
     parts, texts = [], {}
     pdfs: dict[str, PdfReport] = {}
+    stems: dict[str, Path] = {}
+    for path in paths:  # before any file is read: a name given twice costs no parsing (a PDF takes seconds)
+        if path.stem in stems:
+            raise ReportError(path, f"another input has the same name '{path.stem}' ({stems[path.stem]}); report names must be unique")
+        stems[path.stem] = path
     for path in paths:
-        if path.stem in names:
-            raise ReportError(path, f"another input has the same name '{path.stem}' ({names[path.stem]}); report names must be unique")
         if is_pdf(path):  # the PDF reader hands tidy the same rows of cells as the text reader
             doc = read_pdf(path, max_bytes=max_bytes, layout=report_layout(path))
             name, ex, lines = doc.name, doc.extraction, doc.lines
