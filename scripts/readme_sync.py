@@ -55,6 +55,7 @@ NOTES: dict[str, str] = {
     "docs/reading-rules.md": "reading rules, layout decisions, measured amounts",
     "docs/collections.md": "collections and linking; adding next year's report",
     "docs/development.md": "Python versions, conda, make targets, this tree, tests, timings",
+    "docs/speed-rounds.md": "what each speed round changed and measured",
     "docs/report_infrastructure.md": "figures, workbook, reproducible notebooks",
     "notebooks": "JupyterLab notebooks; outputs stored and checked by nbval",
     "reports": "generated report artefacts (make report); committed",
