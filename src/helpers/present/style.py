@@ -235,7 +235,7 @@ def fix_size(fig) -> str:
 
 
 @contextlib.contextmanager
-def _laid_out_once(fig):
+def _laid_out_once(fig, *, name: str | None = None):
     """Lay ``fig`` out at its fixed size once (:func:`fix_size`), then render it any number of times
     without laying it out again; the figure's layout engine is given back afterwards.
 
@@ -250,7 +250,14 @@ def _laid_out_once(fig):
     ...     inside = fig.get_layout_engine().__class__.__name__
     >>> inside, fig.get_layout_engine().__class__.__name__
     ('PlaceHolderLayoutEngine', 'ConstrainedLayoutEngine')
+
+    A figure whose width is no layout width is refused before anything is drawn, its ``name`` (the
+    file stem) first in the message.
     """
+    try:
+        figure_kind(fig)
+    except ValueError as e:
+        raise ValueError(f"{name}: {e}" if name else str(e)) from None
     fix_size(fig)
     # a second pass: the first one, from the figure as drawn, can leave an axes a rounding error
     # (1e-17) away from where a pass from the laid-out figure puts it; from the second on the
@@ -339,11 +346,7 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         >>> paths, same, size
         (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True, (1950, 1440))
     """
-    try:
-        figure_kind(fig)
-    except ValueError as e:
-        raise ValueError(f"{notebook}_{name}: {e}") from None
-    with _laid_out_once(fig):
+    with _laid_out_once(fig, name=f"{notebook}_{name}"):
         return _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=tables)[0]
 
 
@@ -474,10 +477,6 @@ def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, titl
     """
     add_source(fig, source)
     stems = [f"{notebook}_{t}" for t in tables]
-    try:
-        figure_kind(fig)
-    except ValueError as e:
-        raise ValueError(f"{notebook}_{name}: {e}") from None
-    with _laid_out_once(fig):
+    with _laid_out_once(fig, name=f"{notebook}_{name}"):
         _, png = _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
     _show_png(fig, _scaled_for_screen(png), alt)
