@@ -381,6 +381,46 @@ test_label_index_pairs_like_comparing_every_group, test_label_index_pairs_like_c
               *[st.lists(st.text(alphabet=LABEL_ALPHABET, max_size=9), max_size=8)] * 3, fast=25, full=100)
 
 
+def _pairable_holds_every_pair_that_reaches_the_threshold(labels):
+    """Issue 17 §3 (fifth round): the label index's partners (one matrix product a row) leave out no
+    pair of labels that scores PAIR_THRESHOLD or more (the exhaustive test: every pair scored), and
+    the prefix-filter index it falls back to for long labels agrees."""
+    from helpers.read.quantities import PAIR_THRESHOLD, _PrefixIndex, _pairable, _similar
+
+    keys = list(dict.fromkeys(k for k in labels if k))
+    partners = _pairable(keys)
+    assert set(partners) == set(keys)
+    prefix = _PrefixIndex(keys)
+    for gi, k in enumerate(keys):
+        prefix.add(gi, "回", k)
+    for i, a in enumerate(keys):
+        for j, b in enumerate(keys):
+            if i != j and _similar(a, b) >= PAIR_THRESHOLD:
+                assert b in (partners[a] or []), (a, b)
+                assert j in prefix.candidates("回", a), (a, b)
+
+
+# 25 examples in make test, hypothesis's default 100 in make test-e2e (tests/conftest.py two_tiers)
+test_pairable_holds_every_pair_that_reaches_the_threshold, test_pairable_holds_every_pair_many_examples = two_tiers(
+    _pairable_holds_every_pair_that_reaches_the_threshold,
+    st.lists(st.text(alphabet="項目一二人数あいう延べ", min_size=1, max_size=8), max_size=20), fast=25, full=100)
+
+
+def test_long_labels_pair_through_the_prefix_index_like_the_exhaustive_reference(monkeypatch):
+    """A row whose labels hold more than PAIRABLE_MAX_CHARS characters pairs through _PrefixIndex
+    (the matrix of _pairable would grow with the square): same trends as the exhaustive reference.
+    (The limit is lowered here, so that short labels take that path.)"""
+    import helpers.read.quantities as Qm
+
+    labels = ["相談支援" + chr(0x4E00 + k) + "事業" for k in range(30)]  # 7 characters, 6 in common
+    monkeypatch.setattr(Qm, "PAIRABLE_MAX_CHARS", 100)
+    assert Qm._LabelIndex(labels).prefix is not None
+    cells = _cells({"prior": labels, "plan": labels[::-1][:20], "result": labels[5:]})
+    trends = _pair_trends_all(cells, indexed=True)
+    assert trends == _pair_trends_reference(cells)
+    assert any(t["prior_value"] is not None and t["plan_value"] is not None for t in trends)  # pairs are made
+
+
 def test_label_index_finds_a_pair_that_shares_no_rare_bigram():
     """いろはにほ / いろへにほ: difflib ratio 0.8, no containment, and neither label's rarest bigram is in
     the other: only the character prefix filter of the index finds the pair."""
@@ -504,6 +544,45 @@ test_merge_scan_agrees_with_the_reference, test_merge_scan_agrees_with_the_refer
     st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二あい", max_size=4),
                        st.integers(min_value=0, max_value=12), st.sampled_from(["回", "人", "名"])), max_size=14),
     fast=25, full=100)
+
+
+def _crowded_rows_merge_like_the_reference(amounts):
+    """Rows of 25-60 amounts (more groups than MERGE_SURE_FROM, so _crowded decides first which groups
+    cannot merge), labels from a few characters (many related by their prefix), small values (many
+    within MERGE_MAX_RATIO), some with a value of 0: the trends of the reference merge scan."""
+    from helpers.read.quantities import Quantity, pair_trends
+
+    cells = {p: [Quantity(lab, float(v), u, False, False, "", f"{v}{u}", k)
+                 for k, (q, lab, v, u) in enumerate(amounts) if q == p] for p in ("prior", "plan", "result")}
+    assert pair_trends(cells) == _pair_trends_merging(cells, _merge_reference)
+
+
+# 25 examples in make test, hypothesis's default 100 in make test-e2e (tests/conftest.py two_tiers)
+test_crowded_rows_merge_like_the_reference, test_crowded_rows_merge_like_the_reference_many_examples = two_tiers(
+    _crowded_rows_merge_like_the_reference,
+    st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二三四五六あ", max_size=5),
+                       st.integers(min_value=0, max_value=40), st.sampled_from(["回", "人", "名"])),
+             min_size=25, max_size=60),
+    fast=25, full=100)
+
+
+def test_crowded_finds_the_rows_groups_that_cannot_merge():
+    """The benchmark's row (29 labelled amounts a cell, tests/hostile_cases.py labels): every group has
+    two related candidates of the same magnitude, so none can merge, and _crowded says so for all."""
+    import tests.hostile_cases as H
+    import helpers.read.quantities as Qm
+
+    cells = {p: Qm.analyse_cell(H._labels(29, o))[0] for p, o in zip(("prior", "plan", "result"), (13, 7, 0))}
+    seen = []
+    saved = Qm._merge_complementary
+    Qm._merge_complementary = lambda groups: seen.append([dict(g, members=dict(g["members"])) for g in groups])
+    try:
+        Qm.pair_trends(cells)
+    finally:
+        Qm._merge_complementary = saved
+    (groups,) = seen
+    assert len(groups) == 87 and all(Qm._crowded(groups))
+    assert Qm.pair_trends(cells) == _pair_trends_merging(cells, _merge_reference)
 
 
 def _pair_trends_reference(cells):

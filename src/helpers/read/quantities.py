@@ -42,6 +42,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Mapping, NamedTuple, Sequence
 
 from .extract import nfkc
@@ -600,8 +601,10 @@ def _pairing_score(a: str, b: str, counts: dict[str, frozenset]) -> float:
     return score if score >= PAIR_THRESHOLD else 0.0
 
 
-class _LabelIndex:
+class _PrefixIndex:
     """The groups a label can pair with: every group that may score :data:`PAIR_THRESHOLD` or more.
+
+    (:class:`_LabelIndex` for rows whose labels hold more than :data:`PAIRABLE_MAX_CHARS` characters.)
 
     Pairing compared each amount with every group of its unit: 29 amounts a cell gave 2,500
     label comparisons a row (issue 17 §3: 69.5 s for a 9.8 MB report).  This index returns a
@@ -701,6 +704,110 @@ class _LabelIndex:
         return out
 
 
+class _LabelIndex:
+    """The groups a label can pair with: every group that may score :data:`PAIR_THRESHOLD` or more.
+
+    Pairing compared each amount with every group of its unit: 29 amounts a cell gave 2,500
+    label comparisons a row (issue 17 §3: 69.5 s for a 9.8 MB report).  This index returns a
+    superset of the groups that can reach the threshold, in creation order.  Which labels of the
+    row (``keys``) can reach it with which is decided once a row, for all pairs of distinct labels
+    at once, from the characters they have in common (:func:`_pairable`: integer arrays in numpy,
+    no Python object per label or pair); a label then looks up only the groups made with its
+    partners.  Rows whose labels hold more than :data:`PAIRABLE_MAX_CHARS` characters in all use
+    :class:`_PrefixIndex` instead (its memory grows with the characters, not with their square).
+    Labels without text pair by position (all groups without a label of the unit).
+    """
+
+    def __init__(self, keys: Sequence[str]):
+        distinct = list(dict.fromkeys(k for k in keys if k))
+        self.prefix = _PrefixIndex(keys) if sum(map(len, distinct)) > PAIRABLE_MAX_CHARS else None
+        self.partners: dict[str, list[str] | None] = {} if self.prefix else _pairable(distinct)  # None: alone
+        self.lists: dict[tuple[str, str], int] = {}  # (unit, key) -> bit set of group numbers
+
+    def add(self, gi: int, unit: str, key: str) -> None:
+        """Index group number ``gi`` (creation order) of ``unit`` whose label is ``key``.
+
+        Each key's groups are a bit set (an ``int``, bit ``gi``): a row has at most 90 groups, so a
+        look-up ORs a few integers instead of merging and sorting lists.
+        """
+        if self.prefix is not None:
+            return self.prefix.add(gi, unit, key)
+        lists = self.lists
+        lists[(unit, key)] = lists.get((unit, key), 0) | (1 << gi)
+
+    def candidates(self, unit: str, key: str) -> list[int]:
+        """Group numbers (ascending) that may pair with label ``key`` of ``unit``."""
+        if self.prefix is not None:
+            return self.prefix.candidates(unit, key)
+        lists = self.lists
+        found = lists.get((unit, key), 0)
+        if key:
+            try:
+                partners = self.partners[key]
+            except KeyError:  # a label the row did not list: every labelled group may pair with it
+                partners = [k for u, k in lists if u == unit and k]
+            if partners is not None:
+                for other in partners:
+                    found |= lists.get((unit, other), 0)
+        out = []
+        while found:
+            low = found & -found
+            out.append(low.bit_length() - 1)
+            found ^= low
+        return out
+
+
+#: above this many characters in a row's distinct labels, :class:`_LabelIndex` uses the prefix filter
+#: (:func:`_pairable`'s arrays hold labels × characters: 90 labels of 45 characters take 1.5 MB)
+PAIRABLE_MAX_CHARS = 4096
+
+
+def _pairable(keys: list[str]) -> dict[str, list[str] | None]:
+    """For each of ``keys`` (distinct, not empty), the others that may score :data:`PAIR_THRESHOLD`
+    with it, or None when there are none (the usual case).
+
+    A pair may reach the threshold only by containment (score 0.9: every distinct character of
+    the shorter label is in the longer one) or by difflib's ratio, which is at most its
+    ``quick_ratio``, ``2·m / (la + lb)`` with ``m`` the characters in common counted with repeats;
+    with ``c`` distinct characters in common, ``m <= min(la - da + c, lb - db + c)`` (``da``, ``db``:
+    each label's distinct characters: a character of a that b lacks costs at least one).  That is
+    the bound :func:`_pairing_score` tests first, made here for all pairs at once: ``c`` for every
+    pair is one product of the labels × characters presence matrix with itself (integers, no
+    float rounding; ``einsum``, which runs in this thread, not in a BLAS thread pool).
+
+    >>> _pairable(["いろはにほ", "いろへにほ", "子育て広場", "広場", "項目一帀"])
+    {'いろはにほ': ['いろへにほ'], 'いろへにほ': ['いろはにほ'], '子育て広場': ['広場'], '広場': ['子育て広場'], '項目一帀': None}
+    """
+    import numpy as np
+
+    n = len(keys)
+    if n < 2:
+        return dict.fromkeys(keys)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    ids: dict[str, int] = {}
+    char_ids = [ids.setdefault(c, len(ids)) for c in "".join(keys)]
+    present = np.zeros((n, len(ids)), dtype=np.int32)  # label × character: 1 where printed
+    present[np.repeat(np.arange(n), lengths), char_ids] = 1
+    common = np.einsum("ik,jk->ij", present, present).astype(np.int64)  # distinct characters in common
+    distinct = present.sum(axis=1, dtype=np.int64)
+    repeats = (lengths - distinct)[:, None]  # characters printed more than once
+    bound = np.minimum(repeats + common, repeats.T + common)  # characters in common with repeats, at most
+    # 2·bound / total >= PAIR_THRESHOLD, with a margin (a superset is all the index needs)
+    may = 2.0 * bound >= (PAIR_THRESHOLD - 1e-9) * (lengths[:, None] + lengths[None, :])
+    contained = (common == distinct[:, None]) | (common == distinct[None, :])  # one label's characters in the other
+    may |= contained & (np.minimum(lengths[:, None], lengths[None, :]) >= 2)
+    np.fill_diagonal(may, False)
+    out: dict[str, list[str] | None] = dict.fromkeys(keys)
+    rows, cols = np.nonzero(may)
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        got = out[keys[i]]
+        if got is None:
+            out[keys[i]] = [keys[j]]
+        else:
+            got.append(keys[j])
+    return out
+
+
 def _shortest_prefix(total: int) -> int:
     """The shortest common prefix p with 2·p/total >= MERGE_THRESHOLD (as floats, like the test it replaces).
 
@@ -795,7 +902,9 @@ def _merge_complementary(groups: list[dict]) -> None:
 
         ``h`` is a candidate when it has g's unit, no period in common with g, all positive values
         of both within MERGE_MAX_RATIO of each other (at least one such value), and a related label.
-        The groups of g's unit are scanned in list order (the same order as the whole list).
+        The groups of g's unit with no period in common with g are scanned in list order (the same
+        order as the whole list; issue 17 §3: the others are not visited, 29 of the 58 a group of
+        a row of 29 amounts a cell scanned).
         """
         got = seen.get(id(g))
         if got is not None:
@@ -803,9 +912,11 @@ def _merge_complementary(groups: list[dict]) -> None:
         out = []
         _, mask, a = info[id(g)]
         limit_ratio = MERGE_MAX_RATIO
-        for h, h_mask, b in by_unit[g["unit"]]:
-            if mask & h_mask or h is g:
-                continue
+        unit = g["unit"]
+        others = apart.get((unit, mask))
+        if others is None:
+            others = apart[(unit, mask)] = _apart(by_unit[unit], mask)
+        for h, h_mask, b in others:
             if a is None or b is None:
                 lo_hi = a or b
                 if lo_hi is None or lo_hi[1] > limit_ratio * lo_hi[0]:
@@ -823,15 +934,23 @@ def _merge_complementary(groups: list[dict]) -> None:
     changed = True
     while changed:
         changed = False
+        # groups with two sure candidates never merge (as g their candidates are two; as the one
+        # candidate of another group, their own are two): a crowded row skips their scans, and a
+        # pass where every group is crowded ends at once
+        crowded = _crowded(groups) if len(groups) > MERGE_SURE_FROM else ()
+        if crowded and all(crowded):
+            break
         # facts of every group and the groups of each unit in list order, fixed until the next merge;
         # each group's candidates are found once per pass (they only change when groups merge)
         info = {id(g): facts(g) for g in groups}
-        by_unit: dict[str, list[tuple]] = {}
-        for g in groups:
-            by_unit.setdefault(g["unit"], []).append(info[id(g)])
+        by_unit: dict[str, dict[int, list[tuple]]] = {}  # unit -> period bits -> (position, facts), in list order
+        for pos, g in enumerate(groups):
+            f = info[id(g)]
+            by_unit.setdefault(g["unit"], {}).setdefault(f[1], []).append((pos, f))
+        apart: dict[tuple[str, int], list[tuple]] = {}  # (unit, period bits) -> facts of the groups with none of them
         seen: dict[int, list] = {}
-        for g in groups:
-            if len(g["members"]) >= 3:  # complete: nothing can join it
+        for g, busy in zip(groups, crowded or [False] * len(groups)):
+            if busy or len(g["members"]) >= 3:  # complete: nothing can join it
                 continue
             cand = candidates(g)
             if len(cand) == 1 and candidates(cand[0]) == [g]:
@@ -842,6 +961,96 @@ def _merge_complementary(groups: list[dict]) -> None:
                 groups.remove(h)
                 changed = True
                 break
+
+
+#: a row with more groups than this finds the groups that cannot merge in numpy first (:func:`_crowded`)
+MERGE_SURE_FROM = 24
+
+
+def _crowded(groups: list[dict]) -> list[bool]:
+    """For each group, whether it has two *sure* merge candidates (so it never merges), for all at once.
+
+    A sure candidate passes every test of ``_merge_complementary``'s scan: same unit, no period in
+    common, all positive values within :data:`MERGE_MAX_RATIO` of each other (tested here with a
+    margin of 1e-12, so a float at the limit is never called sure), and labels related by the
+    common-prefix test (or one label empty) that the scan applies before difflib.  Sure
+    candidates are candidates, so a group with two never has exactly one (issue 17 §3: a row of 29
+    related amounts a cell scanned every group's candidates and found two each time).
+
+    >>> from helpers.read.quantities import Quantity as Q
+    >>> def g(label, period, value):
+    ...     return {"unit": "回", "indicator": label, "members": {period: Q(label, value, "回", False, False, "", "", 0)}}
+    >>> _crowded([g("項目一", "prior", 2), g("項目二", "plan", 3), g("項目三", "result", 4), g("別", "plan", 50)])
+    [True, True, True, False]
+    """
+    import numpy as np
+
+    n = len(groups)
+    unit_ids: dict[str, int] = {}
+    bit, nan = _PERIOD_BIT, math.nan
+    units, masks, los, his, labels = [], [], [], [], []
+    for g in groups:  # one pass: unit, period bits, span of the positive values, NFKC label
+        units.append(unit_ids.setdefault(g["unit"], len(unit_ids)))
+        members = g["members"]
+        if len(members) == 1:  # most groups: one amount
+            (period, q), = members.items()
+            masks.append(bit[period])
+            v = q.value
+            los.append(v if v > 0 else nan)
+            his.append(v if v > 0 else nan)
+        else:
+            masks.append(sum(bit[p] for p in members))
+            values = [q.value for q in members.values() if q.value > 0]
+            los.append(min(values) if values else nan)
+            his.append(max(values) if values else nan)
+        labels.append(_nfkc(g["indicator"]))
+    unit, mask = np.array(units), np.array(masks)
+    lo, hi = np.array(los, dtype=float), np.array(his, dtype=float)
+    sure = (unit[:, None] == unit[None, :]) & ((mask[:, None] & mask[None, :]) == 0)
+    has = ~np.isnan(lo)
+    safe = 1 - 1e-12
+    alone = has & (hi <= MERGE_MAX_RATIO * lo * safe)  # one group's values within the ratio
+    with np.errstate(invalid="ignore"):
+        both = np.maximum(hi[:, None], hi[None, :]) <= MERGE_MAX_RATIO * np.minimum(lo[:, None], lo[None, :]) * safe
+    sure &= np.where(has[:, None] & has[None, :], both, (has[:, None] & ~has[None, :] & alone[:, None])
+                     | (~has[:, None] & has[None, :] & alone[None, :]))
+    # related: an empty label, or (both under 200 characters) a common prefix of _shortest_prefix(la + lb)
+    length = np.array([len(x) for x in labels])
+    empty = length == 0
+    short = (length > 0) & (length < 200)
+    top = int(length[short].max()) if short.any() else 0
+    need = np.array([_shortest_prefix(t) if t else 0 for t in range(2 * top + 1)])  # by la + lb
+    total = np.where(short[:, None] & short[None, :], length[:, None] + length[None, :], 0)
+    p = need[total]
+    width = int(p.max()) if p.size else 0
+    prefix = np.zeros((n, n), dtype=int)  # common prefix, up to width characters
+    if width:
+        codes = np.frombuffer("".join(x[:width].ljust(width, "\0") for x in labels).encode("utf-32-le", "surrogatepass"),
+                              dtype="<u4").reshape(n, width)
+        alive = np.ones((n, n), dtype=bool)
+        for k in range(width):
+            alive &= codes[:, k, None] == codes[None, :, k]
+            prefix += alive
+    related = (total > 0) & (p <= np.minimum(length[:, None], length[None, :])) & (prefix >= p)
+    related |= empty[:, None] | empty[None, :]
+    sure &= related
+    return (sure.sum(axis=1) >= 2).tolist()
+
+
+def _apart(by_mask: dict[int, list[tuple]], mask: int) -> list[tuple]:
+    """The facts of the groups (``(position, facts)`` lists by period bits) with no period in ``mask``,
+    in list order.
+
+    >>> _apart({1: [(0, "a"), (3, "d")], 2: [(1, "b")], 4: [(2, "c")], 6: [(4, "e")]}, 1)
+    ['b', 'c', 'e']
+    """
+    lists = [got for bits, got in by_mask.items() if not bits & mask]
+    if len(lists) == 1:
+        return [f for _, f in lists[0]]
+    return [f for _, f in sorted([x for got in lists for x in got], key=_first)]
+
+
+_first = itemgetter(0)
 
 
 def fill_missing_labels(cells: Mapping[str, Sequence[Quantity]]) -> dict[str, list[Quantity]]:
