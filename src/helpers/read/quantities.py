@@ -783,19 +783,22 @@ def _pairable(keys: list[str]) -> dict[str, list[str] | None]:
     n = len(keys)
     if n < 2:
         return dict.fromkeys(keys)
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    lengths = [len(k) for k in keys]
     ids: dict[str, int] = {}
     char_ids = [ids.setdefault(c, len(ids)) for c in "".join(keys)]
-    present = np.zeros((n, len(ids)), dtype=np.int32)  # label × character: 1 where printed
+    present = np.zeros((n, len(ids)), dtype=np.int16)  # label × character: 1 where printed
     present[np.repeat(np.arange(n), lengths), char_ids] = 1
-    common = np.einsum("ik,jk->ij", present, present).astype(np.int64)  # distinct characters in common
-    distinct = present.sum(axis=1, dtype=np.int64)
-    repeats = (lengths - distinct)[:, None]  # characters printed more than once
-    bound = np.minimum(repeats + common, repeats.T + common)  # characters in common with repeats, at most
-    # 2·bound / total >= PAIR_THRESHOLD, with a margin (a superset is all the index needs)
-    may = 2.0 * bound >= (PAIR_THRESHOLD - 1e-9) * (lengths[:, None] + lengths[None, :])
-    contained = (common == distinct[:, None]) | (common == distinct[None, :])  # one label's characters in the other
-    may |= contained & (np.minimum(lengths[:, None], lengths[None, :]) >= 2)
+    common = np.einsum("ik,jk->ij", present, present)  # distinct characters in common (at most PAIRABLE_MAX_CHARS)
+    length = np.array(lengths)
+    distinct = present.sum(axis=1)
+    repeats = length - distinct  # characters printed more than once
+    # bound = common + min(repeats); 2·bound / (la + lb) >= PAIR_THRESHOLD, with a margin (a superset is all
+    # the index needs), as bound >= half(a) + half(b)
+    half = (PAIR_THRESHOLD - 1e-9) / 2 * length
+    may = common + np.minimum(repeats[:, None], repeats[None, :]) >= half[:, None] + half[None, :]
+    # containment: a label of two characters or more whose distinct characters are all in the other
+    whole = np.where(length >= 2, distinct, -1)
+    may |= (common == whole[:, None]) | (common == whole[None, :])
     np.fill_diagonal(may, False)
     out: dict[str, list[str] | None] = dict.fromkeys(keys)
     rows, cols = np.nonzero(may)
@@ -987,43 +990,46 @@ def _crowded(groups: list[dict]) -> list[bool]:
 
     n = len(groups)
     unit_ids: dict[str, int] = {}
-    bit, nan = _PERIOD_BIT, math.nan
+    bit, inf = _PERIOD_BIT, math.inf
     units, masks, los, his, labels = [], [], [], [], []
-    for g in groups:  # one pass: unit, period bits, span of the positive values, NFKC label
+    for g in groups:  # one pass: unit, period bits, span of the positive values (none: +inf, -inf), NFKC label
         units.append(unit_ids.setdefault(g["unit"], len(unit_ids)))
         members = g["members"]
         if len(members) == 1:  # most groups: one amount
             (period, q), = members.items()
             masks.append(bit[period])
             v = q.value
-            los.append(v if v > 0 else nan)
-            his.append(v if v > 0 else nan)
+            los.append(v if v > 0 else inf)
+            his.append(v if v > 0 else -inf)
         else:
             masks.append(sum(bit[p] for p in members))
             values = [q.value for q in members.values() if q.value > 0]
-            los.append(min(values) if values else nan)
-            his.append(max(values) if values else nan)
+            los.append(min(values) if values else inf)
+            his.append(max(values) if values else -inf)
         labels.append(_nfkc(g["indicator"]))
-    unit, mask = np.array(units), np.array(masks)
+    mask = np.array(masks)
+    sure = (mask[:, None] & mask[None, :]) == 0  # no period in common
+    if len(unit_ids) > 1:
+        unit = np.array(units)
+        sure &= unit[:, None] == unit[None, :]
+    # every positive value of both within MERGE_MAX_RATIO (with a margin: never sure at the limit); a group
+    # without one has lo = +inf and hi = -inf, so the test reads the other's values, and two such never pass
     lo, hi = np.array(los, dtype=float), np.array(his, dtype=float)
-    sure = (unit[:, None] == unit[None, :]) & ((mask[:, None] & mask[None, :]) == 0)
-    has = ~np.isnan(lo)
-    safe = 1 - 1e-12
-    alone = has & (hi <= MERGE_MAX_RATIO * lo * safe)  # one group's values within the ratio
-    with np.errstate(invalid="ignore"):
-        both = np.maximum(hi[:, None], hi[None, :]) <= MERGE_MAX_RATIO * np.minimum(lo[:, None], lo[None, :]) * safe
-    sure &= np.where(has[:, None] & has[None, :], both, (has[:, None] & ~has[None, :] & alone[:, None])
-                     | (~has[:, None] & has[None, :] & alone[None, :]))
+    sure &= np.maximum(hi[:, None], hi[None, :]) <= (MERGE_MAX_RATIO * (1 - 1e-12)) * np.minimum(lo[:, None], lo[None, :])
+    has = lo != inf
+    if not has.all():
+        sure &= has[:, None] | has[None, :]
     # related: an empty label, or (both under 200 characters) a common prefix of _shortest_prefix(la + lb)
     length = np.array([len(x) for x in labels])
-    empty = length == 0
     short = (length > 0) & (length < 200)
     top = int(length[short].max()) if short.any() else 0
     need = np.array([_shortest_prefix(t) if t else 0 for t in range(2 * top + 1)])  # by la + lb
-    total = np.where(short[:, None] & short[None, :], length[:, None] + length[None, :], 0)
+    total = length[:, None] + length[None, :]
+    if not short.all():
+        total = np.where(short[:, None] & short[None, :], total, 0)
     p = need[total]
-    width = int(p.max()) if p.size else 0
-    prefix = np.zeros((n, n), dtype=int)  # common prefix, up to width characters
+    width = int(p.max())
+    prefix = np.zeros((n, n), dtype=np.int16)  # common prefix, up to width characters
     if width:
         codes = np.frombuffer("".join(x[:width].ljust(width, "\0") for x in labels).encode("utf-32-le", "surrogatepass"),
                               dtype="<u4").reshape(n, width)
@@ -1032,7 +1038,9 @@ def _crowded(groups: list[dict]) -> list[bool]:
             alive &= codes[:, k, None] == codes[None, :, k]
             prefix += alive
     related = (total > 0) & (p <= np.minimum(length[:, None], length[None, :])) & (prefix >= p)
-    related |= empty[:, None] | empty[None, :]
+    empty = length == 0
+    if empty.any():
+        related |= empty[:, None] | empty[None, :]
     sure &= related
     return (sure.sum(axis=1) >= 2).tolist()
 
