@@ -788,7 +788,8 @@ def _pairable(keys: list[str]) -> dict[str, list[str] | None]:
     char_ids = [ids.setdefault(c, len(ids)) for c in "".join(keys)]
     present = np.zeros((n, len(ids)), dtype=np.int16)  # label × character: 1 where printed
     present[np.repeat(np.arange(n), lengths), char_ids] = 1
-    common = np.einsum("ik,jk->ij", present, present)  # distinct characters in common (at most PAIRABLE_MAX_CHARS)
+    # distinct characters in common (at most PAIRABLE_MAX_CHARS); "ik,kj" on a contiguous transpose: the fast loop
+    common = np.einsum("ik,kj->ij", present, np.ascontiguousarray(present.T))
     length = np.array(lengths)
     distinct = present.sum(axis=1)
     repeats = length - distinct  # characters printed more than once
