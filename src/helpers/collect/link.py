@@ -409,16 +409,17 @@ def link_rows(series: str, report_a: str, fa: pd.DataFrame, report_b: str, fb: p
                             "reason": f"no row of {report_a} scores {REVIEW:g} or more (new?)"
                                       + (f"; {band_note}" if j in banded_b else "")})
     out = []
+    text_a, text_b = fa["initiative_text"].tolist(), fb["initiative_text"].tolist()  # (not .iat a record)
     for r in records:
         i, j = r.pop("i"), r.pop("j")
         out.append({
             "series": series,
             "report_a": report_a, "i": i, "initiative_id_a": None if i is None else ids_a[i],
             "row_no_a": None if i is None else rows_a[i],
-            "initiative_a": None if i is None else fa["initiative_text"].iat[i],
+            "initiative_a": None if i is None else text_a[i],
             "report_b": report_b, "j": j, "initiative_id_b": None if j is None else ids_b[j],
             "row_no_b": None if j is None else rows_b[j],
-            "initiative_b": None if j is None else fb["initiative_text"].iat[j],
+            "initiative_b": None if j is None else text_b[j],
             **r,
             "score": None if r["score"] is None else round(float(r["score"]), 2),
         })
