@@ -860,3 +860,17 @@ def test_clean_label_agrees_with_the_reference(text):
     from helpers.read.quantities import _clean_label
 
     assert _clean_label(text) == _clean_label_reference(text)
+
+
+def test_pair_trends_rows_are_the_dicts_values():
+    """add_metrics reads pair_trends' figures as tuples (rows=True, issue 17 §3): the same values, in the
+    order of TREND_FIELDS, as the dicts, on every row of the committed report and the benchmark's row."""
+    import tests.hostile_cases as H
+    from helpers.read.quantities import TREND_FIELDS, analyse_cell, pair_trends
+
+    rows = list(_report_rows().values())
+    rows.append({p: analyse_cell(H._labels(29, o))[0] for p, o in zip(("prior", "plan", "result"), (13, 7, 0))})
+    for cells in rows:
+        want = [tuple(t[f] for f in TREND_FIELDS) for t in pair_trends(cells)]
+        assert pair_trends(cells, rows=True) == want
+        assert all(set(t) == set(TREND_FIELDS) for t in pair_trends(cells))

@@ -132,14 +132,14 @@ def add_metrics(tables) -> None:
                     in enumerate(zip(filled[period], line_nos[period]), start=1):
                 m_append((report, rid, period, fy, st, k, indicator, None if kind != "amount" else value,
                           unit, cumulative, each, qualifier, kind, inherited, source_text, line_no))
-        for t in pair_trends(filled):
-            prior, plan, result = t["prior_value"], t["plan_value"], t["result_value"]
+        # (tuples in the order of quantities.TREND_FIELDS: no dict a figure)
+        for indicator, unit, cumulative, each, prior, plan, result, prior_text, plan_text, result_text \
+                in pair_trends(filled, rows=True):
             change = result - prior if result is not None and prior is not None else None
             rate = change / prior if change is not None and prior else None
             achievement = result / plan if result is not None and plan else None
-            t_append((report, rid, t["indicator"], t["unit"], t["cumulative"], t["each"], prior, plan, result,
-                      change, rate, achievement, rubric(achievement), grade,
-                      t["prior_text"], t["plan_text"], t["result_text"]))
+            t_append((report, rid, indicator, unit, cumulative, each, prior, plan, result,
+                      change, rate, achievement, rubric(achievement), grade, prior_text, plan_text, result_text))
     tables.metrics = _frame_rows(metric_rows, "metrics", _METRIC_COLUMNS)
     tables.trends = _frame_rows(trend_rows, "trends", _TREND_COLUMNS)
     validate_metrics(tables)

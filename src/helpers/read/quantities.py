@@ -824,6 +824,9 @@ def _shortest_prefix(total: int) -> int:
     return p
 
 
+#: the order of the values in :func:`pair_trends`' tuples (``rows=True``)
+TREND_FIELDS = ("indicator", "unit", "cumulative", "each", "prior_value", "plan_value", "result_value",
+                "prior_text", "plan_text", "result_text")
 PAIR_THRESHOLD = 0.8  # 就職実積率 vs 就職実績率 scores 0.8; unrelated labels stay far below
 INDEX_FROM_AMOUNTS = 24  # a row with more amounts than this (in its three cells) pairs them through _LabelIndex
 MERGE_THRESHOLD = 0.3  # 実施，受診者 / で実施 scores 0.44; unrelated activities score ~0
@@ -1097,7 +1100,7 @@ def fill_missing_labels(cells: Mapping[str, Sequence[Quantity]]) -> dict[str, li
     return out
 
 
-def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
+def pair_trends(cells: Mapping[str, Sequence[Quantity]], *, rows: bool = False) -> list[dict] | list[tuple]:
     """Pair the same indicator across the periods of one row.
 
     Amounts pair when their units are equal (名 counts as 人) and their labels
@@ -1111,7 +1114,9 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
     Returns:
         One dict per indicator: indicator (the longest printed label), unit,
         cumulative (any period marked 延べ), each, ``{period}_value`` and
-        ``{period}_text`` for prior/plan/result (None when absent).
+        ``{period}_text`` for prior/plan/result (None when absent).  With ``rows``, the same
+        values as one tuple per indicator, in the order of :data:`TREND_FIELDS` (no dict a
+        figure: what :func:`helpers.read.metrics.add_metrics` reads).
     """
     groups: list[dict] = []
     counts: dict[str, frozenset] = {}  # the characters of each label, for the cheap pairing tests
@@ -1169,6 +1174,17 @@ def pair_trends(cells: Mapping[str, Sequence[Quantity]]) -> list[dict]:
                 groups.append({"unit": unit, "key": key, "indicator": q.indicator, "ordinal": k,
                                "members": {period: q}})
     _merge_complementary(groups)
+    if rows:
+        out_rows = []
+        for g in groups:
+            m = g["members"]
+            a, b, c = m.get("prior"), m.get("plan"), m.get("result")
+            qs = m.values()
+            out_rows.append((g["indicator"], g["unit"], any([q.cumulative for q in qs]), any([q.each for q in qs]),
+                             None if a is None else a.value, None if b is None else b.value,
+                             None if c is None else c.value, None if a is None else a.source_text,
+                             None if b is None else b.source_text, None if c is None else c.source_text))
+        return out_rows
     out = []
     for g in groups:
         m = g["members"]
