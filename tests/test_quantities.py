@@ -864,13 +864,21 @@ def test_clean_label_agrees_with_the_reference(text):
 
 def test_pair_trends_rows_are_the_dicts_values():
     """add_metrics reads pair_trends' figures as tuples (rows=True, issue 17 §3): the same values, in the
-    order of TREND_FIELDS, as the dicts, on every row of the committed report and the benchmark's row."""
-    import tests.hostile_cases as H
-    from helpers.read.quantities import TREND_FIELDS, analyse_cell, pair_trends
+    order of TREND_FIELDS, as the dicts: on the benchmark's row and on generated rows (pairs, merges,
+    units that pair, 延べ and 各 on some amounts)."""
+    import random
 
-    rows = list(_report_rows().values())
-    rows.append({p: analyse_cell(H._labels(29, o))[0] for p, o in zip(("prior", "plan", "result"), (13, 7, 0))})
+    import tests.hostile_cases as H
+    from helpers.read.quantities import TREND_FIELDS, Quantity, analyse_cell, pair_trends
+
+    rows = [{p: analyse_cell(H._labels(29, o))[0] for p, o in zip(("prior", "plan", "result"), (13, 7, 0))}]
+    rng = random.Random(17)
+    for _ in range(40):
+        rows.append({p: [Quantity("".join(rng.choices("項目一二あ延べ", k=rng.randint(0, 4))), float(rng.randint(0, 9)),
+                                  rng.choice(["回", "人", "名"]), rng.random() < 0.3, rng.random() < 0.2, "", f"{k}回", k)
+                         for k in range(rng.randint(0, 12))] for p in ("prior", "plan", "result")})
     for cells in rows:
         want = [tuple(t[f] for f in TREND_FIELDS) for t in pair_trends(cells)]
         assert pair_trends(cells, rows=True) == want
         assert all(set(t) == set(TREND_FIELDS) for t in pair_trends(cells))
+    assert any(t[2] for cells in rows for t in pair_trends(cells, rows=True))  # some figure is 延べ
