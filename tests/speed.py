@@ -18,6 +18,12 @@ test, and each notebook kernel and ``python -m helpers`` child compiles ``helper
 caches are Python's usual ``__pycache__`` folders (ignored by git) beside the sources; an
 installed package keeps the ones pip wrote. A ``PYTHONPYCACHEPREFIX`` of the caller is kept.
 
+Third, it leaves out of the doctest collection every module whose source holds no ``>>>`` (with
+``--doctest-modules`` pytest imports each ``.py`` file and walks its objects for docstrings even where
+there is no example): such a module yields no doctest item, so the run checks the same examples, and
+no process imports a module only for its doctests when it has none (``helpers.present.pagetitle``
+imports nbconvert, about 0.2 s in each process; the walk of the test modules, about 60 of them).
+
 Plain ``python -m pytest`` works without this plugin, only slower.
 """
 
@@ -28,6 +34,8 @@ import importlib.util
 import os
 import sys
 import types
+
+import pytest
 
 _LAZY = "rfc3987_syntax"
 
@@ -70,6 +78,19 @@ def _keep_bytecode() -> None:
     # (xdist workers, nbval's kernels, `python -m helpers` in tests)
     sys.dont_write_bytecode = False
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path, parent):
+    """Drop the doctest collector of a module without any ``>>>`` (see the module docstring)."""
+    collectors = yield
+    if file_path.suffix != ".py" or not collectors:
+        return collectors
+    from _pytest.doctest import DoctestModule
+
+    if any(isinstance(c, DoctestModule) for c in collectors) and b">>>" not in file_path.read_bytes():
+        return [c for c in collectors if not isinstance(c, DoctestModule)]
+    return collectors
 
 
 _defer_import()
