@@ -188,6 +188,18 @@ def test_amounts_point_to_their_page_and_cell(pdf_tables):
     assert headers[headers["table_col"] == at["table_col"]]["text"].tolist() == ["2020年度（実績）"]
 
 
+def test_a_pdfs_clean_folder_is_a_valid_data_package(pdf_tables, tmp_path):
+    """source_cells is a resource of datapackage.json (key report + line_no) and the package validates."""
+    from frictionless import Package
+
+    from helpers.pipeline import write_tables
+
+    write_tables(pdf_tables, tmp_path / "clean")
+    package = json.loads((tmp_path / "clean" / "datapackage.json").read_text(encoding="utf-8"))
+    cells = next(r for r in package["resources"] if r["path"] == "source_cells.csv")
+    assert cells["schema"]["primaryKey"] == ["report", "line_no"]
+    report = Package(str(tmp_path / "clean" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["type", "note"])[:10]
 
 
 def test_fixture_bytes_are_deterministic(fixture_pdf, tmp_path):
@@ -215,8 +227,8 @@ def cli_clean(args: list[str]):
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """Section 2 only (10 rows, two pages): its path and its tables, read ONCE by the CLI into an output folder
-    (``(path, tables, out, exit code, stdout)``; :func:`test_cli_reads_a_pdf_and_writes_source_cells` checks
-    the run)."""
+    (``(path, tables, out, exit code, stdout, stderr)``; :func:`test_cli_reads_a_pdf_and_writes_source_cells`
+    checks the run)."""
     import contextlib
     import io
 
@@ -224,12 +236,12 @@ def small(tmp_path_factory):
     path = folder / "small.pdf"
     render_pdf(path, sections=(2,))
     out = folder / "out"
-    stdout = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(stdout):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         mp.setenv("PATH", "/usr/bin:/bin")  # no tool of the venv on the PATH (the CLI, in this process)
         code, tables = cli_clean(["clean", str(path), "--out", str(out)])
-    assert tables is not None, f"the CLI could not read {path}: exit {code}"
-    return path, tables, out, code, stdout.getvalue()
+    assert tables is not None, f"the CLI could not read {path}: exit {code}: {stderr.getvalue()}"
+    return path, tables, out, code, stdout.getvalue(), stderr.getvalue()
 
 
 def test_owner_password_only_reads_like_the_plain_pdf(small, tmp_path):
@@ -241,26 +253,12 @@ def test_owner_password_only_reads_like_the_plain_pdf(small, tmp_path):
 
 def test_cli_reads_a_pdf_and_writes_source_cells(small):
     """The run of ``python -m helpers clean small.pdf --out …`` (in this process) that :func:`small` made."""
-    _, _, out, code, stdout = small
-    assert code == 0, stdout
+    _, _, out, code, stdout, stderr = small
+    assert code == 0, stderr
     assert "+ 0 unplaced; 10 table rows" in stdout
     assert (out / "source_cells.csv").exists()
     dictionary = (out / "data_dictionary.csv").read_text(encoding="utf-8-sig")
     assert "source_cells,PDF を読んだ報告書" in dictionary
-
-
-def test_a_pdfs_clean_folder_is_a_valid_data_package(small):
-    """source_cells is a resource of datapackage.json (key report + line_no) and the package validates: the
-    folder the CLI wrote for section 2 (:func:`small`; a validation costs about 0.6 s whatever the size)."""
-    from frictionless import Package
-
-    out = small[2]
-    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    cells = next(r for r in package["resources"] if r["path"] == "source_cells.csv")
-    assert cells["schema"]["primaryKey"] == ["report", "line_no"]
-    assert len(small[1].source_cells) > 0 and (out / "source_cells.csv").exists()
-    report = Package(str(out / "datapackage.json")).validate()
-    assert report.valid, report.flatten(["type", "note"])[:10]
 
 
 def test_the_title_above_the_table_is_preamble_and_printed(small, tmp_path, capsys):
