@@ -54,6 +54,7 @@ __all__ = [
     "SIZES",
     "PNG_DPI",
     "INLINE_DPI",
+    "FIGURE_FILES_ENV",
     "figure_kind",
     "fix_size",
     "cut_texts",
@@ -95,6 +96,13 @@ SIZES = {"full": FULL_SIZE, "half": HALF_SIZE}
 PNG_DPI = 300
 #: figures shown in a notebook (and in its HTML export): 650 × 480 px full width; a divisor of PNG_DPI
 INLINE_DPI = 100
+#: The environment variable that tells :func:`publish_figure` whether to write the figure files:
+#: unset, empty or ``write``: write them (what every notebook run by ``make report`` does); ``skip``: lay
+#: the figure out, run every check and show it drawn at :data:`INLINE_DPI`, but render and write no
+#: print file. ``make test`` sets ``skip`` in the kernels nbval starts (tests/conftest.py): nbval compares
+#: a notebook's text and tables, not its PNGs, and the print files are made and checked by ``make report``
+#: and the e2e tier (docs/development.md, Tests). Any other value is refused.
+FIGURE_FILES_ENV = "HELPERS_FIGURE_FILES"
 
 #: IPAexGothic (bundled with matplotlib-fontja) first; DejaVu Sans (bundled with matplotlib) only
 #: as per-glyph fallback for the few symbols IPAexGothic lacks (≥, ≤). Text whose glyphs are in
@@ -350,15 +358,44 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         return _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=tables)[0]
 
 
+def _check_publishable(fig, stem: str) -> None:
+    """:func:`save_figure`'s checks on a figure already laid out: its 出典 line, and no text cut off."""
+    if not _has_source(fig):
+        raise ValueError(f"{stem}: no source line; call add_source(fig, ...) first")
+    cut = cut_texts(fig)
+    if cut:
+        raise ValueError(f"{stem}: text does not fit the {SIZES[figure_kind(fig)]} in canvas "
+                         f"(shorten or wrap it): {cut[:3]}")
+
+
+def _writes_figure_files() -> bool:
+    """Whether :func:`publish_figure` writes its files (:data:`FIGURE_FILES_ENV`).
+
+    >>> import os
+    >>> before = os.environ.pop(FIGURE_FILES_ENV, None)
+    >>> _writes_figure_files()
+    True
+    >>> os.environ[FIGURE_FILES_ENV] = "skip"; _writes_figure_files()
+    False
+    >>> os.environ[FIGURE_FILES_ENV] = "no"; _writes_figure_files()
+    Traceback (most recent call last):
+    ValueError: HELPERS_FIGURE_FILES='no': expected 'write', 'skip' or unset
+    >>> _ = os.environ.pop(FIGURE_FILES_ENV); _ = before is None or os.environ.setdefault(FIGURE_FILES_ENV, before)
+    """
+    import os
+
+    value = os.environ.get(FIGURE_FILES_ENV, "")
+    if value in ("", "write"):
+        return True
+    if value == "skip":
+        return False
+    raise ValueError(f"{FIGURE_FILES_ENV}={value!r}: expected 'write', 'skip' or unset")
+
+
 def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> tuple[FigurePaths, bytes]:
     """:func:`save_figure`'s checks and files, for a figure already laid out (:func:`_laid_out_once`);
     returns the paths and the PNG's bytes."""
-    if not _has_source(fig):
-        raise ValueError(f"{notebook}_{name}: no source line; call add_source(fig, ...) first")
-    cut = cut_texts(fig)
-    if cut:
-        raise ValueError(f"{notebook}_{name}: text does not fit the {SIZES[figure_kind(fig)]} in canvas "
-                         f"(shorten or wrap it): {cut[:3]}")
+    _check_publishable(fig, f"{notebook}_{name}")
     out = Path(folder) if folder is not None else FIGURES_DIR
     stem = f"{notebook}_{name}"
     paths = FigurePaths(out / f"{stem}.png", out / f"{stem}.svg")
@@ -472,11 +509,20 @@ def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, titl
             (``["grades_by_field_plan"]`` → ``04_grades_by_field_plan``).
         folder: where the files go; default ``reports/figures``.
 
+    With :data:`FIGURE_FILES_ENV` set to ``skip`` (``make test``'s notebooks), the figure gets the same
+    layout and checks and is shown drawn at :data:`INLINE_DPI` (the same pixels but for anti-aliasing),
+    and no file is rendered or written.
+
     Raises:
         ValueError: as :func:`save_figure`; the figure is then neither written nor shown.
     """
     add_source(fig, source)
     stems = [f"{notebook}_{t}" for t in tables]
+    writes = _writes_figure_files()  # a wrong value is refused before any layout
     with _laid_out_once(fig, name=f"{notebook}_{name}"):
+        if not writes:
+            _check_publishable(fig, f"{notebook}_{name}")
+            _show_inline(fig, alt)
+            return
         _, png = _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
     _show_png(fig, _scaled_for_screen(png), alt)
