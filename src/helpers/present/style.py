@@ -394,7 +394,7 @@ def _writes_figure_files() -> bool:
 
 def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> tuple[FigurePaths, bytes]:
     """:func:`save_figure`'s checks and files, for a figure already laid out (:func:`_laid_out_once`);
-    returns the paths and the PNG's bytes."""
+    returns the paths and the PNG's pixels (:func:`_print_pixels`)."""
     _check_publishable(fig, f"{notebook}_{name}")
     out = Path(folder) if folder is not None else FIGURES_DIR
     stem = f"{notebook}_{name}"
@@ -403,14 +403,29 @@ def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> tupl
     meta = {**_PNG_METADATA, "Title": title or "", "Source": " ".join(tables or ()), "Comment": f"notebook {notebook}"}
     # rendered in memory, then each file written by the one writer (helpers.outputs.write_file: atomic,
     # recorded in the folder's manifest, never through a symlink, never over an edited file; docs/safety.md)
+    import matplotlib.image as mimage
+
     from ..outputs import write_file
 
+    pixels = _print_pixels(fig)
     png, svg = io.BytesIO(), io.BytesIO()
-    fig.savefig(png, format="png", dpi=PNG_DPI, metadata=meta, **common)
+    # what savefig(format="png") writes (backend_agg's print_png: imsave of the drawn buffer), from pixels
+    # kept for the figure shown (:func:`_scaled_for_screen`), which then needs no decoding of the PNG
+    mimage.imsave(png, pixels, format="png", origin="upper", dpi=PNG_DPI, metadata=meta)
     fig.savefig(svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
     write_file(paths.png, png.getvalue())
     write_file(paths.svg, svg.getvalue())
-    return paths, png.getvalue()
+    return paths, pixels
+
+
+def _print_pixels(fig):
+    """``fig`` drawn at :data:`PNG_DPI` on its whole canvas: an RGBA array (height × width × 4, uint8)."""
+    import numpy as np
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=PNG_DPI, bbox_inches=None)
+    width, height = (round(v * PNG_DPI) for v in fig.get_size_inches())
+    return np.frombuffer(raw.getvalue(), dtype=np.uint8).reshape(height, width, 4)
 
 
 def new_figure(layout: str = "full", height: float | None = None, **subplots):
@@ -467,21 +482,23 @@ def _show_png(fig, png: bytes, alt: str) -> None:
     display(Image(data=png, format="png"), metadata={"image/png": {"alt": alt}})
 
 
-def _scaled_for_screen(png: bytes) -> bytes:
-    """The print PNG (:data:`PNG_DPI`) scaled down to :data:`INLINE_DPI`: the figure shown is the file saved.
+def _scaled_for_screen(pixels) -> bytes:
+    """The print PNG's pixels (:data:`PNG_DPI`, :func:`_print_pixels`) scaled down to :data:`INLINE_DPI`, as a
+    PNG: the figure shown is the file saved.
 
     Each screen pixel is the mean of the 3 × 3 print pixels it covers (Pillow's ``reduce``), which keeps
-    thin lines and small text legible; decoding and scaling cost about half of drawing the figure again.
+    thin lines and small text legible; scaling costs a fraction of drawing the figure again.
 
+    >>> import numpy as np
     >>> from PIL import Image
-    >>> buf = io.BytesIO(); Image.new("RGBA", (1950, 1440), "white").save(buf, format="png")
-    >>> Image.open(io.BytesIO(_scaled_for_screen(buf.getvalue()))).size
+    >>> Image.open(io.BytesIO(_scaled_for_screen(np.full((1440, 1950, 4), 255, dtype=np.uint8)))).size
     (650, 480)
     """
     from PIL import Image
 
     factor = PNG_DPI // INLINE_DPI
-    with Image.open(io.BytesIO(png)) as im:
+    height, width = pixels.shape[:2]
+    with Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1) as im:
         small = im.reduce(factor)
     out = io.BytesIO()
     small.save(out, format="png")  # Pillow writes no time or version chunk
@@ -524,5 +541,5 @@ def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, titl
             _check_publishable(fig, f"{notebook}_{name}")
             _show_inline(fig, alt)
             return
-        _, png = _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
-    _show_png(fig, _scaled_for_screen(png), alt)
+        _, pixels = _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
+    _show_png(fig, _scaled_for_screen(pixels), alt)
