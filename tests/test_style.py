@@ -277,3 +277,62 @@ def test_publish_figure_refuses_before_writing_or_showing_and_keeps_the_layout_e
         plt.close("all")
     assert shown == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_publish_figure_without_files_checks_and_shows_the_same_layout(tmp_path, monkeypatch):
+    """HELPERS_FIGURE_FILES=skip (the kernels nbval starts under make test): the same two layout passes and
+    checks, the figure shown as show_figure draws it at 100 dpi, and no file rendered or written."""
+    from helpers.present.style import FIGURE_FILES_ENV, publish_figure, show_figure
+
+    def chart():
+        fig, ax = new_figure("full")
+        ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
+        ax.set_title("子育て広場 延べ人数")
+        return fig
+
+    shown = _shown(monkeypatch)
+    monkeypatch.setenv(FIGURE_FILES_ENV, "skip")
+    with matplotlib.rc_context():
+        use_style()
+        fig = chart()
+        add_source(fig, "出典：テスト")
+        show_figure(fig, alt="棒グラフ")
+        passes = _layout_passes(monkeypatch)
+        publish_figure(chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
+                       tables=["people"], title="t", alt="棒グラフ")
+        assert len(passes) == 2
+        cut, _ = new_figure("half")
+        cut.text(0.9, 0.5, "はみ出す長いラベル")
+        with pytest.raises(ValueError, match="99_cut: text does not fit"):
+            publish_figure(cut, "cut", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
+        monkeypatch.setenv(FIGURE_FILES_ENV, "yes")
+        with pytest.raises(ValueError, match="HELPERS_FIGURE_FILES='yes'"):
+            publish_figure(chart(), "x", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
+        plt.close("all")
+    assert list(tmp_path.iterdir()) == []
+    assert len(shown) == 2 and shown[0] == shown[1]  # the same bytes and alt text as show_figure
+
+
+def test_nbval_kernels_start_with_the_figure_files_skipped(monkeypatch):
+    """tests/speed.py gives the kernels nbval starts HELPERS_FIGURE_FILES=skip, only while a notebook cell is set up,
+    and gives the tests' process its environment back (set or unset) afterwards."""
+    import os
+    import types
+
+    from helpers.present.style import FIGURE_FILES_ENV
+    from tests.speed import NOTEBOOK_KERNEL_ENV, notebook_kernel_env
+
+    assert NOTEBOOK_KERNEL_ENV == {FIGURE_FILES_ENV: "skip"}  # the plugin names the variable style.py reads
+    IPyNbFile = type("IPyNbFile", (), {})  # nbval's notebook collector, by its class name
+    cell = types.SimpleNamespace(parent=IPyNbFile())
+    test = types.SimpleNamespace(parent=types.SimpleNamespace())
+    for before in (None, "write"):
+        if before is None:
+            monkeypatch.delenv(FIGURE_FILES_ENV, raising=False)
+        else:
+            monkeypatch.setenv(FIGURE_FILES_ENV, before)
+        with notebook_kernel_env(cell):
+            assert os.environ[FIGURE_FILES_ENV] == "skip"
+        assert os.environ.get(FIGURE_FILES_ENV) == before
+        with notebook_kernel_env(test):
+            assert os.environ.get(FIGURE_FILES_ENV) == before
