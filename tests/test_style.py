@@ -138,11 +138,13 @@ def test_png_is_print_resolution(tmp_path):
 
     with matplotlib.rc_context():
         use_style()
-        fig = draw_japanese()
+        fig, ax = new_figure("half")  # the half width: a quarter of the pixels to draw (issue 16 §1)
+        ax.bar(["計画", "実績"], [540, 397])
+        add_source(fig, "出典：テスト")
         paths = save_figure(fig, "dpi", notebook="99", folder=tmp_path)
         plt.close(fig)
     with Image.open(paths.png) as im:
-        assert round(im.info["dpi"][0]) == 300
+        assert round(im.info["dpi"][0]) == 300 and im.size == (960, 720)  # HALF_SIZE 3.2 × 2.4 in at 300 dpi
 
 
 def test_layout_width_and_source_line_required(tmp_path):
@@ -163,7 +165,7 @@ def test_labels_are_plain_text_not_mathtext(tmp_path):
     """Issue 7 §4: a report's "$" must be drawn as printed, never parsed as mathtext."""
     with matplotlib.rc_context():
         use_style()
-        fig, ax = new_figure("full", 2)
+        fig, ax = new_figure("half", 2)
         ax.set_title("費用 $5 と $x^2$ の講座")  # would be mathtext (italic x, superscript) if parsed
         add_source(fig, "出典: $x$")
         paths = save_figure(fig, "math", notebook="99", folder=tmp_path)
@@ -178,10 +180,10 @@ def test_save_figure_writes_atomically_and_refuses_a_symlink_target(tmp_path):
     from matplotlib.figure import Figure
 
     from helpers.outputs import OutputError
-    from helpers.present.style import FULL_WIDTH, add_source, save_figure, use_style
+    from helpers.present.style import HALF_WIDTH, add_source, save_figure, use_style
 
     use_style()
-    fig = Figure(figsize=(FULL_WIDTH, 2))
+    fig = Figure(figsize=(HALF_WIDTH, 2))
     fig.subplots().set_title("子育て広場")
     add_source(fig, "出典: テスト（合成）")
     paths = save_figure(fig, "demo", notebook="99", folder=tmp_path)

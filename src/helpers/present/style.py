@@ -344,15 +344,15 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         >>> from matplotlib.figure import Figure
         >>> from PIL import Image
         >>> use_style()
-        >>> fig = Figure(figsize=(FULL_WIDTH, 2)); _ = fig.subplots().set_title("子育て広場")
+        >>> fig = Figure(figsize=(HALF_WIDTH, 2)); _ = fig.subplots().set_title("子育て広場")
         >>> add_source(fig, "出典：テスト")
         >>> with tempfile.TemporaryDirectory() as d:
         ...     first = [p.read_bytes() for p in save_figure(fig, "demo", notebook="99", folder=d)]
         ...     paths = save_figure(fig, "demo", notebook="99", folder=d)
         ...     same = first == [p.read_bytes() for p in paths]
         ...     size = Image.open(paths.png).size
-        >>> paths, same, size
-        (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True, (1950, 1440))
+        >>> paths, same, size  # a half-width figure: HALF_SIZE (3.2 × 2.4 in) at 300 dpi
+        (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True, (960, 720))
     """
     with _laid_out_once(fig, name=f"{notebook}_{name}"):
         return _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=tables)[0]
