@@ -13,8 +13,9 @@ Two checks make "re-execution leaves the file unchanged" testable in seconds:
   stored by the same recipe), gives back the stored bytes on whichever Python runs the tests;
   ``.ci/run`` runs it on every supported version (``make test-e2e``: it starts a kernel).
 
-Re-executing the five report notebooks themselves takes ~25 s and rewrites reports/; their
-outputs are compared by nbval in ``make test``, and the recipe around them is the one tested here.
+Re-executing the six report notebooks themselves takes ~30 s: their text and tables are compared by
+nbval in ``make test``, their figure and table files with the committed ones by
+tests/test_notebooks_committed.py (e2e), and the recipe around them is the one tested here.
 """
 
 from __future__ import annotations

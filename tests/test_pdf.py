@@ -208,13 +208,40 @@ def test_fixture_bytes_are_deterministic(fixture_pdf, tmp_path):
 
 
 # ---------------------------------------------------------------------------------- small PDFs
+def cli_clean(args: list[str]):
+    """``cli.main(args)`` as ``python -m helpers`` runs it, and the tables its ``clean_reports`` call returned
+    (None if it raised): a spy, the CLI runs unchanged. One reading of the PDF serves the test of what the
+    CLI says and writes and the comparison of its tables (issue 16 §1: a PDF takes about 0.25 s to read)."""
+    got = []
+
+    def spy(*a, **k):
+        got.append(clean_reports(*a, **k))
+        return got[-1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cli, "clean_reports", spy)
+        code = cli.main(args)
+    return code, (got[0] if got else None)
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
-    """Section 2 only (10 rows, two pages): its path and its tables."""
+    """Section 2 only (10 rows, two pages): its path and its tables, read ONCE by the CLI into an output folder
+    (``(path, tables, out, exit code, stdout, stderr)``; :func:`test_cli_reads_a_pdf_and_writes_source_cells`
+    checks the run)."""
+    import contextlib
+    import io
+
     folder = tmp_path_factory.mktemp("small")
     path = folder / "small.pdf"
     render_pdf(path, sections=(2,))
-    return path, clean_reports([path])
+    out = folder / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        mp.setenv("PATH", "/usr/bin:/bin")  # no tool of the venv on the PATH (the CLI, in this process)
+        code, tables = cli_clean(["clean", str(path), "--out", str(out)])
+    assert tables is not None, f"the CLI could not read {path}: exit {code}: {stderr.getvalue()}"
+    return path, tables, out, code, stdout.getvalue(), stderr.getvalue()
 
 
 def test_owner_password_only_reads_like_the_plain_pdf(small, tmp_path):
@@ -224,11 +251,9 @@ def test_owner_password_only_reads_like_the_plain_pdf(small, tmp_path):
     pd.testing.assert_frame_equal(clean_reports([path]).initiatives, small[1].initiatives)
 
 
-def test_cli_reads_a_pdf_and_writes_source_cells(small, tmp_path, monkeypatch, capsys):
-    out = tmp_path / "out"
-    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no tool of the venv on the PATH (the CLI, in this process)
-    code = cli.main(["clean", str(small[0]), "--out", str(out)])
-    stdout, stderr = capsys.readouterr()
+def test_cli_reads_a_pdf_and_writes_source_cells(small):
+    """The run of ``python -m helpers clean small.pdf --out …`` (in this process) that :func:`small` made."""
+    _, _, out, code, stdout, stderr = small
     assert code == 0, stderr
     assert "+ 0 unplaced; 10 table rows" in stdout
     assert (out / "source_cells.csv").exists()
@@ -241,11 +266,11 @@ def test_the_title_above_the_table_is_preamble_and_printed(small, tmp_path, caps
     (``small``: the same section, same file name, printed without the title)."""
     path = tmp_path / small[0].name
     render_pdf(path, sections=(2,), title="南区地域福祉計画　進捗状況評価")
-    code = cli.main(["clean", str(path), "--out", str(tmp_path / "out")])
+    code, got = cli_clean(["clean", str(path), "--out", str(tmp_path / "out")])  # got: the tables the CLI wrote
     out = capsys.readouterr().out
     assert code == 0
     assert "small:1: above the table, read as the document's title (source_lines role preamble): 南区地域福祉計画　進捗状況評価" in out
-    got, want = clean_reports([path]), small[1]
+    want = small[1]
     cells = ["initiative_id", "initiative", "summary", "prior_text", "plan_text", "result_text", "grade", "comment"]
     pd.testing.assert_frame_equal(got.initiatives[cells], want.initiatives[cells])
     src = got.source_lines

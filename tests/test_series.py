@@ -92,3 +92,92 @@ def test_load_tables_returns_the_collection_tables(two, tmp_path):
     dd = pd.read_csv(tmp_path / "c" / "data_dictionary.csv", encoding="utf-8-sig")
     for table in ("reports", "links", "series"):
         assert dd.loc[dd["table"] == table, "column"].tolist() == list(getattr(t, table).columns)
+
+
+def _reference_series(metrics: pd.DataFrame, initiatives: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """build_series as it was written with pandas group-bys and sorts (before 2026-12-03): the reference the
+    one-pass version must equal, frame for frame, dtypes included."""
+    from helpers.collect.series import _CELL_KEY, FIGURE_KEY
+
+    from helpers.read.schema import columns_of
+    from helpers.read.tidy import _typed
+
+    m = metrics[metrics["kind"] == "amount"].copy()
+    m["ordinal"] = (m.sort_values("item_no").fillna({"indicator": ""})
+                    .groupby(_CELL_KEY, sort=False, dropna=False).cumcount() + 1).reindex(m.index)
+    ini = initiatives.set_index("initiative_id")
+    m["initiative_key"] = m["initiative_id"].map(ini["initiative_key"])
+    m["is_relisted"] = m["initiative_id"].map(ini["is_relisted"])
+    rep = reports.set_index("report")
+    m["series"] = m["report"].map(rep["series"])
+    m["report_year"] = m["report"].map(rep["fiscal_year"])
+    m["kind"] = m["status"]
+    m["_g"] = m[FIGURE_KEY].fillna({"indicator": ""}).groupby(FIGURE_KEY, sort=False, dropna=False).ngroup()
+    for kind in ("plan", "estimate", "actual"):
+        latest = m[m["kind"] == kind].sort_values(["report_year", "report"]).groupby("_g")["value"].last()
+        m[f"{kind}_value"] = m["_g"].map(latest)
+    m["revision"] = m["actual_value"] - m["estimate_value"]
+    nonplan = m[m["kind"] != "plan"]
+    m["reports_with_value"] = m["_g"].map(nonplan.groupby("_g")["report"].nunique()).fillna(0)
+    order = {"plan": 0, "estimate": 1, "actual": 2}
+    m["_k"] = m["kind"].map(order)
+    m["_i"] = m["indicator"].fillna("")
+    m = m.sort_values(["series", "initiative_key", "_i", "unit", "cumulative", "each", "ordinal", "fiscal_year",
+                       "report_year", "_k"], kind="stable")
+    # the schema's columns, typed like every table (no round trip through a list of dicts)
+    return _typed(m.reindex(columns=columns_of("series")).reset_index(drop=True), "series")
+
+
+def _edge_metrics():
+    """SYNTHETIC amounts over three reports of one series and one of another, with every kind of missing key:
+    a missing and an empty indicator (one figure), a missing unit, fiscal year and item number order, a
+    repeated indicator in one cell (ordinals), two reports of one year, an estimate revised later, a plan only."""
+    rows = [
+        # report, initiative_id, period, fy, status, item_no, indicator, value, unit, cumulative, each, line
+        ("a_2021", "a_2021:1", "result", 2021, "estimate", 2, "訓練", 11.0, "回", False, False, 10),
+        ("a_2021", "a_2021:1", "result", 2021, "estimate", 1, "訓練", 3.0, "回", False, False, 9),
+        ("a_2021", "a_2021:1", "plan", 2021, "plan", 1, None, 5.0, "回", False, False, 8),
+        ("a_2021", "a_2021:1", "plan", 2021, "plan", 2, "", 6.0, "回", False, False, 8),
+        ("a_2021", "a_2021:2", "result", None, "actual", 1, "相談", 7.0, None, True, False, 20),
+        ("a_2021", "a_2021:2", "result", None, "actual", 2, "相談", 8.0, None, True, True, 21),
+        ("a_2022", "a_2022:1", "prior", 2021, "actual", 1, "訓練", 12.0, "回", False, False, 30),
+        ("a_2022", "a_2022:1", "prior", 2021, "actual", 3, "訓練", 4.0, "回", False, False, 31),
+        ("a_2022", "a_2022:1", "result", 2022, "estimate", 1, "訓練", 10.0, "回", False, False, 32),
+        ("a_2022b", "a_2022b:1", "prior", 2021, "actual", 1, "訓練", 13.0, "回", False, False, 40),
+        ("b_2021", "b_2021:1", "result", 2021, "actual", 1, "訓練", 1.0, "人", False, False, 50),
+    ]
+    cols = ["report", "initiative_id", "period", "fiscal_year", "status", "item_no", "indicator", "value", "unit",
+            "cumulative", "each", "source_line"]
+    m = pd.DataFrame(rows, columns=cols)
+    m["qualifier"], m["kind"], m["label_inherited"] = None, "amount", False
+    m["source_text"] = m["indicator"].fillna("") + m["value"].astype(int).astype(str)
+    m = pd.concat([m, m.iloc[:1].assign(kind="text", value=None)], ignore_index=True)  # not an amount: no row
+    m = m.astype({"fiscal_year": "Int64", "item_no": "Int64", "value": "Float64", "source_line": "Int64"})
+    ini = pd.DataFrame({"initiative_id": ["a_2021:1", "a_2021:2", "a_2022:1", "a_2022b:1", "b_2021:1"],
+                        "initiative_key": ["a:1", "a:2", "a:1", "a:1", "b:1"],
+                        "is_relisted": [False, False, False, True, False]})
+    reports = pd.DataFrame({"report": ["a_2021", "a_2022", "a_2022b", "b_2021"], "series": ["a", "a", "a", "b"],
+                            "fiscal_year": pd.array([2021, 2022, 2022, 2021], dtype="Int64")})
+    return m, ini, reports
+
+
+def test_the_one_pass_series_equals_the_pandas_formulation(raw_tables, two):
+    """build_series (one pass in Python) against _reference_series (pandas group-bys): the same frame on the
+    committed report, on the two-report collection and on SYNTHETIC amounts with every kind of missing key."""
+    for name, (m, ini, rep) in {"committed": (raw_tables.metrics, raw_tables.initiatives, raw_tables.reports),
+                                "two": (two.metrics, two.initiatives, two.reports),
+                                "edge cases": _edge_metrics()}.items():
+        pd.testing.assert_frame_equal(build_series(m, ini, rep), _reference_series(m, ini, rep), obj=name)
+
+
+def test_edge_cases_read_as_a_reviewer_would():
+    """The SYNTHETIC edge cases, by hand: a missing and an empty indicator are one figure (ordinals 1, 2); the
+    FY2021 訓練 of series a is estimated 3 (then 11, ordinal 2) in a_2021 and printed as actual 12 by a_2022 and
+    13 by a_2022b (same year: the later name wins); series b is never pooled with a."""
+    s = build_series(*_edge_metrics()).set_index("source_line")
+    assert s.loc[8, "ordinal"].tolist() == [1, 2] and s.loc[8, "indicator"].isna().tolist() == [True, False]
+    assert s.loc[9, "ordinal"] == 1 and s.loc[10, "ordinal"] == 2  # print order by item number, not by line
+    first = s.loc[9]
+    assert (first["estimate_value"], first["actual_value"], first["revision"], first["reports_with_value"]) == (3, 13, 10, 3)
+    assert s.loc[50, "series"] == "b" and s.loc[50, "reports_with_value"] == 1 and pd.isna(s.loc[50, "estimate_value"])
+    assert pd.isna(s.loc[20, "fiscal_year"]) and s.loc[20, "actual_value"] == 7

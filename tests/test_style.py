@@ -138,11 +138,13 @@ def test_png_is_print_resolution(tmp_path):
 
     with matplotlib.rc_context():
         use_style()
-        fig = draw_japanese()
+        fig, ax = new_figure("half")  # the half width: a quarter of the pixels to draw (issue 16 §1)
+        ax.bar(["計画", "実績"], [540, 397])
+        add_source(fig, "出典：テスト")
         paths = save_figure(fig, "dpi", notebook="99", folder=tmp_path)
         plt.close(fig)
     with Image.open(paths.png) as im:
-        assert round(im.info["dpi"][0]) == 300
+        assert round(im.info["dpi"][0]) == 300 and im.size == (960, 720)  # HALF_SIZE 3.2 × 2.4 in at 300 dpi
 
 
 def test_layout_width_and_source_line_required(tmp_path):
@@ -163,7 +165,7 @@ def test_labels_are_plain_text_not_mathtext(tmp_path):
     """Issue 7 §4: a report's "$" must be drawn as printed, never parsed as mathtext."""
     with matplotlib.rc_context():
         use_style()
-        fig, ax = new_figure("full", 2)
+        fig, ax = new_figure("half", 2)
         ax.set_title("費用 $5 と $x^2$ の講座")  # would be mathtext (italic x, superscript) if parsed
         add_source(fig, "出典: $x$")
         paths = save_figure(fig, "math", notebook="99", folder=tmp_path)
@@ -178,10 +180,10 @@ def test_save_figure_writes_atomically_and_refuses_a_symlink_target(tmp_path):
     from matplotlib.figure import Figure
 
     from helpers.outputs import OutputError
-    from helpers.present.style import FULL_WIDTH, add_source, save_figure, use_style
+    from helpers.present.style import HALF_WIDTH, add_source, save_figure, use_style
 
     use_style()
-    fig = Figure(figsize=(FULL_WIDTH, 2))
+    fig = Figure(figsize=(HALF_WIDTH, 2))
     fig.subplots().set_title("子育て広場")
     add_source(fig, "出典: テスト（合成）")
     paths = save_figure(fig, "demo", notebook="99", folder=tmp_path)
@@ -277,3 +279,62 @@ def test_publish_figure_refuses_before_writing_or_showing_and_keeps_the_layout_e
         plt.close("all")
     assert shown == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_publish_figure_without_files_checks_and_shows_the_same_layout(tmp_path, monkeypatch):
+    """HELPERS_FIGURE_FILES=skip (the kernels nbval starts under make test): the same two layout passes and
+    checks, the figure shown as show_figure draws it at 100 dpi, and no file rendered or written."""
+    from helpers.present.style import FIGURE_FILES_ENV, publish_figure, show_figure
+
+    def chart():
+        fig, ax = new_figure("full")
+        ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
+        ax.set_title("子育て広場 延べ人数")
+        return fig
+
+    shown = _shown(monkeypatch)
+    monkeypatch.setenv(FIGURE_FILES_ENV, "skip")
+    with matplotlib.rc_context():
+        use_style()
+        fig = chart()
+        add_source(fig, "出典：テスト")
+        show_figure(fig, alt="棒グラフ")
+        passes = _layout_passes(monkeypatch)
+        publish_figure(chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
+                       tables=["people"], title="t", alt="棒グラフ")
+        assert len(passes) == 2
+        cut, _ = new_figure("half")
+        cut.text(0.9, 0.5, "はみ出す長いラベル")
+        with pytest.raises(ValueError, match="99_cut: text does not fit"):
+            publish_figure(cut, "cut", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
+        monkeypatch.setenv(FIGURE_FILES_ENV, "yes")
+        with pytest.raises(ValueError, match="HELPERS_FIGURE_FILES='yes'"):
+            publish_figure(chart(), "x", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
+        plt.close("all")
+    assert list(tmp_path.iterdir()) == []
+    assert len(shown) == 2 and shown[0] == shown[1]  # the same bytes and alt text as show_figure
+
+
+def test_nbval_kernels_start_with_the_figure_files_skipped(monkeypatch):
+    """tests/speed.py gives the kernels nbval starts HELPERS_FIGURE_FILES=skip, only while a notebook cell is set up,
+    and gives the tests' process its environment back (set or unset) afterwards."""
+    import os
+    import types
+
+    from helpers.present.style import FIGURE_FILES_ENV
+    from tests.speed import NOTEBOOK_KERNEL_ENV, notebook_kernel_env
+
+    assert NOTEBOOK_KERNEL_ENV == {FIGURE_FILES_ENV: "skip"}  # the plugin names the variable style.py reads
+    IPyNbFile = type("IPyNbFile", (), {})  # nbval's notebook collector, by its class name
+    cell = types.SimpleNamespace(parent=IPyNbFile())
+    test = types.SimpleNamespace(parent=types.SimpleNamespace())
+    for before in (None, "write"):
+        if before is None:
+            monkeypatch.delenv(FIGURE_FILES_ENV, raising=False)
+        else:
+            monkeypatch.setenv(FIGURE_FILES_ENV, before)
+        with notebook_kernel_env(cell):
+            assert os.environ[FIGURE_FILES_ENV] == "skip"
+        assert os.environ.get(FIGURE_FILES_ENV) == before
+        with notebook_kernel_env(test):
+            assert os.environ.get(FIGURE_FILES_ENV) == before

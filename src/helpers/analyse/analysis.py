@@ -725,8 +725,11 @@ def _period_differs(tables, tr: pd.DataFrame) -> list[bool]:
     s = getattr(tables, "source_lines", None)
     if s is not None:  # the period cells only: a comment on the next line is not the figure's note
         cells = s[(s["role"].astype("string") == "cell") & s["field"].isin(["prior_text", "result_text"])]
-        for (rid, no), g in cells.groupby(["initiative_id", "line_no"], sort=False):
-            lines[(rid, int(no))] = "".join(g["text"].astype(str))
+        parts: dict[tuple[str, int], list[str]] = {}  # one pass in row order, as groupby(sort=False) joined them
+        for rid, no, text in zip(cells["initiative_id"].tolist(), cells["line_no"].tolist(), cells["text"].astype(str).tolist()):
+            if not (pd.isna(rid) or pd.isna(no)):
+                parts.setdefault((rid, int(no)), []).append(text)
+        lines = {k: "".join(v) for k, v in parts.items()}
     partial = []
     for r in m.itertuples():
         label = r.indicator if isinstance(r.indicator, str) else ""

@@ -223,7 +223,11 @@ def covid_events(initiatives: pd.DataFrame, source_lines: pd.DataFrame) -> pd.Da
     (as printed), initiative_id.
     """
     cells = source_lines[source_lines["role"] == "cell"].sort_values(["line_no", "part"])
-    lines_of = {k: list(zip(g["line_no"].astype(int), g["text"])) for k, g in cells.groupby(["initiative_id", "field"])}
+    lines_of: dict[tuple, list[tuple[int, str]]] = {}  # (initiative_id, field) → its lines in order: one pass, no groupby
+    for rid, field, no, text in zip(cells["initiative_id"].tolist(), cells["field"].tolist(),
+                                    cells["line_no"].astype(int).tolist(), cells["text"].tolist()):
+        if not (pd.isna(rid) or pd.isna(field)):  # as groupby's groups: a missing key is no group
+            lines_of.setdefault((rid, field), []).append((no, text))
     rows = []
     for rec in initiatives.to_dict("records"):
         mentions = any(isinstance(rec[f], str) and _COVID.search(rec[f]) for f in _FIELDS)

@@ -54,6 +54,7 @@ __all__ = [
     "SIZES",
     "PNG_DPI",
     "INLINE_DPI",
+    "FIGURE_FILES_ENV",
     "figure_kind",
     "fix_size",
     "cut_texts",
@@ -95,6 +96,13 @@ SIZES = {"full": FULL_SIZE, "half": HALF_SIZE}
 PNG_DPI = 300
 #: figures shown in a notebook (and in its HTML export): 650 × 480 px full width; a divisor of PNG_DPI
 INLINE_DPI = 100
+#: The environment variable that tells :func:`publish_figure` whether to write the figure files:
+#: unset, empty or ``write``: write them (what every notebook run by ``make report`` does); ``skip``: lay
+#: the figure out, run every check and show it drawn at :data:`INLINE_DPI`, but render and write no
+#: print file. ``make test`` sets ``skip`` in the kernels nbval starts (tests/conftest.py): nbval compares
+#: a notebook's text and tables, not its PNGs, and the print files are made and checked by ``make report``
+#: and the e2e tier (docs/development.md, Tests). Any other value is refused.
+FIGURE_FILES_ENV = "HELPERS_FIGURE_FILES"
 
 #: IPAexGothic (bundled with matplotlib-fontja) first; DejaVu Sans (bundled with matplotlib) only
 #: as per-glyph fallback for the few symbols IPAexGothic lacks (≥, ≤). Text whose glyphs are in
@@ -336,29 +344,58 @@ def save_figure(fig, name: str, *, notebook: str, folder: str | Path | None = No
         >>> from matplotlib.figure import Figure
         >>> from PIL import Image
         >>> use_style()
-        >>> fig = Figure(figsize=(FULL_WIDTH, 2)); _ = fig.subplots().set_title("子育て広場")
+        >>> fig = Figure(figsize=(HALF_WIDTH, 2)); _ = fig.subplots().set_title("子育て広場")
         >>> add_source(fig, "出典：テスト")
         >>> with tempfile.TemporaryDirectory() as d:
         ...     first = [p.read_bytes() for p in save_figure(fig, "demo", notebook="99", folder=d)]
         ...     paths = save_figure(fig, "demo", notebook="99", folder=d)
         ...     same = first == [p.read_bytes() for p in paths]
         ...     size = Image.open(paths.png).size
-        >>> paths, same, size
-        (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True, (1950, 1440))
+        >>> paths, same, size  # a half-width figure: HALF_SIZE (3.2 × 2.4 in) at 300 dpi
+        (FigurePaths(png='99_demo.png', svg='99_demo.svg'), True, (960, 720))
     """
     with _laid_out_once(fig, name=f"{notebook}_{name}"):
         return _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=tables)[0]
 
 
-def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> tuple[FigurePaths, bytes]:
-    """:func:`save_figure`'s checks and files, for a figure already laid out (:func:`_laid_out_once`);
-    returns the paths and the PNG's bytes."""
+def _check_publishable(fig, stem: str) -> None:
+    """:func:`save_figure`'s checks on a figure already laid out: its 出典 line, and no text cut off."""
     if not _has_source(fig):
-        raise ValueError(f"{notebook}_{name}: no source line; call add_source(fig, ...) first")
+        raise ValueError(f"{stem}: no source line; call add_source(fig, ...) first")
     cut = cut_texts(fig)
     if cut:
-        raise ValueError(f"{notebook}_{name}: text does not fit the {SIZES[figure_kind(fig)]} in canvas "
+        raise ValueError(f"{stem}: text does not fit the {SIZES[figure_kind(fig)]} in canvas "
                          f"(shorten or wrap it): {cut[:3]}")
+
+
+def _writes_figure_files() -> bool:
+    """Whether :func:`publish_figure` writes its files (:data:`FIGURE_FILES_ENV`).
+
+    >>> import os
+    >>> before = os.environ.pop(FIGURE_FILES_ENV, None)
+    >>> _writes_figure_files()
+    True
+    >>> os.environ[FIGURE_FILES_ENV] = "skip"; _writes_figure_files()
+    False
+    >>> os.environ[FIGURE_FILES_ENV] = "no"; _writes_figure_files()
+    Traceback (most recent call last):
+    ValueError: HELPERS_FIGURE_FILES='no': expected 'write', 'skip' or unset
+    >>> _ = os.environ.pop(FIGURE_FILES_ENV); _ = before is None or os.environ.setdefault(FIGURE_FILES_ENV, before)
+    """
+    import os
+
+    value = os.environ.get(FIGURE_FILES_ENV, "")
+    if value in ("", "write"):
+        return True
+    if value == "skip":
+        return False
+    raise ValueError(f"{FIGURE_FILES_ENV}={value!r}: expected 'write', 'skip' or unset")
+
+
+def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> tuple[FigurePaths, bytes]:
+    """:func:`save_figure`'s checks and files, for a figure already laid out (:func:`_laid_out_once`);
+    returns the paths and the PNG's pixels (:func:`_print_pixels`)."""
+    _check_publishable(fig, f"{notebook}_{name}")
     out = Path(folder) if folder is not None else FIGURES_DIR
     stem = f"{notebook}_{name}"
     paths = FigurePaths(out / f"{stem}.png", out / f"{stem}.svg")
@@ -366,14 +403,29 @@ def _save_files(fig, name: str, *, notebook: str, folder, title, tables) -> tupl
     meta = {**_PNG_METADATA, "Title": title or "", "Source": " ".join(tables or ()), "Comment": f"notebook {notebook}"}
     # rendered in memory, then each file written by the one writer (helpers.outputs.write_file: atomic,
     # recorded in the folder's manifest, never through a symlink, never over an edited file; docs/safety.md)
+    import matplotlib.image as mimage
+
     from ..outputs import write_file
 
+    pixels = _print_pixels(fig)
     png, svg = io.BytesIO(), io.BytesIO()
-    fig.savefig(png, format="png", dpi=PNG_DPI, metadata=meta, **common)
+    # what savefig(format="png") writes (backend_agg's print_png: imsave of the drawn buffer), from pixels
+    # kept for the figure shown (:func:`_scaled_for_screen`), which then needs no decoding of the PNG
+    mimage.imsave(png, pixels, format="png", origin="upper", dpi=PNG_DPI, metadata=meta)
     fig.savefig(svg, format="svg", metadata={**_SVG_METADATA, "Title": title or stem}, **common)
     write_file(paths.png, png.getvalue())
     write_file(paths.svg, svg.getvalue())
-    return paths, png.getvalue()
+    return paths, pixels
+
+
+def _print_pixels(fig):
+    """``fig`` drawn at :data:`PNG_DPI` on its whole canvas: an RGBA array (height × width × 4, uint8)."""
+    import numpy as np
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=PNG_DPI, bbox_inches=None)
+    width, height = (round(v * PNG_DPI) for v in fig.get_size_inches())
+    return np.frombuffer(raw.getvalue(), dtype=np.uint8).reshape(height, width, 4)
 
 
 def new_figure(layout: str = "full", height: float | None = None, **subplots):
@@ -430,21 +482,23 @@ def _show_png(fig, png: bytes, alt: str) -> None:
     display(Image(data=png, format="png"), metadata={"image/png": {"alt": alt}})
 
 
-def _scaled_for_screen(png: bytes) -> bytes:
-    """The print PNG (:data:`PNG_DPI`) scaled down to :data:`INLINE_DPI`: the figure shown is the file saved.
+def _scaled_for_screen(pixels) -> bytes:
+    """The print PNG's pixels (:data:`PNG_DPI`, :func:`_print_pixels`) scaled down to :data:`INLINE_DPI`, as a
+    PNG: the figure shown is the file saved.
 
     Each screen pixel is the mean of the 3 × 3 print pixels it covers (Pillow's ``reduce``), which keeps
-    thin lines and small text legible; decoding and scaling cost about half of drawing the figure again.
+    thin lines and small text legible; scaling costs a fraction of drawing the figure again.
 
+    >>> import numpy as np
     >>> from PIL import Image
-    >>> buf = io.BytesIO(); Image.new("RGBA", (1950, 1440), "white").save(buf, format="png")
-    >>> Image.open(io.BytesIO(_scaled_for_screen(buf.getvalue()))).size
+    >>> Image.open(io.BytesIO(_scaled_for_screen(np.full((1440, 1950, 4), 255, dtype=np.uint8)))).size
     (650, 480)
     """
     from PIL import Image
 
     factor = PNG_DPI // INLINE_DPI
-    with Image.open(io.BytesIO(png)) as im:
+    height, width = pixels.shape[:2]
+    with Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1) as im:
         small = im.reduce(factor)
     out = io.BytesIO()
     small.save(out, format="png")  # Pillow writes no time or version chunk
@@ -472,11 +526,20 @@ def publish_figure(fig, name: str, *, notebook: str, source: str, alt: str, titl
             (``["grades_by_field_plan"]`` → ``04_grades_by_field_plan``).
         folder: where the files go; default ``reports/figures``.
 
+    With :data:`FIGURE_FILES_ENV` set to ``skip`` (``make test``'s notebooks), the figure gets the same
+    layout and checks and is shown drawn at :data:`INLINE_DPI` (the same pixels but for anti-aliasing),
+    and no file is rendered or written.
+
     Raises:
         ValueError: as :func:`save_figure`; the figure is then neither written nor shown.
     """
     add_source(fig, source)
     stems = [f"{notebook}_{t}" for t in tables]
+    writes = _writes_figure_files()  # a wrong value is refused before any layout
     with _laid_out_once(fig, name=f"{notebook}_{name}"):
-        _, png = _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
-    _show_png(fig, _scaled_for_screen(png), alt)
+        if not writes:
+            _check_publishable(fig, f"{notebook}_{name}")
+            _show_inline(fig, alt)
+            return
+        _, pixels = _save_files(fig, name, notebook=notebook, folder=folder, title=title, tables=stems)
+    _show_png(fig, _scaled_for_screen(pixels), alt)
