@@ -94,40 +94,6 @@ def test_load_tables_returns_the_collection_tables(two, tmp_path):
         assert dd.loc[dd["table"] == table, "column"].tolist() == list(getattr(t, table).columns)
 
 
-def _reference_series(metrics: pd.DataFrame, initiatives: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """build_series as it was written with pandas group-bys and sorts (before 2026-12-03): the reference the
-    one-pass version must equal, frame for frame, dtypes included."""
-    from helpers.collect.series import _CELL_KEY, FIGURE_KEY
-
-    from helpers.read.schema import columns_of
-    from helpers.read.tidy import _typed
-
-    m = metrics[metrics["kind"] == "amount"].copy()
-    m["ordinal"] = (m.sort_values("item_no").fillna({"indicator": ""})
-                    .groupby(_CELL_KEY, sort=False, dropna=False).cumcount() + 1).reindex(m.index)
-    ini = initiatives.set_index("initiative_id")
-    m["initiative_key"] = m["initiative_id"].map(ini["initiative_key"])
-    m["is_relisted"] = m["initiative_id"].map(ini["is_relisted"])
-    rep = reports.set_index("report")
-    m["series"] = m["report"].map(rep["series"])
-    m["report_year"] = m["report"].map(rep["fiscal_year"])
-    m["kind"] = m["status"]
-    m["_g"] = m[FIGURE_KEY].fillna({"indicator": ""}).groupby(FIGURE_KEY, sort=False, dropna=False).ngroup()
-    for kind in ("plan", "estimate", "actual"):
-        latest = m[m["kind"] == kind].sort_values(["report_year", "report"]).groupby("_g")["value"].last()
-        m[f"{kind}_value"] = m["_g"].map(latest)
-    m["revision"] = m["actual_value"] - m["estimate_value"]
-    nonplan = m[m["kind"] != "plan"]
-    m["reports_with_value"] = m["_g"].map(nonplan.groupby("_g")["report"].nunique()).fillna(0)
-    order = {"plan": 0, "estimate": 1, "actual": 2}
-    m["_k"] = m["kind"].map(order)
-    m["_i"] = m["indicator"].fillna("")
-    m = m.sort_values(["series", "initiative_key", "_i", "unit", "cumulative", "each", "ordinal", "fiscal_year",
-                       "report_year", "_k"], kind="stable")
-    # the schema's columns, typed like every table (no round trip through a list of dicts)
-    return _typed(m.reindex(columns=columns_of("series")).reset_index(drop=True), "series")
-
-
 def _edge_metrics():
     """SYNTHETIC amounts over three reports of one series and one of another, with every kind of missing key:
     a missing and an empty indicator (one figure), a missing unit, fiscal year and item number order, a
@@ -162,12 +128,17 @@ def _edge_metrics():
 
 
 def test_the_one_pass_series_equals_the_pandas_formulation(raw_tables, two):
-    """build_series (one pass in Python) against _reference_series (pandas group-bys): the same frame on the
-    committed report, on the two-report collection and on SYNTHETIC amounts with every kind of missing key."""
+    """build_series' two formulations (one pass in Python below PANDAS_FROM amounts, pandas group-bys from it
+    on) give the same frame, dtypes included, on the committed report, on the two-report collection and on
+    SYNTHETIC amounts with every kind of missing key; build_series picks by the number of amounts."""
+    from helpers.collect import series as S
+
     for name, (m, ini, rep) in {"committed": (raw_tables.metrics, raw_tables.initiatives, raw_tables.reports),
                                 "two": (two.metrics, two.initiatives, two.reports),
                                 "edge cases": _edge_metrics()}.items():
-        pd.testing.assert_frame_equal(build_series(m, ini, rep), _reference_series(m, ini, rep), obj=name)
+        pd.testing.assert_frame_equal(S._series_one_pass(m, ini, rep), S._series_pandas(m, ini, rep), obj=name)
+    amounts = int((two.metrics["kind"] == "amount").sum())
+    assert amounts < S.PANDAS_FROM <= 10 * amounts  # the collection is small; ten reports' worth would switch
 
 
 def test_edge_cases_read_as_a_reviewer_would():
