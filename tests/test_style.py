@@ -222,6 +222,14 @@ def _shown(monkeypatch) -> list[tuple[bytes, dict]]:
     return shown
 
 
+def _kosodate_chart():
+    """子育て広場 延べ人数 as a full-width bar chart: 354 (prior), 540 (plan), 397 (result) people."""
+    fig, ax = new_figure("full")
+    ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
+    ax.set_title("子育て広場 延べ人数")
+    return fig
+
+
 def test_publish_figure_is_save_and_show_with_one_layout(tmp_path, monkeypatch):
     """publish_figure = add_source + save_figure + show_figure: the same files after two layout passes instead of
     the five that constrained layout ran when every savefig laid the figure out again (issue 16 §1), and the
@@ -232,21 +240,15 @@ def test_publish_figure_is_save_and_show_with_one_layout(tmp_path, monkeypatch):
 
     from helpers.present.style import publish_figure, show_figure
 
-    def chart():
-        fig, ax = new_figure("full")
-        ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
-        ax.set_title("子育て広場 延べ人数")
-        return fig
-
     shown = _shown(monkeypatch)
     with matplotlib.rc_context():
         use_style()
-        fig = chart()
+        fig = _kosodate_chart()
         add_source(fig, "出典：テスト")
         separate = save_figure(fig, "kosodate", notebook="02", folder=tmp_path / "a", tables=["02_people"], title="t")
         show_figure(fig, alt="子育て広場の棒グラフ")
         passes = _layout_passes(monkeypatch)
-        publish_figure(chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
+        publish_figure(_kosodate_chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
                        tables=["people"], title="t", alt="子育て広場の棒グラフ")
     assert len(passes) == 2  # one layout (two passes), then the 300-dpi PNG and the SVG
     for p in separate:
@@ -286,21 +288,15 @@ def test_publish_figure_without_files_checks_and_shows_the_same_layout(tmp_path,
     checks, the figure shown as show_figure draws it at 100 dpi, and no file rendered or written."""
     from helpers.present.style import FIGURE_FILES_ENV, publish_figure, show_figure
 
-    def chart():
-        fig, ax = new_figure("full")
-        ax.bar(["前年度", "計画", "実績"], [354, 540, 397], color=GRADE_COLORS["A"])
-        ax.set_title("子育て広場 延べ人数")
-        return fig
-
     shown = _shown(monkeypatch)
     monkeypatch.setenv(FIGURE_FILES_ENV, "skip")
     with matplotlib.rc_context():
         use_style()
-        fig = chart()
+        fig = _kosodate_chart()
         add_source(fig, "出典：テスト")
         show_figure(fig, alt="棒グラフ")
         passes = _layout_passes(monkeypatch)
-        publish_figure(chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
+        publish_figure(_kosodate_chart(), "kosodate", notebook="02", source="出典：テスト", folder=tmp_path / "b",
                        tables=["people"], title="t", alt="棒グラフ")
         assert len(passes) == 2
         cut, _ = new_figure("half")
@@ -309,7 +305,7 @@ def test_publish_figure_without_files_checks_and_shows_the_same_layout(tmp_path,
             publish_figure(cut, "cut", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
         monkeypatch.setenv(FIGURE_FILES_ENV, "yes")
         with pytest.raises(ValueError, match="HELPERS_FIGURE_FILES='yes'"):
-            publish_figure(chart(), "x", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
+            publish_figure(_kosodate_chart(), "x", notebook="99", source="出典：テスト", title="t", alt="a", folder=tmp_path)
         plt.close("all")
     assert list(tmp_path.iterdir()) == []
     assert len(shown) == 2 and shown[0] == shown[1]  # the same bytes and alt text as show_figure

@@ -696,12 +696,21 @@ class _PrefixIndex:
                 found |= lists.get(("bg", unit, rarest), 0)  # key inside a group's label
                 for b in bigrams:
                     found |= lists.get(("rare", unit, b), 0)  # a group's label inside key
-        out = []
-        while found:
-            low = found & -found
-            out.append(low.bit_length() - 1)
-            found ^= low
-        return out
+        return _bit_numbers(found)
+
+
+def _bit_numbers(found: int) -> list[int]:
+    """The numbers of the bits set in ``found``, ascending (a bit set of group numbers as a list).
+
+    >>> _bit_numbers(0b10110)
+    [1, 2, 4]
+    """
+    out = []
+    while found:
+        low = found & -found
+        out.append(low.bit_length() - 1)
+        found ^= low
+    return out
 
 
 class _LabelIndex:
@@ -749,12 +758,7 @@ class _LabelIndex:
             if partners is not None:
                 for other in partners:
                     found |= lists.get((unit, other), 0)
-        out = []
-        while found:
-            low = found & -found
-            out.append(low.bit_length() - 1)
-            found ^= low
-        return out
+        return _bit_numbers(found)
 
 
 #: above this many characters in a row's distinct labels, :class:`_LabelIndex` uses the prefix filter
