@@ -546,20 +546,12 @@ test_merge_scan_agrees_with_the_reference, test_merge_scan_agrees_with_the_refer
     fast=25, full=100)
 
 
-def _crowded_rows_merge_like_the_reference(amounts):
-    """Rows of 25-60 amounts (more groups than MERGE_SURE_FROM, so _crowded decides first which groups
-    cannot merge), labels from a few characters (many related by their prefix), small values (many
-    within MERGE_MAX_RATIO), some with a value of 0: the trends of the reference merge scan."""
-    from helpers.read.quantities import Quantity, pair_trends
-
-    cells = {p: [Quantity(lab, float(v), u, False, False, "", f"{v}{u}", k)
-                 for k, (q, lab, v, u) in enumerate(amounts) if q == p] for p in ("prior", "plan", "result")}
-    assert pair_trends(cells) == _pair_trends_merging(cells, _merge_reference)
-
-
+# Rows of 25-60 amounts (more groups than MERGE_SURE_FROM, so _crowded decides first which groups cannot
+# merge), labels from a few characters (many related by their prefix), small values (many within
+# MERGE_MAX_RATIO), some with a value of 0: the same property as above, the trends of the reference merge scan.
 # 25 examples in make test, hypothesis's default 100 in make test-e2e (tests/conftest.py two_tiers)
 test_crowded_rows_merge_like_the_reference, test_crowded_rows_merge_like_the_reference_many_examples = two_tiers(
-    _crowded_rows_merge_like_the_reference,
+    _merge_scan_agrees_with_the_reference,
     st.lists(st.tuples(st.sampled_from(["prior", "plan", "result"]), st.text(alphabet="項目一二三四五六あ", max_size=5),
                        st.integers(min_value=0, max_value=40), st.sampled_from(["回", "人", "名"])),
              min_size=25, max_size=60),
